@@ -1,0 +1,1 @@
+"""reportsearch's web app (Flask). Depends on indexer; indexer never imports this package."""
