@@ -1,0 +1,1 @@
+"""Benchmarks: scaled corpus generator, naive baseline engine, and the measuring harness."""
