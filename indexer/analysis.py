@@ -1,0 +1,257 @@
+"""Chinese analysis for the index: jieba word tokens and overlapping character bigrams, as Whoosh analyzers.
+
+Both tokenizers honour Whoosh's tokenizer contract (see whoosh/analysis/tokenizers.py RegexTokenizer):
+one reused Token; ``positions`` are token order numbers from ``start_pos``; ``startchar``/``endchar``
+are offsets into the ORIGINAL text (plus ``start_char``), so ``text[t.startchar:t.endchar]`` is the
+matched passage; ``mode`` and ``removestops`` are passed to the Token; ``tokenize=False`` yields the
+whole (normalised) value as one token.
+
+Matching is done on ``normalize(text)``: full-width forms fold to half-width and ASCII letters to lower
+case, one character to one, so every offset found in the normalised text is an offset in the original.
+
+Word tokens: a regex pre-pass keeps numbers with percent signs and compound numbers as single tokens
+(``76.8%``, ``59.62%``, ``3+1``, ``1/2``, ``43.3``); the rest is cut by a private jieba instance with the
+legal-domain user dictionary (HMM on). ``43.3亿元`` becomes ``43.3`` + ``亿元``, identically in a query
+and in a paragraph, so the query finds it as a phrase. Whitespace and punctuation tokens are dropped.
+
+Bigram tokens: overlapping pairs of non-whitespace characters (whitespace and line breaks are skipped,
+so a substring broken by a space or line break still matches; punctuation is kept, so a quoted phrase
+matches exactly). A value with exactly one non-whitespace character yields that character as a single
+token (so a one-character query is not silently empty); otherwise the last character of a text adds no
+extra token, since it is already the second half of the last bigram.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import io
+import logging
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from whoosh.analysis import Analyzer, CompositeAnalyzer, Token, Tokenizer
+
+DEFAULT_DICTIONARY: Path = Path(__file__).resolve().parent / "userdict.txt"
+
+# Bump when tokenisation or the schema changes: part of the dictionary fingerprint, so an index built
+# by an older version is reported as stale ("reindex required") instead of silently mismatching.
+INDEX_FORMAT_VERSION = 1
+
+_FULLWIDTH = {0xFF01 + i: 0x21 + i for i in range(94)}  # ！..～ → !..~
+_FULLWIDTH[0x3000] = 0x20  # ideographic space → space
+_FULLWIDTH.update({0xFF21 + i: ord("a") + i for i in range(26)})  # Ａ..Ｚ → a..z directly
+_FULLWIDTH.update({ord("A") + i: ord("a") + i for i in range(26)})
+_NORMALIZE_TABLE = str.maketrans(_FULLWIDTH)
+del _FULLWIDTH
+
+# Numbers kept whole by the pre-pass: 43.3 / 76.8% / 3+1 / 1/2 / 2.5‰. Not glued to ASCII letters
+# (v2.0, covid-19 stay with jieba) so the pre-pass never splits a token jieba would have kept.
+_NUMBER = re.compile(r"(?<![0-9a-z.])[0-9]+(?:\.[0-9]+)?(?:[+/][0-9]+(?:\.[0-9]+)?)*[%‰]?(?![0-9a-z])")
+
+
+class DictionaryChanged(ValueError):
+    """The user dictionary on disk is not the one the index was built with."""
+
+
+def normalize(text: str) -> str:
+    """Full-width → half-width and ASCII lower-case, one character to one (len(out) == len(in))."""
+    return text.translate(_NORMALIZE_TABLE)
+
+
+def dictionary_fingerprint(path: Path = DEFAULT_DICTIONARY) -> str:
+    """sha256 of the dictionary file's bytes plus the index format version."""
+    return _fingerprint_bytes(Path(path).read_bytes())
+
+
+def _fingerprint_bytes(data: bytes) -> str:
+    digest = hashlib.sha256(f"reportsearch-index-format-{INDEX_FORMAT_VERSION}\n".encode())
+    digest.update(data)
+    return digest.hexdigest()
+
+
+def _is_word(token: str) -> bool:
+    """A token worth indexing: has a letter, digit or CJK character (drops spaces and punctuation)."""
+    return any(ch.isalnum() for ch in token)
+
+
+# One loaded jieba instance per (dictionary, fingerprint) per process. Why a cache: the schema (and so
+# the tokenizer) is unpickled every time an index or searcher is opened and in every writer process;
+# loading jieba costs ~1 s, so it must happen once per process, not per unpickle. Keyed by fingerprint,
+# so a changed dictionary file can never be served by an instance loaded from its old contents.
+@functools.lru_cache(maxsize=4)
+def _jieba_instance(dictionary: str, fingerprint: str):  # noqa: ANN202 - jieba has no type stubs
+    import jieba  # deferred: importing jieba is cheap but nothing here may load at import time
+
+    jieba.setLogLevel(logging.WARNING)
+    path = Path(dictionary)
+    if not path.is_file() and dictionary_fingerprint(DEFAULT_DICTIONARY) == fingerprint:
+        path = DEFAULT_DICTIONARY  # index moved with a checkout: the bundled dictionary is identical
+    data = path.read_bytes()
+    if _fingerprint_bytes(data) != fingerprint:
+        raise DictionaryChanged(f"reindex required: the user dictionary changed ({path})")
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()
+    tokenizer.load_userdict(io.BytesIO(data))  # the exact bytes we fingerprinted
+    return tokenizer
+
+
+def _segments(norm: str, jieba_tokenizer) -> Iterator[tuple[str, int, int]]:  # noqa: ANN001
+    """(token, start, end) over normalised text: number pre-pass, jieba for the rest, words only."""
+    last = 0
+    for match in _NUMBER.finditer(norm):
+        if match.start() > last:
+            yield from _jieba_words(norm[last : match.start()], last, jieba_tokenizer)
+        yield match.group(0), match.start(), match.end()
+        last = match.end()
+    if last < len(norm):
+        yield from _jieba_words(norm[last:], last, jieba_tokenizer)
+
+
+def _jieba_words(chunk: str, offset: int, jieba_tokenizer) -> Iterator[tuple[str, int, int]]:  # noqa: ANN001
+    for word, start, end in jieba_tokenizer.tokenize(chunk, HMM=True):
+        if _is_word(word):
+            yield word, offset + start, offset + end
+
+
+class JiebaTokenizer(Tokenizer):
+    """Whoosh tokenizer: jieba words over normalize(text); pickles as its dictionary path + fingerprint."""
+
+    def __init__(self, dictionary: Path = DEFAULT_DICTIONARY) -> None:
+        self.dictionary = str(Path(dictionary).resolve())
+        self.fingerprint = dictionary_fingerprint(Path(self.dictionary))
+
+    def __getstate__(self) -> dict:
+        # The schema is pickled into the index TOC and sent to writer processes: carry only the
+        # dictionary's identity, never a loaded jieba instance (tens of MB, and not picklable cheaply).
+        return {"dictionary": self.dictionary, "fingerprint": self.fingerprint}
+
+    def __setstate__(self, state: dict) -> None:
+        self.dictionary = state["dictionary"]
+        self.fingerprint = state["fingerprint"]
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, JiebaTokenizer) and other.fingerprint == self.fingerprint
+
+    def __hash__(self) -> int:
+        return hash(("JiebaTokenizer", self.fingerprint))
+
+    def warm(self) -> None:
+        """Load the jieba instance now (start-up), not on the first query."""
+        _jieba_instance(self.dictionary, self.fingerprint)
+
+    def __call__(  # noqa: PLR0913 - Whoosh's tokenizer signature
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs: object,
+    ) -> Iterator[Token]:
+        """Yield one reused Token per word (see the module docstring for the contract)."""
+        assert isinstance(value, str), f"{value!r} is not str"
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        norm = normalize(value)
+        if not tokenize:
+            t.original = value
+            t.text = norm
+            t.boost = 1.0
+            t.stopped = False
+            if positions:
+                t.pos = start_pos
+            if chars:
+                t.startchar = start_char
+                t.endchar = start_char + len(value)
+            yield t
+            return
+        jieba_tokenizer = _jieba_instance(self.dictionary, self.fingerprint)
+        for pos, (word, start, end) in enumerate(_segments(norm, jieba_tokenizer)):
+            t.text = word
+            t.boost = 1.0
+            t.stopped = False
+            if keeporiginal:
+                t.original = value[start:end]
+            if positions:
+                t.pos = start_pos + pos
+            if chars:
+                t.startchar = start_char + start
+                t.endchar = start_char + end
+            yield t
+
+
+class BigramTokenizer(Tokenizer):
+    """Whoosh tokenizer: overlapping character bigrams of normalize(text), whitespace skipped."""
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, BigramTokenizer)
+
+    def __hash__(self) -> int:
+        return hash("BigramTokenizer")
+
+    def __call__(  # noqa: PLR0913 - Whoosh's tokenizer signature
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs: object,
+    ) -> Iterator[Token]:
+        """Yield one reused Token per bigram (see the module docstring for the contract)."""
+        assert isinstance(value, str), f"{value!r} is not str"
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        norm = normalize(value)
+        if not tokenize:
+            t.original = value
+            t.text = norm
+            t.boost = 1.0
+            t.stopped = False
+            if positions:
+                t.pos = start_pos
+            if chars:
+                t.startchar = start_char
+                t.endchar = start_char + len(value)
+            yield t
+            return
+        where = [i for i, ch in enumerate(norm) if not ch.isspace()]
+        if len(where) == 1:
+            spans = [(where[0], where[0])]
+        else:
+            spans = list(zip(where, where[1:]))
+        for pos, (first, second) in enumerate(spans):
+            t.text = norm[first] if first == second else norm[first] + norm[second]
+            t.boost = 1.0
+            t.stopped = False
+            if keeporiginal:
+                t.original = value[first : second + 1]
+            if positions:
+                t.pos = start_pos + pos
+            if chars:
+                t.startchar = start_char + first
+                t.endchar = start_char + second + 1
+            yield t
+
+
+def word_analyzer(dictionary: Path = DEFAULT_DICTIONARY) -> Analyzer:
+    """jieba words with the user dictionary; positions = token order, chars = offsets into the original."""
+    return CompositeAnalyzer(JiebaTokenizer(dictionary))
+
+
+def bigram_analyzer() -> Analyzer:
+    """Overlapping character bigrams (whitespace skipped, punctuation kept); positions = bigram order."""
+    return CompositeAnalyzer(BigramTokenizer())
+
+
+def initialize(dictionary: Path = DEFAULT_DICTIONARY) -> None:
+    """Load jieba with the user dictionary once, at start-up, so the first query doesn't pay for it."""
+    JiebaTokenizer(dictionary).warm()

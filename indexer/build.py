@@ -1,0 +1,389 @@
+"""Building the index: corpus → a fresh build directory → verified → atomic switch of root/CURRENT.
+
+Lifecycle (crash-safe at every step):
+1. take root/reindex.lock (flock, non-blocking; dies with the process, so never stale);
+2. delete leftovers of killed reindexes (build dirs without COMPLETE, CURRENT temp files);
+3. load the corpus, write every paragraph into root/builds/<new id>/ with Whoosh;
+4. write build.json, verify (doc count == paragraphs, unique ids, a word of the first paragraph is
+   found), write COMPLETE, fsync the files and directories;
+5. switch CURRENT: write CURRENT.<pid>.tmp, fsync, os.replace, fsync root;
+6. delete old builds except the new one and the previous one (readers may still have it open).
+Until step 5 the previous build is untouched and CURRENT names it, so a crash anywhere leaves it serving.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import datetime as dt
+import fcntl
+import json
+import os
+import shutil
+import signal
+import sys
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import whoosh.index
+from whoosh.query import Term
+
+from indexer.analysis import (
+    DEFAULT_DICTIONARY,
+    INDEX_FORMAT_VERSION,
+    dictionary_fingerprint,
+    initialize,
+    word_analyzer,
+)
+from indexer.model import Report
+from indexer.schema import make_schema
+from indexer.store import BUILDS, COMPLETE, CURRENT, LOCK, META, ReindexRunning, is_complete, read_current
+
+if TYPE_CHECKING:
+    from indexer.corpus import Skipped
+
+Checkpoint = Callable[[str], None]  # called with a phase name: locked, loaded, writing, committed, verified, before-switch, switched
+
+
+class BuildError(Exception):
+    """A build did not verify; the previous index is still serving."""
+
+
+@dataclass
+class BuildSummary:
+    """What a reindex did."""
+
+    reports: int
+    paragraphs: int
+    warnings: list[str]
+    skipped: list[Skipped]
+    build_id: str
+    seconds: float
+    path: Path | None = None
+    procs: int = 1
+    report_files: list[str] = field(default_factory=list)
+
+
+def _noop(_phase: str) -> None:
+    pass
+
+
+def _die_with_parent(parent_pid: int) -> None:
+    """In a forked Whoosh writer process: exit when the reindex process dies (even by SIGKILL)."""
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent_pid:  # the parent died before prctl took effect
+        os._exit(1)
+
+
+class _ReindexLock:
+    """flock on root/reindex.lock, non-blocking; the holder's pid is written into the file."""
+
+    def __init__(self, root: Path) -> None:
+        self.path = root / LOCK
+        self.fd: int | None = None
+        self.owner_pid = os.getpid()
+
+    def __enter__(self) -> _ReindexLock:
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "unknown"
+            os.close(fd)
+            raise ReindexRunning(
+                f"another reindex is running (pid {holder}) on {self.path.parent}; wait for it to finish"
+            ) from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
+        self.fd = fd
+        self.owner_pid = os.getpid()
+        # Whoosh's procs>1 writer forks worker processes, which would inherit this flock and, if we are
+        # SIGKILLed, block forever on their job queue holding it: a stale lock. In forked children, close
+        # our descriptor and ask the kernel to kill them when we die.
+        os.register_at_fork(after_in_child=self._in_child)
+        return self
+
+    def _in_child(self) -> None:
+        fd, self.fd = self.fd, None
+        if fd is not None:
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+            _die_with_parent(self.owner_pid)
+
+    def __exit__(self, *exc: object) -> None:
+        fd, self.fd = self.fd, None
+        if fd is not None:
+            os.ftruncate(fd, 0)
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
+
+
+def _fsync_path(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_tree(directory: Path) -> None:
+    for item in directory.iterdir():
+        if item.is_file():
+            _fsync_path(item)
+    _fsync_path(directory)
+
+
+def _write_file_synced(path: Path, data: bytes) -> None:
+    with open(path, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def new_build_id() -> str:
+    """A fresh, time-ordered build directory name."""
+    now = dt.datetime.now(dt.timezone.utc)
+    return f"{now:%Y%m%dT%H%M%S%f}-{os.getpid()}"
+
+
+def clean_leftovers(root: Path) -> list[str]:
+    """Delete what killed reindexes left behind (incomplete builds, CURRENT temp files); caller holds the lock."""
+    removed: list[str] = []
+    current = read_current(root)
+    builds = root / BUILDS
+    if builds.is_dir():
+        for build_dir in builds.iterdir():
+            if build_dir.name != current and not is_complete(build_dir):
+                shutil.rmtree(build_dir, ignore_errors=True)
+                removed.append(build_dir.name)
+    for tmp in root.glob(f"{CURRENT}.*.tmp"):
+        tmp.unlink(missing_ok=True)
+        removed.append(tmp.name)
+    return removed
+
+
+def _remove_old_builds(root: Path, keep: set[str]) -> None:
+    builds = root / BUILDS
+    for build_dir in builds.iterdir():
+        if build_dir.name not in keep:
+            shutil.rmtree(build_dir, ignore_errors=True)
+
+
+def switch_current(root: Path, build_id: str) -> None:
+    """Atomically point root/CURRENT at build_id (temp file + fsync + os.replace + fsync dir)."""
+    tmp = root / f"{CURRENT}.{os.getpid()}.tmp"
+    _write_file_synced(tmp, f"{build_id}\n".encode("ascii"))
+    os.replace(tmp, root / CURRENT)
+    _fsync_path(root)
+
+
+def paragraph_documents(reports: Iterable[Report]) -> Iterable[dict]:
+    """One Whoosh document per paragraph, in corpus order (seq) — the schema's field names."""
+    seq = 0
+    for order, report in enumerate(reports):
+        for p in report.paragraphs:
+            yield {
+                "id": p.id,
+                "report": p.report,
+                "title": p.title,
+                "institution": p.institution,
+                "years": " ".join(str(y) for y in p.years),
+                "theme": p.theme,
+                "section": p.section,
+                "lead": p.lead,
+                "lead_text": p.lead,
+                "text": p.text,
+                "text_bi": p.text,
+                "position": p.position,
+                "seq": seq,
+                "report_order": order,
+            }
+            seq += 1
+
+
+def write_build(
+    reports: list[Report],
+    build_dir: Path,
+    *,
+    procs: int | None = None,
+    dictionary: Path = DEFAULT_DICTIONARY,
+    limitmb: int = 256,
+    checkpoint: Checkpoint = _noop,
+) -> int:
+    """Write every paragraph of `reports` as a new Whoosh index in build_dir; returns the document count."""
+    build_dir.mkdir(parents=True, exist_ok=False)
+    procs = max(1, procs if procs is not None else (os.cpu_count() or 1))
+    # Load jieba before any fork so Whoosh's worker processes inherit a warm instance.
+    initialize(dictionary)
+    index = whoosh.index.create_in(str(build_dir), make_schema(dictionary))
+    if procs > 1:
+        # multisegment=True: without it Whoosh's multiprocess writer silently loses documents.
+        writer = index.writer(procs=procs, multisegment=True, limitmb=max(32, limitmb // procs))
+    else:
+        writer = index.writer(limitmb=limitmb)
+    total = sum(len(r.paragraphs) for r in reports)
+    count = 0
+    try:
+        for doc in paragraph_documents(reports):
+            writer.add_document(**doc)
+            count += 1
+            if count == max(1, total // 2):
+                checkpoint("writing")
+        if count == 0:
+            checkpoint("writing")
+        writer.commit()
+    except BaseException:
+        writer.cancel()
+        raise
+    checkpoint("committed")
+    return count
+
+
+def verify_build(build_dir: Path, reports: list[Report], dictionary: Path = DEFAULT_DICTIONARY) -> None:
+    """Check a written build before it may serve: every paragraph is there once and is findable."""
+    expected = sum(len(r.paragraphs) for r in reports)
+    index = whoosh.index.open_dir(str(build_dir), readonly=True)
+    with index.searcher() as searcher:
+        if searcher.doc_count() != expected:
+            raise BuildError(f"verification failed: {searcher.doc_count()} documents written, {expected} paragraphs")
+        ids = sum(1 for _ in searcher.reader().lexicon("id"))
+        if ids != expected:
+            raise BuildError(f"verification failed: {ids} distinct paragraph ids for {expected} paragraphs")
+        first = next((p for r in reports for p in r.paragraphs), None)
+        if first is None:
+            return
+        word = next((t.text for t in word_analyzer(dictionary)(first.text)), None)
+        if word is None:
+            return
+        found = searcher.search(Term("text", word), limit=None)
+        if not any(hit["id"] == first.id for hit in found):
+            raise BuildError(f"verification failed: searching {word!r} does not find paragraph {first.id}")
+
+
+def _report_meta(report: Report) -> dict:
+    institutions = list(report.institutions) or [report.institution]
+    return {
+        "id": report.id,
+        "file": report.file,
+        "title": report.title,
+        "institution": report.institution,
+        "institutions": institutions,
+        "years": list(report.years),
+        "date": report.date,
+        "source": report.source,
+        "paragraphs": len(report.paragraphs),
+    }
+
+
+def build_reports(
+    reports: list[Report],
+    root: Path,
+    *,
+    warnings: list[str] | None = None,
+    skipped: list[Skipped] | None = None,
+    corpus_dir: Path | None = None,
+    procs: int | None = None,
+    dictionary: Path = DEFAULT_DICTIONARY,
+    checkpoint: Checkpoint = _noop,
+    started: float | None = None,
+) -> BuildSummary:
+    """Index already-loaded reports into root (lock, fresh build, verify, switch, clean up)."""
+    started = time.monotonic() if started is None else started
+    root = Path(root)
+    root.mkdir(parents=True, exist_ok=True)
+    with _ReindexLock(root):
+        checkpoint("locked")
+        return _build_locked(
+            reports, root, warnings or [], skipped or [], corpus_dir, procs, dictionary, checkpoint, started
+        )
+
+
+def _build_locked(  # noqa: PLR0913 - internal step of build_reports
+    reports: list[Report],
+    root: Path,
+    warnings: list[str],
+    skipped: list[Skipped],
+    corpus_dir: Path | None,
+    procs: int | None,
+    dictionary: Path,
+    checkpoint: Checkpoint,
+    started: float,
+) -> BuildSummary:
+    clean_leftovers(root)
+    (root / BUILDS).mkdir(exist_ok=True)
+    build_id = new_build_id()
+    build_dir = root / BUILDS / build_id
+    nprocs = max(1, procs if procs is not None else (os.cpu_count() or 1))
+    try:
+        count = write_build(reports, build_dir, procs=nprocs, dictionary=dictionary, checkpoint=checkpoint)
+        meta = {
+            "build_id": build_id,
+            "format": INDEX_FORMAT_VERSION,
+            "built_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+            "dictionary": str(Path(dictionary).resolve()),
+            "dictionary_fingerprint": dictionary_fingerprint(dictionary),
+            "corpus": str(corpus_dir) if corpus_dir is not None else None,
+            "counts": {"reports": len(reports), "paragraphs": count},
+            "reports": [_report_meta(r) for r in reports],
+            "warnings": list(warnings),
+            "skipped": [{"file": s.file, "reason": s.reason} for s in skipped],
+            "procs": nprocs,
+        }
+        _write_file_synced(build_dir / META, json.dumps(meta, ensure_ascii=False, indent=1).encode("utf-8"))
+        verify_build(build_dir, reports, dictionary)
+        checkpoint("verified")
+        _write_file_synced(build_dir / COMPLETE, f"{build_id}\n".encode("ascii"))
+        _fsync_tree(build_dir)
+        _fsync_path(root / BUILDS)
+        checkpoint("before-switch")
+    except BaseException:
+        shutil.rmtree(build_dir, ignore_errors=True)
+        raise
+    # Outside the try: once os.replace may have happened, the new build must never be deleted here.
+    previous = read_current(root)
+    switch_current(root, build_id)
+    checkpoint("switched")
+    _remove_old_builds(root, keep={build_id} | ({previous} if previous else set()))
+    return BuildSummary(
+        reports=len(reports),
+        paragraphs=count,
+        warnings=list(warnings),
+        skipped=list(skipped),
+        build_id=build_id,
+        seconds=time.monotonic() - started,
+        path=build_dir,
+        procs=nprocs,
+        report_files=[r.file for r in reports],
+    )
+
+
+def build_index(
+    corpus_dir: Path,
+    root: Path,
+    *,
+    procs: int | None = None,
+    dictionary: Path = DEFAULT_DICTIONARY,
+    checkpoint: Checkpoint = _noop,
+) -> BuildSummary:
+    """Load corpus_dir and index it into root: fresh build, verified, atomic switch of root/CURRENT."""
+    from indexer.corpus import load_corpus  # noqa: PLC0415 - TODO: top-level once indexer.corpus lands
+
+    started = time.monotonic()
+    root = Path(root)
+    root.mkdir(parents=True, exist_ok=True)
+    with _ReindexLock(root):
+        checkpoint("locked")
+        load = load_corpus(Path(corpus_dir))
+        checkpoint("loaded")
+        return _build_locked(
+            load.reports, root, load.warnings, load.skipped, Path(corpus_dir), procs, dictionary, checkpoint, started
+        )

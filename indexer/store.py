@@ -1,0 +1,128 @@
+"""Reading the index: which build is current, opening it read-only, noticing when a reindex switched it.
+
+Layout of an index root (see indexer/build.py for how it is written):
+    root/CURRENT                the id of the serving build, one line; replaced atomically by reindex
+    root/builds/<id>/           one complete Whoosh index + build.json + COMPLETE
+    root/reindex.lock           flock held by the running reindex (holds its pid)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import whoosh.index
+import whoosh.searching
+
+from indexer.analysis import DEFAULT_DICTIONARY, INDEX_FORMAT_VERSION, dictionary_fingerprint
+
+CURRENT = "CURRENT"
+BUILDS = "builds"
+COMPLETE = "COMPLETE"
+META = "build.json"
+LOCK = "reindex.lock"
+
+
+class IndexMissing(Exception):
+    """There is no complete index at the given root."""
+
+
+class IndexStale(Exception):
+    """The index was built with another user dictionary or index format: reindex."""
+
+
+class ReindexRunning(Exception):
+    """Another reindex holds the lock on this index root."""
+
+
+@dataclass
+class OpenIndex:
+    """One complete build, opened read-only."""
+
+    build_id: str
+    path: Path
+    meta: dict  # build.json: reports' metadata, counts, dictionary fingerprint, built_at, warnings, skipped
+    index: whoosh.index.Index = field(repr=False)
+
+    def searcher(self) -> whoosh.searching.Searcher:
+        """A new searcher on this build; use it as a context manager so its files are closed."""
+        return self.index.searcher()
+
+
+def read_current(root: Path) -> str | None:
+    """The build id CURRENT names, or None when there is no CURRENT yet."""
+    try:
+        build_id = (Path(root) / CURRENT).read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return None
+    return build_id or None
+
+
+def is_complete(build_dir: Path) -> bool:
+    """True when the build finished, verified and was marked complete."""
+    return (build_dir / COMPLETE).is_file() and (build_dir / META).is_file()
+
+
+def open_build(root: Path, build_id: str, dictionary: Path = DEFAULT_DICTIONARY) -> OpenIndex:
+    """Open one complete build read-only; IndexMissing / IndexStale say what to do."""
+    root = Path(root)
+    path = root / BUILDS / build_id
+    if not is_complete(path):
+        raise IndexMissing(f"no complete index at {root} (build {build_id!r} missing): run `reportsearch reindex`")
+    meta = json.loads((path / META).read_text(encoding="utf-8"))
+    if meta.get("format") != INDEX_FORMAT_VERSION:
+        raise IndexStale(
+            f"reindex required: the index at {root} has format {meta.get('format')!r}, "
+            f"this version reads {INDEX_FORMAT_VERSION}; run `reportsearch reindex`"
+        )
+    if meta.get("dictionary_fingerprint") != dictionary_fingerprint(dictionary):
+        raise IndexStale(
+            f"reindex required: the user dictionary changed since the index at {root} was built "
+            f"({dictionary}); run `reportsearch reindex`"
+        )
+    try:
+        index = whoosh.index.open_dir(str(path), readonly=True)
+    except Exception as exc:  # a damaged build: say what to do instead of a Whoosh traceback
+        raise IndexStale(f"the index at {path} cannot be opened ({exc}); run `reportsearch reindex`") from exc
+    return OpenIndex(build_id=build_id, path=path, meta=meta, index=index)
+
+
+def _stamp(path: Path) -> tuple[int, int, int] | None:
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+
+class Store:
+    """The index root: hands out the current build and follows CURRENT when a reindex switches it."""
+
+    def __init__(self, root: Path, *, dictionary: Path = DEFAULT_DICTIONARY) -> None:
+        self.root = Path(root)
+        self.dictionary = Path(dictionary)
+        self._lock = threading.Lock()  # a server's request threads share one Store
+        self._open: OpenIndex | None = None
+        self._stamp: tuple[int, int, int] | None = None
+
+    def current(self) -> OpenIndex:
+        """The build CURRENT points at; one os.stat per call, reopened only when CURRENT changed.
+
+        A request should call this once and use the returned OpenIndex throughout, so it sees one build.
+        """
+        stamp = _stamp(self.root / CURRENT)
+        with self._lock:
+            if self._open is not None and stamp is not None and stamp == self._stamp:
+                return self._open
+            build_id = read_current(self.root)
+            if build_id is None:
+                raise IndexMissing(f"no index at {self.root}: run `reportsearch reindex`")
+            if self._open is None or self._open.build_id != build_id:
+                # The previous OpenIndex is only dropped, not closed: requests still holding it keep
+                # working (reindex keeps the previous build's files until the next switch).
+                self._open = open_build(self.root, build_id, self.dictionary)
+            self._stamp = stamp
+            return self._open
