@@ -1,0 +1,444 @@
+"""The query language: a user's string → a small syntax tree, plus a notice saying how it was understood.
+
+Syntax (what the README documents):
+- words are ANDed: `诉源治理 枫桥经验`; an unquoted chunk of Chinese is segmented later by the word analyzer;
+- `OR` (upper case) between terms; `NOT word` or `-word` excludes; `AND` is allowed and redundant;
+- parentheses `( )` or `（ ）` group;
+- `"exact phrase"`, `“exact phrase”`, `「exact phrase」`, `『exact phrase』`: Ctrl-F over paragraphs;
+- field filters: `institution:平湖市人民法院`, `year:2019`, `year:2017-2021`, `theme:司法为民`
+  (also `机构:` `年份:` `主题:`, and a full-width colon); a value may be quoted.
+
+Malformed input never raises. It is searched as plain text (or trimmed) and `ParsedQuery.notices` says,
+in Chinese, what was changed: unbalanced quotes or parentheses, lone operators, unknown fields, bad year
+values, wildcards (`*`, `?` — not supported, ignored), control characters, and the limits below.
+
+Limits that bound the cost of one query (documented in the README):
+- MAX_QUERY_CHARS = 256: longer input is cut to its first 256 characters;
+- MAX_TERMS = 32: at most 32 terms (words, phrases, filters) are used; the rest are dropped;
+- MAX_DEPTH = 8: parentheses nested deeper are ignored (their content is kept as plain terms);
+- MAX_YEAR_SPAN = 50: a year range wider than 50 years is refused as a filter and searched as text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+MAX_QUERY_CHARS = 256
+MAX_TERMS = 32
+MAX_DEPTH = 8
+MAX_YEAR_SPAN = 50
+
+QUOTES = {'"': '"', "“": "”", "「": "」", "『": "』", "”": "”"}  # a stray ” often opens a phrase typed by IMEs
+CLOSERS = set("”」』")
+LPARENS = set("(（")
+RPARENS = set(")）")
+FIELD_ALIASES = {
+    "institution": "institution",
+    "机构": "institution",
+    "year": "year",
+    "years": "year",
+    "年份": "year",
+    "年度": "year",
+    "theme": "theme",
+    "主题": "theme",
+}
+OPERATORS = {"OR", "AND", "NOT"}
+_FIELD = re.compile(r"^([A-Za-z\u4e00-\u9fff]{1,12})[:：](.*)$", re.S)
+_YEAR = re.compile(r"^(\d{4})(?:\s*[-–—~～至]\s*(\d{4}))?$")
+_SPACE = re.compile(r"\s+")
+_WILDCARD = re.compile(r"[*?]")
+
+
+# ---------------------------------------------------------------- syntax tree
+
+
+@dataclass(frozen=True)
+class Words:
+    """An unquoted chunk of text: segmented into words by the analyzer, matched as words or as a substring."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """A quoted phrase: exactly the paragraphs whose text contains it (spaces ignored)."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Filter:
+    """A field filter: institution / theme (exact value) or year (a range of years, inclusive)."""
+
+    field: str  # "institution" | "year" | "theme"
+    value: str  # institution or theme name; for year "2019" or "2017-2021"
+
+    def year_range(self) -> tuple[int, int]:
+        """(first, last) year of a year filter."""
+        a, _, b = self.value.partition("-")
+        return int(a), int(b or a)
+
+
+@dataclass(frozen=True)
+class Not:
+    """Paragraphs not matching the child."""
+
+    child: "Node"
+
+
+@dataclass(frozen=True)
+class And:
+    """Paragraphs matching every child."""
+
+    children: tuple["Node", ...]
+
+
+@dataclass(frozen=True)
+class Or:
+    """Paragraphs matching any child."""
+
+    children: tuple["Node", ...]
+
+
+Node = Words | Phrase | Filter | Not | And | Or
+
+
+@dataclass
+class ParsedQuery:
+    """The result of parsing: the tree (None for an empty query), what was adjusted, and a canonical form."""
+
+    tree: Node | None
+    notices: list[str] = field(default_factory=list)
+
+    @property
+    def canonical(self) -> str:
+        """The query as it was understood, in the query language."""
+        return render(self.tree) if self.tree is not None else ""
+
+    def notice(self) -> str | None:
+        """One user-facing sentence (Chinese) when anything was adjusted, else None."""
+        if not self.notices:
+            return None
+        seen: list[str] = []
+        for n in self.notices:
+            if n not in seen:
+                seen.append(n)
+        understood = self.canonical or "（空查询）"
+        return "；".join(seen) + "。实际检索：" + understood
+
+
+def render(node: Node) -> str:
+    """Canonical text of a tree (parseable again to the same tree)."""
+    if isinstance(node, Words):
+        return node.text
+    if isinstance(node, Phrase):
+        return "“" + node.text + "”"
+    if isinstance(node, Filter):
+        return f"{node.field}:{node.value}"
+    if isinstance(node, Not):
+        return "-" + _wrap(node.child)
+    if isinstance(node, And):
+        return " ".join(_wrap(c) for c in node.children)
+    return " OR ".join(render(c) if isinstance(c, And) else _wrap(c) for c in node.children)
+
+
+def _wrap(node: Node) -> str:
+    return "(" + render(node) + ")" if isinstance(node, (And, Or)) else render(node)
+
+
+def positives(node: Node | None) -> list[Words | Phrase]:
+    """The Words and Phrase leaves not under a NOT (what highlighting marks)."""
+    out: list[Words | Phrase] = []
+
+    def walk(n: Node) -> None:
+        if isinstance(n, (Words, Phrase)):
+            out.append(n)
+        elif isinstance(n, (And, Or)):
+            for c in n.children:
+                walk(c)
+
+    if node is not None:
+        walk(node)
+    return out
+
+
+# ---------------------------------------------------------------- lexer
+
+
+@dataclass(frozen=True)
+class _Tok:
+    kind: str  # "word" | "phrase" | "lparen" | "rparen" | "or" | "and" | "not" | "field"
+    text: str = ""
+    name: str = ""  # field name for "field"
+
+
+def clean(q: str, notices: list[str]) -> str:
+    """Control characters → spaces, the length cap applied, whitespace collapsed."""
+    if not isinstance(q, str):
+        q = str(q)
+    out = []
+    bad = False
+    for ch in q:
+        cat = unicodedata.category(ch)
+        if ch in "\t\n\r\u3000":
+            out.append(" ")
+        elif cat in ("Cc", "Cf", "Cs", "Co", "Cn") or cat in ("Zl", "Zp"):
+            bad = True
+            out.append(" ")
+        else:
+            out.append(ch)
+    text = "".join(out)
+    if bad:
+        notices.append("已忽略控制字符")
+    text = _SPACE.sub(" ", text).strip()
+    if len(text) > MAX_QUERY_CHARS:
+        text = text[:MAX_QUERY_CHARS].strip()
+        notices.append(f"查询过长，只使用前 {MAX_QUERY_CHARS} 个字符")
+    return text
+
+
+def lex(text: str, notices: list[str]) -> list[_Tok]:
+    """Cut the cleaned query into tokens; unclosed quotes become plain text."""
+    toks: list[_Tok] = []
+    i, n = 0, len(text)
+    buf: list[str] = []
+
+    def flush() -> None:
+        if buf:
+            toks.extend(_word_tokens("".join(buf), notices))
+            buf.clear()
+
+    while i < n:
+        ch = text[i]
+        if ch == " ":
+            flush()
+            i += 1
+        elif ch in QUOTES:
+            close = QUOTES[ch]
+            j = text.find(close, i + 1)
+            if j < 0:
+                notices.append("引号未闭合，已按普通文本检索")
+                i += 1  # drop the quote; the rest is plain text
+                continue
+            inner = text[i + 1 : j]
+            if buf and _is_field_prefix("".join(buf)):
+                # institution:"平湖市人民法院": the quoted text is the field value
+                name = "".join(buf)[:-1]
+                buf.clear()
+                toks.append(_Tok("field", inner.strip(), name))
+            else:
+                flush()
+                toks.append(_Tok("phrase", inner))
+            i = j + 1
+        elif ch in CLOSERS:
+            notices.append("多余的右引号已忽略")
+            flush()
+            i += 1
+        elif ch in LPARENS:
+            flush()
+            toks.append(_Tok("lparen"))
+            i += 1
+        elif ch in RPARENS:
+            flush()
+            toks.append(_Tok("rparen"))
+            i += 1
+        else:
+            buf.append(ch)
+            i += 1
+    flush()
+    return toks
+
+
+def _is_field_prefix(text: str) -> bool:
+    m = _FIELD.match(text)
+    return bool(m) and m.group(2) == "" and (m.group(1).isascii() or m.group(1) in FIELD_ALIASES)
+
+
+def _limit_depth(toks: list[_Tok], notices: list[str]) -> list[_Tok]:
+    """Drop parentheses nested deeper than MAX_DEPTH (keeps recursion bounded)."""
+    out: list[_Tok] = []
+    depth = 0
+    for t in toks:
+        if t.kind == "lparen":
+            depth += 1
+            if depth > MAX_DEPTH:
+                notices.append(f"括号嵌套超过 {MAX_DEPTH} 层，内层括号已忽略")
+                continue
+        elif t.kind == "rparen" and depth > 0:
+            depth -= 1
+            if depth >= MAX_DEPTH:
+                continue
+        out.append(t)
+    return out
+
+
+def _word_tokens(chunk: str, notices: list[str]) -> list[_Tok]:
+    if chunk in OPERATORS:
+        return [_Tok(chunk.lower())]
+    if chunk.startswith("-") and len(chunk) > 1:
+        return [_Tok("not"), *_word_tokens(chunk[1:], notices)]
+    if chunk == "-":
+        return [_Tok("not")]
+    m = _FIELD.match(chunk)
+    if m and (m.group(1).isascii() or m.group(1) in FIELD_ALIASES):
+        return [_Tok("field", m.group(2), m.group(1))]
+    return [_Tok("word", chunk)]
+
+
+# ---------------------------------------------------------------- parser
+
+
+class _Parser:
+    """Recursive descent over the tokens; never raises on user input."""
+
+    def __init__(self, toks: list[_Tok], notices: list[str]) -> None:
+        self.toks = toks
+        self.i = 0
+        self.notices = notices
+        self.terms = 0
+
+    def peek(self) -> _Tok | None:
+        return self.toks[self.i] if self.i < len(self.toks) else None
+
+    def parse(self) -> Node | None:
+        node = self.or_expr()
+        while self.peek() is not None:  # a stray ")" at top level: skip it and go on
+            if self.peek().kind == "rparen":
+                self.notices.append("括号不匹配，已忽略多余的括号")
+                self.i += 1
+            more = self.or_expr()
+            node = _and([node, more])
+        return node
+
+    def or_expr(self) -> Node | None:
+        parts = [self.and_expr()]
+        while (t := self.peek()) is not None and t.kind == "or":
+            self.i += 1
+            right = self.and_expr()
+            if (right is None or parts[-1] is None) and self.terms <= MAX_TERMS:
+                self.notices.append("OR 两侧缺少检索词，已忽略")
+            parts.append(right)
+        kept = [p for p in parts if p is not None]
+        if not kept:
+            return None
+        return kept[0] if len(kept) == 1 else Or(tuple(kept))
+
+    def and_expr(self) -> Node | None:
+        parts: list[Node] = []
+        while (t := self.peek()) is not None and t.kind not in ("or", "rparen"):
+            if t.kind == "and":
+                self.i += 1
+                if not parts or self.peek() is None or self.peek().kind in ("or", "rparen", "and"):
+                    self.notices.append("AND 两侧缺少检索词，已忽略")
+                continue
+            node = self.unary()
+            if node is not None:
+                parts.append(node)
+        return _and(parts)
+
+    def unary(self) -> Node | None:
+        t = self.peek()
+        if t is not None and t.kind == "not":
+            self.i += 1
+            nxt = self.peek()
+            if nxt is None or nxt.kind in ("or", "rparen", "and"):
+                self.notices.append("NOT（-）后缺少检索词，已忽略")
+                return None
+            child = self.unary()
+            if child is None:
+                return None
+            if isinstance(child, Not):  # NOT NOT x = x
+                return child.child
+            return Not(child)
+        return self.primary()
+
+    def primary(self) -> Node | None:
+        t = self.peek()
+        assert t is not None
+        self.i += 1
+        if t.kind == "lparen":
+            inner = self.or_expr()
+            if self.peek() is not None and self.peek().kind == "rparen":
+                self.i += 1
+            else:
+                self.notices.append("括号不匹配，已忽略括号")
+            return inner
+        if t.kind == "phrase":
+            return self.leaf(self.phrase(t.text))
+        if t.kind == "field":
+            return self.leaf(self.field(t))
+        if t.kind == "word":
+            return self.leaf(self.words(t.text))
+        # "rparen"/"or"/"and" cannot reach here (callers stop at them); be safe anyway
+        return None
+
+    def leaf(self, node: Node | None) -> Node | None:
+        if node is None:
+            return None
+        if self.terms >= MAX_TERMS:
+            if self.terms == MAX_TERMS:
+                self.notices.append(f"检索词超过 {MAX_TERMS} 个，其余已忽略")
+            self.terms += 1
+            return None
+        self.terms += 1
+        return node
+
+    def words(self, text: str) -> Node | None:
+        if _WILDCARD.search(text):
+            self.notices.append("不支持通配符，已忽略 * 和 ?")
+            text = _WILDCARD.sub("", text)
+        text = text.strip()
+        return Words(text) if text else None
+
+    def phrase(self, text: str) -> Node | None:
+        text = _SPACE.sub(" ", text).strip()
+        if not text:
+            self.notices.append("空引号已忽略")
+            return None
+        return Phrase(text)
+
+    def field(self, t: _Tok) -> Node | None:
+        name = FIELD_ALIASES.get(t.name.lower() if t.name.isascii() else t.name)
+        value = t.text.strip()
+        raw = f"{t.name}:{t.text}"
+        if name is None:
+            self.notices.append(f"未知字段“{t.name}”，已按普通文本检索")
+            return self.words(raw)
+        if not value:
+            self.notices.append(f"字段“{t.name}”缺少取值，已忽略")
+            return None
+        if name == "year":
+            m = _YEAR.match(value)
+            if not m:
+                self.notices.append(f"年份“{value}”无法识别，已按普通文本检索")
+                return self.words(value)
+            a = int(m.group(1))
+            b = int(m.group(2) or a)
+            a, b = min(a, b), max(a, b)
+            if b - a > MAX_YEAR_SPAN:
+                self.notices.append(f"年份范围超过 {MAX_YEAR_SPAN} 年，已按普通文本检索")
+                return self.words(value)
+            return Filter("year", str(a) if a == b else f"{a}-{b}")
+        return Filter(name, value)
+
+
+def _and(parts: list[Node | None]) -> Node | None:
+    kept = [p for p in parts if p is not None]
+    if not kept:
+        return None
+    flat: list[Node] = []
+    for p in kept:
+        flat.extend(p.children if isinstance(p, And) else (p,))
+    return flat[0] if len(flat) == 1 else And(tuple(flat))
+
+
+def parse(q: str) -> ParsedQuery:
+    """Parse a user query; never raises. Adjustments are listed in `notices` (Chinese)."""
+    notices: list[str] = []
+    text = clean(q, notices)
+    toks = _limit_depth(lex(text, notices), notices)
+    parser = _Parser(toks, notices)
+    tree = parser.parse()
+    return ParsedQuery(tree, notices)

@@ -1,0 +1,201 @@
+"""Highlighting: exact match spans on the stored text → HTML snippets and fully marked paragraphs.
+
+We find spans ourselves (str.find over the whitespace-free folded text, plus the word analyzer's
+token offsets) instead of Whoosh's fragmenters: offsets are exact, there is no 32,768-character limit,
+and sentences are cut on Chinese punctuation. Everything that is not a <mark> is HTML-escaped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+from typing import Iterable
+
+SNIPPET_CHARS = 120  # about this many characters of text per snippet
+SENTENCE_ENDS = "。！？；!?;\n"
+MAX_FRAGMENTS = 3
+CONTEXT_BEFORE = 24  # characters kept before the first mark when a long sentence must be cut
+
+Span = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class Snippet:
+    """A snippet's HTML and the (start, end) character ranges of the text it shows, in order."""
+
+    html: str
+    fragments: tuple[Span, ...]
+
+
+def compact(folded: str) -> tuple[str, list[int]]:
+    """The text without whitespace, and for each of its characters the offset in the original."""
+    index = [i for i, ch in enumerate(folded) if not ch.isspace()]
+    return "".join(folded[i] for i in index), index
+
+
+def find_substrings(folded: str, needles: Iterable[str], squeezed: tuple[str, list[int]] | None = None) -> list[Span]:
+    """Every occurrence of each needle in the text, whitespace in the text ignored; spans in original offsets.
+
+    `folded` is the normalised text (same length as the stored text); needles are normalised and
+    whitespace-free already.
+    """
+    flat, index = squeezed if squeezed is not None else compact(folded)
+    spans: list[Span] = []
+    for needle in needles:
+        if not needle:
+            continue
+        start = flat.find(needle)
+        while start >= 0:
+            spans.append((index[start], index[start + len(needle) - 1] + 1))
+            start = flat.find(needle, start + 1)
+    return spans
+
+
+def merge(spans: Iterable[Span]) -> list[Span]:
+    """Sorted spans with overlapping ones united (so marks never nest or overlap)."""
+    out: list[Span] = []
+    for s, e in sorted(spans):
+        if s >= e:
+            continue
+        if out and s < out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], e))
+        else:
+            out.append((s, e))
+    return out
+
+
+def mark(text: str, spans: list[Span], start: int = 0, end: int | None = None) -> str:
+    """HTML of text[start:end] with the (merged) spans wrapped in <mark>, the rest escaped."""
+    end = len(text) if end is None else end
+    parts: list[str] = []
+    pos = start
+    for s, e in spans:
+        s, e = max(s, start), min(e, end)
+        if s >= e:
+            continue
+        parts.append(escape(text[pos:s], quote=False))
+        parts.append("<mark>" + escape(text[s:e], quote=False) + "</mark>")
+        pos = e
+    parts.append(escape(text[pos:end], quote=False))
+    return "".join(parts)
+
+
+def sentences(text: str) -> list[Span]:
+    """Sentence ranges: cut after 。！？； (and line breaks); the terminator stays with its sentence."""
+    out: list[Span] = []
+    start = 0
+    for i, ch in enumerate(text):
+        if ch in SENTENCE_ENDS:
+            if text[start : i + 1].strip():
+                out.append((start, i + 1))
+            start = i + 1
+    if text[start:].strip():
+        out.append((start, len(text)))
+    return out or [(0, len(text))]
+
+
+def _window(sent: Span, spans: list[Span], size: int) -> Span:
+    """At most `size` characters of a sentence around its first mark, never cutting a mark."""
+    s0, e0 = sent
+    if e0 - s0 <= size:
+        return sent
+    inside = [sp for sp in spans if sp[0] >= s0 and sp[1] <= e0]
+    if not inside:
+        return (s0, s0 + size)
+    first = inside[0]
+    start = max(s0, first[0] - CONTEXT_BEFORE)
+    end = min(e0, max(start + size, first[1]))
+    for s, e in inside:  # don't cut a mark in half
+        if s < end < e:
+            end = e
+    return (start, end)
+
+
+def build_snippet(text: str, spans: list[Span], keys: list[str] | None = None, size: int = SNIPPET_CHARS) -> Snippet:
+    """The best passage (sentence-bounded, ~size chars, fragments joined with …) with spans marked.
+
+    `keys[i]` names what spans[i] matched (distinct keys are preferred when choosing fragments);
+    by default the key is the marked text itself.
+    """
+    if not text:
+        return Snippet("", ())
+    keyed = sorted(zip(spans, keys if keys is not None else [text[s:e] for s, e in spans]))
+    spans = merge(s for s, _ in keyed)
+    sents = sentences(text)
+    if not spans:
+        frag = _trim(text, _lead(sents, size))
+        return Snippet(_render(text, [frag], []), (frag,))
+    per_sent: list[tuple[set[str], int]] = []
+    for s0, e0 in sents:
+        ks = {k for (s, e), k in keyed if s0 <= s < e0}
+        per_sent.append((ks, sum(1 for s, _ in spans if s0 <= s < e0)))
+    covered: set[str] = set()
+    chosen: list[Span] = []
+    used = 0
+    while len(chosen) < MAX_FRAGMENTS and used < size:
+        best, best_score = -1, (0, 0, 0)
+        for i, (ks, count) in enumerate(per_sent):
+            if any(sents[i][0] < c[1] and c[0] < sents[i][1] for c in chosen):
+                continue
+            score = (len(ks - covered), count, -i)
+            if score[0] > 0 and score > best_score:
+                best, best_score = i, score
+        if best < 0:
+            break
+        budget = size - used if chosen else size
+        frag = _window(sents[best], spans, max(budget, 40))
+        chosen.append(frag)
+        used += frag[1] - frag[0]
+        covered |= per_sent[best][0]
+    chosen = sorted(_trim(text, f) for f in chosen)
+    # short passage: add the following sentences as context while they fit
+    if len(chosen) == 1 and used < size:
+        s, e = chosen[0]
+        for s1, e1 in sents:
+            if s1 >= e and e1 - s < size + 20 and s1 == e:
+                e = e1
+        chosen[0] = _trim(text, (s, e))
+    return Snippet(_render(text, chosen, spans), tuple(chosen))
+
+
+def _lead(sents: list[Span], size: int) -> Span:
+    start, end = sents[0]
+    for s, e in sents[1:]:
+        if e - start > size:
+            break
+        end = e
+    return (start, min(end, start + size))
+
+
+def _trim(text: str, frag: Span) -> Span:
+    """The fragment without leading/trailing whitespace (never empty if it had a non-space)."""
+    s, e = frag
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return (s, e) if s < e else frag
+
+
+def _render(text: str, frags: list[Span], spans: list[Span]) -> str:
+    """Join fragments: … between ones that are not contiguous and where a sentence was cut."""
+    bounds = sentences(text)
+    starts = {s for s, _ in bounds} | {0}
+    ends = {e for _, e in bounds} | {len(text)}
+    html: list[str] = []
+    prev_end = None
+    for s, e in frags:
+        if prev_end is not None and s != prev_end:
+            html.append("…")
+        elif prev_end is None and s not in starts:
+            html.append("…")
+        html.append(mark(text, spans, s, e))
+        prev_end = e
+    if prev_end is not None and prev_end not in ends:
+        html.append("…")
+    return "".join(html)
+
+
+def highlight(text: str, spans: list[Span]) -> str:
+    """The whole text escaped, with spans in <mark>."""
+    return mark(text, merge(spans))
