@@ -1,0 +1,363 @@
+"""The benchmark: one command, one machine, one corpus per size; prints the table and appends it to bench/RESULTS.md.
+
+    .venv/bin/python -m bench.run --paragraphs 10000 100000
+
+Per size: generate (or reuse) the corpus; `reportsearch reindex` in a subprocess (wall, throughput, peak
+RSS, index size) against the jieba floor (jieba alone, one core, same text and dictionary); the naive
+baseline built and queried in-process; the same fixed query mix through indexer.search.search (the API's
+code path); `reportsearch serve` under a bounded loopback load; cold starts of the CLI and the server.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import json
+import logging
+import math
+import pstats
+import shutil
+import subprocess
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+from bench import measure
+from bench.generate import DEFAULT_BENCHDATA, DEFAULT_OUT, REPO_ROOT, generate_corpus
+from bench.naive import build_naive
+from bench.queries import Query, build_mix, read_corpus_text
+
+RESULTS_MD = REPO_ROOT / "bench" / "RESULTS.md"
+USERDICT = REPO_ROOT / "indexer" / "userdict.txt"
+
+
+def reportsearch_command() -> list[str]:
+    """The installed console script next to this interpreter (the venv's), else the one on PATH."""
+    local = Path(sys.executable).parent / "reportsearch"
+    if local.exists():
+        return [str(local)]
+    found = shutil.which("reportsearch")
+    if not found:
+        raise RuntimeError("the `reportsearch` command is not installed: pip install -e . first")
+    return [found]
+
+
+def jieba_tokenizer():  # noqa: ANN201 - jieba has no type stubs
+    """A private jieba instance with the project's user dictionary, loaded now (outside any timing)."""
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    tok = jieba.Tokenizer()
+    tok.initialize()
+    if USERDICT.exists():
+        tok.load_userdict(str(USERDICT))
+    return tok
+
+
+def jieba_floor(paragraphs: list[str], tok) -> float:  # noqa: ANN001
+    """Seconds for jieba alone (HMM on, like the word analyzer) to segment every paragraph, on one core."""
+    start = time.perf_counter()
+    for para in paragraphs:
+        for _ in tok.tokenize(para, HMM=True):
+            pass
+    return time.perf_counter() - start
+
+
+def ensure_corpus(n: int, root: Path, seed: int, benchdata: Path) -> Path:
+    """The generated corpus for n paragraphs under root, generated unless an identical one is already there."""
+    corpus = root / f"corpus-{n}"
+    marker = corpus / ".bench-generated.json"
+    want = {"paragraphs": n, "seed": seed}
+    if marker.exists() and json.loads(marker.read_text()) == want:
+        return corpus
+    if corpus.exists():
+        shutil.rmtree(corpus)
+    generate_corpus(n, corpus, seed=seed, benchdata=benchdata)
+    marker.write_text(json.dumps(want))
+    return corpus
+
+
+def time_queries(run_one, mix: list[Query]) -> tuple[list[float], dict[str, list[float]], int, list[int]]:  # noqa: ANN001
+    """Warm-up pass, then one timed pass: latencies (ms), per kind, errors, totals."""
+    for q in mix:
+        try:
+            run_one(q)
+        except Exception:  # noqa: BLE001 - counted in the timed pass
+            pass
+    latencies: list[float] = []
+    by_kind: dict[str, list[float]] = {}
+    errors = 0
+    totals: list[int] = []
+    for q in mix:
+        t0 = time.perf_counter()
+        try:
+            result = run_one(q)
+            totals.append(result["total"])
+        except Exception as exc:  # noqa: BLE001 - a query that raises is an error in the table
+            errors += 1
+            print(f"  query error {q}: {type(exc).__name__}: {exc}", file=sys.stderr)
+        ms = (time.perf_counter() - t0) * 1000
+        latencies.append(ms)
+        by_kind.setdefault(q.kind, []).append(ms)
+    return latencies, by_kind, errors, totals
+
+
+def pct(values: list[float]) -> dict[str, float]:
+    return {f"p{p}": measure.percentile(values, p) for p in (50, 95, 99)}
+
+
+def cli_cold_start(cmd: list[str], index: Path, queries: list[str]) -> tuple[float, float]:
+    """Median seconds from process start to first output byte, and to exit, of `reportsearch search Q --json`."""
+    first, total = [], []
+    for q in queries:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen([*cmd, "search", q, "--index", str(index), "--json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        byte = proc.stdout.read(1)
+        t1 = time.perf_counter()
+        _, err = proc.communicate(timeout=120)
+        t2 = time.perf_counter()
+        if proc.returncode != 0 or not byte:
+            raise RuntimeError(f"`reportsearch search {q}` exited {proc.returncode}: {err.decode(errors='replace')[-500:]}")
+        first.append(t1 - t0)
+        total.append(t2 - t0)
+    return measure.percentile(first, 50), measure.percentile(total, 50)
+
+
+def served(cmd: list[str], index: Path, corpus: Path, mix: list[Query], *, seconds: float, concurrency: int, log: Path) -> dict:
+    """Start `reportsearch serve`, time its first response, load it, read its RSS, stop it."""
+    port = measure.free_port()
+    paths = [measure.api_path(q.api_params()) for q in mix]
+    with log.open("w") as log_fh:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(
+            [*cmd, "serve", "--host", "127.0.0.1", "--port", str(port), "--index", str(index), "--corpus", str(corpus)],
+            stdout=log_fh, stderr=subprocess.STDOUT,
+        )
+        try:
+            measure.wait_http(port, paths[0], timeout=120)
+            first = time.perf_counter() - t0
+            rss_idle = measure.tree_rss_mb(proc.pid)
+            result = measure.load(port, paths, concurrency=concurrency, seconds=seconds)
+            rss_loaded = measure.tree_rss_mb(proc.pid)
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+    if result.errors:
+        print(f"  served: {result.errors} errors, first: {result.first_error} (server log: {log})", file=sys.stderr)
+    return {
+        "first_response_s": first,
+        "requests": result.requests,
+        "rps": result.rps,
+        "errors": result.errors,
+        "first_error": result.first_error,
+        **{f"http_{k}_ms": v for k, v in pct(result.latencies_ms).items()},
+        "server_rss_idle_mb": rss_idle,
+        "server_rss_mb": rss_loaded,
+    }
+
+
+def profile_queries(run_one, mix: list[Query], top: int = 18) -> str:  # noqa: ANN001
+    """cProfile of one pass of the mix: the top functions by cumulative time."""
+    prof = cProfile.Profile()
+    prof.enable()
+    for q in mix:
+        try:
+            run_one(q)
+        except Exception:  # noqa: BLE001 - errors are counted elsewhere
+            pass
+    prof.disable()
+    buf = io.StringIO()
+    pstats.Stats(prof, stream=buf).sort_stats("cumulative").print_stats(top)
+    return buf.getvalue()
+
+
+def bench_size(n: int, args: argparse.Namespace, cmd: list[str], tok) -> dict:  # noqa: ANN001
+    """Every measurement for one corpus size."""
+    root: Path = args.out
+    print(f"== {n} paragraphs", flush=True)
+    corpus = ensure_corpus(n, root, args.seed, args.benchdata)
+    text = read_corpus_text(corpus)
+    chars = sum(map(len, text.paragraphs))
+    text_bytes = sum(p.stat().st_size for p in corpus.glob("*.txt"))
+    r: dict = {"paragraphs": n, "reports": len(list(corpus.glob("*.txt"))), "characters": chars, "text_mb": text_bytes / 2**20}
+    if len(text.paragraphs) != n:
+        raise RuntimeError(f"{corpus}: {len(text.paragraphs)} body paragraphs on disk, expected {n}")
+
+    index = root / f"index-{n}"
+    if index.exists():
+        shutil.rmtree(index)
+    print("  reindex …", flush=True)
+    run = measure.run_child([*cmd, "reindex", "--corpus", str(corpus), "--index", str(index)], timeout=600 + n * 0.05)
+    if run.returncode != 0:
+        raise RuntimeError(f"reindex exited {run.returncode}:\n{run.stdout[-2000:]}\n{run.stderr[-2000:]}")
+    r.update(
+        reindex_s=run.seconds, reindex_par_per_s=n / run.seconds, reindex_chars_per_s=chars / run.seconds,
+        reindex_rss_max_mb=run.max_rss_mb, reindex_rss_tree_mb=run.tree_peak_mb,
+        index_mb=measure.dir_size(index) / 2**20, reindex_summary=run.stdout.strip()[-500:],
+    )
+    r["index_vs_text"] = r["index_mb"] / r["text_mb"]
+    print("  jieba floor …", flush=True)
+    r["floor_s"] = jieba_floor(text.paragraphs, tok)
+    r["reindex_vs_floor"] = r["reindex_s"] / r["floor_s"]
+
+    mix = build_mix(text, tok.lcut)
+    r["queries"] = len(mix)
+    from indexer.search import search
+    from indexer.store import Store
+
+    store = Store(index)
+
+    def ours(q: Query) -> dict:
+        return search(store, q.q, **q.kwargs())
+
+    print(f"  {len(mix)} queries (ours) …", flush=True)
+    lat, kinds, errs, totals = time_queries(ours, mix)
+    r.update({f"ours_{k}_ms": v for k, v in pct(lat).items()}, ours_errors=errs, ours_zero_hits=sum(t == 0 for t in totals))
+    r["ours_p95_by_kind_ms"] = {k: measure.percentile(v, 95) for k, v in kinds.items()}
+    if args.profile:
+        r["profile"] = profile_queries(ours, mix)
+
+    if n <= args.baseline_max:
+        print("  naive baseline build …", flush=True)
+        naive_dir = root / f"naive-{n}"
+        if naive_dir.exists():
+            shutil.rmtree(naive_dir)
+        t0 = time.perf_counter()
+        naive = build_naive(corpus, naive_dir)
+        r["naive_build_s"] = time.perf_counter() - t0
+        r["naive_index_mb"] = measure.dir_size(naive_dir) / 2**20
+        print("  queries (naive) …", flush=True)
+        nlat, _, nerrs, ntotals = time_queries(lambda q: naive.search(q.q, **q.kwargs()), mix)
+        r.update({f"naive_{k}_ms": v for k, v in pct(nlat).items()}, naive_errors=nerrs, naive_zero_hits=sum(t == 0 for t in ntotals))
+        r["naive_vs_ours_p95"] = r["naive_p95_ms"] / r["ours_p95_ms"]
+        r["naive_build_vs_reindex"] = r["naive_build_s"] / r["reindex_s"]
+
+    print("  cold start …", flush=True)
+    r["cli_first_output_s"], r["cli_exit_s"] = cli_cold_start(cmd, index, [m.q for m in mix[:3]])
+    print(f"  served ({args.concurrency} threads, {args.load_seconds:g} s) …", flush=True)
+    r.update(served(cmd, index, corpus, mix, seconds=args.load_seconds, concurrency=args.concurrency, log=root / f"serve-{n}.log"))
+    return r
+
+
+ROWS: list[tuple[str, str, str]] = [
+    ("reports", "reports", "{:,.0f}"),
+    ("characters (M)", "characters", "M"),
+    ("text on disk (MB)", "text_mb", "{:.1f}"),
+    ("reindex wall (s)", "reindex_s", "{:.1f}"),
+    ("reindex paragraphs/s", "reindex_par_per_s", "{:,.0f}"),
+    ("reindex characters/s (k)", "reindex_chars_per_s", "k"),
+    ("reindex peak RSS, largest process (MB)", "reindex_rss_max_mb", "{:.0f}"),
+    ("reindex peak RSS, process tree (MB)", "reindex_rss_tree_mb", "{:.0f}"),
+    ("index size (MB)", "index_mb", "{:.1f}"),
+    ("index size / text size", "index_vs_text", "{:.2f}×"),
+    ("jieba floor, 1 core (s)", "floor_s", "{:.1f}"),
+    ("**reindex / floor** (goal ≤ 1.5)", "reindex_vs_floor", "{:.2f}"),
+    ("naive build, 1 process (s)", "naive_build_s", "{:.1f}"),
+    ("naive index size (MB)", "naive_index_mb", "{:.1f}"),
+    ("queries in the mix", "queries", "{:.0f}"),
+    ("ours p50 (ms) (goal ≤ 20 at 100k)", "ours_p50_ms", "{:.1f}"),
+    ("ours p95 (ms) (goal ≤ 50 at 100k)", "ours_p95_ms", "{:.1f}"),
+    ("ours p99 (ms)", "ours_p99_ms", "{:.1f}"),
+    ("ours query errors", "ours_errors", "{:.0f}"),
+    ("naive p50 (ms)", "naive_p50_ms", "{:.1f}"),
+    ("naive p95 (ms)", "naive_p95_ms", "{:.1f}"),
+    ("naive p99 (ms)", "naive_p99_ms", "{:.1f}"),
+    ("**naive / ours at p95** (goal ≥ 3)", "naive_vs_ours_p95", "{:.2f}×"),
+    ("served requests/s (8 threads)", "rps", "{:.1f}"),
+    ("served p50 (ms)", "http_p50_ms", "{:.1f}"),
+    ("served p99 (ms)", "http_p99_ms", "{:.1f}"),
+    ("served errors (must be 0)", "errors", "{:.0f}"),
+    ("server RSS after load (MB)", "server_rss_mb", "{:.0f}"),
+    ("cold start: CLI search to first output (s)", "cli_first_output_s", "{:.2f}"),
+    ("cold start: server start to first response (s)", "first_response_s", "{:.2f}"),
+]
+
+
+def _fmt(value: object, spec: str) -> str:
+    if not isinstance(value, (int, float)) or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if spec == "M":
+        return f"{value / 1e6:.1f}"
+    if spec == "k":
+        return f"{value / 1e3:,.0f}"
+    return spec.format(value)
+
+
+def table(results: list[dict]) -> str:
+    """Markdown table: one row per metric, one column per corpus size."""
+    head = "| metric | " + " | ".join(f"{r['paragraphs']:,} paragraphs" for r in results) + " |"
+    lines = [head, "|---|" + "---:|" * len(results)]
+    for label, key, spec in ROWS:
+        lines.append(f"| {label} | " + " | ".join(_fmt(r.get(key), spec) for r in results) + " |")
+    kinds = sorted({k for r in results for k in r.get("ours_p95_by_kind_ms", {})})
+    for kind in kinds:
+        lines.append(f"| ours p95, {kind} queries (ms) | " + " | ".join(_fmt(r.get("ours_p95_by_kind_ms", {}).get(kind), "{:.1f}") for r in results) + " |")
+    return "\n".join(lines)
+
+
+def report_block(results: list[dict], args: argparse.Namespace, argv: list[str]) -> str:
+    """The dated section appended to RESULTS.md."""
+    facts = measure.machine_facts()
+    when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    return "\n".join([
+        f"## {when} · commit {measure.git_commit(REPO_ROOT)}",
+        "",
+        f"Machine: {facts['cpus']} CPUs ({facts['cpu_model']}), {facts['ram_gb']} GB RAM, {facts['os']}, Python {facts['python']}.",
+        f"Command: `.venv/bin/python -m bench.run {' '.join(argv)}` (seed {args.seed}; load: {args.concurrency} threads × {args.load_seconds:g} s).",
+        "",
+        table(results),
+        "",
+    ])
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    ap = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.splitlines()[0])
+    ap.add_argument("--paragraphs", nargs="+", default=["100000"], help="corpus sizes (space or comma separated)")
+    ap.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"work folder for corpora and indexes [{DEFAULT_OUT}]")
+    ap.add_argument("--seed", type=int, default=20240101)
+    ap.add_argument("--benchdata", type=Path, default=DEFAULT_BENCHDATA)
+    ap.add_argument("--load-seconds", type=float, default=30.0)
+    ap.add_argument("--concurrency", type=int, default=8)
+    ap.add_argument("--baseline-max", type=int, default=10**9, help="skip the naive baseline above this size")
+    ap.add_argument("--profile", action="store_true", help="also cProfile one pass of our query mix")
+    ap.add_argument("--results", type=Path, default=RESULTS_MD, help="markdown file to append to ('-' for none)")
+    ap.add_argument("--json", type=Path, default=None, help="also write the raw results as JSON here")
+    args = ap.parse_args(argv)
+    args.sizes = [int(x) for item in args.paragraphs for x in str(item).split(",") if x.strip()]
+    return args
+
+
+def main(argv: list[str] | None = None) -> list[dict]:
+    """Run every size, print the table, append it to RESULTS.md."""
+    argv = sys.argv[1:] if argv is None else argv
+    args = parse_args(argv)
+    args.out.mkdir(parents=True, exist_ok=True)
+    cmd = reportsearch_command()
+    tok = jieba_tokenizer()
+    results = []
+    for n in args.sizes:
+        r = bench_size(n, args, cmd, tok)
+        results.append(r)
+        if "profile" in r:
+            print(r["profile"])
+    block = report_block(results, args, argv)
+    print()
+    print(block)
+    if str(args.results) != "-":
+        if not args.results.exists():
+            args.results.write_text("# Benchmark results\n\nAppended by `python -m bench.run`; newest last.\n\n", encoding="utf-8")
+        with args.results.open("a", encoding="utf-8") as fh:
+            fh.write("\n" + block)
+    if args.json:
+        args.json.write_text(json.dumps(results, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
+    return results
+
+
+if __name__ == "__main__":
+    main()

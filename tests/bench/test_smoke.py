@@ -1,0 +1,44 @@
+"""CI smoke run of the whole benchmark at a small size: it completes and every number is sane (no timings asserted)."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+from bench.generate import generate_corpus
+from bench.queries import read_corpus_text
+from bench.run import ROWS, main
+
+SMOKE_PARAGRAPHS = 2000
+
+
+def test_generator_is_deterministic_and_exact(tmp_path: Path):
+    a = generate_corpus(500, tmp_path / "a", seed=3)
+    b = generate_corpus(500, tmp_path / "b", seed=3)
+    files = sorted(p.name for p in (tmp_path / "a").iterdir())
+    assert files == sorted(p.name for p in (tmp_path / "b").iterdir())
+    assert all((tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes() for f in files)
+    assert a.paragraphs == b.paragraphs == 500
+    assert len(read_corpus_text(tmp_path / "a").paragraphs) == 500
+    text = next((tmp_path / "a").glob("*.txt")).read_text(encoding="utf-8")
+    assert "一、" in text and "\n\n" in text
+
+
+def test_the_whole_harness_runs_at_smoke_size(tmp_path: Path):
+    results_md = tmp_path / "RESULTS.md"
+    results = main([
+        "--paragraphs", str(SMOKE_PARAGRAPHS), "--out", str(tmp_path / "work"),
+        "--load-seconds", "2", "--results", str(results_md),
+    ])
+    [r] = results
+    for _, key, _ in ROWS:
+        value = r[key]
+        assert isinstance(value, (int, float)) and math.isfinite(value), key
+        assert value >= 0, key
+    for key in ("reindex_s", "floor_s", "ours_p50_ms", "naive_p50_ms", "rps", "requests", "server_rss_mb",
+                "cli_first_output_s", "first_response_s", "index_mb"):
+        assert r[key] > 0, key
+    assert r["queries"] >= 200
+    assert r["errors"] == 0 and r["ours_errors"] == 0
+    md = results_md.read_text(encoding="utf-8")
+    assert "reindex / floor" in md and f"{SMOKE_PARAGRAPHS:,} paragraphs" in md
