@@ -135,3 +135,99 @@ def export(index_dir: Path | None, fmt: str) -> None:
         raise click.ClickException(str(exc)) from exc
     except BrokenPipeError:  # `reportsearch export | head`: the reader has all it wanted
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+
+
+class _SearchCommand(click.Command):
+    """`search` with --json: usage errors (unknown option, bad number) also come out as {"error": …}, exit 2."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as exc:
+            if "--json" in args:
+                _json_out({"error": exc.format_message()})
+                ctx.exit(2)
+            raise
+
+
+def _json_out(doc: dict) -> None:
+    import json
+    import sys
+
+    data = json.dumps(doc, ensure_ascii=False)
+    sys.stdout.buffer.write(data.encode("utf-8") + b"\n")  # UTF-8 whatever the locale says
+    sys.stdout.flush()
+
+
+def _plain(snippet: str) -> str:
+    """Snippet HTML → terminal text: marks as 【…】, entities unescaped."""
+    import html
+
+    return html.unescape(snippet.replace("<mark>", "【").replace("</mark>", "】"))
+
+
+@cli.command(cls=_SearchCommand)
+@click.argument("query", required=False, default="")
+@click.option("--institution", "institutions", multiple=True, help="Only this institution (repeatable: ORed).")
+@click.option("--year", "years", multiple=True, help="Only paragraphs covering Y or Y1-Y2 (repeatable: ORed).")
+@click.option("--theme", "themes", multiple=True, help="Only this theme (repeatable: ORed).")
+@click.option("--page", default="1", help="Result page, from 1.", show_default=True)
+@click.option("--per-page", "per_page", default="10", help="Hits per page, 1..100.", show_default=True)
+@index_option
+@click.option("--json", "as_json", is_flag=True, help="Print the result as one UTF-8 JSON document.")
+def search(query: str, institutions: tuple[str, ...], years: tuple[str, ...], themes: tuple[str, ...],
+           page: str, per_page: str, index_dir: Path | None, as_json: bool) -> None:
+    """Search the index: QUERY uses words, OR, -word, (…), "phrase", institution:/year:/theme: filters.
+
+    Exit 0 for a search (even with no hits), 2 for bad arguments, 1 when there is no usable index.
+    """
+    from indexer.search import SearchArgumentError
+    from indexer.search import search as run_search
+    from indexer.store import IndexMissing, IndexStale, Store
+
+    def fail(message: str, code: int) -> None:
+        if as_json:
+            _json_out({"error": message})
+            raise SystemExit(code)
+        if code == 2:
+            raise click.UsageError(message)
+        raise click.ClickException(message)
+
+    def number(value: str, name: str) -> int:
+        try:
+            return int(value.strip())
+        except ValueError:
+            fail(f"{name} 必须是整数（收到 {value!r}）", 2)
+            raise  # unreachable: fail() exits
+
+    page_n = number(page, "--page")
+    per_page_n = number(per_page, "--per-page")
+    try:
+        result = run_search(Store(index_dir or default_index_dir()), query, institutions=institutions,
+                            years=years, themes=themes, page=page_n, per_page=per_page_n)
+    except SearchArgumentError as exc:
+        fail(str(exc), 2)
+        return
+    except (IndexMissing, IndexStale) as exc:
+        fail(str(exc), 1)
+        return
+    if as_json:
+        _json_out(result)
+        return
+    total, pages = result["total"], max(1, -(-result["total"] // result["per_page"]))
+    click.echo(f"“{query}”：共 {total} 条结果（第 {result['page']}/{pages} 页）")
+    if result["notice"]:
+        click.echo(f"提示：{result['notice']}")
+    first = (result["page"] - 1) * result["per_page"]
+    for n, hit in enumerate(result["hits"], start=first + 1):
+        years_text = "-".join(str(y) for y in (hit["years"][:1] + hit["years"][-1:])) if len(hit["years"]) > 1 \
+            else "".join(str(y) for y in hit["years"])
+        click.echo(f"\n{n}. {hit['title']} · {hit['institution']} · {years_text} · {hit['theme']}"
+                   f"  [{hit['id']}, 得分 {hit['score']}]")
+        if hit["section"]:
+            click.echo(f"   § {hit['section']}")
+        click.echo(f"   {_plain(hit['snippet'])}")
+    labels = {"institution": "机构", "year": "年份", "theme": "主题"}
+    for facet, counts in result["facets"].items():
+        if counts:
+            click.echo(f"\n{labels[facet]}：" + "；".join(f"{k}（{v}）" for k, v in counts.items()))
