@@ -1,0 +1,164 @@
+"""Build + Store lifecycle on hand-made reports (real Whoosh indexes in tmp_path, in-process)."""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import json
+import os
+from pathlib import Path
+
+import pytest
+from whoosh.query import Phrase, Term
+
+from indexer.build import build_reports, clean_leftovers
+from indexer.export import iter_paragraphs
+from indexer.model import Report
+from indexer.store import BUILDS, CURRENT, LOCK, IndexMissing, IndexStale, ReindexRunning, Store
+
+
+def paragraph_count(reports: list[Report]) -> int:
+    return sum(len(r.paragraphs) for r in reports)
+
+
+def builds(root: Path) -> list[str]:
+    return sorted(p.name for p in (root / BUILDS).iterdir())
+
+
+def test_build_then_store_serves_it(tmp_path: Path, hand_reports: list[Report]) -> None:
+    summary = build_reports(hand_reports, tmp_path, procs=1)
+    assert summary.reports == 3 and summary.paragraphs == paragraph_count(hand_reports)
+    opened = Store(tmp_path).current()
+    assert opened.build_id == summary.build_id == (tmp_path / CURRENT).read_text().strip()
+    meta = opened.meta
+    assert meta["counts"] == {"reports": 3, "paragraphs": summary.paragraphs}
+    assert [r["id"] for r in meta["reports"]] == ["fy-a", "fy-b", "jc-c"]
+    assert set(meta["reports"][0]) >= {"id", "file", "title", "institution", "institutions", "years", "date",
+                                       "source", "paragraphs"}
+    assert meta["dictionary_fingerprint"] and meta["built_at"]
+    with opened.searcher() as searcher:
+        assert searcher.doc_count() == summary.paragraphs
+        assert len(searcher.search(Term("text", "诉源治理"), limit=None)) >= 1
+        # substring recall through the bigram field: "源治" is inside 诉源治理
+        assert len(searcher.search(Phrase("text_bi", ["诉源", "源治", "治理"]), limit=None)) >= 1
+        hit = searcher.search(Term("id", "fy-a-p1"))[0]
+        assert hit["report"] == "fy-a" and hit["years"] == "2020" and hit["position"] == 1
+
+
+def test_same_reports_give_the_same_ids_twice(tmp_path: Path, hand_reports: list[Report]) -> None:
+    build_reports(hand_reports, tmp_path / "one", procs=1)
+    build_reports(hand_reports, tmp_path / "two", procs=1)
+    first = list(iter_paragraphs(Store(tmp_path / "one")))
+    second = list(iter_paragraphs(Store(tmp_path / "two")))
+    assert [p["id"] for p in first] == [p["id"] for p in second]
+    assert first == second
+
+
+def test_export_shape_and_report_order(tmp_path: Path, hand_reports: list[Report]) -> None:
+    build_reports(hand_reports, tmp_path, procs=2)
+    exported = list(iter_paragraphs(Store(tmp_path)))
+    expected = [p.to_dict() for r in hand_reports for p in r.paragraphs]
+    assert exported == expected
+    assert list(exported[0]) == ["id", "report", "title", "institution", "years", "theme", "section",
+                                 "position", "text"]
+
+
+def test_multiprocess_writer_loses_no_documents(tmp_path: Path, make_reports, seed_paragraphs) -> None:  # noqa: ANN001
+    # several hundred documents so both worker processes get batches
+    reports = make_reports({f"r{k}": seed_paragraphs for k in range(5)})
+    total = paragraph_count(reports)
+    assert total > 500
+    summary = build_reports(reports, tmp_path, procs=2)
+    assert summary.procs == 2
+    opened = Store(tmp_path).current()
+    with opened.searcher() as searcher:
+        assert searcher.doc_count() == total
+        assert len(list(searcher.reader().lexicon("id"))) == total
+    assert [p["id"] for p in iter_paragraphs(Store(tmp_path))] == [p.id for r in reports for p in r.paragraphs]
+
+
+def test_store_follows_a_new_build_and_keeps_the_previous(tmp_path: Path, make_reports) -> None:  # noqa: ANN001
+    store = Store(tmp_path)
+    build_reports(make_reports({"old": ["旧报告的段落，推进诉源治理工作。"]}), tmp_path, procs=1)
+    first = store.current()
+    assert store.current() is first  # cheap check, no reopen
+    build_reports(make_reports({"new": ["新报告第一段，深化共享法庭建设。", "新报告第二段。"]}), tmp_path, procs=1)
+    second = store.current()
+    assert second.build_id != first.build_id
+    with second.searcher() as searcher:
+        assert searcher.doc_count() == 2
+        assert len(searcher.search(Term("text", "共享法庭"))) == 1
+    # a request still holding the previous build keeps working: it is kept until the next switch
+    with first.searcher() as searcher:
+        assert len(searcher.search(Term("text", "诉源治理"))) == 1
+    build_reports(make_reports({"third": ["第三次构建。"]}), tmp_path, procs=1)
+    third = store.current()
+    assert builds(tmp_path) == sorted([second.build_id, third.build_id])
+
+
+def test_missing_index_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(IndexMissing, match="reportsearch reindex"):
+        Store(tmp_path / "nothing").current()
+
+
+def test_changed_dictionary_makes_the_index_stale(tmp_path: Path, hand_reports: list[Report]) -> None:
+    build_reports(hand_reports, tmp_path / "ix", procs=1)
+    other = tmp_path / "userdict.txt"
+    other.write_text("理改革 n\n", encoding="utf-8")
+    with pytest.raises(IndexStale, match="reindex required: the user dictionary changed"):
+        Store(tmp_path / "ix", dictionary=other).current()
+
+
+@pytest.mark.parametrize("phase", ["locked", "writing", "committed", "verified", "before-switch"])
+@pytest.mark.parametrize("error", [RuntimeError("boom"), OSError(errno.ENOSPC, "No space left on device")])
+def test_failure_mid_build_leaves_the_old_index(tmp_path: Path, make_reports, phase: str,  # noqa: ANN001
+                                                error: Exception) -> None:
+    old = build_reports(make_reports({"old": ["旧的段落，服判息诉率59.62%。"]}), tmp_path, procs=1)
+
+    def fail(at: str) -> None:
+        if at == phase:
+            raise error
+
+    new_reports = make_reports({"new": ["新的段落。"] * 3})
+    with pytest.raises(type(error)):
+        build_reports(new_reports, tmp_path, procs=1, checkpoint=fail)
+    opened = Store(tmp_path).current()
+    assert opened.build_id == old.build_id
+    with opened.searcher() as searcher:
+        assert [hit["id"] for hit in searcher.search(Term("text", "59.62%"))] == ["old-p1"]
+    assert builds(tmp_path) == [old.build_id]  # the failed build removed itself
+    assert build_reports(new_reports, tmp_path, procs=1).paragraphs == 3
+
+
+def test_leftovers_of_killed_builds_are_cleaned(tmp_path: Path, hand_reports: list[Report]) -> None:
+    good = build_reports(hand_reports, tmp_path, procs=1)
+    half = tmp_path / BUILDS / "20000101T000000000000-1"
+    half.mkdir()
+    (half / "MAIN_x.seg").write_bytes(b"partial")
+    (tmp_path / f"{CURRENT}.999.tmp").write_text("20000101T000000000000-1\n")
+    assert clean_leftovers(tmp_path) == ["20000101T000000000000-1", f"{CURRENT}.999.tmp"]
+    assert builds(tmp_path) == [good.build_id]
+    assert Store(tmp_path).current().build_id == good.build_id
+
+
+def test_second_reindex_while_locked_is_refused(tmp_path: Path, hand_reports: list[Report]) -> None:
+    tmp_path.mkdir(exist_ok=True)
+    fd = os.open(tmp_path / LOCK, os.O_RDWR | os.O_CREAT)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        os.write(fd, b"4242\n")
+        with pytest.raises(ReindexRunning, match=r"another reindex is running \(pid 4242\)"):
+            build_reports(hand_reports, tmp_path, procs=1)
+    finally:
+        os.close(fd)
+    assert build_reports(hand_reports, tmp_path, procs=1).paragraphs == paragraph_count(hand_reports)
+
+
+def test_build_json_lists_warnings_and_skipped(tmp_path: Path, hand_reports: list[Report]) -> None:
+    from indexer.corpus import Skipped
+
+    summary = build_reports(hand_reports, tmp_path, procs=1, warnings=["x.txt: no catalog entry"],
+                            skipped=[Skipped(file="bad.txt", reason="undecodable bytes")])
+    meta = json.loads((tmp_path / BUILDS / summary.build_id / "build.json").read_text(encoding="utf-8"))
+    assert meta["warnings"] == ["x.txt: no catalog entry"]
+    assert meta["skipped"] == [{"file": "bad.txt", "reason": "undecodable bytes"}]
