@@ -134,14 +134,22 @@ def render(node: Node) -> str:
     if isinstance(node, Words):
         return node.text
     if isinstance(node, Phrase):
-        return "“" + node.text + "”"
+        return _quote(node.text)
     if isinstance(node, Filter):
-        return f"{node.field}:{node.value}"
+        plain = node.value and not any(ch in node.value for ch in ' ()（）"“”「」『』') and ":" not in node.value
+        return f"{node.field}:{node.value if plain else _quote(node.value)}"
     if isinstance(node, Not):
         return "-" + _wrap(node.child)
     if isinstance(node, And):
         return " ".join(_wrap(c) for c in node.children)
     return " OR ".join(render(c) if isinstance(c, And) else _wrap(c) for c in node.children)
+
+
+def _quote(text: str) -> str:
+    for open_, close in (("“", "”"), ("「", "」"), ("『", "』"), ('"', '"')):
+        if close not in text:
+            return open_ + text + close
+    return "“" + text.replace("”", " ") + "”"
 
 
 def _wrap(node: Node) -> str:
@@ -275,6 +283,11 @@ def _limit_depth(toks: list[_Tok], notices: list[str]) -> list[_Tok]:
 
 
 def _word_tokens(chunk: str, notices: list[str]) -> list[_Tok]:
+    if _WILDCARD.search(chunk):
+        notices.append("不支持通配符，已忽略 * 和 ?")
+        chunk = _WILDCARD.sub("", chunk)
+        if not chunk:
+            return []
     if chunk in OPERATORS:
         return [_Tok(chunk.lower())]
     if chunk.startswith("-") and len(chunk) > 1:
