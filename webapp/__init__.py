@@ -1,1 +1,76 @@
 """reportsearch's web app (Flask). Depends on indexer; indexer never imports this package."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+SECURITY_HEADERS = {
+    # No inline script or style anywhere: our JS and CSS are files under /static.
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app. Config INDEX_DIR / CORPUS_DIR come from test_config, else $REPORTSEARCH_INDEX / _CORPUS."""
+    from indexer.cli import default_corpus_dir, default_index_dir
+    from indexer.store import Store
+
+    from webapp import api, errors, pages, render
+
+    app = Flask(__name__)
+    app.config.update(
+        MAX_CONTENT_LENGTH=64 * 1024,  # nothing is uploaded; bodies are refused early
+        JSON_SORT_KEYS=False,
+        INIT_ANALYZER=True,
+    )
+    if test_config is None:
+        app.config.update(INDEX_DIR=default_index_dir(), CORPUS_DIR=default_corpus_dir())
+    else:
+        app.config.update(test_config)
+        app.config.setdefault("INDEX_DIR", default_index_dir())
+        app.config.setdefault("CORPUS_DIR", default_corpus_dir())
+    app.config["INDEX_DIR"] = Path(app.config["INDEX_DIR"])
+    app.config["CORPUS_DIR"] = Path(app.config["CORPUS_DIR"])
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]  # Chinese stays readable, like the CLI's --json
+    app.json.sort_keys = False  # type: ignore[attr-defined]  # keep the engine's key order exactly
+
+    if app.config["INIT_ANALYZER"]:
+        from indexer.analysis import initialize
+
+        initialize()  # load jieba once at start-up, not on the first request
+
+    # One Store per app; Store.current() is asked per request, so a reindex is picked up without restart.
+    app.extensions["reportsearch.store"] = Store(app.config["INDEX_DIR"])
+
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(api.bp)
+    errors.register(app)
+    app.add_template_filter(render.only_marks, "only_marks")
+    app.add_template_filter(render.years_label, "years_label")
+
+    @app.after_request
+    def security_headers(response):  # type: ignore[no-untyped-def]
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
+
+    return app
+
+
+def get_store():  # type: ignore[no-untyped-def]
+    """The Store of the app handling the current request."""
+    from flask import current_app
+
+    return current_app.extensions["reportsearch.store"]

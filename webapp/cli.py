@@ -2,7 +2,84 @@
 
 from __future__ import annotations
 
-from indexer.cli import cli
+from pathlib import Path
+
+import click
+
+from indexer.cli import cli, corpus_option, default_corpus_dir, default_index_dir, index_option
+
+# Waitress settings (documented in the README): bounded request size, a fixed worker pool.
+SERVER_THREADS = 8
+MAX_REQUEST_HEADER_BYTES = 256 * 1024  # request line + headers; larger → 431 from waitress, app untouched
+MAX_REQUEST_BODY_BYTES = 64 * 1024  # nothing is uploaded
+CONNECTION_LIMIT = 200
+CHANNEL_TIMEOUT = 30  # seconds an idle connection may stay open
+
+
+def ensure_index(index_dir: Path, corpus_dir: Path) -> bool:
+    """Build the index from corpus_dir when index_dir has none (or a stale one); True when it built."""
+    from indexer.build import build_index
+    from indexer.store import IndexMissing, IndexStale, Store
+
+    try:
+        Store(index_dir).current()
+        return False
+    except IndexMissing:
+        click.echo(f"No index at {index_dir} yet: building it from {corpus_dir} …")
+    except IndexStale as exc:
+        click.echo(f"The index must be rebuilt ({exc}): building it from {corpus_dir} …")
+    summary = build_index(corpus_dir, index_dir)
+    click.echo(f"Indexed {summary.reports} reports, {summary.paragraphs} paragraphs in {summary.seconds:.1f}s.")
+    for warning in summary.warnings:
+        click.echo(f"warning: {warning}")
+    for skipped in summary.skipped:
+        click.echo(f"skipped {skipped.file}: {skipped.reason}")
+    return True
+
+
+@cli.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(0, 65535), help="Port (0: any free port).")
+@index_option
+@corpus_option
+def serve(host: str, port: int, index_dir: Path | None, corpus_dir: Path | None) -> None:
+    """Serve the web app with waitress; builds the index from the corpus first if there is none."""
+    import waitress
+
+    from indexer.build import BuildError
+    from indexer.store import ReindexRunning
+    from webapp import create_app
+
+    index_dir = index_dir or default_index_dir()
+    corpus_dir = corpus_dir or default_corpus_dir()
+    try:
+        ensure_index(index_dir, corpus_dir)
+    except ReindexRunning as exc:
+        raise click.ClickException(f"{exc}: wait for it to finish, then run `reportsearch serve` again") from exc
+    except (BuildError, OSError) as exc:
+        raise click.ClickException(f"could not build the index at {index_dir}: {exc}") from exc
+    except Exception as exc:  # e.g. CorpusError / CatalogError: the message says which file and how to fix
+        raise click.ClickException(f"could not build the index from {corpus_dir}: {exc}") from exc
+    app = create_app({"INDEX_DIR": index_dir, "CORPUS_DIR": corpus_dir})
+    server = waitress.create_server(
+        app,
+        host=host,
+        port=port,
+        threads=SERVER_THREADS,
+        max_request_header_size=MAX_REQUEST_HEADER_BYTES,
+        max_request_body_size=MAX_REQUEST_BODY_BYTES,
+        connection_limit=CONNECTION_LIMIT,
+        channel_timeout=CHANNEL_TIMEOUT,
+        expose_tracebacks=False,
+        ident="reportsearch",
+    )
+    click.echo(f"Serving reportsearch on http://{host}:{server.effective_port}/ (index {index_dir}); Ctrl-C stops.")
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        click.echo("Stopped.")
+    finally:
+        server.close()
 
 
 def main() -> None:

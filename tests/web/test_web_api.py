@@ -1,0 +1,135 @@
+"""The JSON API: exactly the engine's dicts; errors {"error", "status"} with 400/404, never 500."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import pytest
+
+from indexer.search import get_report, overview, search
+
+
+def assert_json_error(response, status: int) -> str:  # noqa: ANN001
+    """The one error shape of the API: {"error": <message>, "status": <code>}, with that HTTP status."""
+    assert response.status_code == status, (response.status_code, response.get_data(as_text=True)[:300])
+    assert response.mimetype == "application/json"
+    body = response.get_json()
+    assert set(body) == {"error", "status"}
+    assert body["status"] == status
+    assert isinstance(body["error"], str) and body["error"].strip()
+    assert "Traceback" not in body["error"]
+    return body["error"]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        {"q": "案件"},
+        {"q": "案件", "page": "2"},
+        {"q": "案件", "per_page": "3", "page": "4"},
+        {"q": "诉源治理"},
+        {"q": '"共享法庭"'},
+        {"q": "执行 OR 调解"},
+        {"q": "量子纠缠"},
+        {"q": '"执行 (案件'},
+    ],
+)
+def test_api_search_is_exactly_the_engines_dict(client, store, args):
+    response = client.get("/api/search?" + urlencode(args))
+    assert response.status_code == 200 and response.mimetype == "application/json"
+    expected = search(store, args["q"], page=int(args.get("page", 1)), per_page=int(args.get("per_page", 10)))
+    assert response.get_json() == expected
+    assert list(response.get_json()) == list(expected)  # same key order as the CLI's --json
+    assert "\\u" not in response.get_data(as_text=True)  # UTF-8, not ASCII-escaped
+
+
+def test_api_search_multi_select_filters(client, store):
+    facets = search(store, "案件")["facets"]
+    institutions = sorted(facets["institution"])[:2]
+    years = sorted(facets["year"])[:2]
+    query = [("q", "案件")] + [("institution", i) for i in institutions] + [("year", y) for y in years]
+    response = client.get("/api/search?" + urlencode(query))
+    assert response.get_json() == search(store, "案件", institutions=institutions, years=years)
+
+
+def test_api_search_year_range(client, store):
+    response = client.get("/api/search?" + urlencode({"q": "案件", "year": "2017-2021"}))
+    assert response.get_json() == search(store, "案件", years=["2017-2021"])
+
+
+def test_api_search_past_the_last_page_is_empty_not_an_error(client, store):
+    response = client.get("/api/search?" + urlencode({"q": "案件", "page": 999}))
+    assert response.status_code == 200
+    assert response.get_json()["hits"] == [] and response.get_json()["total"] == search(store, "案件")["total"]
+
+
+def test_api_search_5000_char_query_is_searched_with_a_notice(client):
+    response = client.get("/api/search?" + urlencode({"q": "法" * 5000}))
+    assert response.status_code == 200
+    assert response.get_json()["notice"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "page=0",
+        "page=-3",
+        "page=two",
+        "page=1000001",
+        "per_page=0",
+        "per_page=101",
+        "per_page=",
+        "year=20x9",
+        "year=2021-2017",
+        "q=" + "x" * 10_001,
+    ],
+)
+def test_api_bad_parameters_are_400_json(client, query):
+    response = client.get(f"/api/search?q=%E6%A1%88%E4%BB%B6&{query}")
+    if query == "per_page=":
+        assert response.status_code == 200  # an empty value means the default
+        return
+    assert_json_error(response, 400)
+
+
+def test_api_unknown_facet_value(client, store):
+    response = client.get("/api/search?" + urlencode({"q": "案件", "institution": "不存在的法院"}))
+    try:
+        expected = search(store, "案件", institutions=["不存在的法院"])
+    except ValueError as exc:  # the engine refuses it: the API says why, as a 400
+        assert assert_json_error(response, 400) == str(exc)
+    else:
+        assert response.get_json() == expected and expected["total"] == 0
+
+
+def test_api_report_is_exactly_get_report(client, store):
+    for report in overview(store)["reports_list"]:
+        response = client.get(f"/api/report/{report['id']}?q=执行")
+        assert response.status_code == 200
+        assert response.get_json() == get_report(store, report["id"], q="执行")
+
+
+def test_api_overview(client, store):
+    assert client.get("/api/overview").get_json() == overview(store)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/report/nope",
+        "/api/report/..%2F..%2Fetc%2Fpasswd",
+        "/api/report/%2e%2e",
+        "/api/report/..",
+        "/api/report/..%5C..%5Cwindows",
+        "/api/report/%252e%252e%252fetc",
+        "/api/nowhere",
+        "/api/report/",
+    ],
+)
+def test_api_unknown_things_are_404_json(client, path):
+    assert_json_error(client.get(path), 404)
+
+
+def test_api_wrong_method_is_405_json(client):
+    response = client.post("/api/search?q=x")
+    assert_json_error(response, 405)

@@ -1,0 +1,88 @@
+"""`reportsearch serve`: waitress (not Flask's debug server), building the index first on a fresh clone."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from webapp.cli import cli
+
+SCRIPT = Path(sys.executable).parent / "reportsearch"
+
+
+def start_serve(index: Path, corpus: Path) -> tuple[subprocess.Popen, str, list[str]]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("REPORTSEARCH_")}
+    proc = subprocess.Popen(
+        [str(SCRIPT), "serve", "--host", "127.0.0.1", "--port", "0", "--index", str(index), "--corpus", str(corpus)],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
+    )
+    lines: list[str] = []
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        if not line:
+            break
+        lines.append(line)
+        m = re.search(r"Serving reportsearch on (http://127\.0\.0\.1:\d+)/", line)
+        if m:
+            return proc, m.group(1), lines
+    proc.kill()
+    proc.wait()
+    raise AssertionError("serve did not start:\n" + "".join(lines))
+
+
+def stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        proc.stdout.close()
+
+
+def test_serve_is_a_command_of_the_cli():
+    result = CliRunner().invoke(cli, ["serve", "--help"])
+    assert result.exit_code == 0
+    for option in ("--host", "--port", "--index", "--corpus"):
+        assert option in result.output
+
+
+def test_serve_builds_a_missing_index_then_serves_with_waitress(tmp_path, repo_corpus):
+    index = tmp_path / "index"
+    proc, base, lines = start_serve(index, repo_corpus)
+    try:
+        assert any("building it from" in line for line in lines), lines
+        assert any("Indexed 3 reports" in line for line in lines), lines
+        with urllib.request.urlopen(base + "/", timeout=30) as response:
+            assert response.status == 200
+            assert response.headers["Server"] == "reportsearch"  # waitress with our ident, not Werkzeug
+            assert '<html lang="zh-CN">' in response.read().decode("utf-8")
+        with urllib.request.urlopen(base + "/api/search?q=%E6%89%A7%E8%A1%8C", timeout=30) as response:
+            assert json.loads(response.read())["total"] > 0
+    finally:
+        stop(proc)
+    # a second start finds the index and does not rebuild it
+    proc, base, lines = start_serve(index, repo_corpus)
+    try:
+        assert not any("building" in line for line in lines), lines
+        with urllib.request.urlopen(base + "/api/overview", timeout=30) as response:
+            assert json.loads(response.read())["reports"] == 3
+    finally:
+        stop(proc)
+
+
+def test_serve_with_an_unreadable_corpus_says_so(tmp_path):
+    result = CliRunner().invoke(cli, ["serve", "--index", str(tmp_path / "i"), "--corpus", str(tmp_path / "none"), "--port", "0"])
+    assert result.exit_code != 0
+    assert "could not build the index" in result.output
+    assert "Traceback" not in result.output

@@ -1,0 +1,42 @@
+"""The JSON API: /api/search is exactly the CLI's `search --json`; errors are {"error", "status"}."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, jsonify, request
+
+from webapp import get_store
+from webapp.errors import error_response
+from webapp.pages import valid_report_id
+from webapp.params import parse_search_args
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+
+@bp.get("/search")
+def search() -> Response:
+    """search()'s dict for the same parameters as /search."""
+    from indexer.search import search as run_search
+
+    params = parse_search_args(request.args)
+    return jsonify(run_search(get_store(), params.q, **params.engine_kwargs()))
+
+
+@bp.get("/report/<report_id>")
+def report(report_id: str) -> Response:
+    """get_report()'s dict; ?q= marks the query's words and lists the matching positions."""
+    from indexer.search import get_report
+
+    if not valid_report_id(report_id):
+        return error_response(404, f"没有这个报告：{report_id[:100]}")
+    doc = get_report(get_store(), report_id, q=request.args.get("q", "")[:1000].strip())
+    if doc is None:
+        return error_response(404, f"没有这个报告：{report_id[:100]}")
+    return jsonify(doc)
+
+
+@bp.get("/overview")
+def overview() -> Response:
+    """overview()'s dict: reports and paragraphs by institution and year."""
+    from indexer.search import overview as corpus_overview
+
+    return jsonify(corpus_overview(get_store()))

@@ -1,0 +1,213 @@
+"""The pages people read: home with the corpus overview, search results, the report view, CSV export."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Mapping
+from urllib.parse import urlencode
+
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+
+from webapp import get_store
+from webapp.params import EXPORT_MAX_ROWS, FACETS, MAX_PER_PAGE, SearchParams, parse_search_args
+from webapp.render import year_chart
+
+bp = Blueprint("pages", __name__)
+
+# Report ids come from file names: letters, digits, CJK, '.', '_', '-'; never '/', '\\', '%' or a leading dot.
+REPORT_ID = re.compile(r"^\w[\w.\-]{0,199}$")
+FACET_LABELS = {"institution": "机构", "year": "年份", "theme": "主题"}
+EXAMPLES = ("诉源治理", "共享法庭", "扫黑除恶", "认罪认罚", "“一件事”改革", "执行难")
+CSV_COLUMNS = ("rank", "id", "report", "title", "institution", "years", "theme", "section", "position", "score", "text")
+
+
+def valid_report_id(report_id: str) -> bool:
+    """True when report_id has the shape of an id (the index lookup decides whether it exists)."""
+    return bool(REPORT_ID.match(report_id)) and ".." not in report_id
+
+
+def search_url(params: SearchParams, page: int | None = None) -> str:
+    """The /search URL of a state."""
+    return url_for("pages.search") + params.query_string(page=page)
+
+
+def report_url(report_id: str, q: str = "", position: int | None = None) -> str:
+    """The report view, with the query's words marked and the paragraph as fragment."""
+    url = url_for("pages.report", report_id=report_id)
+    if q:
+        url += "?" + urlencode({"q": q})
+    if position is not None:
+        url += f"#p{position}"
+    return url
+
+
+def facet_groups(params: SearchParams, facets: Mapping[str, Mapping[str, int]]) -> list[dict]:
+    """Facet values with counts, selected flags and toggle links; selected values always listed."""
+    groups = []
+    for facet in FACETS:
+        counts = dict(facets.get(facet, {}))
+        selected = params.selected(facet)
+        for value in selected:
+            counts.setdefault(value, 0)
+        if facet == "year":
+            order = sorted(counts, reverse=True)
+        else:
+            order = sorted(counts, key=lambda v: (-counts[v], v))
+        values = [
+            {
+                "value": v,
+                "count": counts[v],
+                "selected": v in selected,
+                "href": search_url(params.toggled(facet, v)),
+            }
+            for v in order
+        ]
+        groups.append({"name": facet, "label": FACET_LABELS[facet], "values": values})
+    return groups
+
+
+def chips(params: SearchParams) -> list[dict]:
+    """Selected filters as removable chips."""
+    return [
+        {"label": FACET_LABELS[f], "value": v, "href": search_url(params.toggled(f, v))}
+        for f in FACETS
+        for v in params.selected(f)
+    ]
+
+
+def page_links(page: int, pages: int) -> list[int | None]:
+    """Page numbers around the current one, None for a gap: 1 … 4 5 [6] 7 8 … 20."""
+    shown = {1, pages} | set(range(max(1, page - 2), min(pages, page + 2) + 1))
+    out: list[int | None] = []
+    for n in sorted(shown):
+        if out and out[-1] is not None and n - out[-1] > 1:
+            out.append(None)
+        out.append(n)
+    return out
+
+
+@bp.get("/")
+def home() -> Response | str:
+    """Search box, example queries and the overview of the corpus."""
+    if request.args.get("q", "").strip():
+        return redirect(url_for("pages.search") + "?" + urlencode(list(request.args.items(multi=True))))
+    from indexer.search import overview
+
+    info = overview(get_store())
+    by_inst = {inst: {str(y): int(n) for y, n in per_year.items()} for inst, per_year in info["by_institution"].items()}
+    years = sorted({y for per_year in by_inst.values() for y in per_year})
+    matrix = [
+        {"institution": inst, "cells": [(y, by_inst[inst].get(y, 0)) for y in years]} for inst in sorted(by_inst)
+    ]
+    return render_template(
+        "home.html", params=SearchParams(), info=info, years=years, matrix=matrix, examples=EXAMPLES
+    )
+
+
+@bp.get("/search")
+def search() -> Response | str:
+    """Ranked hits with snippets, facets, chips, the year chart and pagination."""
+    params = parse_search_args(request.args)
+    if not params.q and not params.has_filters:
+        return redirect(url_for("pages.home"))
+    from indexer.search import search as run_search
+
+    result = run_search(get_store(), params.q, **params.engine_kwargs())
+    total = int(result["total"])
+    pages = max(1, -(-total // params.per_page))
+    chart = year_chart(
+        result["facets"].get("year", {}),
+        params.years,
+        lambda y: search_url(params.toggled("year", y)),
+    )
+    return render_template(
+        "search.html",
+        params=params,
+        result=result,
+        total=total,
+        pages=pages,
+        first=(params.page - 1) * params.per_page + 1,
+        past_end=params.page > pages,
+        page_links=page_links(min(params.page, pages), pages),
+        facets=facet_groups(params, result["facets"]),
+        chips=chips(params),
+        chart=chart,
+        search_url=search_url,
+        report_url=report_url,
+        export_url=url_for("pages.export_csv") + params.query_string(page=1),
+        clear_url=search_url(params.without_filters()),
+    )
+
+
+@bp.get("/report/<report_id>")
+def report(report_id: str) -> str:
+    """One whole report: metadata, sections, paragraphs; the query's words marked, hits linked."""
+    if not valid_report_id(report_id):
+        abort(404)
+    from indexer.search import get_report
+
+    q = request.args.get("q", "")[:1000].strip()
+    doc = get_report(get_store(), report_id, q=q)
+    if doc is None:
+        abort(404)
+    hits = list(doc.get("hits") or [])
+    neighbours = {
+        pos: (hits[i - 1] if i > 0 else None, hits[i + 1] if i + 1 < len(hits) else None)
+        for i, pos in enumerate(hits)
+    }
+    sections = []
+    last = None
+    for para in doc["paragraphs"]:
+        if para.get("section") and para["section"] != last:
+            sections.append({"title": para["section"], "position": para["position"]})
+        last = para.get("section")
+    back = url_for("pages.search") + "?" + urlencode({"q": q}) if q else url_for("pages.home")
+    return render_template(
+        "report.html",
+        params=SearchParams(q=q),
+        doc=doc,
+        hits=hits,
+        neighbours=neighbours,
+        sections=sections,
+        back_url=back,
+        multi_institution=len(doc.get("institutions") or ()) > 1,
+    )
+
+
+def _csv_cell(value: object) -> str:
+    text = str(value)
+    # A spreadsheet would run a cell that starts like a formula: make it plain text.
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+@bp.get("/export.csv")
+def export_csv() -> Response:
+    """The query's hits as CSV (UTF-8 with BOM for Excel), ranked, at most EXPORT_MAX_ROWS rows."""
+    params = parse_search_args(request.args)
+    from indexer.search import search as run_search
+
+    store = get_store()
+    buf = io.StringIO()
+    buf.write("\ufeff")
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    rank = 0
+    page = 1
+    while rank < EXPORT_MAX_ROWS:
+        kwargs = params.engine_kwargs() | {"page": page, "per_page": MAX_PER_PAGE}
+        result = run_search(store, params.q, **kwargs)
+        for hit in result["hits"]:
+            rank += 1
+            row = {**hit, "rank": rank, "years": " ".join(str(y) for y in hit.get("years", ()))}
+            writer.writerow([_csv_cell(row.get(c, "")) for c in CSV_COLUMNS])
+            if rank >= EXPORT_MAX_ROWS:
+                break
+        if not result["hits"] or page * MAX_PER_PAGE >= int(result["total"]):
+            break
+        page += 1
+    response = Response(buf.getvalue(), mimetype="text/csv")
+    response.headers["Content-Disposition"] = 'attachment; filename="reportsearch-export.csv"'
+    response.headers["X-Export-Cap"] = str(EXPORT_MAX_ROWS)
+    return response

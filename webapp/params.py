@@ -1,0 +1,140 @@
+"""Request parameters of the search routes: parsed, validated and turned back into URLs.
+
+Every bit of search state lives in the URL (q, institution, year, theme, page, per_page), so a result
+page can be bookmarked and cited. Bad values raise BadParameter (a 400 with a message for the user).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from urllib.parse import urlencode
+
+from werkzeug.datastructures import MultiDict
+
+# Documented limits (README "Web app"): beyond them a request is refused with a 400, never searched.
+MAX_QUERY_CHARS = 10_000  # a 5,000-char query is searched (the engine says how it understood it)
+MAX_PAGE = 1_000  # deep pages cost collecting page*per_page hits; nobody reads page 1001
+MAX_PER_PAGE = 100
+DEFAULT_PER_PAGE = 10
+MAX_FILTER_VALUES = 20  # per facet
+MAX_FILTER_CHARS = 100  # per value
+EXPORT_MAX_ROWS = 1_000  # /export.csv writes at most this many hits (ranked, best first)
+
+FACETS = ("institution", "year", "theme")
+_YEAR = re.compile(r"^(\d{4})(?:-(\d{4}))?$")
+_INT = re.compile(r"^\s*\d{1,9}\s*$")
+
+
+class BadParameter(ValueError):
+    """A request parameter the routes refuse; the message is shown to the user (Chinese)."""
+
+
+@dataclass(frozen=True)
+class SearchParams:
+    """The validated state of one search page."""
+
+    q: str = ""
+    institutions: tuple[str, ...] = ()
+    years: tuple[str, ...] = ()
+    themes: tuple[str, ...] = ()
+    page: int = 1
+    per_page: int = DEFAULT_PER_PAGE
+
+    @property
+    def has_filters(self) -> bool:
+        """True when any facet value is selected."""
+        return bool(self.institutions or self.years or self.themes)
+
+    def selected(self, facet: str) -> tuple[str, ...]:
+        """The selected values of one facet ("institution", "year" or "theme")."""
+        return {"institution": self.institutions, "year": self.years, "theme": self.themes}[facet]
+
+    def engine_kwargs(self) -> dict:
+        """Keyword arguments for indexer.search.search (besides store and q)."""
+        return {
+            "institutions": list(self.institutions),
+            "years": list(self.years),
+            "themes": list(self.themes),
+            "page": self.page,
+            "per_page": self.per_page,
+        }
+
+    def pairs(self, *, page: int | None = None) -> list[tuple[str, str]]:
+        """Query-string pairs for this state (defaults left out so URLs stay short)."""
+        out: list[tuple[str, str]] = []
+        if self.q:
+            out.append(("q", self.q))
+        out += [("institution", v) for v in self.institutions]
+        out += [("year", v) for v in self.years]
+        out += [("theme", v) for v in self.themes]
+        page = self.page if page is None else page
+        if page != 1:
+            out.append(("page", str(page)))
+        if self.per_page != DEFAULT_PER_PAGE:
+            out.append(("per_page", str(self.per_page)))
+        return out
+
+    def query_string(self, *, page: int | None = None) -> str:
+        """The URL query string ("" or "?…") for this state."""
+        pairs = self.pairs(page=page)
+        return "?" + urlencode(pairs) if pairs else ""
+
+    def toggled(self, facet: str, value: str) -> SearchParams:
+        """This state with one facet value added or removed, back on page 1."""
+        current = self.selected(facet)
+        values = tuple(v for v in current if v != value) if value in current else current + (value,)
+        key = {"institution": "institutions", "year": "years", "theme": "themes"}[facet]
+        return replace(self, page=1, **{key: values})
+
+    def without_filters(self) -> SearchParams:
+        """This state with every facet value removed."""
+        return replace(self, institutions=(), years=(), themes=(), page=1)
+
+
+def _int_param(args: MultiDict, name: str, default: int, low: int, high: int, label: str) -> int:
+    raw = args.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    if not _INT.match(raw):
+        raise BadParameter(f"{label}必须是 {low} 到 {high} 之间的整数（收到 {raw[:20]!r}）。")
+    value = int(raw)
+    if not low <= value <= high:
+        raise BadParameter(f"{label}必须是 {low} 到 {high} 之间的整数（收到 {value}）。")
+    return value
+
+
+def _values(args: MultiDict, name: str, label: str) -> tuple[str, ...]:
+    out: list[str] = []
+    for raw in args.getlist(name):
+        value = raw.strip()
+        if not value or value in out:
+            continue  # empty checkboxes / repeated values are harmless
+        if len(value) > MAX_FILTER_CHARS:
+            raise BadParameter(f"{label}筛选值过长（上限 {MAX_FILTER_CHARS} 字）。")
+        out.append(value)
+    if len(out) > MAX_FILTER_VALUES:
+        raise BadParameter(f"{label}最多可同时选择 {MAX_FILTER_VALUES} 项。")
+    return tuple(out)
+
+
+def _year(value: str) -> str:
+    m = _YEAR.match(value)
+    if not m or (m.group(2) and int(m.group(2)) < int(m.group(1))):
+        raise BadParameter(f"年份应写成 2019 或 2017-2021 的形式（收到 {value[:20]!r}）。")
+    return value
+
+
+def parse_search_args(args: MultiDict) -> SearchParams:
+    """Validate the search parameters of a request; raise BadParameter with a message for the user."""
+    q = args.get("q", "")
+    if len(q) > MAX_QUERY_CHARS:
+        raise BadParameter(f"查询过长：最多 {MAX_QUERY_CHARS} 个字符（收到 {len(q)} 个）。")
+    return SearchParams(
+        q=q.strip(),
+        institutions=_values(args, "institution", "机构"),
+        years=tuple(_year(v) for v in _values(args, "year", "年份")),
+        themes=_values(args, "theme", "主题"),
+        page=_int_param(args, "page", 1, 1, MAX_PAGE, "页码"),
+        per_page=_int_param(args, "per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE, "每页条数"),
+    )
