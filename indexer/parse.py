@@ -1,0 +1,440 @@
+"""Report text → blocks: decoding, markup removal, and layout recovery (headings, whole body paragraphs, captions).
+
+The parser knows three families of layout and is written for variants it has not seen:
+Markdown-ish news text (`#` headings, `**bold leads**`, `■` bullets, layout numbers, bylines, datelines),
+newspaper columns (sentences broken across blank lines, photo captions, chart titles, repeated boxes) and
+PDF-extracted text (hard-wrapped lines, unmarked headings, page numbers, running page headers, indents).
+"""
+
+from __future__ import annotations
+
+import codecs
+import html
+import re
+import statistics
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+
+# ---------------------------------------------------------------------------------------------- decoding
+
+MAX_BAD_RATIO = 0.02  # more undecodable characters than this (share of non-ASCII) → "mostly undecodable"
+
+
+class DecodeError(ValueError):
+    """The bytes are not text this project can read (binary, or mostly undecodable)."""
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """Decoded text plus how it was decoded and how many undecodable bytes were replaced by U+FFFD."""
+
+    text: str
+    encoding: str
+    replaced: int = 0
+
+
+def _lenient(data: bytes, encoding: str) -> tuple[str, int, float]:
+    text = data.decode(encoding, errors="replace")
+    bad = text.count("\ufffd")
+    non_ascii = sum(1 for c in text if ord(c) > 127)
+    return text, bad, bad / max(1, non_ascii)
+
+
+def _clean_decoded(text: str) -> str:
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.translate({0xFEFF: None, 0x2028: "\n", 0x2029: "\n", 0x85: "\n", 0x0C: "\n", 0x0B: "\n"})
+    controls = sum(1 for c in text if ord(c) < 32 and c not in "\n\t")
+    if "\x00" in text or controls > max(2, len(text) // 100):
+        raise DecodeError("binary file (control characters), not text")
+    return "".join(c for c in text if ord(c) >= 32 or c in "\n\t") if controls else text
+
+
+def decode_report(data: bytes, encoding: str | None = None) -> Decoded:
+    """Decode UTF-8 (BOM ok), UTF-16 with BOM or GB18030/GBK; a declared encoding wins; CRLF/CR → LF."""
+    if b"\x00" in data and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise DecodeError("binary file (contains NUL bytes), not text")
+    if encoding is None:
+        if data.startswith(codecs.BOM_UTF8):
+            encoding = "utf-8-sig"
+        elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            encoding = "utf-16"
+    elif codecs.lookup(encoding).name == "utf-8" and data.startswith(codecs.BOM_UTF8):
+        encoding = "utf-8-sig"
+    candidates = [encoding] if encoding else ["utf-8", "gb18030"]
+    for name in candidates:
+        try:
+            return Decoded(_clean_decoded(data.decode(name)), name)
+        except UnicodeDecodeError:
+            continue
+        except LookupError:
+            raise DecodeError(f"unknown encoding {name!r}") from None
+    # Nothing decodes cleanly: take the candidate with the fewest bad bytes if they are only a few.
+    # (UTF-8 is tried first because UTF-8 bytes often "decode" as GB18030 mojibake without errors.)
+    best = min((_lenient(data, name) + (name,) for name in candidates), key=lambda r: r[2])
+    text, bad, ratio, name = best
+    if ratio > MAX_BAD_RATIO:
+        declared = f" as the declared {encoding}" if encoding else " as UTF-8 or GB18030"
+        raise DecodeError(f"mostly undecodable{declared} ({bad} bad characters)")
+    return Decoded(_clean_decoded(text), name, bad)
+
+
+def decode(data: bytes, encoding: str | None = None) -> str:
+    """Bytes → text (see decode_report); raises DecodeError for binary or mostly undecodable data."""
+    return decode_report(data, encoding).text
+
+
+_TAG_HINT = re.compile(r"<\s*/?\s*[A-Za-z!]")
+_SCRIPT = re.compile(r"<\s*(script|style|noscript|template)\b.*?(?:<\s*/\s*\1\s*>|\Z)", re.S | re.I)
+_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
+_HEADING_TAG = re.compile(r"<\s*h([1-6])\b[^>]*>", re.I)
+_BLOCK_TAG = re.compile(r"<\s*/?\s*(?:p|div|h[1-6]|li|ul|ol|tr|table|section|article|header|footer|blockquote)\b[^>]*>", re.I)
+_BR = re.compile(r"<\s*br\s*/?\s*>", re.I)
+_ANY_TAG = re.compile(r"<\s*/?\s*[A-Za-z][A-Za-z0-9:-]*(?:\s[^<>]*)?/?\s*>|<!DOCTYPE[^>]*>", re.I)
+
+
+def strip_markup(text: str) -> tuple[str, bool]:
+    """Remove <script>/<style> blocks and HTML tags (block tags become paragraph breaks); True if any removed."""
+    if not _TAG_HINT.search(text):
+        return text, False
+    out = _COMMENT.sub("", _SCRIPT.sub("", text))
+    out = _HEADING_TAG.sub(lambda m: "\n\n" + "#" * int(m.group(1)) + " ", out)
+    out = _BR.sub("\n", _BLOCK_TAG.sub("\n\n", out))
+    out = _ANY_TAG.sub("", out)
+    if out != text:
+        out = html.unescape(out)
+    return out, out != text
+
+
+# ---------------------------------------------------------------------------------------------- layout
+
+
+@dataclass(frozen=True)
+class Block:
+    """One unit of a report's layout."""
+
+    kind: str  # "heading" | "body" | "caption"
+    text: str  # clean text (for body: as the report said it; markup removed)
+    lead: str = ""  # body only: bold/numbered lead that opens the paragraph (prefix of text)
+    level: int = 0  # heading depth, if known (markdown #=1…6, 第X部分=1, 一、=2, （一）=3, 1.=4, bold line=7)
+
+
+SUB_LEVEL = 7  # a bold-only line (or an unmarked heading under marked ones) is a sub-heading of anything
+SENTENCE_END = "。！？!?；;"
+ENDED = SENTENCE_END + "：:…"
+CLOSERS = "”’」』）)》】\"'"
+# A line that ends with one of these is a sentence cut in the middle, never a heading.
+CONNECTIVES = "的了和与及或至在对向为从把被将让给以于其之及并而且、，,"
+GENERIC_BOXES = frozenset(
+    "亮点 链接 相关链接 延伸阅读 案例 典型案例 案例链接 小贴士 背景 背景链接 特写 点评 专家点评 代表点评 "
+    "声音 代表声音 代表委员声音 相关新闻 新闻链接 名词解释 知识链接".split()
+)
+INFOGRAPHIC = re.compile(r"(大数据|数说|数读|图说|图解|一图读懂|数据看板|数字看点|数据一览)$")
+INSTITUTION_LINE = re.compile(r"^(?:[\u4e00-\u9fff]{2,16}(?:人民法院|人民检察院|法院|检察院|人民法庭|法庭)\s*)+$")
+
+_PAGE_NUMBER = re.compile(
+    r"^(?:[-—－–_~·•\s]*\d{1,4}[-—－–_~·•\s]*|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4})$"
+)
+_BYLINE = re.compile(
+    r"^(?:本报)?(?:特约|见习)?(?:记者|通讯员|实习生|撰稿|摄影|责任编辑|责编)\s*[:：/｜|]?\s*\S"
+    r"|^(?:作者|来源|编辑|校对|审核|文|图)\s*[:：/｜|]\s*\S"
+)
+_DATE = re.compile(r"(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|星期[一二三四五六日天]|\d{4}-\d{1,2}-\d{1,2})")
+_CONTACT = re.compile(r"(?:电话|传真|编辑|版式|美编|责编|校对|E-?mail|邮箱|第\s*\d+\s*版|[A-Z]\d{1,2}\s*版)", re.I)
+_MD_HEADING = re.compile(r"^(#{1,6})\s*(.*?)\s*#*$")
+_BULLET = re.compile(r"^(?:[■□●○◆◇▶►▪•※★☆√]+|[-*+](?=\s))\s*")
+_LAYOUT_NUMBER = re.compile(r"^\d{1,2}\s+(?=\*\*|[■□●◆])")
+_BOLD_ONLY = re.compile(r"^\*\*([^*]+)\*\*$")
+_BOLD_LEAD = re.compile(r"^\*\*([^*]{1,60}?)\*\*")
+_MID_BOLD_LEAD = re.compile(r"(?<=[。！？!?])\s*(?=\*\*[^*]{2,40}?[。！？!?：:]\*\*)")
+_CAPTION = re.compile(r"^(?:[▼▲△▽]|图为|图\s*[:：]|图片[:：]|[（(]图)|[（(]单位\s*[:：][^)）]*[)）]$|[（(][^（）()]{0,20}摄[)）]$")
+_NUMBERED = re.compile(
+    r"^(?:(?P<l1>第[一二三四五六七八九十百]+(?:部分|章|篇|节))|(?P<l2>[一二三四五六七八九十]+[、.．])"
+    r"|(?P<l3>[（(][一二三四五六七八九十]+[)）])|(?P<l4>\d{1,2}[.．、](?!\d)|[（(]\d{1,2}[)）])|(?P<l5>[一二三四五六七八九十]是))\s*"
+)
+_INLINE_BYLINE = re.compile(r"^(?:本报讯\s*)?[（(](?:本报)?(?:记者|通讯员)[^（）()]{0,40}[)）]\s*|^本报讯\s*")
+_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+_LINK = re.compile(r"\[([^\]]+)\]\([^)\s]*\)")
+_IMPLICIT_LEAD = re.compile(r"^[^，,、；;：:。！？!?\d]{4,24}[。！？!?]")
+
+
+def display_width(s: str) -> int:
+    """Width in columns: CJK and full-width characters count 2 (how PDF lines are laid out)."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WFA" else 1 for c in s)
+
+
+def _ends(text: str, chars: str) -> bool:
+    t = text.rstrip().rstrip(CLOSERS)
+    return bool(t) and t[-1] in chars
+
+
+def _join(a: str, b: str) -> str:
+    """Join two pieces of one sentence: no space between CJK, one space between ASCII words."""
+    if not a or not b:
+        return a + b
+    if a[-1].isascii() and a[-1].isalpha() and b[0].isascii() and b[0].isalpha():
+        return a + " " + b
+    return a + b
+
+
+def _inline(text: str) -> str:
+    text = _LINK.sub(r"\1", _IMAGE.sub("", text)).replace("**", "").replace("__", "")
+    return re.sub(r"[ \t\u00a0]+", " ", text).strip()
+
+
+@dataclass
+class _Line:
+    text: str  # stripped, markup still in place
+    indent: bool = False
+    forced: str = ""  # "" | "heading" | "bold" | "caption" | "new" (starts a new block)
+    level: int = 0
+
+
+def _drop_line(s: str) -> bool:
+    if _PAGE_NUMBER.match(s):
+        return True  # page numbers and stray layout numbers (01, — 3 —, 第3页)
+    short = display_width(s) <= 80 and not _ends(s, SENTENCE_END)
+    if short and _BYLINE.match(s):
+        return True
+    if _ends(s, SENTENCE_END) or display_width(s) > 200:
+        return False
+    if _DATE.search(s) and (_CONTACT.search(s) or re.fullmatch(r"[\d年月日\s星期一二三四五六日天农历-]+", s)):
+        return True  # dateline / masthead with phone, editors, e-mail
+    return len(_CONTACT.findall(s)) >= 2
+
+
+def _lines(text: str) -> list[_Line | None]:
+    """Text → cleaned lines (None = blank), dropping page furniture and repeated running headers."""
+    raw = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    stripped = [r.strip() for r in raw]
+    counts = Counter(
+        s for s in stripped if s and not s.startswith("#") and display_width(s) <= 60 and not _ends(s, ENDED)
+    )
+    running = {s for s, n in counts.items() if n >= 3}
+    out: list[_Line | None] = []
+    for r, s in zip(raw, stripped):
+        if not s:
+            out.append(None)
+            continue
+        if s in running or _drop_line(s) or _IMAGE.fullmatch(s):
+            continue  # dropped entirely so the lines around it can still join
+        indent = bool(re.match(r"^(?:\u3000|[ \t\u00a0]{2,})", r))
+        m = _MD_HEADING.match(s)
+        if m:
+            body = _inline(m.group(2))
+            if body:
+                out.append(_Line(body, indent, "heading", len(m.group(1))))
+            continue
+        s = _LAYOUT_NUMBER.sub("", s)
+        s = _BULLET.sub("", s)
+        if not s:
+            continue
+        if _CAPTION.search(s) and not _ends(s, SENTENCE_END):
+            out.append(_Line(s, indent, "caption"))
+            continue
+        b = _BOLD_ONLY.match(s)
+        if b:
+            out.append(_Line(s, indent, "bold"))
+            continue
+        pieces = _MID_BOLD_LEAD.split(s)  # "…天。**全力兑现胜诉权益。**…" is two paragraphs glued by the layout
+        out.append(_Line(pieces[0], indent))
+        out.extend(_Line(p, False, "new") for p in pieces[1:] if p)
+    return out
+
+
+def _wrap_width(lines: list[_Line | None]) -> float | None:
+    """The hard-wrap width of PDF-like text, or None when lines are not wrapped at a fixed width."""
+    widths = [
+        display_width(a.text)
+        for a, b in zip(lines, lines[1:])
+        if a is not None and b is not None and not a.forced and not b.forced
+    ]
+    if len(widths) < 4:
+        return None
+    w = statistics.median(widths)
+    near = sum(1 for x in widths if abs(x - w) <= 0.15 * w)
+    return w if near >= 0.6 * len(widths) and w >= 30 else None
+
+
+@dataclass
+class _Raw:
+    kind: str  # heading | bold | caption | body | cand (unmarked heading candidate)
+    text: str
+    lead: str = ""
+    level: int = 0
+    marked_lead: bool = False
+
+
+def _numbered_level(m: re.Match) -> int:
+    return next(i for i, g in enumerate(("l1", "l2", "l3", "l4", "l5"), 1) if m.group(g))
+
+
+def _numbered_rank(text: str) -> int:
+    """1 for 第X部分, 2 for 一、, 3 for （一）, 4 for 1., 5 for 一是; 0 when not numbered."""
+    m = _NUMBERED.match(text)
+    return _numbered_level(m) if m else 0
+
+
+def _classify(lines: list[str], first: _Line, wrap: float | None) -> _Raw:
+    text = ""
+    for line in lines:
+        text = _join(text, line)
+    if first.forced == "heading":
+        return _Raw("heading", text, level=first.level)
+    if first.forced == "caption":
+        return _Raw("caption", _inline(text))
+    if first.forced == "bold":
+        inner = _inline(text)
+        return _Raw("bold", inner) if _ends(inner, ENDED) else _Raw("heading", inner, level=SUB_LEVEL)
+    lead = ""
+    b = _BOLD_LEAD.match(text)
+    if b:
+        lead = _inline(b.group(1))
+    text = _inline(_INLINE_BYLINE.sub("", text))
+    if lead:
+        return _Raw("body", text, lead, marked_lead=True)
+    single = len(lines) == 1
+    short = display_width(text) <= (min(64, 0.8 * wrap) if wrap else 64)
+    inner_end = any(c in SENTENCE_END for c in text.rstrip().rstrip(CLOSERS)[:-1])
+    n = _NUMBERED.match(text)
+    if n:
+        if single and not inner_end and display_width(text) <= 100:
+            return _Raw("heading", text, level=_numbered_level(n))
+        stop = re.search(r"[。！？!?：:]", text[n.end():])
+        if stop and stop.end() <= 40:
+            return _Raw("body", text, text[: n.end() + stop.end()], marked_lead=True)
+    if single and short and not inner_end and not _ends(text, ENDED) and text[-1] not in CONNECTIVES:
+        return _Raw("cand", text)
+    return _Raw("body", text)
+
+
+def _blocks_of(lines: list[_Line | None]) -> list[_Raw]:
+    wrap = _wrap_width(lines)
+    raws: list[_Raw] = []
+    group: list[_Line] = []
+
+    def flush() -> None:
+        if group:
+            raws.append(_classify([g.text for g in group], group[0], wrap))
+            group.clear()
+
+    for line in lines:
+        if line is None:
+            flush()
+            continue
+        if group:
+            prev = group[-1]
+            wrapped = wrap is not None and display_width(prev.text) >= 0.75 * wrap
+            if line.forced or prev.forced or line.indent or not wrapped:
+                flush()
+        group.append(line)
+    flush()
+    return raws
+
+
+def _is_label(text: str) -> bool:
+    """Institution-only title lines and infographic labels are captions, not section headings."""
+    return bool(INSTITUTION_LINE.match(text) or INFOGRAPHIC.search(re.sub(r"\s+", "", text)))
+
+
+def parse_blocks(text: str) -> list[Block]:
+    """Report text → headings, whole clean body paragraphs and captions, in order."""
+    raws = [r for r in _blocks_of(_lines(text)) if r.text]
+    for r in raws:
+        if r.kind in ("heading", "cand") and _is_label(r.text):
+            r.kind = "caption"
+    # A bold line that ends like a sentence ("**依法接受监督。**" alone) is the lead of the next paragraph.
+    merged: list[_Raw] = []
+    for r in raws:
+        if merged and merged[-1].kind == "bold" and r.kind == "body" and not r.marked_lead:
+            lead = merged.pop().text
+            r = _Raw("body", lead + r.text, lead, marked_lead=True)
+        merged.append(r)
+    raws = [_Raw("body", r.text, r.text, marked_lead=True) if r.kind == "bold" else r for r in merged]
+    # Newspaper columns and PDF pages break sentences across blank lines ("全" / "力开展"): a body block that
+    # does not end like a sentence continues in the next body block (captions in between stay captions).
+    joined: list[_Raw] = []
+    pending: list[_Raw] = []  # captions seen while a fragment waits for its continuation
+    for r in raws:
+        last = joined[-1] if joined else None
+        waiting = last is not None and last.kind == "body" and not _ends(last.text, ENDED)
+        if waiting and r.kind == "caption":
+            pending.append(r)
+            continue
+        if waiting and r.kind == "body" and not r.marked_lead:
+            last.text = _join(last.text, r.text)
+            continue
+        joined.extend(pending)
+        pending.clear()
+        joined.append(r)
+    joined.extend(pending)
+    # Runs of unmarked short lines: the one right before body text is its heading; the others are photo
+    # captions, chart labels or headings orphaned by the layout (e.g. at the end of a PDF).
+    out: list[Block] = []
+    for i, r in enumerate(joined):
+        if r.kind == "cand":
+            nxt = joined[i + 1] if i + 1 < len(joined) else None
+            if nxt is not None and nxt.kind == "body":
+                out.append(Block("heading", r.text, level=0))
+            else:
+                out.append(Block("caption", r.text))
+        elif r.kind == "body":
+            lead = r.lead
+            if not lead:
+                m = _IMPLICIT_LEAD.match(r.text)
+                if m and len(m.group(0)) < len(r.text):
+                    lead = m.group(0)  # PDF text loses bold: a short topic sentence opening the paragraph
+            out.append(Block("body", r.text, lead))
+        else:
+            out.append(Block(r.kind, r.text, level=r.level))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------- sections
+
+
+def is_box_heading(text: str, occurrences: int = 1) -> bool:
+    """A generic box heading ("亮点", "链接") names a box inside the enclosing section, not a section."""
+    compact = re.sub(r"\s+", "", text)
+    return compact in GENERIC_BOXES or (occurrences >= 2 and len(compact) <= 6)
+
+
+def document_title(blocks: list[Block]) -> str:
+    """The report's own title: a lone level-1 heading before any body text ("" if none)."""
+    level1 = [b for b in blocks if b.kind == "heading" and b.level == 1]
+    if len(level1) != 1:
+        return ""
+    for b in blocks:
+        if b.kind == "body":
+            return ""
+        if b is level1[0]:
+            return b.text
+    return ""
+
+
+def sections(blocks: list[Block]) -> list[str]:
+    """The section text for every block: its enclosing heading; sub-headings and boxes as "main · sub"."""
+    title = document_title(blocks)
+    counts = Counter(b.text for b in blocks if b.kind == "heading")
+    stack: list[tuple[int, str, bool, bool]] = []  # (level, text, is_sub, is_box)
+    result: list[str] = []
+    for b in blocks:
+        if b.kind == "heading" and not (title and b.level == 1 and b.text == title):
+            box = is_box_heading(b.text, counts[b.text])
+            marked_above = any(0 < e[0] < SUB_LEVEL for e in stack)
+            if box:
+                while stack and (stack[-1][0] > b.level or stack[-1][3]):
+                    stack.pop()
+                stack.append((b.level, b.text, True, True))
+            elif b.level == 0 and not marked_above:
+                stack = [(0, b.text, False, False)]  # unmarked headings are the sections of an unmarked layout
+            else:
+                level = SUB_LEVEL if b.level == 0 else b.level
+                while stack and stack[-1][0] >= level:
+                    stack.pop()
+                # "（一）…" under "一、…" is a sub-section: keep the parent in the section text.
+                sub = level >= SUB_LEVEL or (_numbered_rank(b.text) >= 3 and any(0 < _numbered_rank(e[1]) < 3 for e in stack))
+                stack.append((level, b.text, sub, False))
+        main = max((i for i, e in enumerate(stack) if not e[2]), default=0)
+        result.append(" · ".join(e[1] for e in stack[main:]))
+    return result
