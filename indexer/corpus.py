@@ -1,0 +1,342 @@
+"""The corpus folder → reports with catalog metadata and themed paragraphs; every problem reported by file name.
+
+Policy (hostile files): a file that cannot be used is *skipped* (listed in CorpusLoad.skipped, so `reindex`
+exits 1) and the rest is still indexed; a file that is used with a caveat gets a *warning*. Only a corpus
+folder that cannot be read at all raises CorpusError.
+- catalog.toml with a syntax error: one Skipped("catalog.toml", <tomllib message with the line>) and every file
+  is indexed with metadata detected from its text (one warning per file says so); an invalid entry is skipped
+  the same way, naming the entry; an entry whose file is missing is skipped, naming the entry.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import stat
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from indexer.catalog import CatalogEntry, read_catalog
+from indexer.model import Paragraph, Report
+from indexer.parse import Block, DecodeError, decode_report, document_title, parse_blocks, sections, strip_markup
+from indexer.themes import Taxonomy, load_taxonomy
+
+CATALOG = "catalog.toml"
+UNKNOWN_INSTITUTION = "未知机构"
+MAX_PARAGRAPH = 4000  # characters; longer "paragraphs" are layout failures (no blank lines at all): split them
+_SENTENCE = re.compile(r"[^。！？；!?;]*[。！？；!?;]+[”’」』）)]*|[^。！？；!?;]+$")
+_INSTITUTION = re.compile(
+    r"(?:^|(?<=[\s，,。：:、；;“”\"《》（）()【】#*]))"
+    r"((?:[\u4e00-\u9fff]{2,7}?(?:省|自治区|市|自治州|州|地区|盟|县|自治县|区|旗))+(?:高级|中级)?人民(?:法院|检察院))"
+)
+_YEAR_RANGE = re.compile(r"((?:19|20)\d{2})\s*(?:-|–|—|－|~|～|至)\s*((?:19|20)\d{2})\s*年")
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
+_SINCE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年以来")
+_SPAN = re.compile(r"([二三四五六七八九十])年来")
+_CN_NUM = {c: i for i, c in enumerate("零一二三四五六七八九十")}
+_FILE_YEARS = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:\s*[-_–—~至]\s*((?:19|20)\d{2}))?(?!\d)")
+
+
+class CorpusError(Exception):
+    """The corpus folder as a whole cannot be read."""
+
+
+@dataclass
+class Skipped:
+    """A file (or catalog entry) that was not indexed, and why."""
+
+    file: str
+    reason: str
+
+
+@dataclass
+class CorpusLoad:
+    """What load_corpus produced: reports in file-path order, warnings and skipped files."""
+
+    reports: list[Report] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+
+
+def report_id(rel: str) -> str:
+    """The file name's stem, made safe for a URL path segment (Unicode letters/digits, '.', '-', '_')."""
+    name = rel.rsplit("/", 1)[-1]
+    stem = name.rsplit(".", 1)[0] if "." in name.strip(".") else name
+    slug = re.sub(r"[^\w.\-]+", "-", unicodedata.normalize("NFC", stem)).strip("-.")
+    return slug or "report-" + hashlib.sha1(name.encode("utf-8")).hexdigest()[:8]
+
+
+def _walk(root: Path, load: CorpusLoad) -> list[tuple[str, Path]]:
+    """Candidate report files (rel path, path), sorted; hidden files, README*, catalog.toml and escapes excluded."""
+    real_root = root.resolve()
+    found: list[tuple[str, Path]] = []
+
+    def visit(folder: Path, prefix: str) -> None:
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError as exc:
+            if not prefix:
+                raise CorpusError(f"cannot read the corpus folder {root}: {exc.strerror or exc}") from None
+            load.skipped.append(Skipped(prefix.rstrip("/"), f"folder cannot be read ({exc.strerror or exc})"))
+            return
+        for entry in entries:
+            rel = prefix + entry.name
+            if entry.name.startswith(".") or entry.name.upper().startswith("README"):
+                continue
+            if entry.name == CATALOG:
+                if prefix:
+                    load.warnings.append(f"{rel}: not read; only the top-level {CATALOG} describes reports")
+                continue
+            path = Path(entry.path)
+            if entry.is_symlink():
+                target = Path(os.path.realpath(path))
+                if not target.exists():
+                    load.skipped.append(Skipped(rel, "broken symlink"))
+                    continue
+                if not target.is_relative_to(real_root):
+                    load.skipped.append(Skipped(rel, f"symlink to {target}, outside the corpus folder; not followed"))
+                    continue
+                if target.is_dir():
+                    load.warnings.append(f"{rel}: symlinked folder not followed (its files are read where they are)")
+                    continue
+            try:
+                mode = path.stat().st_mode
+            except OSError as exc:
+                load.skipped.append(Skipped(rel, f"cannot be read ({exc.strerror or exc})"))
+                continue
+            if stat.S_ISDIR(mode):
+                visit(path, rel + "/")
+            elif stat.S_ISREG(mode):
+                found.append((unicodedata.normalize("NFC", rel), path))
+            else:
+                load.skipped.append(Skipped(rel, "not a regular file"))
+
+    if not root.is_dir():
+        raise CorpusError(f"corpus folder {root} does not exist or is not a folder")
+    visit(root, "")
+    return sorted(found)
+
+
+def detect_institution(text: str) -> str | None:
+    """The institution the text is most about: the most frequent full official name (first on ties)."""
+    names = [m.group(1) for m in _INSTITUTION.finditer(text)]
+    if not names:
+        return None
+    counts = Counter(names)
+    return max(names, key=lambda n: (counts[n], -names.index(n)))
+
+
+def detect_years(text: str) -> tuple[int, ...]:
+    """Years a report covers: an explicit range near the top, "2017年以来 … 五年来", else its most frequent year."""
+    plain = unicodedata.normalize("NFKC", text)
+    head = plain[:300]
+    if m := _YEAR_RANGE.search(head):
+        first, last = int(m.group(1)), int(m.group(2))
+        if first <= last <= first + 50:
+            return tuple(range(first, last + 1))
+    since, span = _SINCE.search(plain), _SPAN.search(plain)
+    if since and span:
+        first = int(since.group(1))
+        return tuple(range(first, first + _CN_NUM[span.group(1)]))
+    years = Counter(int(y) for y in _YEAR.findall(plain))
+    if not years:
+        return ()
+    top = max(years.values())
+    return (max(y for y, n in years.items() if n == top),)
+
+
+def years_from_name(name: str) -> tuple[int, ...]:
+    """`x-2017-2021.txt` → 2017…2021, `x-2023.txt` → (2023,), else ()."""
+    m = _FILE_YEARS.search(name)
+    if not m:
+        return ()
+    first, last = int(m.group(1)), int(m.group(2) or m.group(1))
+    return tuple(range(first, last + 1)) if first <= last <= first + 50 else (first,)
+
+
+def _split_long(text: str) -> list[str]:
+    """Cut an absurdly long paragraph (a layout with no paragraph breaks) at sentence ends into ≤ MAX_PARAGRAPH chunks."""
+    if len(text) <= MAX_PARAGRAPH:
+        return [text]
+    chunks, current = [], ""
+    for sentence in _SENTENCE.findall(text):
+        while len(sentence) > MAX_PARAGRAPH:  # no sentence end for 4,000 characters: cut hard
+            if current:
+                chunks.append(current)
+                current = ""
+            chunks.append(sentence[:MAX_PARAGRAPH])
+            sentence = sentence[MAX_PARAGRAPH:]
+        if current and len(current) + len(sentence) > MAX_PARAGRAPH:
+            chunks.append(current)
+            current = ""
+        current += sentence
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def _paragraphs(
+    rid: str, blocks: list[Block], entry: CatalogEntry, taxonomy: Taxonomy, rel: str, load: CorpusLoad
+) -> list[Paragraph]:
+    secs = sections(blocks)
+    parts = list(entry.parts)
+    institution = entry.institution
+    rows: list[dict] = []  # one per body block: institution, section, lead, text, part index
+    part_no = 0
+    heading_in_part = True  # has this part (institution) had a heading of its own yet?
+    for block, section in zip(blocks, secs):
+        if block.kind == "heading":
+            heading_in_part = True
+        if block.kind != "body":
+            continue
+        if parts and _compact(block.text).startswith(_compact(parts[0].starts_with)):
+            institution = parts.pop(0).institution
+            part_no += 1
+            heading_in_part = False
+        # A new institution's part starts afresh: the previous institution's headings do not cover it.
+        rows.append({
+            "institution": institution, "section": section if heading_in_part else "",
+            "lead": block.lead, "text": block.text, "part": part_no,
+        })
+    for part in parts:
+        load.warnings.append(
+            f"{rel}: no paragraph starts with {part.starts_with!r} ({part.institution}); check starts_with in {CATALOG}"
+        )
+    # Introductions: paragraphs of a part before its first themed heading or lead are the default theme
+    # (if the part has such structure at all; a part without any is classified from the text).
+    structured = [bool(taxonomy.heading_theme(r["section"]) or r["lead"]) for r in rows]
+    seen_structure: dict[int, bool] = {}
+    has_structure = {r["part"] for r, s in zip(rows, structured) if s}
+    paragraphs: list[Paragraph] = []
+    for row, is_structured in zip(rows, structured):
+        part = row["part"]
+        seen_structure[part] = seen_structure.get(part, False) or is_structured
+        if part in has_structure and not seen_structure[part]:
+            theme = taxonomy.default
+        else:
+            theme = taxonomy.classify(row["section"], row["lead"], row["text"])
+        # Absurd paragraphs (a file without paragraph breaks) are cut at sentence ends so that a hit points
+        # at readable text and snippets stay within the highlighter's limits; the lead stays on the first piece.
+        for n, chunk in enumerate(_split_long(row["text"])):
+            paragraphs.append(
+                Paragraph(
+                    report=rid, position=len(paragraphs) + 1, text=chunk, section=row["section"],
+                    institution=row["institution"], years=entry.years, title=entry.title, theme=theme,
+                    lead=row["lead"] if n == 0 else "",
+                )
+            )
+    return paragraphs
+
+
+def _metadata(rel: str, text: str, blocks: list[Block], load: CorpusLoad, why: str) -> CatalogEntry:
+    """Metadata for a file the catalog does not describe: detected from its text, else from its name."""
+    body = "\n".join(b.text for b in blocks if b.kind != "caption")
+    institution = detect_institution(text)
+    years = detect_years(body) or years_from_name(rel)
+    title = document_title(blocks)
+    found = []
+    if institution:
+        found.append(f"institution {institution}")
+    else:
+        institution = UNKNOWN_INSTITUTION
+    if years:
+        found.append("years " + (f"{years[0]}-{years[-1]}" if len(years) > 1 else str(years[0])))
+    label = "/".join(str(y) for y in years[:1] + years[-1:] if len(years) > 1) or (str(years[0]) if years else "")
+    if not title:
+        title = f"{institution}工作报告" + (f"（{label.replace('/', '—')}年）" if label else "") if found else report_id(rel)
+    if found:
+        load.warnings.append(f"{rel}: {why}; {' and '.join(found)} detected from the text — add a [[report]] entry to {CATALOG}")
+    else:
+        load.warnings.append(
+            f"{rel}: {why}; institution and years could not be detected (using {UNKNOWN_INSTITUTION!r}"
+            + (f", years {label} from the file name" if years else ", no years")
+            + f") — add a [[report]] entry to {CATALOG}"
+        )
+    if institution == UNKNOWN_INSTITUTION and found:
+        load.warnings.append(f"{rel}: institution could not be detected; using {UNKNOWN_INSTITUTION!r}")
+    return CatalogEntry(file=rel, title=title, institution=institution, years=years)
+
+
+def load_corpus(corpus_dir: Path, *, taxonomy: Taxonomy | None = None, max_bytes: int = 20 * 2**20) -> CorpusLoad:
+    """Read every report file under corpus_dir (recursively, sorted) into Reports; problems are reported by file."""
+    taxonomy = taxonomy or load_taxonomy()
+    load = CorpusLoad()
+    files = _walk(corpus_dir, load)
+    catalog_path = corpus_dir / CATALOG
+    entries: dict[str, CatalogEntry] = {}
+    catalog_broken = False
+    if catalog_path.is_file():
+        read = read_catalog(catalog_path)
+        for error in read.errors:
+            load.skipped.append(Skipped(CATALOG, error))
+        catalog_broken = bool(read.errors) and not read.entries
+        entries = {unicodedata.normalize("NFC", e.file): e for e in read.entries}
+    else:
+        load.warnings.append(f"no {CATALOG} in {corpus_dir}: metadata of every report is detected from its text")
+    present = {rel for rel, _ in files}
+    for name, entry in entries.items():
+        if name not in present:
+            why = "does not exist" if not (corpus_dir / name).exists() else "is not a readable report file here"
+            load.skipped.append(Skipped(name, f"{CATALOG} entry {entry.title!r} names {name!r}, which {why}; fix or remove the entry"))
+    ids: dict[str, str] = {}
+    for rel, path in files:
+        rid = report_id(rel)
+        if rid in ids:
+            load.skipped.append(Skipped(rel, f"report id {rid!r} is already used by {ids[rid]}; rename one of the files"))
+            continue
+        report = _load_file(rel, path, rid, entries.get(rel), taxonomy, max_bytes, load, catalog_broken)
+        if report is not None:
+            ids[rid] = rel
+            load.reports.append(report)
+    return load
+
+
+def _load_file(
+    rel: str, path: Path, rid: str, entry: CatalogEntry | None, taxonomy: Taxonomy, max_bytes: int,
+    load: CorpusLoad, catalog_broken: bool,
+) -> Report | None:
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            load.skipped.append(Skipped(rel, f"{size:,} bytes is over the {max_bytes:,}-byte limit (max_bytes); split the file"))
+            return None
+        data = path.read_bytes()
+    except OSError as exc:
+        load.skipped.append(Skipped(rel, f"cannot be read ({exc.strerror or exc})"))
+        return None
+    if not data.strip():
+        load.skipped.append(Skipped(rel, "empty"))
+        return None
+    try:
+        decoded = decode_report(data, entry.encoding if entry else None)
+    except DecodeError as exc:
+        load.skipped.append(Skipped(rel, str(exc)))
+        return None
+    if decoded.replaced:
+        load.warnings.append(f"{rel}: {decoded.replaced} undecodable byte(s) replaced by U+FFFD (read as {decoded.encoding})")
+    text, had_markup = strip_markup(decoded.text)
+    if had_markup:
+        load.warnings.append(f"{rel}: HTML markup (tags, <script>/<style> blocks) removed from the text")
+    if not text.strip():
+        load.skipped.append(Skipped(rel, "empty"))
+        return None
+    blocks = parse_blocks(text)
+    if not any(b.kind == "body" for b in blocks):
+        load.skipped.append(Skipped(rel, "no paragraphs of text found (only headings or captions)"))
+        return None
+    if entry is None:
+        why = f"{CATALOG} could not be read" if catalog_broken else f"no entry in {CATALOG}"
+        entry = _metadata(rel, text, blocks, load, why)
+    paragraphs = _paragraphs(rid, blocks, entry, taxonomy, rel, load)
+    institutions = tuple(dict.fromkeys(p.institution for p in paragraphs))
+    return Report(
+        id=rid, file=rel, title=entry.title, institution=entry.institution, years=entry.years,
+        date=entry.date, source=entry.source, paragraphs=paragraphs, institutions=institutions,
+    )
