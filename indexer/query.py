@@ -416,6 +416,9 @@ class _Parser:
         name = FIELD_ALIASES.get(t.name.lower() if t.name.isascii() else t.name)
         value = t.text.strip()
         raw = f"{t.name}:{t.text}"
+        for ch in '"“”「」『』()（）':  # the fallback text must read back as the same plain text
+            raw = raw.replace(ch, "")
+        raw = "".join(raw.split())
         if name is None:
             self.notices.append(f"未知字段“{t.name}”，已按普通文本检索")
             return self.words(raw)
@@ -426,13 +429,13 @@ class _Parser:
             m = _YEAR.match(value)
             if not m:
                 self.notices.append(f"年份“{value}”无法识别，已按普通文本检索")
-                return self.words(value)
+                return self.words(value.replace(":", "").replace("：", ""))
             a = int(m.group(1))
             b = int(m.group(2) or a)
             a, b = min(a, b), max(a, b)
             if b - a > MAX_YEAR_SPAN:
                 self.notices.append(f"年份范围超过 {MAX_YEAR_SPAN} 年，已按普通文本检索")
-                return self.words(value)
+                return self.words(value.replace(":", "").replace("：", ""))
             return Filter("year", str(a) if a == b else f"{a}-{b}")
         return Filter(name, value)
 
