@@ -138,7 +138,9 @@ _PAGE_NUMBER = re.compile(
 _BYLINE = re.compile(
     r"^(?:本报)?(?:特约|见习)?(?:记者|通讯员|实习生|撰稿|摄影|责任编辑|责编)\s*[:：/｜|]?\s*\S"
     r"|^(?:作者|来源|编辑|校对|审核|文|图)\s*[:：/｜|]\s*\S"
+    r"|^\S{0,20}(?:院长|检察长|庭长)[\s\u3000]*[\u4e00-\u9fff]{2,4}$"  # the speaker under a report's title
 )
+_SALUTATION = re.compile(r"^各位(?:代表|委员)[，,、\u4e00-\u9fff]{0,12}[：:]$")
 _DATE = re.compile(r"(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|星期[一二三四五六日天]|\d{4}-\d{1,2}-\d{1,2})")
 _CONTACT = re.compile(r"(?:电话|传真|编辑|版式|美编|责编|校对|E-?mail|邮箱|第\s*\d+\s*版|[A-Z]\d{1,2}\s*版)", re.I)
 _MD_HEADING = re.compile(r"^(#{1,6})\s*(.*?)\s*#*$")
@@ -147,7 +149,7 @@ _LAYOUT_NUMBER = re.compile(r"^\d{1,2}\s+(?=\*\*|[■□●◆])")
 _BOLD_ONLY = re.compile(r"^\*\*([^*]+)\*\*$")
 _BOLD_LEAD = re.compile(r"^\*\*([^*]{1,60}?)\*\*")
 _MID_BOLD_LEAD = re.compile(r"(?<=[。！？!?])\s*(?=\*\*[^*]{2,40}?[。！？!?：:]\*\*)")
-_CAPTION = re.compile(r"^(?:[▼▲△▽]|图为|图\s*[:：]|图片[:：]|[（(]图)|[（(]单位\s*[:：][^)）]*[)）]$|[（(][^（）()]{0,20}摄[)）]$")
+_CAPTION = re.compile(r"^(?:——|[▼▲△▽]|图为|图\s*[:：]|图片[:：]|[（(]图)|[（(]单位\s*[:：][^)）]*[)）]$|[（(][^（）()]{0,20}摄[)）]$")
 _NUMBERED = re.compile(
     r"^(?:(?P<l1>第[一二三四五六七八九十百]+(?:部分|章|篇|节))|(?P<l2>[一二三四五六七八九十]+[、.．])"
     r"|(?P<l3>[（(][一二三四五六七八九十]+[)）])|(?P<l4>\d{1,2}[.．、](?!\d)|[（(]\d{1,2}[)）])|(?P<l5>[一二三四五六七八九十]是))\s*"
@@ -194,7 +196,7 @@ def _drop_line(s: str) -> bool:
     if _PAGE_NUMBER.match(s):
         return True  # page numbers and stray layout numbers (01, — 3 —, 第3页)
     short = display_width(s) <= 80 and not _ends(s, SENTENCE_END)
-    if short and _BYLINE.match(s):
+    if short and (_BYLINE.match(s) or _SALUTATION.match(s)):
         return True
     if _ends(s, SENTENCE_END) or display_width(s) > 200:
         return False
