@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask
+
+if TYPE_CHECKING:
+    from indexer.store import OpenIndex, Store
 
 SECURITY_HEADERS = {
     # No inline script or style anywhere: our JS and CSS are files under /static.
@@ -69,8 +72,21 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     return app
 
 
-def get_store():  # type: ignore[no-untyped-def]
-    """The Store of the app handling the current request."""
-    from flask import current_app
+class RequestStore:
+    """A Store pinned to one build: every engine call of a request sees the same index, even mid-reindex."""
 
-    return current_app.extensions["reportsearch.store"]
+    def __init__(self, open_index: OpenIndex) -> None:
+        self._open = open_index
+
+    def current(self) -> OpenIndex:
+        """The build this request started with."""
+        return self._open
+
+
+def get_store() -> Store:
+    """The index for the current request: Store.current() once per request, then pinned (see RequestStore)."""
+    from flask import current_app, g
+
+    if "reportsearch_store" not in g:
+        g.reportsearch_store = RequestStore(current_app.extensions["reportsearch.store"].current())
+    return g.reportsearch_store  # type: ignore[no-any-return]  # duck-typed Store: the engine only calls .current()

@@ -64,7 +64,7 @@ def facet_groups(params: SearchParams, facets: Mapping[str, Mapping[str, int]]) 
             }
             for v in order
         ]
-        groups.append({"name": facet, "label": FACET_LABELS[facet], "values": values})
+        groups.append({"name": facet, "label": FACET_LABELS[facet], "entries": values})
     return groups
 
 
@@ -137,6 +137,7 @@ def search() -> Response | str:
         search_url=search_url,
         report_url=report_url,
         export_url=url_for("pages.export_csv") + params.query_string(page=1),
+        export_cap=EXPORT_MAX_ROWS,
         clear_url=search_url(params.without_filters()),
     )
 

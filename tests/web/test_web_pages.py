@@ -23,13 +23,13 @@ class Collect(HTMLParser):
         self.tags.append((tag, dict(attrs)))
 
 
-def tags(html: str, name: str, **attrs: str) -> list[dict[str, str | None]]:
-    """Attributes of every <name> tag having all the given attribute values (class matched by word)."""
+def tags(html: str, element: str, /, **attrs: str) -> list[dict[str, str | None]]:
+    """Attributes of every <element> having all the given attribute values (class matched by word)."""
     parser = Collect()
     parser.feed(html)
     out = []
     for tag, found in parser.tags:
-        if tag != name:
+        if tag != element:
             continue
         ok = True
         for key, value in attrs.items():
@@ -416,12 +416,19 @@ def test_the_app_serves_a_rebuilt_index_without_restart(tmp_path, repo_corpus):
     corpus = tmp_path / "corpus"
     shutil.copytree(repo_corpus, corpus)
     catalog = (corpus / "catalog.toml").read_text(encoding="utf-8")
-    first, rest = catalog.split("[[report]]", 1)[0], catalog.split("[[report]]")[1:]
-    (corpus / "catalog.toml").write_text(first + "[[report]]" + rest[0], encoding="utf-8")  # one report
+    head, first, *_ = catalog.split("\n[[report]]\n")
+    (corpus / "catalog.toml").write_text(head + "\n[[report]]\n" + first, encoding="utf-8")  # one report
     build_index(corpus, tmp_path / "index")
-    client = create_app({"INDEX_DIR": tmp_path / "index", "CORPUS_DIR": corpus}).test_client()
+    app = create_app({"INDEX_DIR": tmp_path / "index", "CORPUS_DIR": corpus})
+    client = app.test_client()
     assert client.get("/api/overview").get_json()["reports"] == 1
     (corpus / "catalog.toml").write_text(catalog, encoding="utf-8")
-    build_index(corpus, tmp_path / "index")
-    assert client.get("/api/overview").get_json()["reports"] == 3
+    with app.test_request_context("/"):
+        from webapp import get_store
+
+        pinned = get_store().current()
+        build_index(corpus, tmp_path / "index")  # a reindex switches CURRENT in the middle of this request
+        assert get_store().current() is pinned  # …but the request keeps reading the build it started with
+        assert overview(get_store())["reports"] == 1
+    assert client.get("/api/overview").get_json()["reports"] == 3  # the next request sees the new build
     assert re.search(r"<strong>3</strong><span>份报告", client.get("/").get_data(as_text=True))
