@@ -284,7 +284,7 @@ def _classify(lines: list[str], first: _Line, wrap: float | None) -> _Raw:
     if first.forced == "heading":
         return _Raw("heading", text, level=first.level)
     if first.forced == "caption":
-        return _Raw("caption", _inline(text))
+        return _Raw("caption", _inline(text).lstrip("▼▲△▽ "))  # the arrow is chart decoration
     if first.forced == "bold":
         inner = _inline(text)
         return _Raw("bold", inner) if _ends(inner, ENDED) else _Raw("heading", inner, level=SUB_LEVEL)
