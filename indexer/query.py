@@ -231,11 +231,13 @@ def lex(text: str, notices: list[str]) -> list[_Tok]:
                 i += 1  # drop the quote; the rest is plain text
                 continue
             inner = text[i + 1 : j]
-            if buf and _is_field_prefix("".join(buf)):
+            joined = "".join(buf)
+            core = joined.lstrip("-")
+            if core and _is_field_prefix(core):
                 # institution:"平湖市人民法院": the quoted text is the field value
-                name = "".join(buf)[:-1]
                 buf.clear()
-                toks.append(_Tok("field", inner.strip(), name))
+                toks.extend(_Tok("not") for _ in range(len(joined) - len(core)))
+                toks.append(_Tok("field", inner.strip(), core[:-1]))
             else:
                 flush()
                 toks.append(_Tok("phrase", inner))
@@ -415,10 +417,7 @@ class _Parser:
     def field(self, t: _Tok) -> Node | None:
         name = FIELD_ALIASES.get(t.name.lower() if t.name.isascii() else t.name)
         value = t.text.strip()
-        raw = f"{t.name}:{t.text}"
-        for ch in '"“”「」『』()（）':  # the fallback text must read back as the same plain text
-            raw = raw.replace(ch, "")
-        raw = "".join(raw.split())
+        raw = _safe(f"{t.name}:{t.text}")
         if name is None:
             self.notices.append(f"未知字段“{t.name}”，已按普通文本检索")
             return self.words(raw)
@@ -429,15 +428,23 @@ class _Parser:
             m = _YEAR.match(value)
             if not m:
                 self.notices.append(f"年份“{value}”无法识别，已按普通文本检索")
-                return self.words(value.replace(":", "").replace("：", ""))
+                return self.words(_safe(value.replace(":", "").replace("：", "")))
             a = int(m.group(1))
             b = int(m.group(2) or a)
             a, b = min(a, b), max(a, b)
             if b - a > MAX_YEAR_SPAN:
                 self.notices.append(f"年份范围超过 {MAX_YEAR_SPAN} 年，已按普通文本检索")
-                return self.words(value.replace(":", "").replace("：", ""))
+                return self.words(_safe(value.replace(":", "").replace("：", "")))
             return Filter("year", str(a) if a == b else f"{a}-{b}")
         return Filter(name, value)
+
+
+def _safe(text: str) -> str:
+    """Fallback plain text that reads back as the same plain text (no quotes, parens, operators)."""
+    for ch in '"“”「」『』()（）*?':
+        text = text.replace(ch, "")
+    text = "".join(text.split()).lstrip("-")
+    return text.lower() if text in OPERATORS else text
 
 
 def _and(parts: list[Node | None]) -> Node | None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from indexer.analysis import word_analyzer
 from indexer.build import build_reports
@@ -194,3 +196,14 @@ def test_get_report_and_overview(fixture_store: Store, fixture_paragraphs: list[
     ov = overview(fixture_store)
     assert ov["reports"] == 3 and ov["paragraphs"] == len(fixture_paragraphs)
     assert ov["by_institution"]["乙市人民检察院"] == {str(y): 1 for y in range(2017, 2022)}
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(q=st.one_of(st.text(max_size=120), st.lists(st.sampled_from(
+    ["改革", "理改革", "执行", "OR", "NOT", "-", "(", ")", '"', "“", "」", "year:", "2019", "institution:", "*", " ",
+     "\x00", "。", "法", "theme:", "foo:"]), max_size=20).map("".join)))
+def test_search_property_never_raises(fixture_store: Store, q: str) -> None:
+    result = search(fixture_store, q)
+    assert result["total"] >= len(result["hits"])
+    for hit in result["hits"]:
+        assert squeeze(plain(hit["snippet"]).replace("…", "")) in squeeze(hit["text"]) or "…" in hit["snippet"]
