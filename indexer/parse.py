@@ -231,7 +231,7 @@ def _lines(text: str) -> list[_Line | None]:
         s = _BULLET.sub("", s)
         if not s:
             continue
-        if _CAPTION.search(s) and not _ends(s, SENTENCE_END):
+        if _CAPTION.search(s) and (not _ends(s, SENTENCE_END) or display_width(s) <= 120):
             out.append(_Line(s, indent, "caption"))
             continue
         b = _BOLD_ONLY.match(s)
@@ -326,7 +326,12 @@ def _blocks_of(lines: list[_Line | None]) -> list[_Raw]:
             continue
         if group:
             prev = group[-1]
-            wrapped = wrap is not None and display_width(prev.text) >= 0.75 * wrap
+            if wrap is not None:
+                wrapped = display_width(prev.text) >= 0.75 * wrap
+            else:
+                # No fixed wrap width: a line cut mid-sentence is at least as long as the line that ends
+                # the sentence, while a heading is usually shorter than the body line under it.
+                wrapped = not _ends(prev.text, ENDED) and display_width(prev.text) >= display_width(line.text)
             if line.forced or prev.forced or line.indent or not wrapped:
                 flush()
         group.append(line)
