@@ -2,7 +2,7 @@
 
 How a query matches (see indexer/query.py for the syntax):
 - an unquoted chunk is cut into words by the index's word analyzer; a paragraph matches when every word
-  matches, as a jieba word (field `text`) or as a substring (bigram phrase on `text_bi`), or when the
+  matches, as a jieba word (field `text`, or its section heading) or as a substring (bigram phrase on `text_bi`), or when the
   whole chunk occurs as a substring. So any chunk of 2+ characters that occurs in a paragraph finds it;
 - a quoted phrase matches exactly the paragraphs whose text, whitespace removed and full-width folded,
   contains it (bigram phrase on `text_bi`, then verified against the stored text);
@@ -109,7 +109,8 @@ class Compiler:
     def term_docs(self, word: str) -> frozenset[int]:
         key = ("w", word)
         if key not in self.memo:
-            self.memo[key] = self.docs(wq.Term("text", word))
+            # the heading counts: a paragraph under "切实解决执行难" is about 执行难 even if it doesn't repeat it
+            self.memo[key] = self.docs(wq.Or([wq.Term("text", word), wq.Term("section", word)]))
         return self.memo[key]
 
     def substring_docs(self, needle: str) -> frozenset[int]:
