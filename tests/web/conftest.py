@@ -28,6 +28,8 @@ HOSTILE_TEXT = """# 恶意标记测试报告
 本院审结案件一千件，其中<script>alert(1)</script>涉及诉源治理的案件三百件，推进“<b>共享法庭</b>”建设。
 
 全年开展执行行动<iframe src="javascript:alert(3)"></iframe>十二次，执结案件八百件。
+
+诉讼标的额 5<x>3 万元的案件占比提高，&lt;script&gt;alert(4)&lt;/script&gt; 与 "><svg onload=alert(5)> 均未生效。
 """
 
 
