@@ -60,7 +60,7 @@ def _test_pause_hook() -> Callable[[str], None]:
     wanted = os.environ.get("REPORTSEARCH_TEST_PAUSE", "")
 
     def checkpoint(phase: str) -> None:
-        if phase == wanted:
+        if wanted and phase == wanted:
             sys.stderr.write(f"PAUSED {phase} pid={os.getpid()}\n")
             sys.stderr.flush()
             time.sleep(600)
@@ -72,7 +72,7 @@ def _test_pause_hook() -> Callable[[str], None]:
 @corpus_option
 @index_option
 @click.option("--procs", type=click.IntRange(min=1), default=None,
-              help="Indexing processes [default: number of CPUs].")
+              help="Writer processes [default: the number of CPUs from 20,000 paragraphs up, else 1].")
 def reindex(corpus_dir: Path | None, index_dir: Path | None, procs: int | None) -> None:
     """Rebuild the index from the corpus; the old index serves until the new one is verified.
 
@@ -85,10 +85,8 @@ def reindex(corpus_dir: Path | None, index_dir: Path | None, procs: int | None) 
 
     corpus_dir = corpus_dir or default_corpus_dir()
     index_dir = index_dir or default_index_dir()
-    checkpoint = _test_pause_hook() if os.environ.get("REPORTSEARCH_TEST_PAUSE") else None
     try:
-        kwargs = {"procs": procs} if checkpoint is None else {"procs": procs, "checkpoint": checkpoint}
-        summary = build_index(corpus_dir, index_dir, **kwargs)
+        summary = build_index(corpus_dir, index_dir, procs=procs, checkpoint=_test_pause_hook())
     except (CorpusError, ReindexRunning, BuildError, OSError) as exc:
         error = click.ClickException(f"reindex failed, the previous index (if any) still serves: {exc}")
         error.exit_code = 2
@@ -107,7 +105,7 @@ def reindex(corpus_dir: Path | None, index_dir: Path | None, procs: int | None) 
         click.echo(f"skipped ({len(summary.skipped)}):")
         for skipped in summary.skipped:
             click.echo(f"  - {skipped.file}: {skipped.reason}")
-        raise SystemExit(1)
+        click.get_current_context().exit(1)
 
 
 @cli.command()
