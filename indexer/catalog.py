@@ -27,7 +27,7 @@ PART_KEYS = ("institution", "starts_with")
 MIN_YEAR, MAX_YEAR = 1949, 2100
 _RANGE = re.compile(r"^\s*(\d{4})\s*(?:[-–—~～至])\s*(\d{4})\s*年?\s*$")
 _SINGLE = re.compile(r"^\s*(\d{4})\s*年?\s*$")
-_ENTRY_HEADER = re.compile(r"^\s*\[\[\s*report\s*\]\]", re.M)
+_ENTRY_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*report[ \t]*\]\]", re.M)
 
 
 class CatalogError(Exception):
