@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from whoosh.analysis import Analyzer
 
 from indexer.analysis import (
@@ -200,3 +202,23 @@ def test_custom_dictionary_changes_segmentation(tmp_path: Path) -> None:
     custom.write_text("理改革试点 n\n", encoding="utf-8")
     assert "理改革试点" in texts(word_analyzer(custom), "治理改革试点工作")
     assert "理改革试点" not in texts(word_analyzer(), "治理改革试点工作")
+
+
+MIXED = st.text(
+    alphabet=st.sampled_from(list("诉源治理执行难一件事平湖法院检察") + list("０１２３４５６７８９ＡＢｃ％．＋／　")
+                             + list("0123456789.%+/-abcXYZ ，。；：“”（）《》\n\t\r") + ["\u3000", "\xa0", "é"]),
+    max_size=80,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(value=MIXED)
+def test_property_tokens_round_trip_on_any_text(value: str) -> None:
+    initialize()
+    for analyzer in (word_analyzer(), bigram_analyzer()):
+        tokens = [(t.text, t.pos, t.startchar, t.endchar) for t in analyzer(value, positions=True, chars=True)]
+        assert [pos for _, pos, _, _ in tokens] == list(range(len(tokens)))
+        for text, _, start, end in tokens:
+            assert 0 <= start < end <= len(value)
+            assert "".join(normalize(value[start:end]).split()) == text
+            assert not any(ch.isspace() for ch in text)
