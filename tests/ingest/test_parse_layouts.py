@@ -142,3 +142,13 @@ def test_script_style_and_tags_are_removed():
     assert [(b.kind, b.text) for b in blocks] == [("heading", "一、服务大局"), ("body", "审结案件100件。"),
                                                  ("body", "A&B 合作。")]
     assert strip_markup("比较 a<b 与《法》") == ("比较 a<b 与《法》", False)
+
+
+def test_dash_list_items_are_body_but_a_dash_subtitle_is_not():
+    text = "——2023年1月10日在市人民代表大会上\n\n——经济结构继续优化。加快教育改革。\n\n——民生保障有力。\n"
+    blocks = parse_blocks(text)
+    assert [(b.kind, b.text) for b in blocks] == [
+        ("caption", "——2023年1月10日在市人民代表大会上"),
+        ("body", "——经济结构继续优化。加快教育改革。"),
+        ("body", "——民生保障有力。"),
+    ]
