@@ -76,7 +76,8 @@ def _walk(root: Path, load: CorpusLoad) -> list[tuple[str, Path]]:
 
     def visit(folder: Path, prefix: str) -> None:
         try:
-            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda e: e.name)
         except OSError as exc:
             if not prefix:
                 raise CorpusError(f"cannot read the corpus folder {root}: {exc.strerror or exc}") from None
