@@ -239,29 +239,21 @@ def _paragraphs(
 def _metadata(rel: str, text: str, blocks: list[Block], load: CorpusLoad, why: str) -> CatalogEntry:
     """Metadata for a file the catalog does not describe: detected from its text, else from its name."""
     body = "\n".join(b.text for b in blocks if b.kind != "caption")
-    institution = detect_institution(text)
-    years = detect_years(body) or years_from_name(rel)
-    title = document_title(blocks)
-    found = []
-    if institution:
-        found.append(f"institution {institution}")
-    else:
-        institution = UNKNOWN_INSTITUTION
-    if years:
-        found.append("years " + (f"{years[0]}-{years[-1]}" if len(years) > 1 else str(years[0])))
-    label = "/".join(str(y) for y in years[:1] + years[-1:] if len(years) > 1) or (str(years[0]) if years else "")
-    if not title:
-        title = f"{institution}工作报告" + (f"（{label.replace('/', '—')}年）" if label else "") if found else report_id(rel)
-    if found:
-        load.warnings.append(f"{rel}: {why}; {' and '.join(found)} detected from the text — add a [[report]] entry to {CATALOG}")
-    else:
-        load.warnings.append(
-            f"{rel}: {why}; institution and years could not be detected (using {UNKNOWN_INSTITUTION!r}"
-            + (f", years {label} from the file name" if years else ", no years")
-            + f") — add a [[report]] entry to {CATALOG}"
-        )
-    if institution == UNKNOWN_INSTITUTION and found:
-        load.warnings.append(f"{rel}: institution could not be detected; using {UNKNOWN_INSTITUTION!r}")
+    detected = detect_institution(text)
+    institution = detected or UNKNOWN_INSTITUTION
+    years = detect_years(body)
+    from_name = not years
+    years = years or years_from_name(rel)
+    label = f"{years[0]}—{years[-1]}" if len(years) > 1 else (str(years[0]) if years else "")
+    title = document_title(blocks) or (f"{institution}工作报告" + (f"（{label}年）" if label else "") if detected else report_id(rel))
+    found = ([f"institution {institution}"] if detected else []) + ([f"years {label}"] if years and not from_name else [])
+    missing = ([f"institution (using {UNKNOWN_INSTITUTION!r})"] if not detected else []) + (
+        [f"years ({'from the file name: ' + label if years else 'none'})"] if from_name else []
+    )
+    message = f"{rel}: {why}; " + (" and ".join(found) + " detected from the text" if found else "nothing detected from the text")
+    if missing:
+        message += "; not detected: " + ", ".join(missing)
+    load.warnings.append(message + f" — add a [[report]] entry to {CATALOG}")
     return CatalogEntry(file=rel, title=title, institution=institution, years=years)
 
 
