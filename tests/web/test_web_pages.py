@@ -209,6 +209,8 @@ def test_no_hits_page_explains_what_to_try(client, store):
     html = get_html(client, "/search?" + urlencode({"q": q}))
     assert "没有找到包含「量子纠缠」的段落" in html
     assert "<strong data-total>0</strong>" in html
+    assert not tags(html, "input", type="checkbox")  # no empty facet sidebar
+    assert not tags(html, "svg")  # nor an empty chart
 
 
 def test_rewritten_query_shows_the_engines_notice(client, store):
