@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import re
+from pathlib import Path
 
-from conftest import REPO_ROOT
+REPO_ROOT = Path(__file__).resolve().parent.parent
 
 SEEDS = REPO_ROOT.parent / "shared" / "seeds"
 
