@@ -125,6 +125,7 @@ class ChildRun:
     stderr: str
     max_rss_mb: float
     tree_peak_mb: float
+    cpu_s: float = 0.0  # user + system CPU of the child and its waited-for children
 
 
 def run_child(cmd: list[str], *, timeout: float) -> ChildRun:
@@ -134,7 +135,8 @@ def run_child(cmd: list[str], *, timeout: float) -> ChildRun:
     chunks: dict[str, str] = {}
 
     def drain(name: str, stream) -> None:  # noqa: ANN001 - a text pipe
-        chunks[name] = stream.read()
+        with stream:
+            chunks[name] = stream.read()
 
     readers = [threading.Thread(target=drain, args=(n, s)) for n, s in (("out", proc.stdout), ("err", proc.stderr))]
     for t in readers:
@@ -151,7 +153,8 @@ def run_child(cmd: list[str], *, timeout: float) -> ChildRun:
     seconds = time.perf_counter() - start
     if seconds >= timeout:
         raise RuntimeError(f"{' '.join(cmd)} did not finish in {timeout:.0f} s")
-    return ChildRun(proc.returncode, seconds, chunks.get("out", ""), chunks.get("err", ""), usage.ru_maxrss / 1024, sampler.peak_mb)
+    return ChildRun(proc.returncode, seconds, chunks.get("out", ""), chunks.get("err", ""), usage.ru_maxrss / 1024, sampler.peak_mb,
+                    usage.ru_utime + usage.ru_stime)
 
 
 def free_port() -> int:

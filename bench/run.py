@@ -16,6 +16,7 @@ import io
 import json
 import logging
 import math
+import os
 import pstats
 import shutil
 import subprocess
@@ -52,7 +53,8 @@ def jieba_tokenizer():  # noqa: ANN201 - jieba has no type stubs
     tok = jieba.Tokenizer()
     tok.initialize()
     if USERDICT.exists():
-        tok.load_userdict(str(USERDICT))
+        with USERDICT.open("rb") as fh:  # jieba leaves a path's file open; give it a handle we close
+            tok.load_userdict(fh)
     return tok
 
 
@@ -197,7 +199,7 @@ def bench_size(n: int, args: argparse.Namespace, cmd: list[str], tok) -> dict:  
     if run.returncode != 0:
         raise RuntimeError(f"reindex exited {run.returncode}:\n{run.stdout[-2000:]}\n{run.stderr[-2000:]}")
     r.update(
-        reindex_s=run.seconds, reindex_par_per_s=n / run.seconds, reindex_chars_per_s=chars / run.seconds,
+        reindex_s=run.seconds, reindex_cpu_s=run.cpu_s, reindex_par_per_s=n / run.seconds, reindex_chars_per_s=chars / run.seconds,
         reindex_rss_max_mb=run.max_rss_mb, reindex_rss_tree_mb=run.tree_peak_mb,
         index_mb=measure.dir_size(index) / 2**20, reindex_summary=run.stdout.strip()[-500:],
     )
@@ -250,6 +252,7 @@ ROWS: list[tuple[str, str, str]] = [
     ("characters (M)", "characters", "M"),
     ("text on disk (MB)", "text_mb", "{:.1f}"),
     ("reindex wall (s)", "reindex_s", "{:.1f}"),
+    ("reindex CPU time, all processes (s)", "reindex_cpu_s", "{:.1f}"),
     ("reindex paragraphs/s", "reindex_par_per_s", "{:,.0f}"),
     ("reindex characters/s (k)", "reindex_chars_per_s", "k"),
     ("reindex peak RSS, largest process (MB)", "reindex_rss_max_mb", "{:.0f}"),
@@ -304,11 +307,12 @@ def table(results: list[dict]) -> str:
 def report_block(results: list[dict], args: argparse.Namespace, argv: list[str]) -> str:
     """The dated section appended to RESULTS.md."""
     facts = measure.machine_facts()
+    load = "load average at start {:.1f}, at end {:.1f}".format(args.load_start, os.getloadavg()[0])
     when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     return "\n".join([
         f"## {when} · commit {measure.git_commit(REPO_ROOT)}",
         "",
-        f"Machine: {facts['cpus']} CPUs ({facts['cpu_model']}), {facts['ram_gb']} GB RAM, {facts['os']}, Python {facts['python']}.",
+        f"Machine: {facts['cpus']} CPUs ({facts['cpu_model']}), {facts['ram_gb']} GB RAM, {facts['os']}, Python {facts['python']}; {load}.",
         f"Command: `.venv/bin/python -m bench.run {' '.join(argv)}` (seed {args.seed}; load: {args.concurrency} threads × {args.load_seconds:g} s).",
         "",
         table(results),
@@ -338,6 +342,7 @@ def main(argv: list[str] | None = None) -> list[dict]:
     argv = sys.argv[1:] if argv is None else argv
     args = parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
+    args.load_start = os.getloadavg()[0]
     cmd = reportsearch_command()
     tok = jieba_tokenizer()
     results = []
