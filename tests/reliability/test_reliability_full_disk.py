@@ -1,0 +1,147 @@
+"""A reindex that runs out of disk space fails with a clear message; the old index keeps serving; the next recovers.
+
+The disk really fills: the index lives on a small tmpfs (mounted here when we may, i.e. as root). Where mounting
+is not permitted (an unprivileged CI runner) the same CLI run gets ENOSPC injected at Whoosh's file writes
+instead, after a byte budget, so the test still checks the same guarantees and never skips.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from reliability_helpers import Server, clean_env, run_reindex, start_server, stop_server
+
+pytestmark = pytest.mark.slow
+
+COPIES = 5  # the big corpus: the seeds plus this many renamed copies of each (~6x the paragraphs)
+# Inside the reindex process only: Whoosh's files raise ENOSPC once INJECT_BUDGET bytes were written in total.
+INJECT_ENOSPC = """
+import errno, sys
+import whoosh.filedb.filestore as fs
+budget = [int(sys.argv[1])]
+class Limited:
+    def __init__(self, f): self._f = f
+    def write(self, data):
+        budget[0] -= len(data)
+        if budget[0] < 0:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return self._f.write(data)
+    def __getattr__(self, name): return getattr(self._f, name)
+    def __enter__(self): return self
+    def __exit__(self, *exc): self._f.close()
+def limited_open(*args, **kwargs):
+    f = open(*args, **kwargs)
+    return Limited(f) if "w" in (args[1] if len(args) > 1 else kwargs.get("mode", "r")) else f
+fs.open = limited_open
+from webapp.cli import main
+sys.argv = ["reportsearch"] + sys.argv[2:]
+main()
+"""
+
+
+def big_corpus(src: Path, dst: Path) -> Path:
+    """src plus COPIES renamed, catalogued copies of every report."""
+    shutil.copytree(src, dst)
+    catalog = (dst / "catalog.toml").read_text(encoding="utf-8")
+    for k in range(COPIES):
+        for report in sorted(src.glob("*.txt")):
+            name = f"{report.stem}-copy{k}.txt"
+            shutil.copy(report, dst / name)
+            entry = catalog.split(f'file = "{report.name}"', 1)[1].split("[[report]]", 1)[0]
+            catalog += f'\n[[report]]\nfile = "{name}"{entry}'
+    (dst / "catalog.toml").write_text(catalog, encoding="utf-8")
+    return dst
+
+
+def du_bytes(path: Path) -> int:
+    """Bytes of every file under path."""
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+
+
+def try_mount_tmpfs(where: Path, size_bytes: int) -> bool:
+    """Mount a tmpfs of size_bytes at where; False when not permitted (not root, no CAP_SYS_ADMIN, no mount)."""
+    if os.geteuid() != 0 or shutil.which("mount") is None:
+        return False
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size_bytes},mode=0755", "tmpfs", str(where)],
+                          capture_output=True, text=True, check=False)
+    return done.returncode == 0
+
+
+@pytest.fixture()
+def small_disk(tmp_path: Path, repo_corpus: Path) -> Iterator[tuple[Path, int | None]]:
+    """(a folder for the index, the ENOSPC byte budget or None when the folder is a really small tmpfs)."""
+    # Size it from a real build of the seeds: room for two such builds, not for one of the big corpus.
+    probe = tmp_path / "probe-index"
+    done = run_reindex(repo_corpus, probe)
+    assert done.returncode == 0, done.stdout + done.stderr
+    one_build = du_bytes(probe)
+    shutil.rmtree(probe)
+    disk = tmp_path / f"disk-{uuid.uuid4().hex[:8]}"
+    disk.mkdir()
+    if try_mount_tmpfs(disk, int(one_build * 4)):
+        try:
+            yield disk, None
+        finally:
+            subprocess.run(["umount", "--lazy", str(disk)], check=False)
+    else:
+        print(f"tmpfs not mountable here: injecting ENOSPC after {int(one_build * 3)} bytes instead")
+        yield disk, int(one_build * 3)
+
+
+def reindex_on_small_disk(corpus: Path, index: Path, budget: int | None) -> subprocess.CompletedProcess:
+    """`reportsearch reindex` on the small disk (real tmpfs, or the injected budget)."""
+    if budget is None:
+        return run_reindex(corpus, index)
+    return subprocess.run(
+        [sys.executable, "-c", INJECT_ENOSPC, str(budget), "reindex", "--corpus", str(corpus), "--index", str(index)],
+        capture_output=True, text=True, encoding="utf-8", env=clean_env(), timeout=300, check=False,
+    )
+
+
+def test_reindex_on_a_full_disk_keeps_the_old_index_serving(small_disk: tuple[Path, int | None], tmp_path: Path,
+                                                            corpus_a: Path) -> None:
+    disk, budget = small_disk
+    index = disk / "index"
+    first = run_reindex(corpus_a, index)
+    assert first.returncode == 0, first.stdout + first.stderr
+    old_build = (index / "CURRENT").read_text(encoding="ascii").strip()
+    server: Server = start_server(index, corpus_a, tmp_path / "serve.log")
+    try:
+        before = server.api_search("诉源治理")
+        assert before["total"] > 0
+
+        big = big_corpus(corpus_a, tmp_path / "big-corpus")
+        failed = reindex_on_small_disk(big, index, budget)
+        out = failed.stdout + failed.stderr
+        print(f"\n{'tmpfs' if budget is None else 'injected ENOSPC'}: rc={failed.returncode}\n{out.strip()}")
+        # A clear message, no traceback, the documented exit code for a failed build.
+        assert failed.returncode == 2, out
+        assert "reindex failed, the previous index (if any) still serves" in out
+        assert "No space left on device" in out
+        assert "Traceback" not in out
+        # The old build still serves, unchanged, from the same server; the half-written build is gone.
+        assert (index / "CURRENT").read_text(encoding="ascii").strip() == old_build
+        assert server.api_search("诉源治理") == before
+        assert sorted(p.name for p in (index / "builds").iterdir()) == [old_build]
+        assert list(index.glob("CURRENT.*.tmp")) == []
+
+        # Space is back (the failed build cleaned up after itself): the next reindex needs no manual step.
+        again = reindex_on_small_disk(corpus_a, index, budget)
+        assert again.returncode == 0, again.stdout + again.stderr
+        new_build = (index / "CURRENT").read_text(encoding="ascii").strip()
+        assert new_build != old_build
+        assert server.api_search("诉源治理") == before  # same corpus, new build, picked up without restart
+        status, body, _ = server.get("/api/overview")
+        assert status == 200 and json.loads(body)["reports"] == 3
+    finally:
+        stop_server(server.proc)
+    assert "Traceback" not in server.log.read_text("utf-8", "replace")
