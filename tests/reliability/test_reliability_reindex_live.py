@@ -191,3 +191,19 @@ def test_server_answers_through_reindexes_and_serves_the_new_index_without_resta
     # The server was never restarted: the same process served everything and still serves B.
     assert server.alive()
     assert server.api_search(NEW_WORD, per_page=str(PER_PAGE)) == expected["B"]["new"]
+
+
+def test_the_consistency_check_rejects_a_mix_of_two_builds() -> None:
+    # The live test is only as strong as classify(): a response mixing two builds must never pass as either.
+    a = {"query": "q", "notice": None, "total": 3, "page": 1, "per_page": PER_PAGE, "hits": [{"id": "x-p1"}],
+         "facets": {"institution": {"甲": 3}, "year": {"2020": 3}, "theme": {"其他": 3}}}
+    b = {**a, "total": 5, "hits": [{"id": "x-p1"}, {"id": "new-p2"}],
+         "facets": {"institution": {"甲": 3, NEW_INSTITUTION: 2}, "year": {"2020": 3, "2024": 2}, "theme": {"其他": 5}}}
+    expected = {"A": {"shared": a}, "B": {"shared": b}}
+    assert classify("shared", 200, json.dumps(a).encode(), expected) == "A"
+    assert classify("shared", 200, json.dumps(b).encode(), expected) == "B"
+    for mixed in ({**a, "total": 5}, {**b, "facets": a["facets"]}, {**a, "hits": b["hits"]}):
+        with pytest.raises(AssertionError, match="neither build"):
+            classify("shared", 200, json.dumps(mixed).encode(), expected)
+    with pytest.raises(AssertionError):
+        classify("shared", 503, b'{"error": "x", "status": 503}', expected)
