@@ -71,9 +71,17 @@ def _fingerprint_bytes(data: bytes) -> str:
     return digest.hexdigest()
 
 
+# [^\W_] is exactly str.isalnum() per character (re's \w is isalnum() or "_"): one C-level search per token.
+_WORD_CHAR = re.compile(r"[^\W_]")
+_SPACE = re.compile(r"\s")
+# A character after which jieba and the number pre-pass always cut, whatever follows: outside jieba's
+# "han" class [\u4E00-\u9FD5a-zA-Z0-9+#&._%-] and not part of a number ([+/%‰]) or whitespace.
+_CUT_AFTER = re.compile(r"[^\u4e00-\u9fd5a-zA-Z0-9+#&._%\-‰/\s]")
+
+
 def _is_word(token: str) -> bool:
     """A token worth indexing: has a letter, digit or CJK character (drops spaces and punctuation)."""
-    return any(ch.isalnum() for ch in token)
+    return _WORD_CHAR.search(token) is not None
 
 
 # One loaded jieba instance per (dictionary, fingerprint) per process. Why a cache: the schema (and so
@@ -115,6 +123,55 @@ def _jieba_words(chunk: str, offset: int, jieba_tokenizer) -> Iterator[tuple[str
             yield word, offset + start, offset + end
 
 
+def _spans(norm: str, jieba_tokenizer) -> list[tuple[str, int, int]]:  # noqa: ANN001
+    """_segments as a list, without the per-token generator layers (the indexing hot path)."""
+    out: list[tuple[str, int, int]] = []
+    append = out.append
+    is_word = _WORD_CHAR.search
+    cut = jieba_tokenizer.cut
+    last = 0
+    for match in _NUMBER.finditer(norm):
+        start = match.start()
+        if start > last:
+            offset = last
+            for word in cut(norm[last:start], HMM=True):
+                end = offset + len(word)
+                if is_word(word):
+                    append((word, offset, end))
+                offset = end
+        last = match.end()
+        append((match.group(0), start, last))
+    if last < len(norm):
+        offset = last
+        for word in cut(norm[last:] if last else norm, HMM=True):
+            end = offset + len(word)
+            if is_word(word):
+                append((word, offset, end))
+            offset = end
+    return out
+
+
+def prefix_cuts_alike(text: str, prefix_len: int) -> bool:
+    """True when text[:prefix_len] segments into exactly the words of text that end within it.
+
+    jieba cuts each run of its "han" characters independently and the number pre-pass never crosses
+    such a character, so a prefix ending in one (punctuation such as ：。，) segments the same alone.
+    """
+    return prefix_len == 0 or (prefix_len <= len(text) and _CUT_AFTER.match(text, prefix_len - 1) is not None)
+
+
+def bigram_terms(norm: str) -> list[str]:
+    """The bigram tokens of normalised text, in order (BigramTokenizer's token texts)."""
+    if _SPACE.search(norm) is None:
+        if len(norm) == 1:
+            return [norm]
+        return [norm[i : i + 2] for i in range(len(norm) - 1)]
+    kept = [ch for ch in norm if not ch.isspace()]
+    if len(kept) == 1:
+        return kept
+    return [a + b for a, b in zip(kept, kept[1:])]
+
+
 class JiebaTokenizer(Tokenizer):
     """Whoosh tokenizer: jieba words over normalize(text); pickles as its dictionary path + fingerprint."""
 
@@ -136,6 +193,10 @@ class JiebaTokenizer(Tokenizer):
 
     def __hash__(self) -> int:
         return hash(("JiebaTokenizer", self.fingerprint))
+
+    def spans(self, norm: str) -> list[tuple[str, int, int]]:
+        """(word, start, end) of every word of already-normalised text: what __call__ yields, as a list."""
+        return _spans(norm, _jieba_instance(self.dictionary, self.fingerprint))
 
     def warm(self) -> None:
         """Load the jieba instance now (start-up), not on the first query."""

@@ -39,6 +39,7 @@ from indexer.analysis import (
 from indexer.corpus import Skipped, load_corpus
 from indexer.model import Report
 from indexer.schema import make_schema
+from indexer.segments import write_segments
 from indexer.store import BUILDS, COMPLETE, CURRENT, LOCK, META, ReindexRunning, is_complete, read_current
 
 # Below this many paragraphs a single writer process is as fast or faster: Whoosh's worker processes
@@ -229,28 +230,11 @@ def write_build(
     """Write every paragraph of `reports` as a new Whoosh index in build_dir; returns the document count."""
     build_dir.mkdir(parents=True, exist_ok=False)
     procs = max(1, procs if procs is not None else (os.cpu_count() or 1))
-    # Load jieba before any fork so Whoosh's worker processes inherit a warm instance.
+    # Load jieba before any fork so the writer processes inherit a warm instance.
     initialize(dictionary)
     index = whoosh.index.create_in(str(build_dir), make_schema(dictionary))
-    if procs > 1:
-        # multisegment=True: without it Whoosh's multiprocess writer silently loses documents.
-        writer = index.writer(procs=procs, multisegment=True, limitmb=max(32, limitmb // procs))
-    else:
-        writer = index.writer(limitmb=limitmb)
-    total = sum(len(r.paragraphs) for r in reports)
-    count = 0
-    try:
-        for doc in paragraph_documents(reports):
-            writer.add_document(**doc)
-            count += 1
-            if count == max(1, total // 2):
-                checkpoint("writing")
-        if count == 0:
-            checkpoint("writing")
-        writer.commit()
-    except BaseException:
-        writer.cancel()
-        raise
+    docs = list(paragraph_documents(reports))
+    count = write_segments(index, docs, procs=procs, limitmb=limitmb, on_started=lambda: checkpoint("writing"))
     checkpoint("committed")
     return count
 
