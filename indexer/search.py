@@ -26,6 +26,7 @@ from whoosh.searching import Searcher
 
 from indexer.analysis import normalize
 from indexer.facets import FACETS, FacetMaps, count, load_maps, parse_year, selection
+from indexer.ranking import Norms, top
 from indexer.query import And, Filter, Node, Not, Or, ParsedQuery, Phrase, Words, parse, positives
 from indexer.snippets import build_snippet, compact, find_substrings, highlight
 from indexer.store import OpenIndex, Store
@@ -55,6 +56,7 @@ class BuildCache:
     maps: FacetMaps
     last_char: dict[str, frozenset[int]] | None = None
     seq: dict[int, int] = field(default_factory=dict)
+    norms: Norms = field(default_factory=Norms)
 
 
 @dataclass
@@ -310,11 +312,20 @@ def _hit(stored: dict, score: float, snippet: str) -> dict:
     }
 
 
-def _ranked(s: Searcher, scorer: wq.Query | None, docs: frozenset[int], offset: int, count_: int) -> list[tuple[int, float]]:
+def _ranked(s: Searcher, norms: Norms, scorer: wq.Query | None, docs: frozenset[int], offset: int,
+            count_: int) -> list[tuple[int, float]]:
     """docs[offset:offset+count] by BM25F (unscored ones after, in corpus order)."""
     if count_ <= 0 or offset >= len(docs):
         return []
     need = offset + count_
+    if isinstance(scorer, wq.Or):
+        fast = top(s, norms, scorer, docs, need)
+        if fast is not None:
+            if len(fast) < need:  # every hit was scored: the unscored ones follow in corpus order
+                seq = s.reader().column_reader("seq")
+                scored = {d for d, _ in fast}
+                fast += [(d, 0.0) for d in sorted(docs - scored, key=lambda d: (seq[d], d))[: need - len(fast)]]
+            return fast[offset:need]
     ranked: list[tuple[int, float]] = []
     if scorer is not None:
         results = s.search(scorer, filter=set(docs), limit=need, terms=False)
@@ -351,9 +362,9 @@ def search(store: Store, q: str, *, institutions: Sequence[str] = (), years: Seq
             scorer = comp.scoring_query(parsed.tree)
             first = hits_set & comp.evaluate(parsed.tree, whole_words=True) if scorer is not None else hits_set
             second = hits_set - first
-            page_docs = _ranked(s, scorer, first, offset, per_page)
+            page_docs = _ranked(s, cache.norms, scorer, first, offset, per_page)
             if len(page_docs) < per_page:
-                page_docs += _ranked(s, scorer, second, max(0, offset - len(first)), per_page - len(page_docs))
+                page_docs += _ranked(s, cache.norms, scorer, second, max(0, offset - len(first)), per_page - len(page_docs))
             for docnum, score in page_docs:
                 stored = s.stored_fields(docnum)
                 text = stored.get("text", "")

@@ -1,0 +1,192 @@
+"""Exact top-k BM25F without scoring every hit: bounds from raw postings, Whoosh's own scores for the finalists.
+
+Whoosh scores a query by walking one Python matcher per clause over every matching posting (~5 µs a
+posting), so a frequent word at 100k paragraphs costs hundreds of milliseconds. The ranking query is
+an `Or` of clauses and its score is their sum, so (MaxScore):
+- every `Term` clause's BM25F score is computed for all its postings from the posting blocks' id and
+  weight arrays and a per-build table of length norms, with C-level `map`s (a lower bound LB(d));
+- every `Phrase` clause can add at most boost × Σ idf·(K1+1) (its score is the sum of its terms'
+  BM25, each below idf·(K1+1)): REST;
+- T = the need-th largest LB among the candidates; only documents with LB(d) + REST ≥ T can be in
+  the top `need`, and those (usually a few dozen) are scored exactly by Whoosh's matcher (skip_to).
+The order is Whoosh's: score descending, then docnum. `None` means "no shortcut, score everything".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from heapq import nlargest
+from operator import add, itemgetter, truediv
+from typing import Iterator
+
+from whoosh import query as wq
+from whoosh.scoring import BM25F
+from whoosh.searching import Searcher
+
+MAX_FINALISTS = 3000  # beyond this many documents to score exactly, plain Whoosh scoring is as cheap
+EPSILON = 1e-9
+SMALL_SET = 200  # up to this many hits, score each one directly
+
+
+@dataclass
+class Norms:
+    """Per build: for each scored field, K1·((1−B)+B·length/avg) by global docnum (BM25F's denominator part)."""
+
+    by_field: dict[str, list[float]] = field(default_factory=dict)
+
+    def get(self, s: Searcher, fieldname: str, b: float, k1: float, avgfl: float) -> list[float]:
+        key = f"{fieldname}:{b}:{k1}"
+        table = self.by_field.get(key)
+        if table is None:
+            reader = s.reader()
+            dfl = reader.doc_field_length
+            # a zero length byte reads back as None; such documents have no postings in the field
+            table = [k1 * ((1 - b) + b * (dfl(d, fieldname, 1) or 0) / avgfl) for d in range(reader.doc_count_all())]
+            self.by_field[key] = table
+        return table
+
+
+def _blocks(matcher: object) -> Iterator[tuple[tuple[int, ...], object]]:
+    """(ids, weights) per posting block of a Whoosh 3 leaf matcher (generic fallback otherwise)."""
+    m = matcher
+    if all(hasattr(m, a) for a in ("_read_ids", "_read_weights", "_next_block", "_atend")):
+        while m.is_active():  # type: ignore[attr-defined]
+            m._read_ids()  # type: ignore[attr-defined]
+            m._read_weights()  # type: ignore[attr-defined]
+            yield m._ids, m._weights  # type: ignore[attr-defined]
+            m._next_block()  # type: ignore[attr-defined]
+        return
+    ids: list[int] = []
+    weights: list[float] = []
+    while m.is_active():  # type: ignore[attr-defined]
+        ids.append(m.id())  # type: ignore[attr-defined]
+        weights.append(m.weight())  # type: ignore[attr-defined]
+        m.next()  # type: ignore[attr-defined]
+    yield tuple(ids), weights
+
+
+def _params(s: Searcher, fieldname: str) -> tuple[float, float] | None:
+    w = s.weighting
+    if not isinstance(w, BM25F):
+        return None
+    b = w._field_B.get(fieldname, w.B) if hasattr(w, "_field_B") else w.B
+    return b, w.K1
+
+
+def term_scores(s: Searcher, norms: Norms, fieldname: str, text: str) -> dict[int, float] | None:
+    """BM25F(fieldname:text) of every posting, by global docnum; None when the weighting is not BM25F."""
+    params = _params(s, fieldname)
+    if params is None:
+        return None
+    b, k1 = params
+    btext = s.schema[fieldname].to_bytes(text)
+    out: dict[int, float] = {}
+    if s.doc_frequency(fieldname, btext) == 0:
+        return out
+    idf = s.idf(fieldname, btext)
+    avgfl = s.avg_field_length(fieldname) or 1
+    table = norms.get(s, fieldname, b, k1, avgfl)
+    c1 = k1 + 1
+    for sub, offset in s.leaf_searchers():
+        reader = sub.reader()
+        if (fieldname, btext) not in reader:
+            continue
+        for ids, ws in _blocks(reader.postings(fieldname, btext)):
+            gids = ids if offset == 0 else tuple(i + offset for i in ids)
+            # idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl))), as whoosh.scoring.bm25, at C speed
+            den = map(add, ws, map(table.__getitem__, gids))
+            out.update(zip(gids, map(idf.__mul__, map(truediv, map(c1.__mul__, ws), den))))
+    return out
+
+
+def top(s: Searcher, norms: Norms, scorer: wq.Or, docs: frozenset[int], need: int) -> list[tuple[int, float]] | None:
+    """The first `need` of docs that the scorer matches, by Whoosh's score; None: no shortcut possible."""
+    if len(docs) <= SMALL_SET:
+        return exact(s, scorer, sorted(docs))  # cheaper to skip_to each hit than to read whole posting lists
+    memo: dict[tuple[str, str], dict[int, float]] = {}
+
+    def scores(fieldname: str, text: str) -> dict[int, float] | None:
+        key = (fieldname, text)
+        if key not in memo:
+            got = term_scores(s, norms, fieldname, text)
+            if got is None:
+                return None
+            memo[key] = got
+        return memo[key]
+
+    terms: list[tuple[float, dict[int, float]]] = []
+    phrases: list[tuple[float, list[dict[int, float]]]] = []
+    for clause in scorer.subqueries:
+        if isinstance(clause, wq.Term):
+            got = scores(clause.fieldname, clause.text)
+            if got is None:
+                return None
+            terms.append((clause.boost, got))
+        elif isinstance(clause, wq.Phrase):
+            parts = [scores(clause.fieldname, w) for w in clause.words]
+            if any(p is None for p in parts):
+                return None
+            if all(parts):  # a phrase with an absent word matches nothing
+                phrases.append((clause.boost, parts))  # type: ignore[arg-type]
+        else:
+            return None
+    # LB(d): the Term clauses' sum (a phrase clause adds ≥ 0); the largest map first, merged at C speed
+    terms.sort(key=lambda t: -len(t[1]))
+    lb: dict[int, float] = {}
+    for boost, got in terms:
+        if not lb:
+            lb = dict(zip(got, map(boost.__mul__, got.values())))
+            continue
+        lbget = lb.get
+        for d, v in got.items():
+            lb[d] = lbget(d, 0.0) + boost * v
+    if len(lb) > 2 * len(docs):
+        ranked = nlargest(need, ((d, v) for d, v in lb.items() if d in docs), key=itemgetter(1))
+    else:
+        ranked = nlargest(need, ((d, lb[d]) for d in docs if d in lb), key=itemgetter(1))
+    if len(ranked) < need:
+        return None  # some hits match only Phrase clauses or nothing: rank them all the ordinary way
+    threshold = ranked[-1][1]
+    margin = EPSILON * max(1.0, abs(threshold))
+    # a Phrase clause scores the sum of its terms' BM25F where it matches: at most that, per document
+    rest = sum(boost * sum(max(p.values()) for p in parts) for boost, parts in phrases)
+    cut = threshold - rest - margin
+    if cut <= 0:
+        return None  # a hit matching only Phrase clauses (LB 0) could still make the top
+    loose = [d for d, v in lb.items() if v >= cut and d in docs]
+    finalists = []
+    for d in loose:
+        ub = lb[d]
+        for boost, parts in phrases:
+            ub += boost * sum(p.get(d, 0.0) for p in parts)
+        if ub >= threshold - margin:
+            finalists.append(d)
+    if len(finalists) > MAX_FINALISTS:
+        return None
+    finalists.sort()
+    return exact(s, scorer, finalists)[:need]
+
+
+def exact(s: Searcher, q: wq.Query, docnums: list[int]) -> list[tuple[int, float]]:
+    """Whoosh's own scores of the given (sorted) docnums, ordered score descending then docnum."""
+    context = s.context()
+    scored: list[tuple[int, float]] = []
+    leaves = list(s.leaf_searchers())
+    for i, (sub, offset) in enumerate(leaves):
+        end = leaves[i + 1][1] if i + 1 < len(leaves) else None
+        mine = [d for d in docnums if d >= offset and (end is None or d < end)]
+        if not mine:
+            continue
+        m = q.matcher(sub, context)
+        for d in mine:
+            if not m.is_active():
+                break
+            local = d - offset
+            if m.id() < local:
+                m.skip_to(local)
+                if not m.is_active():
+                    break
+            if m.id() == local:
+                scored.append((d, m.score()))
+    scored.sort(key=lambda x: (-x[1], x[0]))
+    return scored
