@@ -133,6 +133,8 @@ def _sentences(text: str) -> list[str]:
 
 def load_prose(benchdata: Path, seeds_dir: Path) -> tuple[list[str], list[str], list[int]]:
     """Sentence pools (government reports, bundled court reports) and real body-paragraph lengths."""
+    if not benchdata.is_file():
+        raise FileNotFoundError(f"benchmark prose not found at {benchdata}: pass --benchdata PATH/government_work_reports.jsonl")
     gov: list[str] = []
     lengths: list[int] = []
     with benchdata.open(encoding="utf-8") as fh:
