@@ -42,10 +42,10 @@ from indexer.schema import make_schema
 from indexer.segments import write_segments
 from indexer.store import BUILDS, COMPLETE, CURRENT, LOCK, META, ReindexRunning, is_complete, read_current
 
-# Below this many paragraphs a single writer process is as fast or faster: Whoosh's worker processes
-# each build their own segment and the parent pickles every document to a job file (measured on the
-# seeds repeated: 2,780 and 8,340 paragraphs, procs=2 no faster than procs=1 on a 2-CPU machine).
-PARALLEL_MIN_PARAGRAPHS = 20_000
+# Below this many paragraphs one writer process: forking costs a few milliseconds, and each extra
+# segment makes searches a little slower. Above it the forked writers (indexer/segments.py) share the
+# work with nothing pickled, so even the 10,000-paragraph benchmark corpus gains from both CPUs.
+PARALLEL_MIN_PARAGRAPHS = 2_000
 
 Checkpoint = Callable[[str], None]  # called with a phase name: locked, loaded, writing, committed, verified, before-switch, switched
 

@@ -72,7 +72,7 @@ def _test_pause_hook() -> Callable[[str], None]:
 @corpus_option
 @index_option
 @click.option("--procs", type=click.IntRange(min=1), default=None,
-              help="Writer processes [default: the number of CPUs from 20,000 paragraphs up, else 1].")
+              help="Writer processes [default: the number of CPUs from 2,000 paragraphs up, else 1].")
 def reindex(corpus_dir: Path | None, index_dir: Path | None, procs: int | None) -> None:
     """Rebuild the index from the corpus; the old index serves until the new one is verified.
 
