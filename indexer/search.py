@@ -26,13 +26,14 @@ from whoosh.searching import Searcher
 
 from indexer.analysis import normalize
 from indexer.facets import FACETS, FacetMaps, count, load_maps, parse_year, selection
-from indexer.ranking import Norms, top
+from indexer.ranking import Norms, doc_ids, top
 from indexer.query import And, Filter, Node, Not, Or, ParsedQuery, Phrase, Words, parse, positives
 from indexer.snippets import build_snippet, compact, find_substrings, highlight
 from indexer.store import OpenIndex, Store
 
 MAX_PER_PAGE = 100
 MAX_FILTER_VALUES = 50
+DIRECT_VERIFY = 2_000  # phrase candidates (paragraphs with all its bigrams) read directly up to this many
 VERIFY_LIMIT = 20_000  # phrase candidates checked against the stored text; beyond, the positional index decides
 SECTION_BOOST = 2.0
 LEAD_BOOST = 1.5
@@ -134,7 +135,7 @@ class Compiler:
         key = ("w", word)
         if key not in self.memo:
             # the heading counts: a paragraph under "切实解决执行难" is about 执行难 even if it doesn't repeat it
-            self.memo[key] = self.docs(wq.Or([wq.Term("text", word), wq.Term("section", word)]))
+            self.memo[key] = frozenset(doc_ids(self.s, "text", word) | doc_ids(self.s, "section", word))
         return self.memo[key]
 
     def substring_docs(self, needle: str) -> frozenset[int]:
@@ -145,13 +146,24 @@ class Compiler:
         if len(needle) == 1:
             found = self.char_docs(needle)
         else:
-            grams = [needle[i : i + 2] for i in range(len(needle) - 1)]
-            q = wq.Term("text_bi", grams[0]) if len(grams) == 1 else wq.Phrase("text_bi", grams)
-            found = self.docs(q)
-            if len(grams) > 1 and len(found) <= VERIFY_LIMIT:
-                found = frozenset(d for d in found if needle in _needle(self.s.stored_fields(d).get("text", "")))
+            grams = list(dict.fromkeys(needle[i : i + 2] for i in range(len(needle) - 1)))
+            sets = sorted((doc_ids(self.s, "text_bi", g) for g in grams), key=len)
+            candidates = sets[0].intersection(*sets[1:]) if sets else set()
+            if len(needle) == 2:
+                found = frozenset(candidates)
+            elif len(candidates) <= DIRECT_VERIFY:
+                # few paragraphs have every bigram: read their text instead of checking positions
+                found = frozenset(d for d in sorted(candidates) if needle in self.text_of(d))
+            else:
+                found = self.docs(wq.Phrase("text_bi", [needle[i : i + 2] for i in range(len(needle) - 1)]))
+                if len(found) <= VERIFY_LIMIT:
+                    found = frozenset(d for d in found if needle in self.text_of(d))
         self.memo[key] = found
         return found
+
+    def text_of(self, docnum: int) -> str:
+        """The paragraph's text as needles are matched: folded, whitespace removed."""
+        return _needle(self.s.stored_fields(docnum).get("text", ""))
 
     def char_docs(self, ch: str) -> frozenset[int]:
         reader = self.s.reader()
