@@ -371,7 +371,9 @@ def build_index(
     root.mkdir(parents=True, exist_ok=True)
     with _ReindexLock(root):
         checkpoint("locked")
-        load = load_corpus(Path(corpus_dir))
+        # Parse on every CPU (unless told one process) while this process loads jieba.
+        parse_procs = (os.cpu_count() or 1) if procs is None else max(1, procs)
+        load = load_corpus(Path(corpus_dir), processes=parse_procs, while_loading=lambda: initialize(dictionary))
         checkpoint("loaded")
         return _build_locked(
             load.reports, root, load.warnings, load.skipped, Path(corpus_dir), procs, dictionary, checkpoint, started

@@ -10,16 +10,19 @@ folder that cannot be read at all raises CorpusError.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import re
 import stat
 import unicodedata
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from indexer.catalog import CatalogEntry, read_catalog
+from indexer.forking import fork_map
 from indexer.model import Paragraph, Report
 from indexer.parse import Block, DecodeError, decode_report, document_title, parse_blocks, sections, strip_markup
 from indexer.themes import Taxonomy, load_taxonomy
@@ -257,8 +260,15 @@ def _metadata(rel: str, text: str, blocks: list[Block], load: CorpusLoad, why: s
     return CatalogEntry(file=rel, title=title, institution=institution, years=years)
 
 
-def load_corpus(corpus_dir: Path, *, taxonomy: Taxonomy | None = None, max_bytes: int = 20 * 2**20) -> CorpusLoad:
-    """Read every report file under corpus_dir (recursively, sorted) into Reports; problems are reported by file."""
+def load_corpus(
+    corpus_dir: Path, *, taxonomy: Taxonomy | None = None, max_bytes: int = 20 * 2**20, processes: int = 1,
+    while_loading: Callable[[], None] | None = None,
+) -> CorpusLoad:
+    """Read every report file under corpus_dir (recursively, sorted) into Reports; problems are reported by file.
+
+    processes > 1 parses the files in that many forked processes (contiguous runs of files of about equal
+    size); the result is the same as with one. while_loading, if given, runs in this process meanwhile.
+    """
     taxonomy = taxonomy or load_taxonomy()
     load = CorpusLoad()
     files = _walk(corpus_dir, load)
@@ -278,17 +288,59 @@ def load_corpus(corpus_dir: Path, *, taxonomy: Taxonomy | None = None, max_bytes
         if name not in present:
             why = "does not exist" if not (corpus_dir / name).exists() else "is not a readable report file here"
             load.skipped.append(Skipped(name, f"{CATALOG} entry {entry.title!r} names {name!r}, which {why}; fix or remove the entry"))
+    todo = [(rel, path, report_id(rel)) for rel, path in files]
+    loader = functools.partial(_load_files, entries=entries, taxonomy=taxonomy, max_bytes=max_bytes,
+                               catalog_broken=catalog_broken)
+    loaded: list[tuple[Report | None, list[str], list[Skipped]]] | None = None
+    if processes > 1 and len(todo) > 1:
+        runs = _runs(todo, processes)
+        loaded = [one for run in fork_map(loader, runs, while_running=while_loading or (lambda: None)) for one in run]
+    elif while_loading is not None:
+        while_loading()
     ids: dict[str, str] = {}
-    for rel, path in files:
-        rid = report_id(rel)
+    for n, (rel, path, rid) in enumerate(todo):
         if rid in ids:
             load.skipped.append(Skipped(rel, f"report id {rid!r} is already used by {ids[rid]}; rename one of the files"))
             continue
-        report = _load_file(rel, path, rid, entries.get(rel), taxonomy, max_bytes, load, catalog_broken)
+        report, warnings, skipped = loaded[n] if loaded is not None else loader([(rel, path, rid)])[0]
+        load.warnings.extend(warnings)
+        load.skipped.extend(skipped)
         if report is not None:
             ids[rid] = rel
             load.reports.append(report)
     return load
+
+
+def _runs(todo: list[tuple[str, Path, str]], parts: int) -> list[list[tuple[str, Path, str]]]:
+    """Contiguous runs of files, `parts` of them, of about equal total size in bytes."""
+    sizes = []
+    for _, path, _ in todo:
+        try:
+            sizes.append(path.stat().st_size)
+        except OSError:
+            sizes.append(0)
+    total = sum(sizes) or 1
+    runs: list[list[tuple[str, Path, str]]] = [[]]
+    acc = 0
+    for item, size in zip(todo, sizes):
+        if runs[-1] and len(runs) < parts and acc >= total * len(runs) / parts:
+            runs.append([])
+        runs[-1].append(item)
+        acc += size
+    return runs
+
+
+def _load_files(
+    todo: list[tuple[str, Path, str]], *, entries: dict[str, CatalogEntry], taxonomy: Taxonomy, max_bytes: int,
+    catalog_broken: bool,
+) -> list[tuple[Report | None, list[str], list[Skipped]]]:
+    """(report or None, its warnings, its skipped entries) per file, in order."""
+    out = []
+    for rel, path, rid in todo:
+        one = CorpusLoad()
+        report = _load_file(rel, path, rid, entries.get(rel), taxonomy, max_bytes, one, catalog_broken)
+        out.append((report, one.warnings, one.skipped))
+    return out
 
 
 def _load_file(
