@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from heapq import nlargest
 from operator import add, itemgetter, truediv
-from typing import Iterator
+from typing import Iterator, Sequence
 
 from whoosh import query as wq
 from whoosh.scoring import BM25F
@@ -46,19 +46,72 @@ class Norms:
         return table
 
 
-def _blocks(matcher: object, weights: bool = True) -> Iterator[tuple[tuple[int, ...], object]]:
-    """(ids, weights) per posting block of a Whoosh 3 leaf matcher (generic fallback otherwise).
+Block = tuple[Sequence[int], object, int]  # global docnums, raw weights (None / float / array), length
+
+
+class Postings:
+    """One query's posting reads: each term's blocks are read (unpickled) once and shared by the
+    hit-set and the ranking code."""
+
+    def __init__(self, searcher: Searcher) -> None:
+        self.s = searcher
+        self.memo: dict[tuple[str, str], list[Block]] = {}
+
+    def blocks(self, fieldname: str, text: str) -> list[Block]:
+        """Posting blocks of fieldname:text over all segments (deleted documents dropped)."""
+        key = (fieldname, text)
+        got = self.memo.get(key)
+        if got is None:
+            got = self.memo[key] = self._read(fieldname, text)
+        return got
+
+    def _read(self, fieldname: str, text: str) -> list[Block]:
+        s = self.s
+        out: list[Block] = []
+        if fieldname not in s.schema:
+            return out
+        btext = s.schema[fieldname].to_bytes(text)
+        for sub, offset in s.leaf_searchers():
+            reader = sub.reader()
+            if (fieldname, btext) not in reader:
+                continue
+            for ids, raw, n in _raw_blocks(reader.postings(fieldname, btext)):
+                if reader.has_deletions():
+                    ws = _weights(raw, n)
+                    keep = [i for i, d in enumerate(ids) if not reader.is_deleted(d)]
+                    ids, raw, n = [ids[i] for i in keep], [ws[i] for i in keep], len(keep)
+                if offset:
+                    ids = [i + offset for i in ids]
+                out.append((ids, raw, n))
+        return out
+
+    def doc_ids(self, fieldname: str, text: str) -> set[int]:
+        """Global docnums of one term's postings."""
+        out: set[int] = set()
+        for ids, _, _ in self.blocks(fieldname, text):
+            out.update(ids)
+        return out
+
+
+def _weights(raw: object, n: int) -> Sequence[float]:
+    if raw is None:
+        return [1.0] * n
+    if isinstance(raw, float):
+        return [raw] * n
+    return raw  # type: ignore[return-value]
+
+
+def _raw_blocks(matcher: object) -> Iterator[Block]:
+    """(ids, raw weights, length) per posting block of a Whoosh 3 leaf matcher (generic fallback otherwise).
 
     Reads Whoosh 2.7's W3LeafMatcher block attributes (the project pins Whoosh==2.7.4): one unpickle
-    per 128 postings instead of several Python calls per posting.
+    per block of postings instead of several Python calls per posting.
     """
     m = matcher
-    if all(hasattr(m, a) for a in ("_read_ids", "_read_weights", "_next_block", "_atend", "_ids", "_weights")):
+    if all(hasattr(m, a) for a in ("_read_ids", "_next_block", "_data", "_ids", "_blocklength")):
         while m.is_active():  # type: ignore[attr-defined]
             m._read_ids()  # type: ignore[attr-defined]
-            if weights:
-                m._read_weights()  # type: ignore[attr-defined]
-            yield m._ids, (m._weights if weights else None)  # type: ignore[attr-defined]
+            yield m._ids, m._data[1], m._blocklength  # type: ignore[attr-defined]
             m._next_block()  # type: ignore[attr-defined]
         return
     ids: list[int] = []
@@ -67,27 +120,7 @@ def _blocks(matcher: object, weights: bool = True) -> Iterator[tuple[tuple[int, 
         ids.append(m.id())  # type: ignore[attr-defined]
         weights.append(m.weight())  # type: ignore[attr-defined]
         m.next()  # type: ignore[attr-defined]
-    yield tuple(ids), weights
-
-
-def doc_ids(s: Searcher, fieldname: str, text: str) -> set[int]:
-    """Global docnums of one term's postings, read a block at a time (set.update on the id arrays)."""
-    out: set[int] = set()
-    if fieldname not in s.schema:
-        return out
-    btext = s.schema[fieldname].to_bytes(text)
-    for sub, offset in s.leaf_searchers():
-        reader = sub.reader()
-        if (fieldname, btext) not in reader:
-            continue
-        deleted = reader.has_deletions()
-        for ids, _ in _blocks(reader.postings(fieldname, btext), weights=False):
-            if offset:
-                ids = [i + offset for i in ids]
-            if deleted:
-                ids = [i for i in ids if not reader.is_deleted(i - offset)]
-            out.update(ids)
-    return out
+    yield ids, weights, len(ids)
 
 
 def _params(s: Searcher, fieldname: str) -> tuple[float, float] | None:
@@ -98,7 +131,7 @@ def _params(s: Searcher, fieldname: str) -> tuple[float, float] | None:
     return b, w.K1
 
 
-def term_scores(s: Searcher, norms: Norms, fieldname: str, text: str) -> dict[int, float] | None:
+def term_scores(s: Searcher, postings: Postings, norms: Norms, fieldname: str, text: str) -> dict[int, float] | None:
     """BM25F(fieldname:text) of every posting, by global docnum; None when the weighting is not BM25F."""
     params = _params(s, fieldname)
     if params is None:
@@ -112,19 +145,15 @@ def term_scores(s: Searcher, norms: Norms, fieldname: str, text: str) -> dict[in
     avgfl = s.avg_field_length(fieldname) or 1
     table = norms.get(s, fieldname, b, k1, avgfl)
     c1 = k1 + 1
-    for sub, offset in s.leaf_searchers():
-        reader = sub.reader()
-        if (fieldname, btext) not in reader:
-            continue
-        for ids, ws in _blocks(reader.postings(fieldname, btext)):
-            gids = ids if offset == 0 else tuple(i + offset for i in ids)
-            # idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl))), as whoosh.scoring.bm25, at C speed
-            den = map(add, ws, map(table.__getitem__, gids))
-            out.update(zip(gids, map(idf.__mul__, map(truediv, map(c1.__mul__, ws), den))))
+    for ids, raw, n in postings.blocks(fieldname, text):
+        ws = _weights(raw, n)
+        # idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl))), as whoosh.scoring.bm25, at C speed
+        den = map(add, ws, map(table.__getitem__, ids))
+        out.update(zip(ids, map(idf.__mul__, map(truediv, map(c1.__mul__, ws), den))))
     return out
 
 
-def top(s: Searcher, norms: Norms, scorer: wq.Or, docs: frozenset[int], need: int) -> list[tuple[int, float]] | None:
+def top(s: Searcher, postings: Postings, norms: Norms, scorer: wq.Or, docs: frozenset[int], need: int) -> list[tuple[int, float]] | None:
     """The first `need` of docs that the scorer matches, by Whoosh's score; None: no shortcut possible."""
     if len(docs) <= SMALL_SET:
         return exact(s, scorer, sorted(docs))  # cheaper to skip_to each hit than to read whole posting lists
@@ -133,7 +162,7 @@ def top(s: Searcher, norms: Norms, scorer: wq.Or, docs: frozenset[int], need: in
     def scores(fieldname: str, text: str) -> dict[int, float] | None:
         key = (fieldname, text)
         if key not in memo:
-            got = term_scores(s, norms, fieldname, text)
+            got = term_scores(s, postings, norms, fieldname, text)
             if got is None:
                 return None
             memo[key] = got
@@ -169,15 +198,15 @@ def top(s: Searcher, norms: Norms, scorer: wq.Or, docs: frozenset[int], need: in
         ranked = nlargest(need, ((d, v) for d, v in lb.items() if d in docs), key=itemgetter(1))
     else:
         ranked = nlargest(need, ((d, lb[d]) for d in docs if d in lb), key=itemgetter(1))
-    if len(ranked) < need:
-        return None  # some hits match only Phrase clauses or nothing: rank them all the ordinary way
+    if len(ranked) < need:  # some hits match only Phrase clauses or nothing: score every hit
+        return exact(s, scorer, sorted(docs)) if len(docs) <= MAX_FINALISTS else None
     threshold = ranked[-1][1]
     margin = EPSILON * max(1.0, abs(threshold))
     # a Phrase clause scores the sum of its terms' BM25F where it matches: at most that, per document
     rest = sum(boost * sum(max(p.values()) for p in parts) for boost, parts in phrases)
     cut = threshold - rest - margin
-    if cut <= 0:
-        return None  # a hit matching only Phrase clauses (LB 0) could still make the top
+    if cut <= 0:  # a hit matching only Phrase clauses (LB 0) could still make the top
+        return exact(s, scorer, sorted(docs)) if len(docs) <= MAX_FINALISTS else None
     loose = [d for d, v in lb.items() if v >= cut and d in docs]
     finalists = []
     for d in loose:

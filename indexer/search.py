@@ -26,7 +26,7 @@ from whoosh.searching import Searcher
 
 from indexer.analysis import normalize
 from indexer.facets import FACETS, FacetMaps, count, load_maps, parse_year, selection
-from indexer.ranking import Norms, doc_ids, top
+from indexer.ranking import Norms, Postings, top
 from indexer.query import And, Filter, Node, Not, Or, ParsedQuery, Phrase, Words, parse, positives
 from indexer.snippets import build_snippet, compact, find_substrings, highlight
 from indexer.store import OpenIndex, Store
@@ -120,6 +120,7 @@ class Compiler:
         self.word_field = schema["text"]
         self.bi_field = schema["text_bi"]
         self.memo: dict[tuple, frozenset[int]] = {}
+        self.postings = Postings(searcher)
 
     def words(self, text: str) -> list[str]:
         """The index's own word segmentation of a chunk (normalised, punctuation dropped)."""
@@ -135,7 +136,7 @@ class Compiler:
         key = ("w", word)
         if key not in self.memo:
             # the heading counts: a paragraph under "切实解决执行难" is about 执行难 even if it doesn't repeat it
-            self.memo[key] = frozenset(doc_ids(self.s, "text", word) | doc_ids(self.s, "section", word))
+            self.memo[key] = frozenset(self.postings.doc_ids("text", word) | self.postings.doc_ids("section", word))
         return self.memo[key]
 
     def substring_docs(self, needle: str) -> frozenset[int]:
@@ -147,7 +148,7 @@ class Compiler:
             found = self.char_docs(needle)
         else:
             grams = list(dict.fromkeys(needle[i : i + 2] for i in range(len(needle) - 1)))
-            sets = sorted((doc_ids(self.s, "text_bi", g) for g in grams), key=len)
+            sets = sorted((self.postings.doc_ids("text_bi", g) for g in grams), key=len)
             candidates = sets[0].intersection(*sets[1:]) if sets else set()
             if len(needle) == 2:
                 found = frozenset(candidates)
@@ -324,14 +325,14 @@ def _hit(stored: dict, score: float, snippet: str) -> dict:
     }
 
 
-def _ranked(s: Searcher, norms: Norms, scorer: wq.Query | None, docs: frozenset[int], offset: int,
+def _ranked(s: Searcher, postings: Postings, norms: Norms, scorer: wq.Query | None, docs: frozenset[int], offset: int,
             count_: int) -> list[tuple[int, float]]:
     """docs[offset:offset+count] by BM25F (unscored ones after, in corpus order)."""
     if count_ <= 0 or offset >= len(docs):
         return []
     need = offset + count_
     if isinstance(scorer, wq.Or):
-        fast = top(s, norms, scorer, docs, need)
+        fast = top(s, postings, norms, scorer, docs, need)
         if fast is not None:
             if len(fast) < need:  # every hit was scored: the unscored ones follow in corpus order
                 seq = s.reader().column_reader("seq")
@@ -374,9 +375,9 @@ def search(store: Store, q: str, *, institutions: Sequence[str] = (), years: Seq
             scorer = comp.scoring_query(parsed.tree)
             first = hits_set & comp.evaluate(parsed.tree, whole_words=True) if scorer is not None else hits_set
             second = hits_set - first
-            page_docs = _ranked(s, cache.norms, scorer, first, offset, per_page)
+            page_docs = _ranked(s, comp.postings, cache.norms, scorer, first, offset, per_page)
             if len(page_docs) < per_page:
-                page_docs += _ranked(s, cache.norms, scorer, second, max(0, offset - len(first)), per_page - len(page_docs))
+                page_docs += _ranked(s, comp.postings, cache.norms, scorer, second, max(0, offset - len(first)), per_page - len(page_docs))
             for docnum, score in page_docs:
                 stored = s.stored_fields(docnum)
                 text = stored.get("text", "")
