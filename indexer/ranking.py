@@ -200,17 +200,24 @@ def top(s: Searcher, postings: Postings, norms: Norms, scorer: wq.Or, docs: froz
         ranked = nlargest(need, ((d, lb[d]) for d in docs if d in lb), key=itemgetter(1))
     if len(ranked) < need:  # some hits match only Phrase clauses or nothing: score every hit
         return exact(s, scorer, sorted(docs)) if len(docs) <= MAX_FINALISTS else None
-    threshold = ranked[-1][1]
+    # T: the need-th best exact score among the need best lower bounds — a floor for the final need-th
+    # score (it is at least the need-th LB, and usually far above it once phrase clauses are counted)
+    first = exact(s, scorer, sorted(d for d, _ in ranked))  # Whoosh's scores, so ties order the same way
+    if len(first) < need:
+        return None
+    threshold = min(v for _, v in first)
     margin = EPSILON * max(1.0, abs(threshold))
     # a Phrase clause scores the sum of its terms' BM25F where it matches: at most that, per document
     rest = sum(boost * sum(max(p.values()) for p in parts) for boost, parts in phrases)
     cut = threshold - rest - margin
     if cut <= 0:  # a hit matching only Phrase clauses (LB 0) could still make the top
         return exact(s, scorer, sorted(docs)) if len(docs) <= MAX_FINALISTS else None
-    loose = [d for d, v in lb.items() if v >= cut and d in docs]
+    done = {d for d, _ in first}
     finalists = []
-    for d in loose:
-        ub = lb[d]
+    for d, v in lb.items():
+        if v < cut or d in done or d not in docs:
+            continue
+        ub = v
         for boost, parts in phrases:
             ub += boost * sum(p.get(d, 0.0) for p in parts)
         if ub >= threshold - margin:
@@ -218,7 +225,9 @@ def top(s: Searcher, postings: Postings, norms: Norms, scorer: wq.Or, docs: froz
     if len(finalists) > MAX_FINALISTS:
         return None
     finalists.sort()
-    return exact(s, scorer, finalists)[:need]
+    merged = first + exact(s, scorer, finalists)
+    merged.sort(key=lambda x: (-x[1], x[0]))
+    return merged[:need]
 
 
 def exact(s: Searcher, q: wq.Query, docnums: list[int]) -> list[tuple[int, float]]:
