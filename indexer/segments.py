@@ -19,6 +19,7 @@ descriptor) and commits all segments as one index generation.
 
 from __future__ import annotations
 
+import functools
 import os
 import pickle
 import select
@@ -44,7 +45,7 @@ from whoosh.writing import SegmentWriter
 from indexer.analysis import BigramTokenizer, JiebaTokenizer, bigram_terms, normalize, prefix_cuts_alike
 
 WORDS, BIGRAMS = "words", "bigrams"
-_CACHE_LIMIT = 4096  # distinct cached field values (section headings) per writer
+_CACHE_LIMIT = 8192  # distinct cached field values (section headings, ids, numbers) per writer
 
 
 class SegmentBuildError(Exception):
@@ -67,28 +68,10 @@ def _fast_kind(field) -> str | None:  # noqa: ANN001 - a whoosh FieldType
     return None
 
 
-def _position_items(terms: Sequence[str], single: dict[int, bytes]) -> list[tuple[str, int, float, bytes]]:
-    """(term, freq, weight, value) per distinct term: formats.Positions.word_values, without Tokens."""
-    last = dict(zip(terms, range(len(terms))))  # C-level; a term's LAST position
-    items = []
-    if len(last) != len(terms):  # some terms repeat: collect their positions (few)
-        counts = Counter(terms)
-        repeated: dict[str, list[int]] = {t: [] for t, n in counts.items() if n > 1}
-        for pos, term in enumerate(terms):
-            plist = repeated.get(term)
-            if plist is not None:
-                plist.append(pos)
-        for term, plist in repeated.items():
-            del last[term]
-            deltas = [plist[0]] + [b - a for a, b in zip(plist, plist[1:])]
-            items.append((term, len(plist), float(len(plist)), pack_uint(len(deltas)) + dumps(deltas, 2)))
-    get = single.get
-    for term, pos in last.items():
-        value = get(pos)
-        if value is None:
-            value = single[pos] = pack_uint(1) + dumps([pos], 2)
-        items.append((term, 1, 1.0, value))
-    return items
+@functools.lru_cache(maxsize=4096)
+def _stored_length(length: int) -> int:
+    """The field length a posting carries: what Whoosh reads back from the (byte-quantised) lengths column."""
+    return byte_to_length(length_to_byte(length)) if length else 0
 
 
 class FastSegmentWriter(SegmentWriter):
@@ -104,14 +87,51 @@ class FastSegmentWriter(SegmentWriter):
     def _word_spans(self, field, value: str) -> list[tuple[str, int, int]]:  # noqa: ANN001
         return field.analyzer.items[0].spans(normalize(value))
 
-    def _items(self, name: str, field, value: str, doc_spans: dict) -> list:  # noqa: ANN001
-        kind = self._kinds[name]
-        if kind == BIGRAMS:
-            return _position_items(bigram_terms(normalize(value)), self._single)
+    def _terms(self, name: str, field, value: str, doc_spans: dict) -> list[str]:  # noqa: ANN001
+        """The token texts of a value of one of our TEXT fields, in position order."""
+        if self._kinds[name] == BIGRAMS:
+            return bigram_terms(normalize(value))
         spans = doc_spans.get(value)
         if spans is None:
             spans = self._word_spans(field, value)
-        return _position_items([w for w, _, _ in spans], self._single)
+        return [w for w, _, _ in spans]
+
+    def _add_positions(self, name: str, terms: list[str], docnum: int) -> int:
+        """Post each distinct term of one field value (Positions format) for docnum; returns the token count."""
+        n = len(terms)
+        stored_length = _stored_length(n)
+        postings = self._postings.get(name)
+        if postings is None:
+            postings = self._postings[name] = {}
+        get = postings.get
+        last = dict(zip(terms, range(n)))  # C-level; a term's LAST position
+        if len(last) != n:  # some terms repeat: collect their positions (few)
+            repeated: dict[str, list[int]] = {t: [] for t, k in Counter(terms).items() if k > 1}
+            for pos, term in enumerate(terms):
+                plist = repeated.get(term)
+                if plist is not None:
+                    plist.append(pos)
+            for term, plist in repeated.items():
+                del last[term]
+                deltas = [plist[0]] + [b - a for a, b in zip(plist, plist[1:])]
+                posting = (docnum, float(len(plist)), pack_uint(len(deltas)) + dumps(deltas, 2), stored_length)
+                known = get(term)
+                if known is None:
+                    postings[term] = [posting]
+                else:
+                    known.append(posting)
+        single = self._single
+        single_get = single.get
+        for term, pos in last.items():
+            value = single_get(pos)
+            if value is None:
+                value = single[pos] = pack_uint(1) + dumps([pos], 2)
+            known = get(term)
+            if known is None:
+                postings[term] = [(docnum, 1.0, value, stored_length)]
+            else:
+                known.append((docnum, 1.0, value, stored_length))
+        return n
 
     def add_document(self, **fields: object) -> None:
         """Add one document (same result as SegmentWriter.add_document; no boosts, vectors or spelling)."""
@@ -141,31 +161,39 @@ class FastSegmentWriter(SegmentWriter):
             length = 0
             if field.indexed:
                 kind = self._kinds[name]
-                if kind is None:
-                    items = field.index(value)
-                elif kind == WORDS and value not in doc_spans:
+                if kind is not None:
+                    if kind == WORDS and value not in doc_spans:
+                        # Values that repeat across paragraphs (section headings) are segmented once.
+                        key = (name, value)
+                        terms = self._cache.get(key)
+                        if terms is None:
+                            if len(self._cache) >= _CACHE_LIMIT:
+                                self._cache.clear()
+                            terms = self._cache[key] = self._terms(name, field, value, doc_spans)
+                    else:
+                        terms = self._terms(name, field, value, doc_spans)
+                    length = self._add_positions(name, terms, docnum)
+                else:
+                    # Whoosh's own field.index (ID, KEYWORD, NUMERIC): cached, since institution, report,
+                    # theme, years and positions repeat across paragraphs.
                     key = (name, value)
                     items = self._cache.get(key)
                     if items is None:
                         if len(self._cache) >= _CACHE_LIMIT:
                             self._cache.clear()
-                        items = self._cache[key] = self._items(name, field, value, doc_spans)
-                else:
-                    items = self._items(name, field, value, doc_spans)
-                if field.scorable:
-                    length = sum(item[1] for item in items)
-                # The length a posting carries is the one Whoosh reads back from the lengths column.
-                stored_length = byte_to_length(length_to_byte(length)) if length else 0
-                postings = self._postings.get(name)
-                if postings is None:
-                    postings = self._postings[name] = {}
-                get = postings.get
-                for term, _freq, weight, vbytes in items:
-                    known = get(term)
-                    if known is None:
-                        postings[term] = [(docnum, weight, vbytes, stored_length)]
-                    else:
-                        known.append((docnum, weight, vbytes, stored_length))
+                        items = self._cache[key] = list(field.index(value))
+                    if field.scorable:
+                        length = sum(item[1] for item in items)
+                    stored_length = _stored_length(length)
+                    postings = self._postings.get(name)
+                    if postings is None:
+                        postings = self._postings[name] = {}
+                    for term, _freq, weight, vbytes in items:
+                        known = postings.get(term)
+                        if known is None:
+                            postings[term] = [(docnum, weight, vbytes, stored_length)]
+                        else:
+                            known.append((docnum, weight, vbytes, stored_length))
             perdoc.add_field(name, field, value if field.stored else None, length)
             column = field.column_type
             if column:
