@@ -12,6 +12,7 @@ from typing import Iterable, Sequence
 
 from whoosh.searching import Searcher
 
+_ASCII01 = bytes.maketrans(b"\x00\x01", b"01")
 YEAR_VALUE = re.compile(r"^\s*(\d{4})\s*(?:[-–—~～至]\s*(\d{4})\s*)?$")
 FACETS = ("institution", "year", "theme")
 
@@ -25,6 +26,29 @@ class FacetMaps:
     year: dict[int, frozenset[int]]
     universe: frozenset[int]
     report: dict[str, frozenset[int]] = field(default_factory=dict)
+    masks: dict[str, dict] = field(default_factory=dict)  # facet → value → bitset (see to_bits), built lazily
+
+    def to_bits(self, docs: Iterable[int]) -> int:
+        """docs as a bitset: an int with bit (size-1-d) set for each docnum d.
+
+        Built at C speed: one byte per docnum, translated to ASCII '0'/'1' and parsed as base 2; counting
+        a facet value over all hits is then one `&` and one `bit_count()`.
+        """
+        size = self._size()
+        flags = bytearray(size)
+        for d in docs:
+            flags[d] = 1
+        return int(flags.translate(_ASCII01), 2) if size else 0
+
+    def _size(self) -> int:
+        return max(self.universe) + 1 if self.universe else 0
+
+    def value_masks(self, facet: str) -> dict:
+        """Bitsets of every value of one facet, built once per build."""
+        got = self.masks.get(facet)
+        if got is None:
+            got = self.masks[facet] = {v: self.to_bits(docs) for v, docs in getattr(self, facet).items()}
+        return got
 
     def years_between(self, first: int, last: int) -> frozenset[int]:
         """Paragraphs covering any year in [first, last]."""
@@ -88,25 +112,22 @@ def selection(maps: FacetMaps, facet: str, values: Sequence[str]) -> frozenset[i
     return frozenset(out)
 
 
-def _intersect(base: frozenset[int] | set[int], sets: Iterable[frozenset[int] | None]) -> frozenset[int] | set[int]:
-    out = base
-    for s in sets:
-        if s is not None:
-            out = out & s
-    return out
-
-
 def count(maps: FacetMaps, matched: frozenset[int] | set[int], selected: dict[str, frozenset[int] | None],
           chosen: dict[str, Sequence[str]]) -> dict[str, dict[str, int]]:
     """Counts per facet value over all matched paragraphs, each facet with the other facets' filters only."""
     out: dict[str, dict[str, int]] = {}
+    matched_bits = maps.to_bits(matched) if matched else 0
+    selected_bits = {f: maps.to_bits(sel) for f, sel in selected.items() if sel is not None}
     for facet in FACETS:
-        base = _intersect(matched, (selected[f] for f in FACETS if f != facet))
+        base = matched_bits
+        for f, bits in selected_bits.items():
+            if f != facet:
+                base &= bits
         values: dict = getattr(maps, facet)
         counts: dict[str, int] = {}
         if base:
-            for value, docs in values.items():
-                n = len(base & docs) if len(base) < len(docs) else len(docs & base)
+            for value, mask in maps.value_masks(facet).items():
+                n = (base & mask).bit_count()
                 if n:
                     counts[str(value)] = n
         for v in chosen.get(facet, ()):  # keep a selected value visible (count 0) so it can be unticked
