@@ -17,7 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from heapq import nlargest
 from operator import add, itemgetter, truediv
-from typing import Iterator, Sequence
+from itertools import repeat
+from typing import Iterable, Iterator, Sequence
 
 from whoosh import query as wq
 from whoosh.scoring import BM25F
@@ -213,15 +214,19 @@ def top(s: Searcher, postings: Postings, norms: Norms, scorer: wq.Or, docs: froz
     if cut <= 0:  # a hit matching only Phrase clauses (LB 0) could still make the top
         return exact(s, scorer, sorted(docs)) if len(docs) <= MAX_FINALISTS else None
     done = {d for d, _ in first}
-    finalists = []
-    for d, v in lb.items():
-        if v < cut or d in done or d not in docs:
-            continue
-        ub = v
-        for boost, parts in phrases:
-            ub += boost * sum(p.get(d, 0.0) for p in parts)
-        if ub >= threshold - margin:
-            finalists.append(d)
+    cands = [d for d, v in lb.items() if v >= cut and d in docs and d not in done]
+    # per-document upper bound: LB + Σ over phrase clauses of boost × their terms' BM25F here, as
+    # C-level maps over the candidates (a term shared by several phrases is looked up once)
+    coef: dict[int, tuple[float, dict[int, float]]] = {}
+    for boost, parts in phrases:
+        for p in parts:
+            c, _ = coef.get(id(p), (0.0, p))
+            coef[id(p)] = (c + boost, p)
+    ub: Iterable[float] = map(lb.__getitem__, cands)
+    for c, p in coef.values():
+        ub = map(add, ub, map(c.__mul__, map(p.get, cands, repeat(0.0))))
+    floor = threshold - margin
+    finalists = [d for d, u in zip(cands, ub) if u >= floor]
     if len(finalists) > MAX_FINALISTS:
         return None
     finalists.sort()
