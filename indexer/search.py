@@ -26,7 +26,7 @@ from whoosh.searching import Searcher
 
 from indexer.analysis import normalize
 from indexer.facets import FACETS, FacetMaps, count, load_maps, parse_year, selection
-from indexer.ranking import Norms, Postings, top
+from indexer.ranking import Norms, Postings, TermCache, top
 from indexer.query import And, Filter, Node, Not, Or, ParsedQuery, Phrase, Words, parse, positives
 from indexer.snippets import build_snippet, compact, find_substrings, highlight
 from indexer.store import OpenIndex, Store
@@ -58,6 +58,7 @@ class BuildCache:
     last_char: dict[str, frozenset[int]] | None = None
     seq: dict[int, int] = field(default_factory=dict)
     norms: Norms = field(default_factory=Norms)
+    terms: TermCache = field(default_factory=TermCache)
 
 
 @dataclass
@@ -120,7 +121,7 @@ class Compiler:
         self.word_field = schema["text"]
         self.bi_field = schema["text_bi"]
         self.memo: dict[tuple, frozenset[int]] = {}
-        self.postings = Postings(searcher)
+        self.postings = Postings(searcher, cache.terms)
 
     def words(self, text: str) -> list[str]:
         """The index's own word segmentation of a chunk (normalised, punctuation dropped)."""
