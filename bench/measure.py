@@ -96,14 +96,23 @@ def tree_rss_mb(root: int) -> float:
 class TreeRssSampler:
     """Samples the summed RSS of a process tree every `interval` seconds; `.peak_mb` is the largest sample."""
 
-    def __init__(self, pid: int, interval: float = 0.25) -> None:
-        self.pid, self.interval, self.peak_mb = pid, interval, 0.0
+    def __init__(self, pid: int, interval: float = 0.25, limit_mb: float = float("inf")) -> None:
+        self.pid, self.interval, self.peak_mb, self.limit_mb = pid, interval, 0.0, limit_mb
+        self.exceeded = False
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _run(self) -> None:
         while not self._stop.is_set():
             self.peak_mb = max(self.peak_mb, tree_rss_mb(self.pid))
+            if self.peak_mb > self.limit_mb and not self.exceeded:
+                # a shared machine has no swap: stop the child before the OOM killer picks a victim
+                self.exceeded = True
+                for pid in reversed(process_tree(self.pid)):
+                    try:
+                        os.kill(pid, 9)
+                    except OSError:
+                        pass
             self._stop.wait(self.interval)
 
     def __enter__(self) -> TreeRssSampler:
@@ -126,9 +135,10 @@ class ChildRun:
     max_rss_mb: float
     tree_peak_mb: float
     cpu_s: float = 0.0  # user + system CPU of the child and its waited-for children
+    aborted: str = ""  # why the harness stopped it, if it did
 
 
-def run_child(cmd: list[str], *, timeout: float) -> ChildRun:
+def run_child(cmd: list[str], *, timeout: float, max_tree_mb: float = float("inf")) -> ChildRun:
     """Run cmd, timing it; peak RSS from wait4 (its largest process, incl. waited-for children) and /proc sampling."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -143,7 +153,7 @@ def run_child(cmd: list[str], *, timeout: float) -> ChildRun:
         t.start()
     killer = threading.Timer(timeout, proc.kill)
     killer.start()
-    with TreeRssSampler(proc.pid) as sampler:
+    with TreeRssSampler(proc.pid, limit_mb=max_tree_mb) as sampler:
         # wait4 instead of Popen.wait: it returns this child's own rusage (ru_maxrss in KB on Linux)
         _, status, usage = os.wait4(proc.pid, 0)
     killer.cancel()
@@ -153,8 +163,9 @@ def run_child(cmd: list[str], *, timeout: float) -> ChildRun:
     seconds = time.perf_counter() - start
     if seconds >= timeout:
         raise RuntimeError(f"{' '.join(cmd)} did not finish in {timeout:.0f} s")
+    aborted = f"stopped by the harness after {seconds:.0f} s: its processes used more than {max_tree_mb:,.0f} MB" if sampler.exceeded else ""
     return ChildRun(proc.returncode, seconds, chunks.get("out", ""), chunks.get("err", ""), usage.ru_maxrss / 1024, sampler.peak_mb,
-                    usage.ru_utime + usage.ru_stime)
+                    usage.ru_utime + usage.ru_stime, aborted)
 
 
 def free_port() -> int:
@@ -252,3 +263,14 @@ def api_path(params: list[tuple[str, str]]) -> str:
 def dir_size(path: Path) -> int:
     """Total bytes of the files under path."""
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def total_ram_gb() -> float:
+    """Physical memory in GB (from /proc/meminfo; 8 when unknown)."""
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                return int(line.split()[1]) / 2**20
+    except (OSError, ValueError):
+        pass
+    return 8.0

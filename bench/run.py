@@ -199,7 +199,12 @@ def bench_size(n: int, args: argparse.Namespace, cmd: list[str], tok) -> dict:  
     if index.exists():
         shutil.rmtree(index)
     print("  reindex …", flush=True)
-    run = measure.run_child([*cmd, "reindex", "--corpus", str(corpus), "--index", str(index)], timeout=600 + n * 0.05)
+    run = measure.run_child([*cmd, "reindex", "--corpus", str(corpus), "--index", str(index)], timeout=600 + n * 0.05,
+                            max_tree_mb=args.max_rss_gb * 1024)
+    if run.aborted:
+        print(f"  reindex {run.aborted}", file=sys.stderr)
+        r.update(aborted=f"reindex {run.aborted}", reindex_rss_tree_mb=run.tree_peak_mb)
+        return r
     if run.returncode != 0:
         raise RuntimeError(f"reindex exited {run.returncode}:\n{run.stdout[-2000:]}\n{run.stderr[-2000:]}")
     r.update(
@@ -316,6 +321,8 @@ def table(results: list[dict]) -> str:
     for label, key, spec in ROWS:
         cells = (" / ".join(_fmt(r.get(k), spec) for k in key.split("|")) for r in results)
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    if any("aborted" in r for r in results):
+        lines.append("| aborted | " + " | ".join(r.get("aborted", "") for r in results) + " |")
     kinds = sorted({k for r in results for k in r.get("ours_p95_by_kind_ms", {})})
     for kind in kinds:
         lines.append(f"| ours p95, {kind} queries (ms) | " + " | ".join(_fmt(r.get("ours_p95_by_kind_ms", {}).get(kind), "{:.1f}") for r in results) + " |")
@@ -347,6 +354,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     ap.add_argument("--load-seconds", type=float, default=30.0)
     ap.add_argument("--concurrency", type=int, default=8)
     ap.add_argument("--baseline-max", type=int, default=10**9, help="skip the naive baseline above this size")
+    ap.add_argument("--max-rss-gb", type=float, default=round(0.7 * measure.total_ram_gb(), 1),
+                    help="stop reindex when its processes use more than this (default 70%% of RAM)")
     ap.add_argument("--profile", action="store_true", help="also cProfile one pass of our query mix")
     ap.add_argument("--results", type=Path, default=RESULTS_MD, help="markdown file to append to ('-' for none)")
     ap.add_argument("--json", type=Path, default=None, help="also write the raw results as JSON here")
