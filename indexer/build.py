@@ -224,7 +224,7 @@ def write_build(
     *,
     procs: int | None = None,
     dictionary: Path = DEFAULT_DICTIONARY,
-    limitmb: int = 256,
+    limitmb: int = 1024,
     checkpoint: Checkpoint = _noop,
 ) -> int:
     """Write every paragraph of `reports` as a new Whoosh index in build_dir; returns the document count."""

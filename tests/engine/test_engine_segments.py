@@ -68,6 +68,10 @@ def _build(path: Path, docs: list[dict], how: str) -> Path:
         for doc in docs:
             writer.add_document(**doc)
         writer.commit()
+    elif how == "bounded":  # a tiny memory budget: each process writes several segments in turn
+        assert write_segments(index, docs, procs=2, limitmb=1) == len(docs)
+    elif how == "bounded-1":
+        assert write_segments(index, docs, procs=1, limitmb=1) == len(docs)
     else:
         assert write_segments(index, docs, procs=3) == len(docs)
     return path
@@ -87,6 +91,16 @@ def test_fast_writer_matches_whoosh(hand_reports: list[Report], tmp_path: Path) 
     forked = tmp_path / "forked"
     assert _dump(_build(forked, docs, "forked")) == expected
     assert len(whoosh.index.open_dir(str(forked)).reader().leaf_readers()) == 3
+    for how in ("bounded", "bounded-1"):
+        bounded = tmp_path / how
+        assert _dump(_build(bounded, docs, how)) == expected
+        assert len(whoosh.index.open_dir(str(bounded)).reader().leaf_readers()) > 3
+
+
+def test_empty_build_has_no_segments(tmp_path: Path) -> None:
+    index = whoosh.index.create_in(str(tmp_path), make_schema())
+    assert write_segments(index, [], procs=2) == 0
+    assert whoosh.index.open_dir(str(tmp_path)).doc_count() == 0
 
 
 def test_forked_writer_reports_worker_failure(tmp_path: Path) -> None:
