@@ -12,9 +12,10 @@ This writer produces the same segment (same codec, same posting values, byte for
   is already sorted) and written block by block straight into Whoosh's W3 postings writer;
 - other fields (ID, KEYWORD, NUMERIC, STORED) go through Whoosh's own ``field.index``.
 
-``write_segments`` runs one such writer per process over contiguous slices of the documents (forked,
-so the loaded jieba and the parsed reports are shared, nothing is pickled but the finished segment's
-descriptor) and commits all segments as one index generation.
+``write_segments`` runs such writers in `procs` processes over contiguous slices of the documents
+(forked, so the loaded jieba and the parsed reports are shared, nothing is pickled but the finished
+segments' descriptors), each process starting a new segment whenever its in-memory postings reach
+``limitmb``, and commits all segments, in document order, as one index generation.
 """
 
 from __future__ import annotations
