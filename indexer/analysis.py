@@ -28,7 +28,7 @@ import hashlib
 import io
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from whoosh.analysis import Analyzer, CompositeAnalyzer, Token, Tokenizer
@@ -172,7 +172,66 @@ def bigram_terms(norm: str) -> list[str]:
     return [a + b for a, b in zip(kept, kept[1:])]
 
 
-class JiebaTokenizer(Tokenizer):
+def _bigram_spans(norm: str) -> Iterator[tuple[str, int, int]]:
+    """(bigram, start, end) over normalised text: bigram_terms with offsets (a lone character alone)."""
+    where = [i for i, ch in enumerate(norm) if not ch.isspace()]
+    if len(where) == 1:
+        yield norm[where[0]], where[0], where[0] + 1
+        return
+    for first, second in zip(where, where[1:]):
+        yield norm[first] + norm[second], first, second + 1
+
+
+class _SpanTokenizer(Tokenizer):
+    """Whoosh's tokenizer contract (module docstring) over the (text, start, end) spans a subclass finds."""
+
+    def _token_spans(self, norm: str) -> Iterable[tuple[str, int, int]]:
+        raise NotImplementedError
+
+    def __call__(  # noqa: PLR0913 - Whoosh's tokenizer signature
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs: object,
+    ) -> Iterator[Token]:
+        """Yield one reused Token per span of normalize(value); tokenize=False yields the whole value."""
+        assert isinstance(value, str), f"{value!r} is not str"
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        norm = normalize(value)
+        if not tokenize:
+            t.original = value
+            t.text = norm
+            t.boost = 1.0
+            t.stopped = False
+            if positions:
+                t.pos = start_pos
+            if chars:
+                t.startchar = start_char
+                t.endchar = start_char + len(value)
+            yield t
+            return
+        for pos, (text, start, end) in enumerate(self._token_spans(norm)):
+            t.text = text
+            t.boost = 1.0
+            t.stopped = False
+            if keeporiginal:
+                t.original = value[start:end]
+            if positions:
+                t.pos = start_pos + pos
+            if chars:
+                t.startchar = start_char + start
+                t.endchar = start_char + end
+            yield t
+
+
+class JiebaTokenizer(_SpanTokenizer):
     """Whoosh tokenizer: jieba words over normalize(text); pickles as its dictionary path + fingerprint."""
 
     def __init__(self, dictionary: Path = DEFAULT_DICTIONARY) -> None:
@@ -202,51 +261,12 @@ class JiebaTokenizer(Tokenizer):
         """Load the jieba instance now (start-up), not on the first query."""
         _jieba_instance(self.dictionary, self.fingerprint)
 
-    def __call__(  # noqa: PLR0913 - Whoosh's tokenizer signature
-        self,
-        value: str,
-        positions: bool = False,
-        chars: bool = False,
-        keeporiginal: bool = False,
-        removestops: bool = True,
-        start_pos: int = 0,
-        start_char: int = 0,
-        tokenize: bool = True,
-        mode: str = "",
-        **kwargs: object,
-    ) -> Iterator[Token]:
-        """Yield one reused Token per word (see the module docstring for the contract)."""
-        assert isinstance(value, str), f"{value!r} is not str"
-        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        norm = normalize(value)
-        if not tokenize:
-            t.original = value
-            t.text = norm
-            t.boost = 1.0
-            t.stopped = False
-            if positions:
-                t.pos = start_pos
-            if chars:
-                t.startchar = start_char
-                t.endchar = start_char + len(value)
-            yield t
-            return
-        jieba_tokenizer = _jieba_instance(self.dictionary, self.fingerprint)
-        for pos, (word, start, end) in enumerate(_segments(norm, jieba_tokenizer)):
-            t.text = word
-            t.boost = 1.0
-            t.stopped = False
-            if keeporiginal:
-                t.original = value[start:end]
-            if positions:
-                t.pos = start_pos + pos
-            if chars:
-                t.startchar = start_char + start
-                t.endchar = start_char + end
-            yield t
+    def _token_spans(self, norm: str) -> Iterator[tuple[str, int, int]]:
+        # Called only when tokenizing, so tokenize=False never loads jieba.
+        return _segments(norm, _jieba_instance(self.dictionary, self.fingerprint))
 
 
-class BigramTokenizer(Tokenizer):
+class BigramTokenizer(_SpanTokenizer):
     """Whoosh tokenizer: overlapping character bigrams of normalize(text), whitespace skipped."""
 
     def __eq__(self, other: object) -> bool:
@@ -255,52 +275,8 @@ class BigramTokenizer(Tokenizer):
     def __hash__(self) -> int:
         return hash("BigramTokenizer")
 
-    def __call__(  # noqa: PLR0913 - Whoosh's tokenizer signature
-        self,
-        value: str,
-        positions: bool = False,
-        chars: bool = False,
-        keeporiginal: bool = False,
-        removestops: bool = True,
-        start_pos: int = 0,
-        start_char: int = 0,
-        tokenize: bool = True,
-        mode: str = "",
-        **kwargs: object,
-    ) -> Iterator[Token]:
-        """Yield one reused Token per bigram (see the module docstring for the contract)."""
-        assert isinstance(value, str), f"{value!r} is not str"
-        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        norm = normalize(value)
-        if not tokenize:
-            t.original = value
-            t.text = norm
-            t.boost = 1.0
-            t.stopped = False
-            if positions:
-                t.pos = start_pos
-            if chars:
-                t.startchar = start_char
-                t.endchar = start_char + len(value)
-            yield t
-            return
-        where = [i for i, ch in enumerate(norm) if not ch.isspace()]
-        if len(where) == 1:
-            spans = [(where[0], where[0])]
-        else:
-            spans = list(zip(where, where[1:]))
-        for pos, (first, second) in enumerate(spans):
-            t.text = norm[first] if first == second else norm[first] + norm[second]
-            t.boost = 1.0
-            t.stopped = False
-            if keeporiginal:
-                t.original = value[first : second + 1]
-            if positions:
-                t.pos = start_pos + pos
-            if chars:
-                t.startchar = start_char + first
-                t.endchar = start_char + second + 1
-            yield t
+    def _token_spans(self, norm: str) -> Iterator[tuple[str, int, int]]:
+        return _bigram_spans(norm)
 
 
 def word_analyzer(dictionary: Path = DEFAULT_DICTIONARY) -> Analyzer:
