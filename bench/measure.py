@@ -88,9 +88,20 @@ def process_tree(root: int) -> list[int]:
     return tree
 
 
+def _pss_kb(pid: int) -> int:
+    """Proportional set size: shared (copy-on-write after fork) pages split between their sharers."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return _rss_kb(pid)
+
+
 def tree_rss_mb(root: int) -> float:
-    """Current resident memory of a process and its descendants, summed, in MB."""
-    return sum(_rss_kb(pid) for pid in process_tree(root)) / 1024
+    """Current memory of a process and its descendants in MB: summed PSS, so forked workers' shared pages count once."""
+    return sum(_pss_kb(pid) for pid in process_tree(root)) / 1024
 
 
 class TreeRssSampler:

@@ -274,7 +274,7 @@ ROWS: list[tuple[str, str, str]] = [
     ("reindex paragraphs/s", "reindex_par_per_s", "{:,.0f}"),
     ("reindex characters/s (k)", "reindex_chars_per_s", "k"),
     ("reindex peak RSS, largest process (MB)", "reindex_rss_max_mb", "{:.0f}"),
-    ("reindex peak RSS, process tree (MB)", "reindex_rss_tree_mb", "{:.0f}"),
+    ("reindex peak memory, process tree, summed PSS (MB)", "reindex_rss_tree_mb", "{:.0f}"),
     ("index size (MB)", "index_mb", "{:.1f}"),
     ("index size / text size", "index_vs_text", "{:.2f}×"),
     ("jieba floor, 1 core (s)", "floor_s", "{:.1f}"),
