@@ -1,15 +1,16 @@
-"""Run work in forked child processes and collect their pickled results (used to parse reports on both CPUs).
+"""Run work in forked child processes and collect their pickled results (parsing reports, writing segments).
 
 Why fork and not a multiprocessing pool: the children see the parent's memory as it is (loaded jieba,
-taxonomy, the corpus file list) and only results cross a pipe. The reindex lock's fork hook
-(indexer/build.py) makes children close the lock and die with the parent, so a killed reindex leaves
-no workers behind.
+taxonomy, the corpus file list, the parsed documents) and only results cross a pipe. The reindex lock's
+fork hook (indexer/build.py) makes children close the lock and die with the parent, so a killed reindex
+leaves no workers behind.
 """
 
 from __future__ import annotations
 
 import os
 import pickle
+import select
 import signal
 import traceback
 from collections.abc import Callable, Sequence
@@ -23,20 +24,39 @@ class WorkerError(Exception):
     """A forked worker failed or died; the message carries its traceback or exit status."""
 
 
-def fork_map(func: Callable[[T], R], items: Sequence[T], *, while_running: Callable[[], None] = lambda: None) -> list[R]:
-    """[func(item) for item in items], each call in its own forked process; while_running runs in the parent meanwhile."""
-    children: list[tuple[int, int]] = []
+def fork_map(
+    func: Callable[[T], R],
+    items: Sequence[T],
+    *,
+    while_running: Callable[[], None] = lambda: None,
+    hold_until_read: bool = False,
+) -> list[R]:
+    """[func(item) for item in items], each call in its own forked process; while_running runs in the parent meanwhile.
+
+    Every worker's result is read; if any failed, one WorkerError names them all. With hold_until_read,
+    each worker stays alive after sending its result until the parent has read every result (or died),
+    so the workers live exactly as long as the whole map.
+    """
+    # Workers wait for EOF on release_r: the parent closes release_w when done reading, or dies.
+    release_r, release_w = os.pipe() if hold_until_read else (-1, -1)
+    children: list[tuple[int, int]] = []  # (pid, result read fd)
     try:
         for item in items:
             read_fd, write_fd = os.pipe()
             pid = os.fork()
             if pid == 0:  # pragma: no cover - runs in the child
                 os.close(read_fd)
-                _child(func, item, write_fd)
+                _close(release_w)
+                _child(func, item, write_fd, release_r)
             os.close(write_fd)
             children.append((pid, read_fd))
+        release_r = _close(release_r)
         while_running()
-        return [_result(pid, fd) for pid, fd in children]
+        results = [_result(pid, fd) for pid, fd in children]
+        failures = [error for error, _ in results if error]
+        if failures:
+            raise WorkerError("\n".join(failures))
+        return [value for _, value in results]
     except BaseException:
         for pid, _ in children:
             try:
@@ -45,18 +65,27 @@ def fork_map(func: Callable[[T], R], items: Sequence[T], *, while_running: Calla
                 pass
         raise
     finally:
+        _close(release_r)
+        _close(release_w)  # before reaping: held workers exit on this
         for pid, fd in children:
-            try:
-                os.close(fd)
-            except OSError:
-                pass
+            _close(fd)
             try:
                 os.waitpid(pid, 0)
             except ChildProcessError:
                 pass
 
 
-def _child(func: Callable, item: object, write_fd: int) -> None:
+def _close(fd: int) -> int:
+    """Close fd if it is one (>= 0) and still open; returns -1 (no descriptor)."""
+    if fd >= 0:
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    return -1
+
+
+def _child(func: Callable, item: object, write_fd: int, release_fd: int) -> None:
     code = 0
     try:
         payload = pickle.dumps(("ok", func(item)), protocol=pickle.HIGHEST_PROTOCOL)
@@ -66,18 +95,21 @@ def _child(func: Callable, item: object, write_fd: int) -> None:
     try:
         with os.fdopen(write_fd, "wb") as out:
             out.write(payload)
+        if release_fd >= 0:
+            select.select([release_fd], [], [])  # readable (EOF) once the parent closes its end or dies
     finally:
         os._exit(code)
 
 
-def _result(pid: int, fd: int):  # noqa: ANN202 - whatever func returned
+def _result(pid: int, fd: int) -> tuple[str, object]:
+    """(error message or "", what func returned) of one worker, read to the end of its pipe."""
     chunks = []
     while chunk := os.read(fd, 1 << 20):
         chunks.append(chunk)
     if not chunks:
         _, status = os.waitpid(pid, 0)
-        raise WorkerError(f"worker process {pid} died without a result (status {status})")
+        return f"worker process {pid} died without a result (status {status})", None
     status, value = pickle.loads(b"".join(chunks))
     if status != "ok":
-        raise WorkerError(f"worker process {pid} failed:\n{value}")
-    return value
+        return f"worker process {pid} failed:\n{value}", None
+    return "", value

@@ -21,12 +21,7 @@ segments' descriptors), each process starting a new segment whenever its in-memo
 from __future__ import annotations
 
 import functools
-import os
-import pickle
-import select
-import signal
 import struct
-import traceback
 import zlib
 from operator import sub
 from array import array
@@ -44,6 +39,7 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
 from indexer.analysis import BigramTokenizer, JiebaTokenizer, bigram_terms, normalize, prefix_cuts_alike
+from indexer.forking import WorkerError, fork_map
 
 WORDS, BIGRAMS = "words", "bigrams"
 _CACHE_LIMIT = 8192  # distinct cached field values (section headings, ids, numbers) per writer
@@ -438,71 +434,12 @@ def _write_one(index, docs: Sequence[dict]):  # noqa: ANN001, ANN202 - whoosh ob
 
 def _write_forked(index, docs: Sequence[dict], weights: Sequence[int], budget: int,  # noqa: ANN001
                   ranges: list[tuple[int, int]], on_started: Callable[[], None]) -> list:
-    release_r, release_w = os.pipe()  # workers exit when this closes (parent done reading, or parent died)
-    children: list[tuple[int, int]] = []  # (pid, result read fd)
+    def write(bounds: tuple[int, int]) -> list:
+        start, end = bounds
+        return _write_range(index, docs[start:end], weights[start:end], budget)
+
     try:
-        for start, end in ranges:
-            result_r, result_w = os.pipe()
-            pid = os.fork()
-            if pid == 0:  # pragma: no cover - runs in the worker process
-                os.close(result_r)
-                os.close(release_w)
-                _child(index, docs[start:end], weights[start:end], budget, result_w, release_r)
-            os.close(result_w)
-            children.append((pid, result_r))
-        os.close(release_r)
-        release_r = -1
-        on_started()
-        results = [_read_result(pid, fd) for pid, fd in children]
-        failures = [str(r) for r in results if isinstance(r, SegmentBuildError)]
-        if failures:
-            raise SegmentBuildError("\n".join(failures))
-    except BaseException:
-        for pid, _ in children:
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-        raise
-    finally:
-        if release_r >= 0:
-            os.close(release_r)
-        os.close(release_w)
-        for pid, fd in children:
-            try:
-                os.close(fd)
-            except OSError:
-                pass
-            try:
-                os.waitpid(pid, 0)
-            except ChildProcessError:
-                pass
+        results = fork_map(write, ranges, while_running=on_started, hold_until_read=True)
+    except WorkerError as e:
+        raise SegmentBuildError(str(e)) from e
     return [segment for result in results for segment in result]
-
-
-def _child(index, docs: Sequence[dict], weights: Sequence[int], budget: int, result_fd: int,  # noqa: ANN001
-           release_fd: int) -> None:
-    code = 0
-    try:
-        payload = pickle.dumps(("ok", _write_range(index, docs, weights, budget)))
-    except BaseException:  # noqa: BLE001 - reported to the parent, which raises
-        payload = pickle.dumps(("error", traceback.format_exc()))
-        code = 1
-    try:
-        with os.fdopen(result_fd, "wb") as out:
-            out.write(payload)
-        select.select([release_fd], [], [])  # readable (EOF) once the parent closes its end or dies
-    finally:
-        os._exit(code)
-
-
-def _read_result(pid: int, fd: int):  # noqa: ANN202 - a whoosh Segment, or the error to raise
-    chunks = []
-    while chunk := os.read(fd, 1 << 16):
-        chunks.append(chunk)
-    if not chunks:
-        return SegmentBuildError(f"writer process {pid} died without a result")
-    status, value = pickle.loads(b"".join(chunks))
-    if status != "ok":
-        return SegmentBuildError(f"writer process {pid} failed:\n{value}")
-    return value

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -40,3 +42,47 @@ def test_fork_map_order_and_errors() -> None:
     assert fork_map(lambda n: n * n, [3, 1, 2]) == [9, 1, 4]
     with pytest.raises(WorkerError, match="ZeroDivisionError"):
         fork_map(lambda n: 1 // n, [1, 0])
+
+
+def test_fork_map_reports_every_failed_worker() -> None:
+    with pytest.raises(WorkerError) as raised:
+        fork_map(lambda n: 1 // n, [0, 1, None])
+    assert "ZeroDivisionError" in str(raised.value) and "TypeError" in str(raised.value)
+
+
+def _state(pid: int) -> str:
+    """The process state letter from /proc (Z = exited, not yet reaped)."""
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+
+
+@pytest.mark.parametrize("hold", [False, True])
+def test_fork_map_holds_finished_workers_until_all_results_are_read(tmp_path: Path, hold: bool) -> None:
+    # Worker "fast" tells us its pid and finishes; worker "slow" finishes only when the marker exists.
+    marker = tmp_path / "go"
+    pid_r, pid_w = os.pipe()
+
+    def work(name: str) -> str:
+        if name == "fast":
+            os.write(pid_w, f"{os.getpid()}\n".encode())
+        else:
+            while not marker.exists():
+                time.sleep(0.01)
+        return name
+
+    seen: list[str] = []
+
+    def while_running() -> None:
+        fast = int(os.read(pid_r, 64))
+        deadline = time.monotonic() + (1.0 if hold else 10.0)
+        while time.monotonic() < deadline and _state(fast) != "Z":
+            time.sleep(0.01)
+        seen.append(_state(fast))
+        marker.touch()
+
+    try:
+        assert fork_map(work, ["slow", "fast"], while_running=while_running, hold_until_read=hold) == ["slow", "fast"]
+    finally:
+        os.close(pid_r)
+        os.close(pid_w)
+    # Held: the finished worker was still alive while the parent waited; not held: it had exited.
+    assert (seen[0] != "Z") if hold else (seen[0] == "Z")
