@@ -69,6 +69,14 @@ class _Served:
     lock: threading.Lock = field(default_factory=threading.Lock)
     cache: BuildCache | None = None
 
+    def close(self) -> None:
+        """Close the searcher (OpenIndex calls this once no request holds the build)."""
+        self.cache = None
+        self.searcher.close()
+
+
+SERVED_SLOT = "search.served"
+
 
 @contextmanager
 def _searching(open_index: OpenIndex) -> Iterator[tuple[Searcher, BuildCache]]:
@@ -76,20 +84,16 @@ def _searching(open_index: OpenIndex) -> Iterator[tuple[Searcher, BuildCache]]:
 
     Opening a Whoosh searcher copies the segment's term, posting and stored-field files into memory
     (BufferFile wraps the mmap in a BytesIO): ~85 ms at 10k paragraphs, per query. So each build keeps
-    one searcher, stored on its OpenIndex (which lives exactly as long as the build is served), and
-    requests take turns with it: Whoosh readers seek shared file objects, and pure-Python search work
-    is serialised by the GIL anyway.
+    one searcher in a slot of its OpenIndex, held for the request (so a reindex switching builds closes
+    it only when no request uses it any more), and requests take turns with it: Whoosh readers seek
+    shared file objects, and pure-Python search work is serialised by the GIL anyway.
     """
-    served = open_index.__dict__.get("_served")
-    if served is None:
-        fresh = _Served(searcher=open_index.searcher())
-        served = open_index.__dict__.setdefault("_served", fresh)  # atomic: one wins a race
-        if served is not fresh:
-            fresh.searcher.close()
-    with served.lock:
-        if served.cache is None:
-            served.cache = BuildCache(maps=load_maps(served.searcher))
-        yield served.searcher, served.cache
+    with open_index.hold():
+        served = open_index.slot(SERVED_SLOT, lambda: _Served(searcher=open_index.searcher()))
+        with served.lock:
+            if served.cache is None:
+                served.cache = BuildCache(maps=load_maps(served.searcher))
+            yield served.searcher, served.cache
 
 
 def _last_chars(cache: BuildCache, searcher: Searcher) -> dict[str, frozenset[int]]:

@@ -11,8 +11,10 @@ from __future__ import annotations
 import json
 import os
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable, Iterator, TypeVar
 
 import whoosh.index
 import whoosh.searching
@@ -24,6 +26,8 @@ BUILDS = "builds"
 COMPLETE = "COMPLETE"
 META = "build.json"
 LOCK = "reindex.lock"
+
+T = TypeVar("T")
 
 
 class IndexMissing(Exception):
@@ -40,16 +44,67 @@ class ReindexRunning(Exception):
 
 @dataclass
 class OpenIndex:
-    """One complete build, opened read-only."""
+    """One complete build, opened read-only.
+
+    It also carries the build's long-lived objects (the served searcher and caches derived from it) in
+    named slots. Requests `hold()` the build while they use them; `close()` (called by Store when
+    CURRENT moves on) releases them at once if no request holds the build, else when the last one lets
+    go. A request that arrives after close() still works: slots are made again and released on its exit.
+    """
 
     build_id: str
     path: Path
     meta: dict  # build.json: reports' metadata, counts, dictionary fingerprint, built_at, warnings, skipped
     index: whoosh.index.Index = field(repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+    _slots: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
+    _holders: int = field(default=0, repr=False, compare=False)
+    _retired: bool = field(default=False, repr=False, compare=False)
 
     def searcher(self) -> whoosh.searching.Searcher:
         """A new searcher on this build; use it as a context manager so its files are closed."""
         return self.index.searcher()
+
+    @contextmanager
+    def hold(self) -> Iterator["OpenIndex"]:
+        """Use this build's slots for one request: close() will not release them until it ends."""
+        with self._lock:
+            self._holders += 1
+        try:
+            yield self
+        finally:
+            with self._lock:
+                self._holders -= 1
+                release = self._retired and self._holders == 0
+            if release:
+                self._release()
+
+    def slot(self, name: str, make: Callable[[], T]) -> T:
+        """The build's long-lived object called name, made by make() on first use (call inside hold())."""
+        with self._lock:
+            got = self._slots.get(name)
+            if got is None:
+                got = self._slots[name] = make()
+            return got  # type: ignore[return-value]
+
+    def close(self) -> None:
+        """Release the slots (closing those with close()) now, or when the last request holding it ends."""
+        with self._lock:
+            self._retired = True
+            release = self._holders == 0
+        if release:
+            self._release()
+
+    def _release(self) -> None:
+        with self._lock:
+            if self._holders:  # a request arrived meanwhile: it releases on exit
+                return
+            slots = list(self._slots.values())
+            self._slots.clear()
+        for obj in slots:
+            closer = getattr(obj, "close", None)
+            if callable(closer):
+                closer()
 
 
 def read_current(root: Path) -> str | None:
@@ -120,9 +175,21 @@ class Store:
             build_id = read_current(self.root)
             if build_id is None:
                 raise IndexMissing(f"no index at {self.root}: run `reportsearch reindex`")
+            retired = None
             if self._open is None or self._open.build_id != build_id:
-                # The previous OpenIndex is only dropped, not closed: requests still holding it keep
-                # working (reindex keeps the previous build's files until the next switch).
+                # The previous build's searcher and caches are released once no request holds it
+                # (requests that still have it keep working: reindex keeps its files until the next switch).
+                retired = self._open
                 self._open = open_build(self.root, build_id, self.dictionary)
             self._stamp = stamp
-            return self._open
+            current = self._open
+        if retired is not None:
+            retired.close()
+        return current
+
+    def close(self) -> None:
+        """Release the current build's searcher and caches (e.g. when a server shuts down)."""
+        with self._lock:
+            current, self._open, self._stamp = self._open, None, None
+        if current is not None:
+            current.close()

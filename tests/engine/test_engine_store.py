@@ -1,0 +1,83 @@
+"""Store / OpenIndex lifetime: a build's long-lived searcher is released only when no request holds it."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from whoosh.query import Term
+
+from indexer.build import build_reports
+from indexer.search import SERVED_SLOT, search
+from indexer.store import Store
+
+
+class Tracked:
+    """A slot object that records whether it was closed."""
+
+    def __init__(self) -> None:
+        self.closed = 0
+
+    def close(self) -> None:
+        self.closed += 1
+
+
+def test_close_waits_for_the_last_holder(tmp_path: Path, make_reports) -> None:  # noqa: ANN001
+    build_reports(make_reports({"a": ["推进诉源治理工作。"]}), tmp_path, procs=1)
+    opened = Store(tmp_path).current()
+    with opened.hold():
+        first = opened.slot("x", Tracked)
+        assert opened.slot("x", Tracked) is first  # made once
+        with opened.hold():
+            opened.close()
+            assert first.closed == 0  # two requests still hold the build
+        assert first.closed == 0
+    assert first.closed == 1  # released when the last one let go
+    # a request that got the build before the switch still works afterwards; its slots are released on exit
+    with opened.hold():
+        again = opened.slot("x", Tracked)
+        assert again is not first and again.closed == 0
+    assert again.closed == 1
+    opened.close()
+    assert again.closed == 1 and first.closed == 1  # nothing left to release twice
+
+
+def test_switching_builds_closes_the_old_searcher_only_after_its_requests(tmp_path: Path, make_reports) -> None:  # noqa: ANN001
+    store = Store(tmp_path)
+    build_reports(make_reports({"old": ["旧报告的段落，推进诉源治理工作。"]}), tmp_path, procs=1)
+    assert search(store, "诉源治理")["total"] == 1
+    old = store.current()
+    served = old.slot(SERVED_SLOT, lambda: None)
+    assert served is not None and not served.searcher.is_closed
+    entered, switched = threading.Event(), threading.Event()
+    seen: list[int] = []
+
+    def request() -> None:  # a request pinned to the old build, still running when the switch happens
+        with old.hold():
+            entered.set()
+            switched.wait(30)
+            seen.append(search(_Pinned(old), "诉源治理")["total"])
+
+    worker = threading.Thread(target=request)
+    worker.start()
+    entered.wait(30)
+    build_reports(make_reports({"new": ["新报告第一段，深化共享法庭建设。"]}), tmp_path, procs=1)
+    assert search(store, "共享法庭")["total"] == 1  # the store moved on (and retired the old build)
+    assert not served.searcher.is_closed  # …but the pinned request still holds it
+    switched.set()
+    worker.join(30)
+    assert seen == [1]
+    assert served.searcher.is_closed  # released once the request ended
+    with store.current().searcher() as s:
+        assert len(s.search(Term("text", "共享法庭"))) == 1
+    store.close()
+
+
+class _Pinned:
+    """What the web app passes to search(): a store that always answers one build."""
+
+    def __init__(self, open_index) -> None:  # noqa: ANN001
+        self.open_index = open_index
+
+    def current(self):  # noqa: ANN201
+        return self.open_index
