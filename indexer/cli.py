@@ -139,10 +139,11 @@ class _SearchCommand(click.Command):
     """`search` with --json: usage errors (unknown option, bad number) also come out as {"error": …}, exit 2."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        wants_json = "--json" in args  # read before parsing: click consumes `args` as it goes
         try:
             return super().parse_args(ctx, args)
         except click.UsageError as exc:
-            if "--json" in args:
+            if wants_json:
                 _json_out({"error": exc.format_message()})
                 ctx.exit(2)
             raise

@@ -51,6 +51,16 @@ def test_bad_arguments_exit_2_with_error_json(fixture_store: Store) -> None:
         assert set(json.loads(out)) == {"error"}, bad
 
 
+def test_usage_errors_are_json_wherever_json_stands(fixture_store: Store) -> None:
+    root = str(fixture_store.root)
+    for argv in (["改革", "--index", root, "--json", "--bogus"],  # error after --json
+                 ["--json", "改革", "--page", "x"],
+                 ["法院", "诉源", "--index", root, "--json"]):  # an extra argument
+        code, out = run(argv)
+        assert code == 2, argv
+        assert set(json.loads(out)) == {"error"}, argv
+
+
 def test_human_output(fixture_store: Store) -> None:
     code, out = run(["诉源治理", "--index", str(fixture_store.root)])
     assert code == 0
