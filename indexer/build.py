@@ -375,6 +375,15 @@ def build_index(
         parse_procs = (os.cpu_count() or 1) if procs is None else max(1, procs)
         load = load_corpus(Path(corpus_dir), processes=parse_procs, while_loading=lambda: initialize(dictionary))
         checkpoint("loaded")
+        if not any(report.paragraphs for report in load.reports):
+            # An empty corpus is almost always a wrong --corpus path or a failed copy: never let it
+            # replace an index that answers queries.
+            problems = "; ".join(f"{s.file}: {s.reason}" for s in load.skipped[:5])
+            raise BuildError(
+                f"no paragraph could be indexed from {corpus_dir}"
+                + (f" ({problems})" if problems else " (no report files found)")
+                + ": nothing was changed; check the corpus folder and run reindex again"
+            )
         return _build_locked(
             load.reports, root, load.warnings, load.skipped, Path(corpus_dir), procs, dictionary, checkpoint, started
         )

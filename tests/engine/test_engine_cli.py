@@ -126,6 +126,20 @@ def test_reindex_of_an_unreadable_corpus_is_a_clear_error(tmp_path: Path) -> Non
     assert "Traceback" not in result.output
 
 
+def test_an_empty_corpus_never_replaces_a_good_index(tmp_path: Path, corpus: Path) -> None:
+    index = tmp_path / "ix"
+    assert CliRunner().invoke(cli, ["reindex", "--corpus", str(corpus), "--index", str(index)]).exit_code == 0
+    before = (index / "CURRENT").read_text()
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = CliRunner().invoke(cli, ["reindex", "--corpus", str(empty), "--index", str(index)])
+    assert result.exit_code == 2
+    assert "no paragraph could be indexed" in result.output and "nothing was changed" in result.output
+    assert (index / "CURRENT").read_text() == before
+    found = CliRunner().invoke(cli, ["search", "法院", "--index", str(index), "--json"])
+    assert found.exit_code == 0 and json.loads(found.output)["total"] > 0
+
+
 def test_reindex_and_export_in_a_real_subprocess(tmp_path: Path, corpus: Path) -> None:
     index = tmp_path / "index"
     done = reportsearch("reindex", "--corpus", str(corpus), "--index", str(index))
