@@ -17,6 +17,7 @@ from __future__ import annotations
 from array import array
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from bisect import bisect_left, bisect_right
 from heapq import nlargest
 from operator import add, itemgetter, truediv
 from itertools import repeat
@@ -24,6 +25,7 @@ from typing import Iterable, Iterator, Sequence
 
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN
+from whoosh.matching import ListMatcher, NullMatcher, WrappingMatcher
 from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length
 from whoosh.searching import Searcher
@@ -166,6 +168,11 @@ class Postings:
                 out.append((ids, raw, n))
         return out
 
+    def has(self, fieldname: str, text: str) -> bool:
+        """True when the term's postings were already read for this query or are in the build's cache."""
+        key = (fieldname, text)
+        return key in self.memo or (self.cache is not None and key in self.cache.items)
+
     def doc_ids(self, fieldname: str, text: str) -> set[int]:
         """Global docnums of one term's postings."""
         out: set[int] = set()
@@ -237,7 +244,7 @@ def term_scores(s: Searcher, postings: Postings, norms: Norms, fieldname: str, t
 def top(s: Searcher, postings: Postings, norms: Norms, scorer: wq.Or, docs: frozenset[int], need: int) -> list[tuple[int, float]] | None:
     """The first `need` of docs that the scorer matches, by Whoosh's score; None: no shortcut possible."""
     if len(docs) <= SMALL_SET:
-        return exact(s, scorer, sorted(docs))  # cheaper to skip_to each hit than to read whole posting lists
+        return exact(s, scorer, sorted(docs), postings)  # cheaper to skip_to each hit than to read whole posting lists
     memo: dict[tuple[str, str], dict[int, float]] = {}
 
     def scores(fieldname: str, text: str) -> dict[int, float] | None:
@@ -279,22 +286,6 @@ def top(s: Searcher, postings: Postings, norms: Norms, scorer: wq.Or, docs: froz
         ranked = nlargest(need, ((d, v) for d, v in lb.items() if d in docs), key=itemgetter(1))
     else:
         ranked = nlargest(need, ((d, lb[d]) for d in docs if d in lb), key=itemgetter(1))
-    if len(ranked) < need:  # some hits match only Phrase clauses or nothing: score every hit
-        return exact(s, scorer, sorted(docs)) if len(docs) <= MAX_FINALISTS else None
-    # T: the need-th best exact score among the need best lower bounds — a floor for the final need-th
-    # score (it is at least the need-th LB, and usually far above it once phrase clauses are counted)
-    first = exact(s, scorer, sorted(d for d, _ in ranked))  # Whoosh's scores, so ties order the same way
-    if len(first) < need:
-        return None
-    threshold = min(v for _, v in first)
-    margin = EPSILON * max(1.0, abs(threshold))
-    # a Phrase clause scores the sum of its terms' BM25F where it matches: at most that, per document
-    rest = sum(boost * sum(max(p.values()) for p in parts) for boost, parts in phrases)
-    cut = threshold - rest - margin
-    if cut <= 0:  # a hit matching only Phrase clauses (LB 0) could still make the top
-        return exact(s, scorer, sorted(docs)) if len(docs) <= MAX_FINALISTS else None
-    done = {d for d, _ in first}
-    cands = [d for d, v in lb.items() if v >= cut and d in docs and d not in done]
     # per-document upper bound: LB + Σ over phrase clauses of boost × their terms' BM25F here, as
     # C-level maps over the candidates (a term shared by several phrases is looked up once)
     coef: dict[int, tuple[float, dict[int, float]]] = {}
@@ -302,21 +293,213 @@ def top(s: Searcher, postings: Postings, norms: Norms, scorer: wq.Or, docs: froz
         for p in parts:
             c, _ = coef.get(id(p), (0.0, p))
             coef[id(p)] = (c + boost, p)
-    ub: Iterable[float] = map(lb.__getitem__, cands)
-    for c, p in coef.values():
-        ub = map(add, ub, map(c.__mul__, map(p.get, cands, repeat(0.0))))
-    floor = threshold - margin
-    finalists = [d for d, u in zip(cands, ub) if u >= floor]
+
+    def upper(cands: list[int]) -> Iterable[float]:
+        ub: Iterable[float] = map(lb.get, cands, repeat(0.0))
+        for c, p in coef.values():
+            ub = map(add, ub, map(c.__mul__, map(p.get, cands, repeat(0.0))))
+        return ub
+
+    if len(ranked) < need:
+        # fewer hits match a Term clause than we need (e.g. the substring-only tier): rank by the upper
+        # bounds instead, and score the best of those exactly for the threshold
+        pool = sorted(docs)
+        ranked = nlargest(need, zip(pool, upper(pool)), key=itemgetter(1))
+        if len(ranked) < need or ranked[-1][1] <= 0:
+            return exact(s, scorer, pool, postings) if len(docs) <= MAX_FINALISTS else None
+        first = exact(s, scorer, sorted(d for d, _ in ranked), postings)
+        if len(first) < need:
+            return exact(s, scorer, pool, postings) if len(docs) <= MAX_FINALISTS else None
+        threshold = min(v for _, v in first)
+        floor = threshold - EPSILON * max(1.0, abs(threshold))
+        done = {d for d, _ in first}
+        finalists = [d for d, u in zip(pool, upper(pool)) if u >= floor and d not in done]
+    else:
+        # T: the need-th best exact score among the need best lower bounds — a floor for the final need-th
+        # score (it is at least the need-th LB, and usually far above it once phrase clauses are counted)
+        first = exact(s, scorer, sorted(d for d, _ in ranked), postings)  # Whoosh's scores, so ties order the same way
+        if len(first) < need:
+            return None
+        threshold = min(v for _, v in first)
+        margin = EPSILON * max(1.0, abs(threshold))
+        # a Phrase clause scores the sum of its terms' BM25F where it matches: at most that, per document
+        rest = sum(boost * sum(max(p.values()) for p in parts) for boost, parts in phrases)
+        cut = threshold - rest - margin
+        done = {d for d, _ in first}
+        cands = [d for d, v in lb.items() if v >= cut and d in docs and d not in done]
+        if cut <= 0:
+            # a hit matching only Phrase clauses (LB 0) could still make the top: bound those one by one
+            # too (a phrase matches only where all its words do, so they are in its smallest term map)
+            only: set[int] = set()
+            for _, parts in phrases:
+                only.update(d for d in min(parts, key=len) if d not in lb and d in docs and d not in done)
+            cands += sorted(only)
+        floor = threshold - margin
+        finalists = [d for d, u in zip(cands, upper(cands)) if u >= floor]
     if len(finalists) > MAX_FINALISTS:
         return None
     finalists.sort()
-    merged = first + exact(s, scorer, finalists)
+    merged = first + exact(s, scorer, finalists, postings)
     merged.sort(key=lambda x: (-x[1], x[0]))
     return merged[:need]
 
 
-def exact(s: Searcher, q: wq.Query, docnums: list[int]) -> list[tuple[int, float]]:
-    """Whoosh's own scores of the given (sorted) docnums, ordered score descending then docnum."""
+class _Preread(wq.Term):
+    """A Term clause whose matcher replays postings already read (only the documents being scored).
+
+    Its matcher is a ListMatcher with the same weights and the same Whoosh scorer the real Term
+    matcher would use, wrapped for the boost the same way, so every clause score, and the Or's sum
+    over Whoosh's own matcher tree, is bit-for-bit the one Whoosh computes; it just skips decoding
+    posting blocks again (zlib + unpickle per 128 postings) and walking them in Python.
+    """
+
+    def __init__(self, term: wq.Term, ids: list[int], weights: list[float]) -> None:
+        super().__init__(term.fieldname, term.text, boost=term.boost)
+        self.ids = ids  # segment-local docnums
+        self.weights = weights
+
+    def matcher(self, searcher: Searcher, context: object = None) -> object:
+        if self.fieldname not in searcher.schema:
+            return NullMatcher()
+        btext = searcher.schema[self.fieldname].to_bytes(self.text)
+        if (self.fieldname, btext) not in searcher.reader():
+            return NullMatcher()
+        weighting = context.weighting if context is not None else searcher.weighting  # type: ignore[attr-defined]
+        m = ListMatcher(self.ids, self.weights, scorer=weighting.scorer(searcher, self.fieldname, btext))
+        if self.boost != 1.0:
+            m = WrappingMatcher(m, boost=self.boost)
+        return m
+
+
+class _Only(WrappingMatcher):
+    """A posting matcher that stops only at the given (sorted, local) docnums; scores, values and spans
+    are the real matcher's. Inside a phrase, Whoosh then computes spans only for the documents being
+    scored instead of for every document with all the phrase's words up to the next match."""
+
+    def __init__(self, child: object, allowed: list[int]) -> None:
+        super().__init__(child)
+        self.allowed = allowed
+        self.i = 0
+        self._align()
+
+    def _align(self) -> None:
+        child, allowed = self.child, self.allowed
+        while self.i < len(allowed) and child.is_active():
+            cid, want = child.id(), allowed[self.i]
+            if cid == want:
+                return
+            if cid < want:
+                child.skip_to(want)
+            else:
+                self.i = bisect_left(allowed, cid, self.i)
+
+    def is_active(self) -> bool:
+        return self.i < len(self.allowed) and self.child.is_active()
+
+    def next(self) -> None:
+        self.child.next()
+        self._align()
+
+    def skip_to(self, id: int) -> None:
+        if self.child.is_active() and self.child.id() < id:
+            self.child.skip_to(id)
+        self._align()
+
+    def score(self) -> float:
+        return self.child.score()
+
+    def supports_block_quality(self) -> bool:
+        return False
+
+    def replace(self, minquality: float = 0) -> object:
+        return self if self.is_active() else NullMatcher()
+
+    def copy(self) -> "_Only":
+        return _Only(self.child.copy(), self.allowed)
+
+
+class _OnlyTerm(wq.Term):
+    def __init__(self, fieldname: str, text: bytes, allowed: list[int]) -> None:
+        super().__init__(fieldname, text)
+        self.allowed = allowed
+
+    def matcher(self, searcher: Searcher, context: object = None) -> object:
+        m = super().matcher(searcher, context)
+        return _Only(m, self.allowed) if m.is_active() else m
+
+
+class _OnlyPhrase(wq.Phrase):
+    """wq.Phrase whose matcher is Whoosh's own (Phrase.matcher, whoosh 2.7.4) over _Only word matchers."""
+
+    def __init__(self, phrase: wq.Phrase, allowed: list[int]) -> None:
+        super().__init__(phrase.fieldname, phrase.words, slop=phrase.slop, boost=phrase.boost, char_ranges=phrase.char_ranges)
+        self.allowed = allowed
+
+    def matcher(self, searcher: Searcher, context: object = None) -> object:
+        fieldname = self.fieldname
+        if fieldname not in searcher.schema:
+            return NullMatcher()
+        field = searcher.schema[fieldname]
+        if not field.format or not field.format.supports("positions"):
+            return super().matcher(searcher, context)  # Whoosh's own error
+        reader = searcher.reader()
+        terms = []
+        for word in self.words:
+            try:
+                btext = field.to_bytes(word)
+            except ValueError:
+                return NullMatcher()
+            if (fieldname, btext) not in reader:
+                return NullMatcher()
+            terms.append(_OnlyTerm(fieldname, btext, self.allowed))
+        m = wq.SpanNear2(terms, slop=self.slop, ordered=True, mindist=1).matcher(searcher, context)
+        if self.boost != 1.0:
+            m = WrappingMatcher(m, boost=self.boost)
+        return m
+
+
+def _picked(postings: Postings, fieldname: str, text: str, want: list[int]) -> tuple[list[int], list[float]]:
+    """The postings of fieldname:text among the (sorted, global) docnums want: docnums and float32 weights."""
+    out_ids: list[int] = []
+    out_w: list[float] = []
+    for ids, raw, n in postings.blocks(fieldname, text):
+        if not n:
+            continue
+        i0 = bisect_left(want, ids[0])
+        i1 = bisect_right(want, ids[n - 1])
+        if i0 == i1:
+            continue
+        ws = raw if isinstance(raw, array) and raw.typecode == "f" else array("f", _weights(raw, n))
+        for d in want[i0:i1]:
+            j = bisect_left(ids, d)
+            if j < n and ids[j] == d:
+                out_ids.append(d)
+                out_w.append(ws[j])
+    return out_ids, out_w
+
+
+def _restricted(q: wq.Or, postings: Postings | None, mine: list[int], offset: int) -> wq.Or:
+    """q for one segment's docnums mine (global, sorted): Term clauses whose postings this query has
+    already read replay them (_Preread), Phrase clauses check only these documents (_OnlyPhrase)."""
+    local = [d - offset for d in mine]
+    subs: list[wq.Query] = []
+    for clause in q.subqueries:
+        if type(clause) is wq.Term and postings is not None and postings.has(clause.fieldname, clause.text):
+            ids, weights = _picked(postings, clause.fieldname, clause.text, mine)
+            subs.append(_Preread(clause, [d - offset for d in ids], weights))
+        elif type(clause) is wq.Phrase:
+            subs.append(_OnlyPhrase(clause, local))
+        else:
+            subs.append(clause)
+    return q.__class__(subs, boost=q.boost, minmatch=q.minmatch, scale=q.scale)
+
+
+def exact(s: Searcher, q: wq.Query, docnums: list[int], postings: Postings | None = None) -> list[tuple[int, float]]:
+    """Whoosh's own scores of the given (sorted) docnums, ordered score descending then docnum.
+
+    An Or is matched clause for clause as Whoosh would (same matcher tree, same scorers, so the same
+    floats), but only over these documents: see _restricted.
+    """
     context = s.context()
     scored: list[tuple[int, float]] = []
     leaves = list(s.leaf_searchers())
@@ -325,7 +508,7 @@ def exact(s: Searcher, q: wq.Query, docnums: list[int]) -> list[tuple[int, float
         mine = [d for d in docnums if d >= offset and (end is None or d < end)]
         if not mine:
             continue
-        m = q.matcher(sub, context)
+        m = (_restricted(q, postings, mine, offset) if type(q) is wq.Or else q).matcher(sub, context)
         for d in mine:
             if not m.is_active():
                 break
