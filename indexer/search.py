@@ -34,7 +34,6 @@ from indexer.store import OpenIndex, Store
 MAX_PER_PAGE = 100
 MAX_FILTER_VALUES = 50
 DIRECT_VERIFY = 2_000  # phrase candidates (paragraphs with all its bigrams) read directly up to this many
-VERIFY_LIMIT = 20_000  # phrase candidates checked against the stored text; beyond, the positional index decides
 SECTION_BOOST = 2.0
 LEAD_BOOST = 1.5
 BIGRAM_BOOST = 0.4
@@ -155,15 +154,20 @@ class Compiler:
             grams = list(dict.fromkeys(needle[i : i + 2] for i in range(len(needle) - 1)))
             sets = sorted((self.postings.doc_ids("text_bi", g) for g in grams), key=len)
             candidates = sets[0].intersection(*sets[1:]) if sets else set()
+            # where jieba cut the needle as a word of the text it occurs there (tokens are slices of the
+            # folded text): only the other candidates need their text read
+            sure = candidates & self.postings.doc_ids("text", needle) if len(needle) > 2 else set()
+            rest = candidates - sure
             if len(needle) == 2:
                 found = frozenset(candidates)
-            elif len(candidates) <= DIRECT_VERIFY:
+            elif len(rest) <= DIRECT_VERIFY:
                 # few paragraphs have every bigram: read their text instead of checking positions
-                found = frozenset(d for d in sorted(candidates) if needle in self.text_of(d))
+                found = frozenset(sure).union(d for d in sorted(rest) if needle in self.text_of(d))
             else:
+                # text_bi holds the bigrams of exactly the folded, whitespace-free text at consecutive
+                # positions (indexer/analysis.py), so the positional phrase is already Ctrl-F exact:
+                # no need to re-read thousands of stored texts to confirm it
                 found = self.docs(wq.Phrase("text_bi", [needle[i : i + 2] for i in range(len(needle) - 1)]))
-                if len(found) <= VERIFY_LIMIT:
-                    found = frozenset(d for d in found if needle in self.text_of(d))
         self.memo[key] = found
         return found
 
