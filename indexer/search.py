@@ -446,6 +446,21 @@ def get_report(store: Store, report_id: str, *, q: str = "") -> dict | None:
     }
 
 
+def mark_texts(store: Store, q: str, texts: Sequence[str]) -> list[str]:
+    """Each text HTML-escaped with q's words and phrases in <mark> (as in get_report's paragraph html)."""
+    parsed = parse(q if isinstance(q, str) else "")
+    if parsed.tree is None:
+        return [highlight(t, []) for t in texts]
+    with _searching(store.current()) as (s, cache):
+        comp = Compiler(s, cache)
+        return [highlight(t, comp.marks(parsed.tree, t)[0]) for t in texts]
+
+
+def mark_text(store: Store, q: str, text: str) -> str:
+    """text HTML-escaped with q's words and phrases in <mark>."""
+    return mark_texts(store, q, [text])[0]
+
+
 def overview(store: Store) -> dict:
     """Corpus overview: counts, reports per institution and year, and the reports' metadata."""
     open_index = store.current()

@@ -114,7 +114,12 @@ def search() -> Response | str:
         return redirect(url_for("pages.home"))
     from indexer.search import search as run_search
 
-    result = run_search(get_store(), params.q, **params.engine_kwargs())
+    from indexer.search import mark_texts
+
+    store = get_store()
+    result = run_search(store, params.q, **params.engine_kwargs())
+    # a hit may match only through its (boosted) section heading: mark the query's words there too
+    section_html = dict(zip((h["id"] for h in result["hits"]), mark_texts(store, params.q, [h["section"] for h in result["hits"]])))
     total = int(result["total"])
     pages = max(1, -(-total // params.per_page))
     chart = year_chart(
@@ -133,6 +138,7 @@ def search() -> Response | str:
         page_links=page_links(min(params.page, pages), pages),
         facets=facet_groups(params, result["facets"]),
         chips=chips(params),
+        section_html=section_html,
         chart=chart,
         search_url=search_url,
         report_url=report_url,
@@ -164,6 +170,10 @@ def report(report_id: str) -> str:
         if para.get("section") and para["section"] != last:
             sections.append({"title": para["section"], "position": para["position"]})
         last = para.get("section")
+    from indexer.search import mark_texts
+
+    titles = sorted({s["title"] for s in sections})
+    section_html = dict(zip(titles, mark_texts(get_store(), q, titles)))
     back = url_for("pages.search") + "?" + urlencode({"q": q}) if q else url_for("pages.home")
     return render_template(
         "report.html",
@@ -172,6 +182,7 @@ def report(report_id: str) -> str:
         hits=hits,
         neighbours=neighbours,
         sections=sections,
+        section_html=section_html,
         back_url=back,
         multi_institution=len(doc.get("institutions") or ()) > 1,
     )

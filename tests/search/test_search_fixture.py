@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from indexer.analysis import word_analyzer
 from indexer.build import build_reports
 from indexer.model import Paragraph, Report
-from indexer.search import SearchArgumentError, get_report, overview, search
+from indexer.search import SearchArgumentError, get_report, mark_text, overview, search
 from indexer.store import Store
 
 from search_helpers import MARK, all_hits, plain, squeeze
@@ -207,3 +207,10 @@ def test_search_property_never_raises(fixture_store: Store, q: str) -> None:
     assert result["total"] >= len(result["hits"])
     for hit in result["hits"]:
         assert squeeze(plain(hit["snippet"]).replace("…", "")) in squeeze(hit["text"]) or "…" in hit["snippet"]
+
+
+def test_mark_text_marks_the_query_words_and_escapes_the_rest(fixture_store: Store) -> None:
+    assert mark_text(fixture_store, "诉源治理", "一、<推进>诉源治理") == "一、&lt;推进&gt;<mark>诉源治理</mark>"
+    assert mark_text(fixture_store, '"共享法庭" 调解', "共享法庭与调解") == "<mark>共享法庭</mark>与<mark>调解</mark>"
+    assert mark_text(fixture_store, "调解 -共享法庭", "共享法庭与调解") == "共享法庭与<mark>调解</mark>"
+    assert mark_text(fixture_store, "", "a&b") == "a&amp;b"

@@ -248,8 +248,31 @@ def test_report_view_shows_every_paragraph_with_anchors_and_marks(client, store)
     hit_divs = [d["id"] for d in tags(html, "div", class_="is-hit")]
     assert hit_divs == [f"p{pos}" for pos in doc["hits"]]
     assert html.count("<mark>") >= len(doc["hits"])
+    headings = [h.replace("<mark>", "").replace("</mark>", "") for h in re.findall(r'<h2 class="section">(.*?)</h2>', html)]
     for section in {p["section"] for p in doc["paragraphs"] if p["section"]}:
-        assert f'<h2 class="section">{escape(section)}</h2>' in html
+        assert str(escape(section)) in headings
+
+
+def test_hits_matched_through_their_section_heading_show_the_marked_heading(client, store):
+    result = search(store, "法院", per_page=100)
+    by_heading = [h for h in result["hits"] if "<mark>" not in h["snippet"]]
+    assert by_heading, "expected hits that match 法院 only in their section heading"
+    assert all("法院" in h["section"] for h in by_heading)
+    html = get_html(client, "/search?q=法院&per_page=100")
+    items = re.findall(r'<li class="hit">(.*?)</li>', html, re.S)
+    assert len(items) == len(result["hits"])
+    for item, hit in zip(items, result["hits"]):
+        found = re.search(r'<p class="hit-section">(.*?)</p>', item)
+        section = found.group(1) if found else ""
+        snippet = re.search(r'<p class="snippet">(.*?)</p>', item, re.S).group(1)
+        assert "<mark>" in section + snippet, hit["id"]  # the user always sees why it matched
+        if hit in by_heading:
+            assert "<mark>法院</mark>" in section, hit["id"]
+    # the report view marks the heading too
+    hit = by_heading[0]
+    page = get_html(client, f"/report/{hit['report']}?" + urlencode({"q": "法院"}))
+    marked = [h for h in re.findall(r'<h2 class="section">(.*?)</h2>', page) if "<mark>法院</mark>" in h]
+    assert any(h.replace("<mark>", "").replace("</mark>", "") == str(escape(hit["section"])) for h in marked)
 
 
 def test_report_view_links_next_and_previous_hits(client, store):
