@@ -403,8 +403,10 @@ def search(store: Store, q: str, *, institutions: Sequence[str] = (), years: Seq
     }
 
 
-def get_report(store: Store, report_id: str, *, q: str = "") -> dict | None:
-    """One report with every paragraph (query words marked) and the positions of paragraphs matching q."""
+def get_report(store: Store, report_id: str, *, q: str = "", institutions: Sequence[str] = (),
+               years: Sequence[str] = (), themes: Sequence[str] = ()) -> dict | None:
+    """One report with every paragraph; hits (marked, listed) are paragraphs matching q and the filters."""
+    _check_args(1, 1, institutions, years, themes)
     open_index = store.current()
     meta = next((r for r in open_index.meta.get("reports", []) if r.get("id") == report_id), None)
     if meta is None or not isinstance(report_id, str):
@@ -414,6 +416,11 @@ def get_report(store: Store, report_id: str, *, q: str = "") -> dict | None:
         comp = Compiler(s, cache)
         docs = cache.maps.report.get(report_id, frozenset())
         matched = comp.evaluate(parsed.tree) & docs if parsed.tree is not None else frozenset()
+        chosen = {"institution": institutions, "year": years, "theme": themes}
+        for f in FACETS:
+            allowed = selection(cache.maps, f, tuple(chosen[f]))
+            if allowed is not None:  # the same multi-select rule as search(): any value within a facet
+                matched = matched & allowed
         paragraphs = []
         hits = []
         for docnum in docs:

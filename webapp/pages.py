@@ -33,11 +33,11 @@ def search_url(params: SearchParams, page: int | None = None) -> str:
     return url_for("pages.search") + params.query_string(page=page)
 
 
-def report_url(report_id: str, q: str = "", position: int | None = None) -> str:
-    """The report view, with the query's words marked and the paragraph as fragment."""
+def report_url(report_id: str, params: SearchParams | str = "", position: int | None = None) -> str:
+    """The report view, carrying the search state (query, filters, page) and the paragraph as fragment."""
     url = url_for("pages.report", report_id=report_id)
-    if q:
-        url += "?" + urlencode({"q": q})
+    state = params if isinstance(params, SearchParams) else SearchParams(q=params)
+    url += state.query_string()
     if position is not None:
         url += f"#p{position}"
     return url
@@ -155,8 +155,10 @@ def report(report_id: str) -> str:
         abort(404)
     from indexer.search import get_report
 
-    q = request.args.get("q", "")[:1000].strip()
-    doc = get_report(get_store(), report_id, q=q)
+    state = parse_search_args(request.args)  # the search state the reader came from, kept for the way back
+    q = state.q[:1000].strip()
+    doc = get_report(get_store(), report_id, q=q, institutions=state.institutions, years=state.years,
+                     themes=state.themes)
     if doc is None:
         abort(404)
     hits = list(doc.get("hits") or [])
@@ -174,10 +176,11 @@ def report(report_id: str) -> str:
 
     titles = sorted({s["title"] for s in sections})
     section_html = dict(zip(titles, mark_texts(get_store(), q, titles)))
-    back = url_for("pages.search") + "?" + urlencode({"q": q}) if q else url_for("pages.home")
+    back = search_url(state) if q or state.has_filters else url_for("pages.home")
     return render_template(
         "report.html",
         params=SearchParams(q=q),
+        state=state,
         doc=doc,
         hits=hits,
         neighbours=neighbours,

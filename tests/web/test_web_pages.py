@@ -458,3 +458,31 @@ def test_the_app_serves_a_rebuilt_index_without_restart(tmp_path, repo_corpus):
         assert overview(get_store())["reports"] == 1
     assert client.get("/api/overview").get_json()["reports"] == 3  # the next request sees the new build
     assert re.search(r"<strong>3</strong><span>份报告", client.get("/").get_data(as_text=True))
+
+
+def test_filters_travel_to_the_report_view_and_back(client, store):
+    # a joint report: the filter on one institution must narrow its hits, not just the result list
+    inst, q = "平湖市人民检察院", "案件"
+    rid = "pinghu-court-procuratorate-2017-2021"
+    everything = get_report(store, rid, q=q)["hits"]
+    narrowed = get_report(store, rid, q=q, institutions=[inst])["hits"]
+    assert narrowed and set(narrowed) < set(everything)
+    theme = search(store, q, institutions=[inst])["hits"][0]["theme"]
+    state = [("q", q), ("institution", inst), ("year", "2017-2021"), ("theme", theme)]
+    both = get_report(store, rid, q=q, institutions=[inst], years=["2017-2021"], themes=[theme])["hits"]
+    assert both and set(both) <= set(narrowed)
+    html = get_html(client, "/search?" + urlencode(state))
+    links = [a["href"] for a in tags(html, "a") if (a.get("href") or "").startswith("/report/")]
+    assert links
+    for href in links:
+        parts = urlsplit(href)
+        assert parse_qs(parts.query) == {"q": [q], "institution": [inst], "year": ["2017-2021"], "theme": [theme]}
+    page = get_html(client, f"/report/{rid}?" + urlencode(state))
+    back = tags(page, "nav", class_="crumbs")
+    crumbs = re.search(r'<nav class="crumbs"[^>]*><a href="([^"]+)"', page).group(1)
+    assert back and parse_qs(urlsplit(crumbs.replace("&amp;", "&")).query) == {
+        "q": [q], "institution": [inst], "year": ["2017-2021"], "theme": [theme]}
+    assert [d["id"] for d in tags(page, "div", class_="is-hit")] == [f"p{p}" for p in both]
+    nexts = [a["href"] for a in tags(page, "a", rel="next")]
+    assert nexts == [f"#p{p}" for p in both[1:]]
+    assert f"本报告有 <strong>{len(both)}</strong> 段" in page
