@@ -14,6 +14,7 @@ from typing import Iterable
 SNIPPET_CHARS = 120  # about this many characters of text per snippet
 SENTENCE_ENDS = "。！？；!?;\n"
 MAX_FRAGMENTS = 3
+MAX_TOTAL_CHARS = 200  # with fragments added for query words the best passage left out
 CONTEXT_BEFORE = 24  # characters kept before the first mark when a long sentence must be cut
 
 Span = tuple[int, int]
@@ -94,17 +95,28 @@ def sentences(text: str) -> list[Span]:
     return out or [(0, len(text))]
 
 
-def _window(sent: Span, spans: list[Span], size: int) -> Span:
-    """At most `size` characters of a sentence around its first mark, never cutting a mark."""
+def _window(sent: Span, spans: list[Span], size: int, focus: Span | None = None,
+            taken: Iterable[Span] = ()) -> Span:
+    """At most ~`size` characters of a sentence around `focus` (default: its first mark), never cutting a mark.
+
+    The window stays clear of fragments already `taken` from the same sentence.
+    """
     s0, e0 = sent
+    for a, b in taken:  # the free stretch of the sentence around the focus
+        if focus is not None and b <= focus[0]:
+            s0 = max(s0, b)
+        elif focus is not None and a >= focus[1]:
+            e0 = min(e0, a)
     if e0 - s0 <= size:
-        return sent
+        return (s0, e0)
     inside = [sp for sp in spans if sp[0] >= s0 and sp[1] <= e0]
-    if not inside:
-        return (s0, s0 + size)
-    first = inside[0]
-    start = max(s0, first[0] - CONTEXT_BEFORE)
-    end = min(e0, max(start + size, first[1]))
+    if focus is None:
+        if not inside:
+            return (s0, s0 + size)
+        focus = inside[0]
+    focus = next((sp for sp in inside if sp[0] <= focus[0] < sp[1]), focus)  # the merged mark around it
+    start = max(s0, focus[0] - CONTEXT_BEFORE)
+    end = min(e0, max(start + size, focus[1]))
     for s, e in inside:  # don't cut a mark in half
         if s < end < e:
             end = e
@@ -114,8 +126,9 @@ def _window(sent: Span, spans: list[Span], size: int) -> Span:
 def build_snippet(text: str, spans: list[Span], keys: list[str] | None = None, size: int = SNIPPET_CHARS) -> Snippet:
     """The best passage (sentence-bounded, ~size chars, fragments joined with …) with spans marked.
 
-    `keys[i]` names what spans[i] matched (distinct keys are preferred when choosing fragments);
-    by default the key is the marked text itself.
+    `keys[i]` names what spans[i] matched. Fragments are chosen greedily: the passage with the most
+    distinct keys first, then one for each key still missing (so a query word far away in the paragraph is
+    shown too), within about MAX_TOTAL_CHARS. By default the key is the marked text itself.
     """
     if not text:
         return Snippet("", ())
@@ -125,29 +138,31 @@ def build_snippet(text: str, spans: list[Span], keys: list[str] | None = None, s
     if not spans:
         frag = _trim(text, _lead(sents, size))
         return Snippet(_render(text, [frag], []), (frag,))
-    per_sent: list[tuple[set[str], int]] = []
-    for s0, e0 in sents:
-        ks = {k for (s, e), k in keyed if s0 <= s < e0}
-        per_sent.append((ks, sum(1 for s, _ in spans if s0 <= s < e0)))
     covered: set[str] = set()
     chosen: list[Span] = []
     used = 0
-    while len(chosen) < MAX_FRAGMENTS and used < size:
-        best, best_score = -1, (0, 0, 0)
-        for i, (ks, count) in enumerate(per_sent):
-            if any(sents[i][0] < c[1] and c[0] < sents[i][1] for c in chosen):
-                continue
-            score = (len(ks - covered), count, -i)
+
+    def free(sp: Span) -> bool:
+        return not any(sp[0] < c[1] and c[0] < sp[1] for c in chosen)
+
+    while len(chosen) < MAX_FRAGMENTS and used < MAX_TOTAL_CHARS:
+        best, best_score, focus = -1, (0, 0, 0), None
+        for i, (s0, e0) in enumerate(sents):
+            here = [(sp, k) for sp, k in keyed if s0 <= sp[0] < e0 and free(sp)]
+            new = {k for _, k in here} - covered
+            score = (len(new), sum(1 for sp in spans if s0 <= sp[0] < e0 and free(sp)), -i)
             if score[0] > 0 and score > best_score:
-                best, best_score = i, score
+                first_new = next(sp for sp, k in here if k in new)
+                best, best_score, focus = i, score, (None if not chosen else first_new)
         if best < 0:
             break
-        budget = size - used if chosen else size
-        frag = _window(sents[best], spans, max(budget, 40))
+        budget = max((size if used < size else MAX_TOTAL_CHARS) - used, 40) if chosen else size
+        taken = [c for c in chosen if sents[best][0] < c[1] and c[0] < sents[best][1]]
+        frag = _window(sents[best], spans, budget, focus, taken)
         chosen.append(frag)
         used += frag[1] - frag[0]
-        covered |= per_sent[best][0]
-    chosen = sorted(_trim(text, f) for f in chosen)
+        covered |= {k for sp, k in keyed if frag[0] <= sp[0] and sp[1] <= frag[1]}
+    chosen = _join(sorted(_trim(text, f) for f in chosen))
     # short passage: add the following sentences as context while they fit
     if len(chosen) == 1 and used < size:
         s, e = chosen[0]
@@ -156,6 +171,17 @@ def build_snippet(text: str, spans: list[Span], keys: list[str] | None = None, s
                 e = e1
         chosen[0] = _trim(text, (s, e))
     return Snippet(_render(text, chosen, spans), tuple(chosen))
+
+
+def _join(frags: list[Span]) -> list[Span]:
+    """Sorted fragments with touching or overlapping ones united."""
+    out: list[Span] = []
+    for s, e in frags:
+        if out and s <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], e))
+        else:
+            out.append((s, e))
+    return out
 
 
 def _lead(sents: list[Span], size: int) -> Span:

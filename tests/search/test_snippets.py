@@ -91,3 +91,27 @@ def test_property_offsets_exact(text: str, needle: str) -> None:
     for frag_html, (s, e) in zip([p for p in snip.html.split("…") if p], snip.fragments):
         assert plain(frag_html) == text[s:e]
     assert plain(highlight(text, spans)) == text
+
+
+def test_every_query_word_in_the_paragraph_gets_a_fragment() -> None:
+    # the best passage is a long sentence; 办案标兵 sits alone at the far end of the paragraph
+    text = ("坚持以习近平法治思想为指导，" + "各项工作取得新进展" * 20 + "。"
+            + "获得多项荣誉" * 10 + "，涌现全国法院办案标兵一人。")
+    spans = find_substrings(text, ["习近平法治思想"]) + find_substrings(text, ["办案标兵"])
+    snip = build_snippet(text, spans, ["习近平法治思想", "办案标兵"])
+    assert MARK.findall(snip.html) == ["习近平法治思想", "办案标兵"]
+    assert len(snip.fragments) == 2 and "…" in snip.html
+    pieces = [plain(p) for p in snip.html.split("…") if p]
+    assert pieces == [text[s:e] for s, e in snip.fragments]
+    assert 120 <= sum(e - s for s, e in snip.fragments) <= 240
+
+
+def test_a_far_word_inside_the_same_long_sentence_is_shown_too() -> None:
+    text = "推进诉源治理" + "甲" * 400 + "破解执行难" + "乙" * 300 + "。"
+    spans = find_substrings(text, ["诉源治理"]) + find_substrings(text, ["执行难"])
+    snip = build_snippet(text, spans)
+    assert MARK.findall(snip.html) == ["诉源治理", "执行难"]
+    assert len(snip.fragments) == 2
+    (s1, e1), (s2, e2) = snip.fragments
+    assert e1 < s2 and (e1 - s1) + (e2 - s2) <= 240
+    assert snip.html.count("…") == 2  # between the two, and after the cut end
