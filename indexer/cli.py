@@ -180,7 +180,7 @@ def search(query: str, institutions: tuple[str, ...], years: tuple[str, ...], th
 
     Exit 0 for a search (even with no hits), 2 for bad arguments, 1 when there is no usable index.
     """
-    from indexer.search import SearchArgumentError
+    from indexer.search import SearchArgumentError, check_facet_values
     from indexer.search import search as run_search
     from indexer.store import IndexMissing, IndexStale, Store
 
@@ -202,8 +202,10 @@ def search(query: str, institutions: tuple[str, ...], years: tuple[str, ...], th
     page_n = number(page, "--page")
     per_page_n = number(per_page, "--per-page")
     try:
-        result = run_search(Store(index_dir or default_index_dir()), query, institutions=institutions,
+        store = Store(index_dir or default_index_dir())
+        result = run_search(store, query, institutions=institutions,
                             years=years, themes=themes, page=page_n, per_page=per_page_n)
+        check_facet_values(store, institutions=institutions, themes=themes)  # after: bad page etc. come first
     except SearchArgumentError as exc:
         fail(str(exc), 2)
         return

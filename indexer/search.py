@@ -468,6 +468,32 @@ def mark_text(store: Store, q: str, text: str) -> str:
     return mark_texts(store, q, [text])[0]
 
 
+def facet_values(store: Store) -> dict[str, list[str]]:
+    """The institution, year and theme values the current build has (sorted)."""
+    with _searching(store.current()) as (_s, cache):
+        maps = cache.maps
+        return {
+            "institution": sorted(k for k, v in maps.institution.items() if v),
+            "year": [str(y) for y in sorted(k for k, v in maps.year.items() if v)],
+            "theme": sorted(k for k, v in maps.theme.items() if v),
+        }
+
+
+def check_facet_values(store: Store, *, institutions: Sequence[str] = (), themes: Sequence[str] = ()) -> None:
+    """Raise SearchArgumentError for an institution/theme filter value the current build does not have.
+
+    search() itself stays lenient (an unknown value just matches nothing); the CLI and the API call this
+    so a typo is reported instead of answered with 0 hits. Years are only format-checked.
+    """
+    known = facet_values(store)
+    for facet, label, values in (("institution", "机构", institutions), ("theme", "主题", themes)):
+        for v in values:
+            if v not in known[facet]:
+                options = known[facet][:30]
+                more = f" 等 {len(known[facet])} 项" if len(known[facet]) > len(options) else ""
+                raise SearchArgumentError(f"未知{label}：{v}（可选：{'、'.join(options)}{more}）")
+
+
 def overview(store: Store) -> dict:
     """Corpus overview: counts, reports per institution and year, and the reports' metadata."""
     open_index = store.current()

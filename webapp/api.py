@@ -15,10 +15,15 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 @bp.get("/search")
 def search() -> Response:
     """search()'s dict for the same parameters as /search."""
+    from indexer.search import check_facet_values
     from indexer.search import search as run_search
 
     params = parse_search_args(request.args)
-    return jsonify(run_search(get_store(), params.q, **params.engine_kwargs()))
+    store = get_store()
+    result = run_search(store, params.q, **params.engine_kwargs())
+    # unknown institution/theme → 400 (SearchArgumentError); the HTML page keeps 0 hits with a removable chip
+    check_facet_values(store, institutions=params.institutions, themes=params.themes)
+    return jsonify(result)
 
 
 @bp.get("/report/<report_id>")

@@ -51,6 +51,25 @@ def test_bad_arguments_exit_2_with_error_json(fixture_store: Store) -> None:
         assert set(json.loads(out)) == {"error"}, bad
 
 
+def test_unknown_theme_or_institution_exits_2_naming_the_choices(fixture_store: Store) -> None:
+    from indexer.search import facet_values
+
+    root = str(fixture_store.root)
+    known = facet_values(fixture_store)
+    assert known["institution"] and known["theme"] and known["year"]
+    code, out = run(["改革", "--theme", "不存在", "--index", root, "--json"])
+    assert code == 2
+    message = json.loads(out)["error"]
+    assert message.startswith("未知主题：不存在（可选：") and all(t in message for t in known["theme"])
+    code, out = run(["改革", "--institution", "不存在法院", "--index", root, "--json"])
+    assert code == 2 and json.loads(out)["error"].startswith("未知机构：不存在法院（可选：")
+    code, out = run(["改革", "--institution", "不存在法院", "--index", root])
+    assert code == 2
+    code, out = run(["改革", "--institution", known["institution"][0], "--theme", known["theme"][0],
+                     "--year", "1990", "--index", root, "--json"])
+    assert code == 0 and json.loads(out)["total"] == 0  # a valid year without reports is not unknown
+
+
 def test_usage_errors_are_json_wherever_json_stands(fixture_store: Store) -> None:
     root = str(fixture_store.root)
     for argv in (["改革", "--index", root, "--json", "--bogus"],  # error after --json

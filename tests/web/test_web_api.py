@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from indexer.search import get_report, overview, search
+from indexer.search import facet_values, get_report, overview, search
 
 
 def assert_json_error(response, status: int) -> str:  # noqa: ANN001
@@ -94,13 +94,20 @@ def test_api_bad_parameters_are_400_json(client, query):
 
 
 def test_api_unknown_facet_value(client, store):
+    # the engine stays lenient (0 hits); the API edge reports the typo with the values it could have been
+    assert search(store, "案件", institutions=["不存在的法院"])["total"] == 0
+    known = facet_values(store)
     response = client.get("/api/search?" + urlencode({"q": "案件", "institution": "不存在的法院"}))
-    try:
-        expected = search(store, "案件", institutions=["不存在的法院"])
-    except ValueError as exc:  # the engine refuses it: the API says why, as a 400
-        assert assert_json_error(response, 400) == str(exc)
-    else:
-        assert response.get_json() == expected and expected["total"] == 0
+    message = assert_json_error(response, 400)
+    assert message.startswith("未知机构：不存在的法院（可选：") and all(v in message for v in known["institution"])
+    response = client.get("/api/search?" + urlencode({"q": "案件", "theme": ["改革创新", "不存在"]}, doseq=True))
+    assert assert_json_error(response, 400).startswith("未知主题：不存在（可选：")
+    # known values, and a well-formed year without reports, are searched as before
+    response = client.get("/api/search?" + urlencode({"q": "案件", "theme": known["theme"][0], "year": "1990"}))
+    assert response.status_code == 200 and response.get_json()["total"] == 0
+    # the HTML page keeps its friendly 0 hits with a removable chip
+    page = client.get("/search?" + urlencode({"q": "案件", "institution": "不存在的法院"}))
+    assert page.status_code == 200 and "移除筛选：机构 不存在的法院" in page.get_data(as_text=True)
 
 
 def test_api_report_is_exactly_get_report(client, store):
