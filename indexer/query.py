@@ -183,7 +183,7 @@ class _Tok:
 
 
 def clean(q: str, notices: list[str]) -> str:
-    """Control characters → spaces, the length cap applied, whitespace collapsed."""
+    """Control characters removed (whitespace ones → spaces), the length cap applied, whitespace collapsed."""
     if not isinstance(q, str):
         q = str(q)
     out = []
@@ -192,9 +192,11 @@ def clean(q: str, notices: list[str]) -> str:
         cat = unicodedata.category(ch)
         if ch in "\t\n\r\u3000":
             out.append(" ")
-        elif cat in ("Cc", "Cf", "Cs", "Co", "Cn") or cat in ("Zl", "Zp"):
+        elif cat in ("Zl", "Zp") or (cat == "Cc" and ch.isspace()):
             bad = True
             out.append(" ")
+        elif cat in ("Cc", "Cf", "Cs", "Co", "Cn"):
+            bad = True  # dropped, not spaced: "诉源\x01治理" is the word 诉源治理, not two words
         else:
             out.append(ch)
     text = "".join(out)

@@ -74,7 +74,9 @@ def test_malformed_input_is_searched_as_text_with_a_notice() -> None:
     assert wildcard.tree == Words("诉源") and "通配符" in wildcard.notice()
     assert parse("*").tree is None
     control = parse("诉源\x00治理")
-    assert control.tree == And((Words("诉源"), Words("治理"))) and "控制字符" in control.notice()
+    assert control.tree == Words("诉源治理") and "控制字符" in control.notice()
+    joined = parse("诉源\x01治理\x7f \u200b执行\x1f难")  # inside a word: joined; a whitespace control: a space
+    assert joined.tree == And((Words("诉源治理"), Words("执行"), Words("难"))) and "控制字符" in joined.notice()
 
 
 def test_limits_bound_the_query() -> None:
