@@ -116,7 +116,7 @@ class NaiveBuild:
 
 
 class NaiveIndex:
-    """A built naive index, opened for searching (the API mirrors indexer.search.search)."""
+    """A built naive index, opened for searching (the API mirrors indexer.search.engine.search)."""
 
     def __init__(self, index_dir: Path) -> None:
         _quiet_jieba()
@@ -134,7 +134,7 @@ class NaiveIndex:
         page: int = 1,
         per_page: int = 10,
     ) -> dict:
-        """Search like indexer.search.search: hits with text and snippet, facets over all hits.
+        """Search like indexer.search.engine.search: hits with text and snippet, facets over all hits.
 
         The baseline has no themes: a theme filter matches nothing, the theme facet is empty.
         """

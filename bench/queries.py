@@ -25,7 +25,7 @@ class Query:
     page: int = 1
 
     def kwargs(self) -> dict:
-        """Keyword arguments for indexer.search.search / NaiveIndex.search."""
+        """Keyword arguments for indexer.search.engine.search / NaiveIndex.search."""
         return {"institutions": list(self.institutions), "years": list(self.years), "page": self.page, "per_page": 10}
 
     def api_params(self) -> list[tuple[str, str]]:

@@ -4,7 +4,7 @@
 
 Per size: generate (or reuse) the corpus; `reportsearch reindex` in a subprocess (wall, throughput, peak
 RSS, index size) against the jieba floor (jieba alone, one core, same text and dictionary); the naive
-baseline built and queried in-process; the same fixed query mix through indexer.search.search (the API's
+baseline built and queried in-process; the same fixed query mix through indexer.search.engine.search (the API's
 code path); `reportsearch serve` under a bounded loopback load; cold starts of the CLI and the server.
 """
 
@@ -224,8 +224,8 @@ def bench_size(n: int, args: argparse.Namespace, cmd: list[str], tok) -> dict:  
 
     mix = build_mix(text, tok.lcut)
     r["queries"] = len(mix)
-    from indexer.search import search
-    from indexer.store import Store
+    from indexer.search.engine import search
+    from indexer.index.store import Store
 
     store = Store(index)
 

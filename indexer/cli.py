@@ -79,9 +79,9 @@ def reindex(corpus_dir: Path | None, index_dir: Path | None, procs: int | None) 
     Exit 0 when every file was indexed, 1 when some were skipped (listed), 2 when nothing could be
     indexed (unreadable corpus, another reindex running, a failed build).
     """
-    from indexer.build import BuildError, build_index
-    from indexer.corpus import CorpusError
-    from indexer.store import ReindexRunning
+    from indexer.index.build import BuildError, build_index
+    from indexer.ingest.corpus import CorpusError
+    from indexer.index.store import ReindexRunning
 
     corpus_dir = corpus_dir or default_corpus_dir()
     index_dir = index_dir or default_index_dir()
@@ -117,7 +117,7 @@ def export(index_dir: Path | None, fmt: str) -> None:
     import sys
 
     from indexer.export import iter_paragraphs, write_csv, write_jsonl
-    from indexer.store import IndexMissing, IndexStale, Store
+    from indexer.index.store import IndexMissing, IndexStale, Store
 
     index_dir = index_dir or default_index_dir()
     out = sys.stdout
@@ -180,9 +180,9 @@ def search(query: str, institutions: tuple[str, ...], years: tuple[str, ...], th
 
     Exit 0 for a search (even with no hits), 2 for bad arguments, 1 when there is no usable index.
     """
-    from indexer.search import SearchArgumentError, check_facet_values
-    from indexer.search import search as run_search
-    from indexer.store import IndexMissing, IndexStale, Store
+    from indexer.search.engine import SearchArgumentError, check_facet_values
+    from indexer.search.engine import search as run_search
+    from indexer.index.store import IndexMissing, IndexStale, Store
 
     def fail(message: str, code: int) -> None:
         if as_json:

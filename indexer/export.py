@@ -9,7 +9,7 @@ from typing import TextIO
 
 from whoosh.query import Every
 
-from indexer.store import Store
+from indexer.index.store import Store
 
 FIELDS = ("id", "report", "title", "institution", "years", "theme", "section", "position", "text")
 

@@ -2,7 +2,7 @@
 
 Why fork and not a multiprocessing pool: the children see the parent's memory as it is (loaded jieba,
 taxonomy, the corpus file list, the parsed documents) and only results cross a pipe. The reindex lock's
-fork hook (indexer/build.py) makes children close the lock and die with the parent, so a killed reindex
+fork hook (indexer/index/build.py) makes children close the lock and die with the parent, so a killed reindex
 leaves no workers behind.
 """
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from flask import Flask
 
 if TYPE_CHECKING:
-    from indexer.store import OpenIndex, Store
+    from indexer.index.store import OpenIndex, Store
 
 SECURITY_HEADERS = {
     # No inline script or style anywhere: our JS and CSS are files under /static.
@@ -28,7 +28,7 @@ SECURITY_HEADERS = {
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app. Config INDEX_DIR / CORPUS_DIR come from test_config, else $REPORTSEARCH_INDEX / _CORPUS."""
     from indexer.cli import default_corpus_dir, default_index_dir
-    from indexer.store import Store
+    from indexer.index.store import Store
 
     from webapp import api, errors, pages, render
 

@@ -15,8 +15,8 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 @bp.get("/search")
 def search() -> Response:
     """search()'s dict for the same parameters as /search."""
-    from indexer.search import check_facet_values
-    from indexer.search import search as run_search
+    from indexer.search.engine import check_facet_values
+    from indexer.search.engine import search as run_search
 
     params = parse_search_args(request.args)
     store = get_store()
@@ -29,7 +29,7 @@ def search() -> Response:
 @bp.get("/report/<report_id>")
 def report(report_id: str) -> Response:
     """get_report()'s dict; ?q= marks the query's words and lists the matching positions."""
-    from indexer.search import get_report
+    from indexer.search.engine import get_report
 
     if not valid_report_id(report_id):
         return error_response(404, f"没有这个报告：{report_id[:100]}")
@@ -42,6 +42,6 @@ def report(report_id: str) -> Response:
 @bp.get("/overview")
 def overview() -> Response:
     """overview()'s dict: reports and paragraphs by institution and year."""
-    from indexer.search import overview as corpus_overview
+    from indexer.search.engine import overview as corpus_overview
 
     return jsonify(corpus_overview(get_store()))

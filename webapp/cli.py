@@ -18,8 +18,8 @@ CHANNEL_TIMEOUT = 30  # seconds an idle connection may stay open
 
 def ensure_index(index_dir: Path, corpus_dir: Path) -> bool:
     """Build the index from corpus_dir when index_dir has none (or a stale one); True when it built."""
-    from indexer.build import build_index
-    from indexer.store import IndexMissing, IndexStale, Store
+    from indexer.index.build import build_index
+    from indexer.index.store import IndexMissing, IndexStale, Store
 
     try:
         Store(index_dir).current()
@@ -46,8 +46,8 @@ def serve(host: str, port: int, index_dir: Path | None, corpus_dir: Path | None)
     """Serve the web app with waitress; builds the index from the corpus first if there is none."""
     import waitress
 
-    from indexer.build import BuildError
-    from indexer.store import ReindexRunning
+    from indexer.index.build import BuildError
+    from indexer.index.store import ReindexRunning
     from webapp import create_app
 
     index_dir = index_dir or default_index_dir()

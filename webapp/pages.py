@@ -93,7 +93,7 @@ def home() -> Response | str:
     """Search box, example queries and the overview of the corpus."""
     if request.args.get("q", "").strip():
         return redirect(url_for("pages.search") + "?" + urlencode(list(request.args.items(multi=True))))
-    from indexer.search import overview
+    from indexer.search.engine import overview
 
     info = overview(get_store())
     by_inst = {inst: {str(y): int(n) for y, n in per_year.items()} for inst, per_year in info["by_institution"].items()}
@@ -112,9 +112,9 @@ def search() -> Response | str:
     params = parse_search_args(request.args)
     if not params.q and not params.has_filters:
         return redirect(url_for("pages.home"))
-    from indexer.search import search as run_search
+    from indexer.search.engine import search as run_search
 
-    from indexer.search import mark_texts
+    from indexer.search.engine import mark_texts
 
     store = get_store()
     result = run_search(store, params.q, **params.engine_kwargs())
@@ -153,7 +153,7 @@ def report(report_id: str) -> str:
     """One whole report: metadata, sections, paragraphs; the query's words marked, hits linked."""
     if not valid_report_id(report_id):
         abort(404)
-    from indexer.search import get_report
+    from indexer.search.engine import get_report
 
     state = parse_search_args(request.args)  # the search state the reader came from, kept for the way back
     q = state.q[:1000].strip()
@@ -172,7 +172,7 @@ def report(report_id: str) -> str:
         if para.get("section") and para["section"] != last:
             sections.append({"title": para["section"], "position": para["position"]})
         last = para.get("section")
-    from indexer.search import mark_texts
+    from indexer.search.engine import mark_texts
 
     titles = sorted({s["title"] for s in sections})
     section_html = dict(zip(titles, mark_texts(get_store(), q, titles)))
@@ -201,7 +201,7 @@ def _csv_cell(value: object) -> str:
 def export_csv() -> Response:
     """The query's hits as CSV (UTF-8 with BOM for Excel), ranked, at most EXPORT_MAX_ROWS rows."""
     params = parse_search_args(request.args)
-    from indexer.search import search as run_search
+    from indexer.search.engine import search as run_search
 
     store = get_store()
     buf = io.StringIO()

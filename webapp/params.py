@@ -51,7 +51,7 @@ class SearchParams:
         return {"institution": self.institutions, "year": self.years, "theme": self.themes}[facet]
 
     def engine_kwargs(self) -> dict:
-        """Keyword arguments for indexer.search.search (besides store and q)."""
+        """Keyword arguments for indexer.search.engine.search (besides store and q)."""
         return {
             "institutions": list(self.institutions),
             "years": list(self.years),

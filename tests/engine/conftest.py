@@ -57,7 +57,7 @@ def seed_paragraphs(repo_corpus: Path) -> list[str]:
 
 @pytest.fixture()
 def hand_reports(seed_paragraphs: list[str]) -> list[Report]:
-    """Three reports made of real seed paragraphs, 2 + 1 split, independent of indexer.corpus."""
+    """Three reports made of real seed paragraphs, 2 + 1 split, independent of indexer.ingest.corpus."""
     third = len(seed_paragraphs) // 3
     return _make_reports({
         "fy-a": seed_paragraphs[:third],

@@ -182,7 +182,7 @@ def test_unpickled_analyzer_loads_jieba_in_a_fresh_process(words: Analyzer) -> N
 
 
 def test_import_loads_nothing() -> None:
-    code = "import sys, indexer.analysis, indexer.schema; print('jieba' in sys.modules)"
+    code = "import sys, indexer.analysis, indexer.index.schema; print('jieba' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, check=True, cwd=REPO_ROOT,
                           timeout=60, text=True)
     assert done.stdout.strip() == "False"

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from whoosh.query import Phrase, Term
 
-from indexer.build import build_reports, clean_leftovers
+from indexer.index.build import build_reports, clean_leftovers
 from indexer.export import iter_paragraphs
 from indexer.model import Report
-from indexer.store import BUILDS, CURRENT, LOCK, IndexMissing, IndexStale, ReindexRunning, Store
+from indexer.index.store import BUILDS, CURRENT, LOCK, IndexMissing, IndexStale, ReindexRunning, Store
 
 
 def paragraph_count(reports: list[Report]) -> int:
@@ -155,7 +155,7 @@ def test_second_reindex_while_locked_is_refused(tmp_path: Path, hand_reports: li
 
 
 def test_build_json_lists_warnings_and_skipped(tmp_path: Path, hand_reports: list[Report]) -> None:
-    from indexer.corpus import Skipped
+    from indexer.ingest.corpus import Skipped
 
     summary = build_reports(hand_reports, tmp_path, procs=1, warnings=["x.txt: no catalog entry"],
                             skipped=[Skipped(file="bad.txt", reason="undecodable bytes")])

@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from indexer.cli import cli
-from indexer.store import Store
+from indexer.index.store import Store
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 

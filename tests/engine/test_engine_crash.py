@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from whoosh.query import Term
 
-from indexer.store import BUILDS, Store
+from indexer.index.store import BUILDS, Store
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer.corpus import load_corpus
+from indexer.ingest.corpus import load_corpus
 from indexer.forking import WorkerError, fork_map
 
 

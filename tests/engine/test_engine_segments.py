@@ -12,10 +12,10 @@ from hypothesis import strategies as st
 from whoosh.writing import SegmentWriter
 
 from indexer.analysis import initialize, normalize, prefix_cuts_alike, word_analyzer
-from indexer.build import paragraph_documents
+from indexer.index.build import paragraph_documents
 from indexer.model import Report
-from indexer.schema import make_schema
-from indexer.segments import FastSegmentWriter, write_segments
+from indexer.index.schema import make_schema
+from indexer.index.segments import FastSegmentWriter, write_segments
 
 
 def _varied(reports: list[Report]) -> list[Report]:

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from whoosh.query import Term
 
-from indexer.build import build_reports
-from indexer.search import SERVED_SLOT, search
-from indexer.store import Store
+from indexer.index.build import build_reports
+from indexer.search.engine import SERVED_SLOT, search
+from indexer.index.store import Store
 
 
 class Tracked:

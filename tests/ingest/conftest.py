@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from indexer.corpus import CorpusLoad, load_corpus
-from indexer.parse import Block, decode, parse_blocks
+from indexer.ingest.corpus import CorpusLoad, load_corpus
+from indexer.ingest.layout import Block, decode, parse_blocks
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SEED_FILES = {

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer.corpus import CorpusError, load_corpus, report_id
+from indexer.ingest.corpus import CorpusError, load_corpus, report_id
 from indexer.model import Report
 
 ENTRY = '[[report]]\nfile = "{file}"\ntitle = "{title}"\ninstitution = "海宁市人民法院"\nyear = 2023\n\n'

@@ -6,7 +6,7 @@ import codecs
 
 import pytest
 
-from indexer.parse import DecodeError, decode, decode_report, parse_blocks, sections, strip_markup
+from indexer.ingest.layout import DecodeError, decode, decode_report, parse_blocks, sections, strip_markup
 
 
 def bodies(blocks):

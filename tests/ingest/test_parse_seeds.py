@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from indexer.parse import sections
+from indexer.ingest.layout import sections
 
 EXPECTED_PARAGRAPHS = {"jiaxing": 27, "pinghu2023": 38, "pinghu5y": 38}
 

@@ -33,8 +33,8 @@ PER_PAGE = 20  # every hit of "shared" in both builds and the top of "new": comp
 
 def engine_answer(index: Path, q: str) -> dict:
     """The engine's own answer for q on one index, as JSON decodes it (/api/search returns exactly this dict)."""
-    from indexer.search import search
-    from indexer.store import Store
+    from indexer.search.engine import search
+    from indexer.index.store import Store
 
     return json.loads(json.dumps(search(Store(index), q, per_page=PER_PAGE), ensure_ascii=False))
 
@@ -133,7 +133,7 @@ def test_server_answers_through_reindexes_and_serves_the_new_index_without_resta
         server: Server, index_a: Path, corpus_a: Path, corpus_b: Path, tmp_path: Path) -> None:
     # Each build's exact answers from the engine in this process, on a separately built reference index of B
     # (not from the server under test).
-    from indexer.build import build_index
+    from indexer.index.build import build_index
 
     index_b = tmp_path / "index-b-reference"
     build_index(corpus_b, index_b)

@@ -1,4 +1,4 @@
-"""Search fixtures: real indexes built with indexer.build.build_index in temporary folders.
+"""Search fixtures: real indexes built with indexer.index.build.build_index in temporary folders.
 
 `seed_store`: the bundled corpus, built once per session. `fixture_store`: a small corpus of our own,
 written as report files + catalog.toml, with the cases the seeds lack (substring-only vs whole-word
@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from indexer.build import build_index
+from indexer.index.build import build_index
 from indexer.export import iter_paragraphs
-from indexer.store import Store
+from indexer.index.store import Store
 
 # tests/test_project.py does `from conftest import REPO_ROOT`; with pytest's prepend import mode that can
 # resolve to this file, so it carries the same name.

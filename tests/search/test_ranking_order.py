@@ -1,13 +1,13 @@
-"""The top-k shortcut (indexer/ranking.py) must give exactly Whoosh's own BM25F order, unlimited, for the top hits."""
+"""The top-k shortcut (indexer/search/ranking.py) must give exactly Whoosh's own BM25F order, unlimited, for the top hits."""
 
 from __future__ import annotations
 
 import pytest
 
-import indexer.ranking as ranking
-from indexer.query import parse
-from indexer.search import Compiler, _searching, search
-from indexer.store import Store
+import indexer.search.ranking as ranking
+from indexer.search.query import parse
+from indexer.search.engine import Compiler, _searching, search
+from indexer.index.store import Store
 
 QUERIES = [  # ≥ 10 hits each on the bundled reports, then a few smaller ones
     "法院", "审判", "检察", "案件", "工作", "推进", "加强", "建设", "依法", "群众", "诉讼",

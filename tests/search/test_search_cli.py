@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from indexer.cli import cli
-from indexer.store import Store
+from indexer.index.store import Store
 
 from test_query import MALFORMED
 
@@ -52,7 +52,7 @@ def test_bad_arguments_exit_2_with_error_json(fixture_store: Store) -> None:
 
 
 def test_unknown_theme_or_institution_exits_2_naming_the_choices(fixture_store: Store) -> None:
-    from indexer.search import facet_values
+    from indexer.search.engine import facet_values
 
     root = str(fixture_store.root)
     known = facet_values(fixture_store)

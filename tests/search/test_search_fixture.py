@@ -9,10 +9,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from indexer.analysis import word_analyzer
-from indexer.build import build_reports
+from indexer.index.build import build_reports
 from indexer.model import Paragraph, Report
-from indexer.search import SearchArgumentError, get_report, mark_text, overview, search
-from indexer.store import Store
+from indexer.search.engine import SearchArgumentError, get_report, mark_text, overview, search
+from indexer.index.store import Store
 
 from search_helpers import MARK, all_hits, plain, squeeze
 

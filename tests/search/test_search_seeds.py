@@ -8,8 +8,8 @@ import time
 from pathlib import Path
 
 from bench.naive import build_naive
-from indexer.search import search
-from indexer.store import Store
+from indexer.search.engine import search
+from indexer.index.store import Store
 
 from search_helpers import all_hits, quote, squeeze
 from search_judged import JUDGED, ndcg_at

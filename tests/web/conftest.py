@@ -50,7 +50,7 @@ def _write_hostile_corpus(src: Path, dst: Path) -> Path:
 @pytest.fixture(scope="session")
 def web_index(tmp_path_factory: pytest.TempPathFactory, repo_corpus: Path) -> Path:
     """A real index of the bundled corpus, built once per session."""
-    from indexer.build import build_index
+    from indexer.index.build import build_index
 
     root = tmp_path_factory.mktemp("web-index")
     summary = build_index(repo_corpus, root)
@@ -73,7 +73,7 @@ def client(app):  # noqa: ANN001, ANN201
 @pytest.fixture(scope="session")
 def store(web_index: Path):  # noqa: ANN201
     """The engine's Store over the same index, to compare the pages with the engine's own answers."""
-    from indexer.store import Store
+    from indexer.index.store import Store
 
     return Store(web_index)
 
@@ -81,7 +81,7 @@ def store(web_index: Path):  # noqa: ANN201
 @pytest.fixture(scope="session")
 def hostile_index(tmp_path_factory: pytest.TempPathFactory, repo_corpus: Path) -> Path:
     """An index of the corpus plus a report full of markup (<script>, <img onerror>, <iframe>)."""
-    from indexer.build import build_index
+    from indexer.index.build import build_index
 
     corpus = _write_hostile_corpus(repo_corpus, tmp_path_factory.mktemp("hostile") / "corpus")
     root = tmp_path_factory.mktemp("hostile-index")

@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from indexer.search import facet_values, get_report, overview, search
+from indexer.search.engine import facet_values, get_report, overview, search
 
 
 def assert_json_error(response, status: int) -> str:  # noqa: ANN001

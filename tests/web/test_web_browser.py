@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from indexer.search import search
+from indexer.search.engine import search
 
 pytestmark = pytest.mark.browser
 
@@ -95,7 +95,7 @@ def test_follow_a_hit_to_the_highlighted_paragraph(page, store, artifacts: Path)
 
 
 def test_next_hit_link_moves_the_highlight(page, store):
-    from indexer.search import get_report, overview
+    from indexer.search.engine import get_report, overview
 
     for report in overview(store)["reports_list"]:
         hits = get_report(store, report["id"], q="执行")["hits"]

@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import pytest
 from markupsafe import escape
 
-from indexer.search import get_report, overview, search
+from indexer.search.engine import get_report, overview, search
 
 
 class Collect(HTMLParser):
@@ -435,7 +435,7 @@ def test_a_missing_index_is_explained_not_crashed(tmp_path, repo_corpus):
 def test_the_app_serves_a_rebuilt_index_without_restart(tmp_path, repo_corpus):
     import shutil
 
-    from indexer.build import build_index
+    from indexer.index.build import build_index
     from webapp import create_app
 
     corpus = tmp_path / "corpus"

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 import pytest
 from markupsafe import escape
 
-from indexer.search import search
+from indexer.search.engine import search
 from webapp import SECURITY_HEADERS
 from webapp.render import only_marks
 
@@ -94,7 +94,7 @@ def test_stored_markup_is_shown_as_text(hostile_client, url):
 
 
 def test_hostile_report_is_found_and_its_snippet_is_escaped(hostile_client, hostile_index):
-    from indexer.store import Store
+    from indexer.index.store import Store
 
     hits = search(Store(hostile_index), "诉源治理", per_page=100)["hits"]
     assert HOSTILE_ID in {h["report"] for h in hits}

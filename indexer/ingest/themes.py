@@ -1,4 +1,4 @@
-"""Section themes: a small editable taxonomy (indexer/themes.toml) and the rule that gives a paragraph one theme."""
+"""Section themes: a small editable taxonomy (indexer/ingest/themes.toml) and the rule that gives a paragraph one theme."""
 
 from __future__ import annotations
 

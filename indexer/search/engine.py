@@ -1,6 +1,6 @@
 """Searching one build: query tree → exact hit set → facets → ranked page with highlighted snippets.
 
-How a query matches (see indexer/query.py for the syntax):
+How a query matches (see indexer/search/query.py for the syntax):
 - an unquoted chunk is cut into words by the index's word analyzer; a paragraph matches when every word
   matches, as a jieba word (field `text`, or its section heading) or as a substring (bigram phrase on `text_bi`), or when the
   whole chunk occurs as a substring. So any chunk of 2+ characters that occurs in a paragraph finds it;
@@ -25,11 +25,11 @@ from whoosh import query as wq
 from whoosh.searching import Searcher
 
 from indexer.analysis import normalize
-from indexer.facets import FACETS, FacetMaps, count, load_maps, parse_year, selection
-from indexer.ranking import Norms, Postings, TermCache, top
-from indexer.query import And, Filter, Node, Not, Or, ParsedQuery, Phrase, Words, parse, positives
-from indexer.snippets import build_snippet, compact, find_substrings, highlight
-from indexer.store import OpenIndex, Store
+from indexer.search.facets import FACETS, FacetMaps, count, load_maps, parse_year, selection
+from indexer.search.ranking import Norms, Postings, TermCache, top
+from indexer.search.query import And, Filter, Node, Not, Or, ParsedQuery, Phrase, Words, parse, positives
+from indexer.search.snippets import build_snippet, compact, find_substrings, highlight
+from indexer.index.store import OpenIndex, Store
 
 MAX_PER_PAGE = 100
 MAX_FILTER_VALUES = 50

@@ -1,6 +1,6 @@
 """Reading the index: which build is current, opening it read-only, noticing when a reindex switched it.
 
-Layout of an index root (see indexer/build.py for how it is written):
+Layout of an index root (see indexer/index/build.py for how it is written):
     root/CURRENT                the id of the serving build, one line; replaced atomically by reindex
     root/builds/<id>/           one complete Whoosh index + build.json + COMPLETE
     root/reindex.lock           flock held by the running reindex (holds its pid)

@@ -36,14 +36,14 @@ from indexer.analysis import (
     initialize,
     word_analyzer,
 )
-from indexer.corpus import Skipped, load_corpus
+from indexer.ingest.corpus import Skipped, load_corpus
 from indexer.model import Report
-from indexer.schema import make_schema
-from indexer.segments import write_segments
-from indexer.store import BUILDS, COMPLETE, CURRENT, LOCK, META, ReindexRunning, is_complete, read_current
+from indexer.index.schema import make_schema
+from indexer.index.segments import write_segments
+from indexer.index.store import BUILDS, COMPLETE, CURRENT, LOCK, META, ReindexRunning, is_complete, read_current
 
 # Below this many paragraphs one writer process: forking costs a few milliseconds, and each extra
-# segment makes searches a little slower. Above it the forked writers (indexer/segments.py) share the
+# segment makes searches a little slower. Above it the forked writers (indexer/index/segments.py) share the
 # work with nothing pickled, so even the 10,000-paragraph benchmark corpus gains from both CPUs.
 PARALLEL_MIN_PARAGRAPHS = 2_000
 

@@ -21,11 +21,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from indexer.catalog import CatalogEntry, read_catalog
+from indexer.ingest.catalog import CatalogEntry, read_catalog
 from indexer.forking import fork_map
 from indexer.model import Paragraph, Report
-from indexer.parse import Block, DecodeError, decode_report, document_title, parse_blocks, sections, strip_markup
-from indexer.themes import Taxonomy, load_taxonomy
+from indexer.ingest.layout import Block, DecodeError, decode_report, document_title, parse_blocks, sections, strip_markup
+from indexer.ingest.themes import Taxonomy, load_taxonomy
 
 CATALOG = "catalog.toml"
 UNKNOWN_INSTITUTION = "未知机构"
