@@ -87,7 +87,9 @@ def chunks(text: str) -> list[str]:
 
 def naive_schema() -> Schema:
     """One searchable text field plus the stored metadata facets need."""
-    from jieba.analyse import ChineseAnalyzer  # imported here: jieba.analyse loads files at import
+    from jieba.analyse import (
+        ChineseAnalyzer,  # imported here: jieba.analyse loads files at import
+    )
 
     return Schema(
         id=ID(stored=True, unique=True),

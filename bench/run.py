@@ -224,8 +224,8 @@ def bench_size(n: int, args: argparse.Namespace, cmd: list[str], tok) -> dict:  
 
     mix = build_mix(text, tok.lcut)
     r["queries"] = len(mix)
-    from indexer.search.engine import search
     from indexer.index.store import Store
+    from indexer.search.engine import search
 
     store = Store(index)
 

@@ -80,8 +80,8 @@ def reindex(corpus_dir: Path | None, index_dir: Path | None, procs: int | None) 
     indexed (unreadable corpus, another reindex running, a failed build).
     """
     from indexer.index.build import BuildError, build_index
-    from indexer.ingest.corpus import CorpusError
     from indexer.index.store import ReindexRunning
+    from indexer.ingest.corpus import CorpusError
 
     corpus_dir = corpus_dir or default_corpus_dir()
     index_dir = index_dir or default_index_dir()
@@ -180,9 +180,9 @@ def search(query: str, institutions: tuple[str, ...], years: tuple[str, ...], th
 
     Exit 0 for a search (even with no hits), 2 for bad arguments, 1 when there is no usable index.
     """
+    from indexer.index.store import IndexMissing, IndexStale, Store
     from indexer.search.engine import SearchArgumentError, check_facet_values
     from indexer.search.engine import search as run_search
-    from indexer.index.store import IndexMissing, IndexStale, Store
 
     def fail(message: str, code: int) -> None:
         if as_json:

@@ -6,7 +6,13 @@ from pathlib import Path
 
 import click
 
-from indexer.cli import cli, corpus_option, default_corpus_dir, default_index_dir, index_option
+from indexer.cli import (
+    cli,
+    corpus_option,
+    default_corpus_dir,
+    default_index_dir,
+    index_option,
+)
 
 # Waitress settings (documented in the README): bounded request size, a fixed worker pool.
 SERVER_THREADS = 8

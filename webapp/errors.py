@@ -39,8 +39,8 @@ def error_response(status: int, message: str) -> Response:
 
 def register(app: Flask) -> None:
     """Install the error handlers on app."""
-    from indexer.search.engine import SearchArgumentError
     from indexer.index.store import IndexMissing, IndexStale
+    from indexer.search.engine import SearchArgumentError
 
     @app.errorhandler(BadParameter)
     def bad_parameter(exc: BadParameter) -> Response:

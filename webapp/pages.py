@@ -8,10 +8,24 @@ import re
 from collections.abc import Mapping
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 
 from webapp import get_store
-from webapp.params import EXPORT_MAX_ROWS, FACETS, MAX_PER_PAGE, SearchParams, parse_search_args
+from webapp.params import (
+    EXPORT_MAX_ROWS,
+    FACETS,
+    MAX_PER_PAGE,
+    SearchParams,
+    parse_search_args,
+)
 from webapp.render import year_chart
 
 bp = Blueprint("pages", __name__)
@@ -112,9 +126,8 @@ def search() -> Response | str:
     params = parse_search_args(request.args)
     if not params.q and not params.has_filters:
         return redirect(url_for("pages.home"))
-    from indexer.search.engine import search as run_search
-
     from indexer.search.engine import mark_texts
+    from indexer.search.engine import search as run_search
 
     store = get_store()
     result = run_search(store, params.q, **params.engine_kwargs())

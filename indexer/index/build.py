@@ -13,14 +13,10 @@ Until step 5 the previous build is untouched and CURRENT names it, so a crash an
 
 from __future__ import annotations
 
-import ctypes
 import datetime as dt
-import fcntl
 import json
 import os
 import shutil
-import signal
-import sys
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -36,11 +32,19 @@ from indexer.analysis import (
     initialize,
     word_analyzer,
 )
-from indexer.ingest.corpus import Skipped, load_corpus
-from indexer.model import Report
+from indexer.index.lock import ReindexLock
 from indexer.index.schema import make_schema
 from indexer.index.segments import write_segments
-from indexer.index.store import BUILDS, COMPLETE, CURRENT, LOCK, META, ReindexRunning, is_complete, read_current
+from indexer.index.store import (
+    BUILDS,
+    COMPLETE,
+    CURRENT,
+    META,
+    is_complete,
+    read_current,
+)
+from indexer.ingest.corpus import Skipped, load_corpus
+from indexer.model import Report
 
 # Below this many paragraphs one writer process: forking costs a few milliseconds, and each extra
 # segment makes searches a little slower. Above it the forked writers (indexer/index/segments.py) share the
@@ -71,63 +75,6 @@ class BuildSummary:
 
 def _noop(_phase: str) -> None:
     pass
-
-
-def _die_with_parent(parent_pid: int) -> None:
-    """In a forked Whoosh writer process: exit when the reindex process dies (even by SIGKILL)."""
-    if sys.platform.startswith("linux"):
-        try:
-            libc = ctypes.CDLL(None, use_errno=True)
-            libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-        except (OSError, AttributeError):
-            pass
-    if os.getppid() != parent_pid:  # the parent died before prctl took effect
-        os._exit(1)
-
-
-class _ReindexLock:
-    """flock on root/reindex.lock, non-blocking; the holder's pid is written into the file."""
-
-    def __init__(self, root: Path) -> None:
-        self.path = root / LOCK
-        self.fd: int | None = None
-        self.owner_pid = os.getpid()
-
-    def __enter__(self) -> _ReindexLock:
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "unknown"
-            os.close(fd)
-            raise ReindexRunning(
-                f"another reindex is running (pid {holder}) on {self.path.parent}; wait for it to finish"
-            ) from None
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
-        self.fd = fd
-        self.owner_pid = os.getpid()
-        # Whoosh's procs>1 writer forks worker processes, which would inherit this flock and, if we are
-        # SIGKILLed, block forever on their job queue holding it: a stale lock. In forked children, close
-        # our descriptor and ask the kernel to kill them when we die.
-        os.register_at_fork(after_in_child=self._in_child)
-        return self
-
-    def _in_child(self) -> None:
-        fd, self.fd = self.fd, None
-        if fd is not None:
-            try:
-                os.close(fd)
-            except OSError:
-                pass
-            _die_with_parent(self.owner_pid)
-
-    def __exit__(self, *exc: object) -> None:
-        fd, self.fd = self.fd, None
-        if fd is not None:
-            os.ftruncate(fd, 0)
-            fcntl.flock(fd, fcntl.LOCK_UN)
-            os.close(fd)
 
 
 def _fsync_path(path: Path) -> None:
@@ -291,7 +238,7 @@ def build_reports(
     started = time.monotonic() if started is None else started
     root = Path(root)
     root.mkdir(parents=True, exist_ok=True)
-    with _ReindexLock(root):
+    with ReindexLock(root):
         checkpoint("locked")
         return _build_locked(
             reports, root, warnings or [], skipped or [], corpus_dir, procs, dictionary, checkpoint, started
@@ -369,7 +316,7 @@ def build_index(
     started = time.monotonic()
     root = Path(root)
     root.mkdir(parents=True, exist_ok=True)
-    with _ReindexLock(root):
+    with ReindexLock(root):
         checkpoint("locked")
         # Parse on every CPU (unless told one process) while this process loads jieba.
         parse_procs = (os.cpu_count() or 1) if procs is None else max(1, procs)

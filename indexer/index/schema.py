@@ -24,7 +24,12 @@ from pathlib import Path
 
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
-from indexer.analysis import DEFAULT_DICTIONARY, INDEX_FORMAT_VERSION, bigram_analyzer, word_analyzer
+from indexer.analysis import (
+    DEFAULT_DICTIONARY,
+    INDEX_FORMAT_VERSION,
+    bigram_analyzer,
+    word_analyzer,
+)
 
 SCHEMA_VERSION = INDEX_FORMAT_VERSION
 

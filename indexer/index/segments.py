@@ -23,13 +23,12 @@ from __future__ import annotations
 import functools
 import struct
 import zlib
-from operator import sub
 from array import array
 from collections import Counter
 from collections.abc import Callable, Sequence
+from operator import sub
 from pickle import dumps
 
-import whoosh.index
 from whoosh.analysis import CompositeAnalyzer
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
 from whoosh.formats import Positions
@@ -38,7 +37,13 @@ from whoosh.system import pack_int, pack_long, pack_uint, pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
-from indexer.analysis import BigramTokenizer, JiebaTokenizer, bigram_terms, normalize, prefix_cuts_alike
+from indexer.analysis import (
+    BigramTokenizer,
+    JiebaTokenizer,
+    bigram_terms,
+    normalize,
+    prefix_cuts_alike,
+)
 from indexer.forking import WorkerError, fork_map
 
 WORDS, BIGRAMS = "words", "bigrams"

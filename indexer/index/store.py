@@ -19,7 +19,11 @@ from typing import Callable, Iterator, TypeVar
 import whoosh.index
 import whoosh.searching
 
-from indexer.analysis import DEFAULT_DICTIONARY, INDEX_FORMAT_VERSION, dictionary_fingerprint
+from indexer.analysis import (
+    DEFAULT_DICTIONARY,
+    INDEX_FORMAT_VERSION,
+    dictionary_fingerprint,
+)
 
 CURRENT = "CURRENT"
 BUILDS = "builds"

@@ -15,20 +15,20 @@ The order is Whoosh's: score descending, then docnum. `None` means "no shortcut,
 from __future__ import annotations
 
 from array import array
+from bisect import bisect_left, bisect_right
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from bisect import bisect_left, bisect_right
 from heapq import nlargest
-from operator import add, itemgetter, truediv
 from itertools import repeat
+from operator import add, itemgetter, truediv
 from typing import Iterable, Iterator, Sequence
 
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN
 from whoosh.matching import ListMatcher, NullMatcher, WrappingMatcher
 from whoosh.scoring import BM25F
-from whoosh.util.numeric import byte_to_length
 from whoosh.searching import Searcher
+from whoosh.util.numeric import byte_to_length
 
 MAX_FINALISTS = 3000  # beyond this many documents to score exactly, plain Whoosh scoring is as cheap
 EPSILON = 1e-9

@@ -11,10 +11,18 @@ from pathlib import Path
 import pytest
 from whoosh.query import Phrase, Term
 
-from indexer.index.build import build_reports, clean_leftovers
 from indexer.export import iter_paragraphs
+from indexer.index.build import build_reports, clean_leftovers
+from indexer.index.store import (
+    BUILDS,
+    CURRENT,
+    LOCK,
+    IndexMissing,
+    IndexStale,
+    ReindexRunning,
+    Store,
+)
 from indexer.model import Report
-from indexer.index.store import BUILDS, CURRENT, LOCK, IndexMissing, IndexStale, ReindexRunning, Store
 
 
 def paragraph_count(reports: list[Report]) -> int:

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from indexer.ingest.corpus import load_corpus
 from indexer.forking import WorkerError, fork_map
+from indexer.ingest.corpus import load_corpus
 
 
 def _hostile_copy(repo_corpus: Path, tmp_path: Path) -> Path:

@@ -13,9 +13,9 @@ from whoosh.writing import SegmentWriter
 
 from indexer.analysis import initialize, normalize, prefix_cuts_alike, word_analyzer
 from indexer.index.build import paragraph_documents
-from indexer.model import Report
 from indexer.index.schema import make_schema
 from indexer.index.segments import FastSegmentWriter, write_segments
+from indexer.model import Report
 
 
 def _varied(reports: list[Report]) -> list[Report]:

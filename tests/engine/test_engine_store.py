@@ -8,8 +8,9 @@ from pathlib import Path
 from whoosh.query import Term
 
 from indexer.index.build import build_reports
-from indexer.search.engine import SERVED_SLOT, search
 from indexer.index.store import Store
+from indexer.search.cache import SERVED_SLOT
+from indexer.search.engine import search
 
 
 class Tracked:

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from indexer.ingest.corpus import CorpusLoad, load_corpus
-from indexer.ingest.layout import Block, decode, parse_blocks
+from indexer.ingest.decode import decode
+from indexer.ingest.layout import Block, parse_blocks
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SEED_FILES = {

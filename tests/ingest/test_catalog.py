@@ -6,7 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from indexer.ingest.catalog import CatalogEntry, CatalogError, Part, load_catalog, parse_years, read_catalog
+from indexer.ingest.catalog import (
+    CatalogEntry,
+    CatalogError,
+    Part,
+    load_catalog,
+    parse_years,
+    read_catalog,
+)
 
 
 def write(tmp_path: Path, text: str) -> Path:

@@ -6,7 +6,8 @@ import codecs
 
 import pytest
 
-from indexer.ingest.layout import DecodeError, decode, decode_report, parse_blocks, sections, strip_markup
+from indexer.ingest.decode import DecodeError, decode, decode_report, strip_markup
+from indexer.ingest.layout import parse_blocks, sections
 
 
 def bodies(blocks):

@@ -7,8 +7,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-from reliability_helpers import Server, make_corpus_b, run_reindex, start_server, stop_server
+from reliability_helpers import (
+    Server,
+    make_corpus_b,
+    run_reindex,
+    start_server,
+    stop_server,
+)
 
 
 @pytest.fixture()

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from urllib.parse import quote, urlencode
 
 import pytest
-
 from reliability_helpers import Server
 
 pytestmark = pytest.mark.slow

@@ -18,8 +18,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-from reliability_helpers import Server, clean_env, run_reindex, start_server, stop_server
+from reliability_helpers import (
+    Server,
+    clean_env,
+    run_reindex,
+    start_server,
+    stop_server,
+)
 
 pytestmark = pytest.mark.slow
 

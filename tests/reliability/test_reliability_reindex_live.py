@@ -12,7 +12,6 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-
 from reliability_helpers import (
     NEW_INSTITUTION,
     NEW_REPORT_ID,
@@ -33,8 +32,8 @@ PER_PAGE = 20  # every hit of "shared" in both builds and the top of "new": comp
 
 def engine_answer(index: Path, q: str) -> dict:
     """The engine's own answer for q on one index, as JSON decodes it (/api/search returns exactly this dict)."""
-    from indexer.search.engine import search
     from indexer.index.store import Store
+    from indexer.search.engine import search
 
     return json.loads(json.dumps(search(Store(index), q, per_page=PER_PAGE), ensure_ascii=False))
 

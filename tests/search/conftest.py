@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from indexer.index.build import build_index
 from indexer.export import iter_paragraphs
+from indexer.index.build import build_index
 from indexer.index.store import Store
 
 # tests/test_project.py does `from conftest import REPO_ROOT`; with pytest's prepend import mode that can

@@ -6,8 +6,8 @@ import html
 import re
 
 from indexer.analysis import normalize
-from indexer.search.engine import search
 from indexer.index.store import Store
+from indexer.search.engine import search
 
 MARK = re.compile(r"<mark>(.*?)</mark>", re.S)
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 import pytest
 
 import indexer.search.ranking as ranking
-from indexer.search.query import parse
-from indexer.search.engine import Compiler, _searching, search
 from indexer.index.store import Store
+from indexer.search.cache import searching
+from indexer.search.compile import Compiler
+from indexer.search.engine import search
+from indexer.search.query import parse
 
 QUERIES = [  # ≥ 10 hits each on the bundled reports, then a few smaller ones
     "法院", "审判", "检察", "案件", "工作", "推进", "加强", "建设", "依法", "群众", "诉讼",
@@ -19,7 +21,7 @@ QUERIES = [  # ≥ 10 hits each on the bundled reports, then a few smaller ones
 def whoosh_order(store: Store, q: str) -> list[tuple[str, float]]:
     """Whoosh's unlimited search with our scoring query over the whole-word tier, then the substring tier."""
     tree = parse(q).tree
-    with _searching(store.current()) as (s, cache):
+    with searching(store.current()) as (s, cache):
         comp = Compiler(s, cache)
         scorer = comp.scoring_query(tree)
         matched = comp.evaluate(tree)

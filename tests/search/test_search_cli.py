@@ -10,11 +10,10 @@ from pathlib import Path
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_query import MALFORMED
 
 from indexer.cli import cli
 from indexer.index.store import Store
-
-from test_query import MALFORMED
 
 
 def run(args: list[str]) -> tuple[int, str]:

@@ -7,14 +7,19 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from search_helpers import MARK, all_hits, plain, squeeze
 
 from indexer.analysis import word_analyzer
 from indexer.index.build import build_reports
-from indexer.model import Paragraph, Report
-from indexer.search.engine import SearchArgumentError, get_report, mark_text, overview, search
 from indexer.index.store import Store
-
-from search_helpers import MARK, all_hits, plain, squeeze
+from indexer.model import Paragraph, Report
+from indexer.search.engine import (
+    SearchArgumentError,
+    get_report,
+    mark_text,
+    overview,
+    search,
+)
 
 pytestmark = pytest.mark.usefixtures("fixture_store")
 

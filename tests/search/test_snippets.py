@@ -8,7 +8,13 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indexer.search.snippets import SNIPPET_CHARS, build_snippet, find_substrings, highlight, merge
+from indexer.search.snippets import (
+    SNIPPET_CHARS,
+    build_snippet,
+    find_substrings,
+    highlight,
+    merge,
+)
 
 MARK = re.compile(r"<mark>(.*?)</mark>", re.S)
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import socket
-from html.parser import HTMLParser
 import urllib.request
+from html.parser import HTMLParser
 from urllib.parse import urlencode
 
 import pytest

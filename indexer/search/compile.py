@@ -1,0 +1,210 @@
+"""Compiling a query tree for one searcher: exact hit sets (words, substrings, phrases, filters, boolean
+algebra over docnum sets), the BM25F scoring query for the positive leaves, and the spans to highlight.
+"""
+
+from __future__ import annotations
+
+from whoosh import query as wq
+from whoosh.searching import Searcher
+
+from indexer.analysis import normalize
+from indexer.search.cache import BuildCache, last_chars
+from indexer.search.query import Filter, Node, Not, Or, Phrase, Words, positives
+from indexer.search.ranking import Postings
+from indexer.search.snippets import compact, find_substrings
+
+DIRECT_VERIFY = 2_000  # phrase candidates (paragraphs with all its bigrams) read directly up to this many
+SECTION_BOOST = 2.0
+LEAD_BOOST = 1.5
+BIGRAM_BOOST = 0.4
+ADJACENT_BOOST = 1.5
+PROXIMITY_BOOST = 1.0
+PROXIMITY_SLOP = 8
+
+
+def _needle(text: str) -> str:
+    return "".join(normalize(text).split())
+
+
+class Compiler:
+    """Turns a query tree into docnum sets (exact) and a Whoosh scoring query, for one searcher."""
+
+    def __init__(self, searcher: Searcher, cache: BuildCache) -> None:
+        self.s = searcher
+        self.cache = cache
+        schema = searcher.schema
+        self.word_field = schema["text"]
+        self.bi_field = schema["text_bi"]
+        self.memo: dict[tuple, frozenset[int]] = {}
+        self.postings = Postings(searcher, cache.terms)
+
+    def words(self, text: str) -> list[str]:
+        """The index's own word segmentation of a chunk (normalised, punctuation dropped)."""
+        return list(dict.fromkeys(self.word_field.process_text(text, mode="query")))
+
+    def bigrams(self, text: str) -> list[str]:
+        return list(self.bi_field.process_text(text, mode="query"))
+
+    def docs(self, q: wq.Query) -> frozenset[int]:
+        return frozenset(q.docs(self.s))
+
+    def term_docs(self, word: str) -> frozenset[int]:
+        key = ("w", word)
+        if key not in self.memo:
+            # the heading counts: a paragraph under "切实解决执行难" is about 执行难 even if it doesn't repeat it
+            self.memo[key] = frozenset(self.postings.doc_ids("text", word) | self.postings.doc_ids("section", word))
+        return self.memo[key]
+
+    def substring_docs(self, needle: str) -> frozenset[int]:
+        """Paragraphs whose whitespace-free folded text contains needle (Ctrl-F exact)."""
+        key = ("s", needle)
+        if key in self.memo:
+            return self.memo[key]
+        if len(needle) == 1:
+            found = self.char_docs(needle)
+        else:
+            grams = list(dict.fromkeys(needle[i : i + 2] for i in range(len(needle) - 1)))
+            sets = sorted((self.postings.doc_ids("text_bi", g) for g in grams), key=len)
+            candidates = sets[0].intersection(*sets[1:]) if sets else set()
+            # where jieba cut the needle as a word of the text it occurs there (tokens are slices of the
+            # folded text): only the other candidates need their text read
+            sure = candidates & self.postings.doc_ids("text", needle) if len(needle) > 2 else set()
+            rest = candidates - sure
+            if len(needle) == 2:
+                found = frozenset(candidates)
+            elif len(rest) <= DIRECT_VERIFY:
+                # few paragraphs have every bigram: read their text instead of checking positions
+                found = frozenset(sure).union(d for d in sorted(rest) if needle in self.text_of(d))
+            else:
+                # text_bi holds the bigrams of exactly the folded, whitespace-free text at consecutive
+                # positions (indexer/analysis.py), so the positional phrase is already Ctrl-F exact:
+                # no need to re-read thousands of stored texts to confirm it
+                found = self.docs(wq.Phrase("text_bi", [needle[i : i + 2] for i in range(len(needle) - 1)]))
+        self.memo[key] = found
+        return found
+
+    def text_of(self, docnum: int) -> str:
+        """The paragraph's text as needles are matched: folded, whitespace removed."""
+        return _needle(self.s.stored_fields(docnum).get("text", ""))
+
+    def char_docs(self, ch: str) -> frozenset[int]:
+        reader = self.s.reader()
+        out: set[int] = set()
+        for term in reader.expand_prefix("text_bi", ch):
+            t = term.decode("utf-8") if isinstance(term, bytes) else term
+            out.update(reader.postings("text_bi", term).all_ids() if t else ())
+        out |= last_chars(self.cache, self.s).get(ch, frozenset())
+        return frozenset(out)
+
+    # exact hit sets ------------------------------------------------------
+
+    def chunk_docs(self, text: str, whole_words: bool) -> frozenset[int]:
+        needle = _needle(text)
+        words = self.words(text)
+        word_sets: list[frozenset[int]] = []
+        for w in words:
+            ds = self.term_docs(w)
+            if not whole_words and len(w) > 1:
+                ds = ds | self.substring_docs(w)
+            word_sets.append(ds)
+        found = frozenset.intersection(*word_sets) if word_sets else frozenset()
+        if not whole_words and needle:
+            found = found | self.substring_docs(needle)
+        return found
+
+    def evaluate(self, node: Node | None, whole_words: bool = False) -> frozenset[int]:
+        """The exact set of docnums matching the tree (whole_words: chunks only as jieba words)."""
+        maps = self.cache.maps
+        if node is None:
+            return maps.universe
+        if isinstance(node, Words):
+            return self.chunk_docs(node.text, whole_words)
+        if isinstance(node, Phrase):
+            needle = _needle(node.text)
+            return self.substring_docs(needle) if needle else frozenset()
+        if isinstance(node, Filter):
+            if node.field == "year":
+                return maps.years_between(*node.year_range())
+            return getattr(maps, node.field).get(node.value, frozenset())
+        if isinstance(node, Not):
+            return maps.universe - self.evaluate(node.child)  # excluded in any form, not just as words
+        if isinstance(node, Or):
+            out: frozenset[int] = frozenset()
+            for c in node.children:
+                out = out | self.evaluate(c, whole_words)
+            return out
+        pos = [c for c in node.children if not isinstance(c, Not)]
+        neg = [c for c in node.children if isinstance(c, Not)]
+        result = maps.universe if not pos else None
+        for c in sorted(pos, key=lambda c: not isinstance(c, (Filter, Phrase))):
+            got = self.evaluate(c, whole_words)
+            result = got if result is None else result & got
+            if not result:
+                return frozenset()
+        assert result is not None
+        for c in neg:
+            result = result - self.evaluate(c.child)
+        return result
+
+    # scoring -------------------------------------------------------------
+
+    def scoring_query(self, tree: Node | None) -> wq.Query | None:
+        """BM25F clauses for the positive leaves (None when nothing is to be scored)."""
+        clauses: list[wq.Query] = []
+        all_words: list[str] = []
+        for leaf in positives(tree):
+            words = self.words(leaf.text)
+            all_words.extend(words)
+            for w in words:
+                clauses.append(wq.Term("text", w))
+                clauses.append(wq.Term("section", w, boost=SECTION_BOOST))
+                clauses.append(wq.Term("lead", w, boost=LEAD_BOOST))
+            needle = _needle(leaf.text)
+            if len(needle) >= 2:
+                grams = [needle[i : i + 2] for i in range(len(needle) - 1)]
+                boost = 1.0 if isinstance(leaf, Phrase) else BIGRAM_BOOST
+                clauses.append(wq.Term("text_bi", grams[0], boost=boost) if len(grams) == 1
+                               else wq.Phrase("text_bi", grams, boost=boost))
+                for w in words:
+                    if len(w) > 1 and w != needle:
+                        clauses.append(wq.Phrase("text_bi", [w[i : i + 2] for i in range(len(w) - 1)], boost=BIGRAM_BOOST)
+                                       if len(w) > 2 else wq.Term("text_bi", w, boost=BIGRAM_BOOST))
+            elif needle:
+                clauses.append(wq.Term("text_bi", needle))
+            if len(words) > 1:
+                clauses.append(wq.Phrase("text", words, boost=ADJACENT_BOOST))
+        uniq = list(dict.fromkeys(all_words))
+        if 1 < len(uniq) <= 8 and len(positives(tree)) > 1:
+            clauses.append(wq.Phrase("text", uniq, slop=PROXIMITY_SLOP, boost=PROXIMITY_BOOST))
+        if not clauses:
+            return None
+        return wq.Or(clauses)
+
+    # highlighting --------------------------------------------------------
+
+    def marks(self, tree: Node | None, text: str) -> tuple[list[tuple[int, int]], list[str]]:
+        """Spans of every positive word / substring / phrase in text, with the query string each matched."""
+        folded = normalize(text)
+        squeezed = compact(folded)
+        spans: list[tuple[int, int]] = []
+        keys: list[str] = []
+        singles: set[str] = set()
+        for leaf in positives(tree):
+            needle = _needle(leaf.text)
+            needles = {needle} if needle else set()
+            if isinstance(leaf, Words):
+                for w in self.words(leaf.text):
+                    if len(w) > 1:
+                        needles.add(_needle(w))
+                    elif needle != w:
+                        singles.add(w)  # one-character words mark only where jieba cut them as words
+            for n in needles:
+                found = find_substrings(folded, [n], squeezed)
+                spans += found
+                keys += [n] * len(found)
+        if singles:
+            for tok in self.word_field.analyzer(text, chars=True, mode="index"):
+                if tok.text in singles:
+                    spans.append((tok.startchar, tok.endchar))
+                    keys.append(tok.text)
+        return spans, keys
