@@ -12,23 +12,7 @@ from pathlib import Path
 
 import click
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-
-
-def default_corpus_dir() -> Path:
-    """$REPORTSEARCH_CORPUS, else the repository's bundled corpus/."""
-    env = os.environ.get("REPORTSEARCH_CORPUS")
-    return Path(env) if env else REPO_ROOT / "corpus"
-
-
-def default_index_dir() -> Path:
-    """$REPORTSEARCH_INDEX, else a data folder outside the source tree ($XDG_DATA_HOME/reportsearch/index)."""
-    env = os.environ.get("REPORTSEARCH_INDEX")
-    if env:
-        return Path(env)
-    data_home = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(data_home) / "reportsearch" / "index"
-
+from indexer.config import default_corpus_dir, default_index_dir
 
 corpus_option = click.option(
     "--corpus",

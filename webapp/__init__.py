@@ -27,7 +27,7 @@ SECURITY_HEADERS = {
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app. Config INDEX_DIR / CORPUS_DIR come from test_config, else $REPORTSEARCH_INDEX / _CORPUS."""
-    from indexer.cli import default_corpus_dir, default_index_dir
+    from indexer.config import default_corpus_dir, default_index_dir
     from indexer.index.store import Store
     from webapp import api, errors, pages, render
 

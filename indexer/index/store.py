@@ -24,6 +24,7 @@ from indexer.analysis import (
     INDEX_FORMAT_VERSION,
     dictionary_fingerprint,
 )
+from indexer.errors import Conflict, Unavailable
 
 CURRENT = "CURRENT"
 BUILDS = "builds"
@@ -34,15 +35,15 @@ LOCK = "reindex.lock"
 T = TypeVar("T")
 
 
-class IndexMissing(Exception):
+class IndexMissing(Unavailable):
     """There is no complete index at the given root."""
 
 
-class IndexStale(Exception):
+class IndexStale(Unavailable):
     """The index was built with another user dictionary or index format: reindex."""
 
 
-class ReindexRunning(Exception):
+class ReindexRunning(Conflict):
     """Another reindex holds the lock on this index root."""
 
 

@@ -21,6 +21,7 @@ from typing import Sequence
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
+from indexer.errors import BadRequest
 from indexer.index.store import Store
 from indexer.search.cache import searching
 from indexer.search.compile import Compiler
@@ -33,7 +34,7 @@ MAX_PER_PAGE = 100
 MAX_FILTER_VALUES = 50
 
 
-class SearchArgumentError(ValueError):
+class SearchArgumentError(BadRequest):
     """A bad page / per_page / filter value: the message is for the user."""
 
 
