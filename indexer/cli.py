@@ -13,6 +13,8 @@ from pathlib import Path
 import click
 
 from indexer.config import default_corpus_dir, default_index_dir
+from indexer.errors import BadRequest, ReportSearchError, error_document
+from indexer.limits import DEFAULT_PER_PAGE, MAX_PAGE, MAX_PER_PAGE
 
 corpus_option = click.option(
     "--corpus",
@@ -128,7 +130,7 @@ class _SearchCommand(click.Command):
             return super().parse_args(ctx, args)
         except click.UsageError as exc:
             if wants_json:
-                _json_out({"error": exc.format_message()})
+                _json_out(error_document(exc.format_message(), BadRequest.status))
                 ctx.exit(2)
             raise
 
@@ -154,8 +156,9 @@ def _plain(snippet: str) -> str:
 @click.option("--institution", "institutions", multiple=True, help="Only this institution (repeatable: ORed).")
 @click.option("--year", "years", multiple=True, help="Only paragraphs covering Y or Y1-Y2 (repeatable: ORed).")
 @click.option("--theme", "themes", multiple=True, help="Only this theme (repeatable: ORed).")
-@click.option("--page", default="1", help="Result page, from 1.", show_default=True)
-@click.option("--per-page", "per_page", default="10", help="Hits per page, 1..100.", show_default=True)
+@click.option("--page", default="1", help=f"Result page, 1..{MAX_PAGE}.", show_default=True)
+@click.option("--per-page", "per_page", default=str(DEFAULT_PER_PAGE), help=f"Hits per page, 1..{MAX_PER_PAGE}.",
+              show_default=True)
 @index_option
 @click.option("--json", "as_json", is_flag=True, help="Print the result as one UTF-8 JSON document.")
 def search(query: str, institutions: tuple[str, ...], years: tuple[str, ...], themes: tuple[str, ...],
@@ -164,13 +167,15 @@ def search(query: str, institutions: tuple[str, ...], years: tuple[str, ...], th
 
     Exit 0 for a search (even with no hits), 2 for bad arguments, 1 when there is no usable index.
     """
-    from indexer.index.store import IndexMissing, IndexStale, Store
-    from indexer.search.engine import SearchArgumentError, check_facet_values
+    from indexer.index.store import Store
+    from indexer.search.engine import check_facet_values
     from indexer.search.engine import search as run_search
 
-    def fail(message: str, code: int) -> None:
+    def fail(message: str, status: int) -> None:
+        # exit 2 for the caller's mistake (4xx), 1 when there is no usable index (503)
+        code = 2 if status < 500 else 1
         if as_json:
-            _json_out({"error": message})
+            _json_out(error_document(message, status))
             raise SystemExit(code)
         if code == 2:
             raise click.UsageError(message)
@@ -180,7 +185,7 @@ def search(query: str, institutions: tuple[str, ...], years: tuple[str, ...], th
         try:
             return int(value.strip())
         except ValueError:
-            fail(f"{name} 必须是整数（收到 {value!r}）", 2)
+            fail(f"{name} 必须是整数（收到 {value!r}）", BadRequest.status)
             raise  # unreachable: fail() exits
 
     page_n = number(page, "--page")
@@ -190,11 +195,8 @@ def search(query: str, institutions: tuple[str, ...], years: tuple[str, ...], th
         result = run_search(store, query, institutions=institutions,
                             years=years, themes=themes, page=page_n, per_page=per_page_n)
         check_facet_values(store, institutions=institutions, themes=themes)  # after: bad page etc. come first
-    except SearchArgumentError as exc:
-        fail(str(exc), 2)
-        return
-    except (IndexMissing, IndexStale) as exc:
-        fail(str(exc), 1)
+    except ReportSearchError as exc:  # bad arguments (400), no usable index (503)
+        fail(str(exc), exc.status)
         return
     if as_json:
         _json_out(result)

@@ -29,11 +29,12 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app. Config INDEX_DIR / CORPUS_DIR come from test_config, else $REPORTSEARCH_INDEX / _CORPUS."""
     from indexer.config import default_corpus_dir, default_index_dir
     from indexer.index.store import Store
+    from indexer.limits import MAX_REQUEST_BODY_BYTES
     from webapp import api, errors, pages, render
 
     app = Flask(__name__)
     app.config.update(
-        MAX_CONTENT_LENGTH=64 * 1024,  # nothing is uploaded; bodies are refused early
+        MAX_CONTENT_LENGTH=MAX_REQUEST_BODY_BYTES,
         JSON_SORT_KEYS=False,
         INIT_ANALYZER=True,
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, request
 
+from indexer.limits import MAX_REPORT_QUERY_CHARS
 from webapp import get_store
 from webapp.errors import error_response
 from webapp.pages import valid_report_id
@@ -33,7 +34,7 @@ def report(report_id: str) -> Response:
 
     if not valid_report_id(report_id):
         return error_response(404, f"没有这个报告：{report_id[:100]}")
-    doc = get_report(get_store(), report_id, q=request.args.get("q", "")[:1000].strip())
+    doc = get_report(get_store(), report_id, q=request.args.get("q", "")[:MAX_REPORT_QUERY_CHARS].strip())
     if doc is None:
         return error_response(404, f"没有这个报告：{report_id[:100]}")
     return jsonify(doc)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from indexer.limits import MAX_REQUEST_BODY_BYTES, MAX_REQUEST_HEADER_BYTES
 from indexer.cli import (
     cli,
     corpus_option,
@@ -16,8 +17,6 @@ from indexer.cli import (
 
 # Waitress settings (documented in the README): bounded request size, a fixed worker pool.
 SERVER_THREADS = 8
-MAX_REQUEST_HEADER_BYTES = 256 * 1024  # request line + headers; larger → 431 from waitress, app untouched
-MAX_REQUEST_BODY_BYTES = 64 * 1024  # nothing is uploaded
 CONNECTION_LIMIT = 200
 CHANNEL_TIMEOUT = 30  # seconds an idle connection may stay open
 

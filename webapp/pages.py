@@ -18,14 +18,9 @@ from flask import (
     url_for,
 )
 
+from indexer.limits import EXPORT_MAX_ROWS, MAX_PER_PAGE, MAX_REPORT_QUERY_CHARS
 from webapp import get_store
-from webapp.params import (
-    EXPORT_MAX_ROWS,
-    FACETS,
-    MAX_PER_PAGE,
-    SearchParams,
-    parse_search_args,
-)
+from webapp.params import FACETS, SearchParams, parse_search_args
 from webapp.render import year_chart
 
 bp = Blueprint("pages", __name__)
@@ -169,7 +164,7 @@ def report(report_id: str) -> str:
     from indexer.search.engine import get_report
 
     state = parse_search_args(request.args)  # the search state the reader came from, kept for the way back
-    q = state.q[:1000].strip()
+    q = state.q[:MAX_REPORT_QUERY_CHARS].strip()
     doc = get_report(get_store(), report_id, q=q, institutions=state.institutions, years=state.years,
                      themes=state.themes)
     if doc is None:

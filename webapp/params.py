@@ -12,22 +12,25 @@ from urllib.parse import urlencode
 
 from werkzeug.datastructures import MultiDict
 
-# Documented limits (README "Web app"): beyond them a request is refused with a 400, never searched.
-MAX_QUERY_CHARS = 10_000  # a 5,000-char query is searched (the engine says how it understood it)
-MAX_PAGE = 1_000  # deep pages cost collecting page*per_page hits; nobody reads page 1001
-MAX_PER_PAGE = 100
-DEFAULT_PER_PAGE = 10
-MAX_FILTER_VALUES = 20  # per facet
-MAX_FILTER_CHARS = 100  # per value
-EXPORT_MAX_ROWS = 1_000  # /export.csv writes at most this many hits (ranked, best first)
+from indexer.errors import BadRequest
+from indexer.limits import (
+    DEFAULT_PER_PAGE,
+    MAX_FILTER_CHARS,
+    MAX_FILTER_VALUES,
+    MAX_PAGE,
+    MAX_PER_PAGE,
+    MAX_REQUEST_QUERY_CHARS,
+    YearError,
+    parse_year_span,
+    year_label,
+)
 
 FACETS = ("institution", "year", "theme")
-_YEAR = re.compile(r"^(\d{4})(?:-(\d{4}))?$")
 _INT = re.compile(r"^\s*\d{1,9}\s*$")
 
 
-class BadParameter(ValueError):
-    """A request parameter the routes refuse; the message is shown to the user (Chinese)."""
+class BadParameter(BadRequest):
+    """A request parameter the routes refuse (a 400); the message is shown to the user (Chinese)."""
 
 
 @dataclass(frozen=True)
@@ -119,21 +122,21 @@ def _values(args: MultiDict, name: str, label: str) -> tuple[str, ...]:
 
 
 def _year(value: str) -> str:
-    m = _YEAR.match(value)
-    if not m or (m.group(2) and int(m.group(2)) < int(m.group(1))):
-        raise BadParameter(f"年份应写成 2019 或 2017-2021 的形式（收到 {value[:20]!r}）。")
-    return value
+    try:
+        return year_label(*parse_year_span(value))
+    except YearError as exc:
+        raise BadParameter(str(exc)) from exc
 
 
 def parse_search_args(args: MultiDict) -> SearchParams:
     """Validate the search parameters of a request; raise BadParameter with a message for the user."""
     q = args.get("q", "")
-    if len(q) > MAX_QUERY_CHARS:
-        raise BadParameter(f"查询过长：最多 {MAX_QUERY_CHARS} 个字符（收到 {len(q)} 个）。")
+    if len(q) > MAX_REQUEST_QUERY_CHARS:
+        raise BadParameter(f"查询过长：最多 {MAX_REQUEST_QUERY_CHARS} 个字符（收到 {len(q)} 个）。")
     return SearchParams(
         q=q.strip(),
         institutions=_values(args, "institution", "机构"),
-        years=tuple(_year(v) for v in _values(args, "year", "年份")),
+        years=tuple(dict.fromkeys(_year(v) for v in _values(args, "year", "年份"))),  # ２０１９ is 2019
         themes=_values(args, "theme", "主题"),
         page=_int_param(args, "page", 1, 1, MAX_PAGE, "页码"),
         per_page=_int_param(args, "per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE, "每页条数"),

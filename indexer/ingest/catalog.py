@@ -22,11 +22,10 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from indexer.limits import MAX_CATALOG_YEAR, MIN_CATALOG_YEAR, YearError, parse_year_span
+
 ENTRY_KEYS = ("file", "title", "institution", "year", "date", "source", "encoding", "part")
 PART_KEYS = ("institution", "starts_with")
-MIN_YEAR, MAX_YEAR = 1949, 2100
-_RANGE = re.compile(r"^\s*(\d{4})\s*(?:[-–—~～至])\s*(\d{4})\s*年?\s*$")
-_SINGLE = re.compile(r"^\s*(\d{4})\s*年?\s*$")
 _ENTRY_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*report[ \t]*\]\]", re.M)
 
 
@@ -70,18 +69,15 @@ def parse_years(value: object) -> tuple[int, ...]:
         raise ValueError(f"year must be a number like 2020 or a range like \"2017-2021\", not {value!r}")
     if isinstance(value, int):
         first = last = value
-    elif isinstance(value, str) and (m := _RANGE.match(value)):
-        first, last = int(m.group(1)), int(m.group(2))
-    elif isinstance(value, str) and (m := _SINGLE.match(value)):
-        first = last = int(m.group(1))
+    elif isinstance(value, str):
+        try:
+            first, last = parse_year_span(value)  # the one year syntax (indexer.limits)
+        except YearError as exc:
+            raise ValueError(f"year must be a number like 2020 or a range like \"2017-2021\", not {value!r} ({exc})") from exc
     else:
         raise ValueError(f"year must be a number like 2020 or a range like \"2017-2021\", not {value!r}")
-    if not (MIN_YEAR <= first <= MAX_YEAR and MIN_YEAR <= last <= MAX_YEAR):
-        raise ValueError(f"year {value!r} is outside {MIN_YEAR}-{MAX_YEAR}")
-    if last < first:
-        raise ValueError(f"year range {value!r} ends before it starts")
-    if last - first > 50:
-        raise ValueError(f"year range {value!r} spans more than 50 years")
+    if not (MIN_CATALOG_YEAR <= first <= MAX_CATALOG_YEAR and MIN_CATALOG_YEAR <= last <= MAX_CATALOG_YEAR):
+        raise ValueError(f"year {value!r} is outside {MIN_CATALOG_YEAR}-{MAX_CATALOG_YEAR}")
     return tuple(range(first, last + 1))
 
 

@@ -26,6 +26,7 @@ from indexer.ingest.decode import DecodeError, decode_report, strip_markup
 from indexer.ingest.detect import detect_institution, detect_years, years_from_name
 from indexer.ingest.layout import Block, document_title, parse_blocks, sections
 from indexer.ingest.themes import Taxonomy, load_taxonomy
+from indexer.limits import MAX_FILE_BYTES
 from indexer.model import Paragraph, Report
 
 CATALOG = "catalog.toml"
@@ -215,7 +216,7 @@ def _metadata(rel: str, text: str, blocks: list[Block], load: CorpusLoad, why: s
 
 
 def load_corpus(
-    corpus_dir: Path, *, taxonomy: Taxonomy | None = None, max_bytes: int = 20 * 2**20, processes: int = 1,
+    corpus_dir: Path, *, taxonomy: Taxonomy | None = None, max_bytes: int = MAX_FILE_BYTES, processes: int = 1,
     while_loading: Callable[[], None] | None = None,
 ) -> CorpusLoad:
     """Read every report file under corpus_dir (recursively, sorted) into Reports; problems are reported by file.

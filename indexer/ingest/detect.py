@@ -8,16 +8,18 @@ import re
 import unicodedata
 from collections import Counter
 
+from indexer.limits import MAX_YEAR_SPAN, YEAR_DASH
+
 _INSTITUTION = re.compile(
     r"(?:^|(?<=[\s，,。：:、；;“”\"《》（）()【】#*]))"
     r"((?:[\u4e00-\u9fff]{2,7}?(?:省|自治区|市|自治州|州|地区|盟|县|自治县|区|旗))+(?:高级|中级)?人民(?:法院|检察院))"
 )
-_YEAR_RANGE = re.compile(r"((?:19|20)\d{2})\s*(?:-|–|—|－|~|～|至)\s*((?:19|20)\d{2})\s*年")
+_YEAR_RANGE = re.compile(rf"((?:19|20)\d{{2}})\s*{YEAR_DASH}\s*((?:19|20)\d{{2}})\s*年")  # text is NFKC
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
 _SINCE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年以来")
 _SPAN = re.compile(r"([二三四五六七八九十])年来")
 _CN_NUM = {c: i for i, c in enumerate("零一二三四五六七八九十")}
-_FILE_YEARS = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:\s*[-_–—~至]\s*((?:19|20)\d{2}))?(?!\d)")
+_FILE_YEARS = re.compile(rf"(?<!\d)((?:19|20)\d{{2}})(?:\s*(?:_|{YEAR_DASH})\s*((?:19|20)\d{{2}}))?(?!\d)")
 
 
 def detect_institution(text: str) -> str | None:
@@ -35,7 +37,7 @@ def detect_years(text: str) -> tuple[int, ...]:
     head = plain[:300]
     if m := _YEAR_RANGE.search(head):
         first, last = int(m.group(1)), int(m.group(2))
-        if first <= last <= first + 50:
+        if first <= last <= first + MAX_YEAR_SPAN:
             return tuple(range(first, last + 1))
     since, span = _SINCE.search(plain), _SPAN.search(plain)
     if since and span:
@@ -54,4 +56,4 @@ def years_from_name(name: str) -> tuple[int, ...]:
     if not m:
         return ()
     first, last = int(m.group(1)), int(m.group(2) or m.group(1))
-    return tuple(range(first, last + 1)) if first <= last <= first + 50 else (first,)
+    return tuple(range(first, last + 1)) if first <= last <= first + MAX_YEAR_SPAN else (first,)

@@ -23,15 +23,13 @@ from whoosh.searching import Searcher
 
 from indexer.errors import BadRequest
 from indexer.index.store import Store
+from indexer.limits import MAX_FILTER_CHARS, MAX_FILTER_VALUES, MAX_PAGE, MAX_PER_PAGE, YearError, parse_year_span
 from indexer.search.cache import searching
 from indexer.search.compile import Compiler
-from indexer.search.facets import FACETS, count, parse_year, selection
+from indexer.search.facets import FACETS, count, selection
 from indexer.search.query import ParsedQuery, parse
 from indexer.search.ranking import Norms, Postings, top
 from indexer.search.snippets import build_snippet, highlight
-
-MAX_PER_PAGE = 100
-MAX_FILTER_VALUES = 50
 
 
 class SearchArgumentError(BadRequest):
@@ -42,8 +40,8 @@ class SearchArgumentError(BadRequest):
 
 
 def _check_args(page: object, per_page: object, institutions: object, years: object, themes: object) -> None:
-    if isinstance(page, bool) or not isinstance(page, int) or page < 1:
-        raise SearchArgumentError(f"页码必须是不小于 1 的整数（收到 {page!r}）")
+    if isinstance(page, bool) or not isinstance(page, int) or not 1 <= page <= MAX_PAGE:
+        raise SearchArgumentError(f"页码必须在 1 到 {MAX_PAGE} 之间（收到 {page!r}）")
     if isinstance(per_page, bool) or not isinstance(per_page, int) or not 1 <= per_page <= MAX_PER_PAGE:
         raise SearchArgumentError(f"每页条数必须在 1 到 {MAX_PER_PAGE} 之间（收到 {per_page!r}）")
     for name, values in (("机构", institutions), ("年份", years), ("主题", themes)):
@@ -51,10 +49,13 @@ def _check_args(page: object, per_page: object, institutions: object, years: obj
             raise SearchArgumentError(f"{name}筛选值必须是文本列表")
         if len(values) > MAX_FILTER_VALUES:  # type: ignore[arg-type]
             raise SearchArgumentError(f"{name}筛选值最多 {MAX_FILTER_VALUES} 个")
+        if any(len(v) > MAX_FILTER_CHARS for v in values):  # type: ignore[union-attr]
+            raise SearchArgumentError(f"{name}筛选值过长（上限 {MAX_FILTER_CHARS} 字）")
     for y in years:  # type: ignore[union-attr]
-        rng = parse_year(y)
-        if rng is None or rng[1] - rng[0] > 200:
-            raise SearchArgumentError(f"年份“{y}”无法识别：请写作 2019 或 2017-2021")
+        try:
+            parse_year_span(y)
+        except YearError as exc:
+            raise SearchArgumentError(str(exc)) from exc
 
 
 def _hit(stored: dict, score: float, snippet: str) -> dict:

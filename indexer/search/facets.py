@@ -6,14 +6,14 @@ The maps are read once per open build from the ID fields' posting lists (no stor
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
 from whoosh.searching import Searcher
 
+from indexer.limits import YearError, parse_year_span
+
 _ASCII01 = bytes.maketrans(b"\x00\x01", b"01")
-YEAR_VALUE = re.compile(r"^\s*(\d{4})\s*(?:[-–—~～至]\s*(\d{4})\s*)?$")
 FACETS = ("institution", "year", "theme")
 
 
@@ -88,13 +88,11 @@ def load_maps(searcher: Searcher) -> FacetMaps:
 
 
 def parse_year(value: str) -> tuple[int, int] | None:
-    """'2019' → (2019, 2019); '2017-2021' → (2017, 2021); anything else → None."""
-    m = YEAR_VALUE.match(value) if isinstance(value, str) else None
-    if not m:
+    """'2019' → (2019, 2019); '2017-2021' → (2017, 2021); anything else → None (see indexer.limits)."""
+    try:
+        return parse_year_span(value, ordered=False)
+    except YearError:
         return None
-    a = int(m.group(1))
-    b = int(m.group(2) or a)
-    return (min(a, b), max(a, b))
 
 
 def selection(maps: FacetMaps, facet: str, values: Sequence[str]) -> frozenset[int] | None:

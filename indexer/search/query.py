@@ -12,11 +12,12 @@ Malformed input never raises. It is searched as plain text (or trimmed) and `Par
 in Chinese, what was changed: unbalanced quotes or parentheses, lone operators, unknown fields, bad year
 values, wildcards (`*`, `?` — not supported, ignored), control characters, and the limits below.
 
-Limits that bound the cost of one query (documented in the README):
-- MAX_QUERY_CHARS = 256: longer input is cut to its first 256 characters;
-- MAX_TERMS = 32: at most 32 terms (words, phrases, filters) are used; the rest are dropped;
-- MAX_DEPTH = 8: parentheses nested deeper are ignored (their content is kept as plain terms);
-- MAX_YEAR_SPAN = 50: a year range wider than 50 years is refused as a filter and searched as text.
+Limits that bound the cost of one query (values in indexer/limits.py, documented in the README):
+- MAX_QUERY_CHARS: longer input is cut to its first MAX_QUERY_CHARS characters;
+- MAX_TERMS: at most this many terms (words, phrases, filters) are used; the rest are dropped;
+- MAX_DEPTH: parentheses nested deeper are ignored (their content is kept as plain terms);
+- MAX_YEAR_SPAN: a wider year range is refused as a filter and searched as text. A `year:` value has the
+  one year syntax of indexer.limits.parse_year_span; a reversed range (`year:2021-2017`) is forgiven.
 """
 
 from __future__ import annotations
@@ -25,10 +26,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-MAX_QUERY_CHARS = 256
-MAX_TERMS = 32
-MAX_DEPTH = 8
-MAX_YEAR_SPAN = 50
+from indexer.limits import MAX_DEPTH, MAX_QUERY_CHARS, MAX_TERMS, YearError, parse_year_span, year_label
 
 QUOTES = {'"': '"', "“": "”", "「": "」", "『": "』", "”": "”"}  # a stray ” often opens a phrase typed by IMEs
 CLOSERS = set("”」』")
@@ -46,7 +44,6 @@ FIELD_ALIASES = {
 }
 OPERATORS = {"OR", "AND", "NOT"}
 _FIELD = re.compile(r"^([A-Za-z\u4e00-\u9fff]{1,12})[:：](.*)$", re.S)
-_YEAR = re.compile(r"^(\d{4})(?:\s*[-–—~～至]\s*(\d{4}))?$")
 _SPACE = re.compile(r"\s+")
 _WILDCARD = re.compile(r"[*?]")
 
@@ -427,17 +424,11 @@ class _Parser:
             self.notices.append(f"字段“{t.name}”缺少取值，已忽略")
             return None
         if name == "year":
-            m = _YEAR.match(value)
-            if not m:
-                self.notices.append(f"年份“{value}”无法识别，已按普通文本检索")
+            try:
+                return Filter("year", year_label(*parse_year_span(value, ordered=False)))
+            except YearError as exc:
+                self.notices.append(f"{exc}已按普通文本检索")
                 return self.words(_safe(value.replace(":", "").replace("：", "")))
-            a = int(m.group(1))
-            b = int(m.group(2) or a)
-            a, b = min(a, b), max(a, b)
-            if b - a > MAX_YEAR_SPAN:
-                self.notices.append(f"年份范围超过 {MAX_YEAR_SPAN} 年，已按普通文本检索")
-                return self.words(_safe(value.replace(":", "").replace("：", "")))
-            return Filter("year", str(a) if a == b else f"{a}-{b}")
         return Filter(name, value)
 
 

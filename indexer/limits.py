@@ -1,0 +1,76 @@
+"""Every value and limit the library, the CLI and the web app share, and the one parser of year values.
+
+Each number is written here once; the web parameters, the engine, the CLI, the query language, the catalog
+and metadata detection import it from here (README "Limits" documents them).
+
+Year values (a filter `--year`/`year=`, a `year:` term in a query, a catalog `year = "…"`) have one syntax:
+`2019`, `2017-2021`, and the same with full-width digits or dashes (`２０１９`, `2017－2021`), with `–`, `—`,
+`~`, `～` or `至` between the years, spaces around it and an optional trailing `年` (`2017至2021年`). A range
+may span at most MAX_YEAR_SPAN years.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from indexer.errors import BadRequest
+
+# --- a search request (web parameters, engine arguments, CLI options) -------------------------------------
+MAX_REQUEST_QUERY_CHARS = 10_000  # beyond this a request's q is refused (400); shorter ones are searched
+MAX_REPORT_QUERY_CHARS = 1_000  # the report view's ?q= is cut to this many characters (it only marks words)
+MAX_PAGE = 1_000  # deep pages cost collecting page*per_page hits; nobody reads page 1001
+MAX_PER_PAGE = 100
+DEFAULT_PER_PAGE = 10
+MAX_FILTER_VALUES = 20  # per facet: a person ticks a handful; 20 keeps a URL (and the set algebra) small
+MAX_FILTER_CHARS = 100  # per value: the longest institution name is ~20 characters
+EXPORT_MAX_ROWS = 1_000  # /export.csv writes at most this many hits (ranked, best first)
+
+# --- the web server (waitress and Flask) --------------------------------------------------------------------
+MAX_REQUEST_BODY_BYTES = 64 * 1024  # nothing is uploaded; larger bodies are refused early
+MAX_REQUEST_HEADER_BYTES = 256 * 1024  # request line + headers; larger → 431 from waitress, app untouched
+
+# --- the query language (indexer/search/query.py): bounds on the cost of one query -----------------------
+MAX_QUERY_CHARS = 256  # longer input is cut to its first 256 characters
+MAX_TERMS = 32  # words, phrases, filters used; the rest are dropped
+MAX_DEPTH = 8  # parentheses nested deeper are ignored (their content kept as plain terms)
+
+# --- years -------------------------------------------------------------------------------------------------
+MAX_YEAR_SPAN = 50  # a wider range is refused (a filter: 400 / exit 2; in a query: searched as text)
+MIN_CATALOG_YEAR, MAX_CATALOG_YEAR = 1949, 2100  # a catalog year outside is a typo
+YEAR_RANGE_DASHES = "-–—~～至"  # between the two years of a range (after NFKC folding: － is -)
+YEAR_DASH = "[" + re.escape(YEAR_RANGE_DASHES) + "]"  # the regex class of YEAR_RANGE_DASHES
+
+# --- ingest --------------------------------------------------------------------------------------------------
+MAX_FILE_BYTES = 20 * 2**20  # a corpus file larger than this is skipped with a message (split it)
+
+_YEAR_VALUE = re.compile(rf"^([0-9]{{4}})(?:\s*{YEAR_DASH}\s*([0-9]{{4}}))?\s*年?$")
+
+
+class YearError(BadRequest):
+    """A year value that is not `2019` / `2017-2021`, ends before it starts, or spans too many years."""
+
+
+def parse_year_span(value: object, *, ordered: bool = True) -> tuple[int, int]:
+    """`2019` → (2019, 2019), `2017至2021` → (2017, 2021); YearError (Chinese message) otherwise.
+
+    ordered=False accepts a reversed range (`2021-2017` → (2017, 2021)): the query language is forgiving,
+    a filter parameter is not.
+    """
+    text = unicodedata.normalize("NFKC", value).strip() if isinstance(value, str) else ""
+    m = _YEAR_VALUE.match(text)
+    if not m:
+        raise YearError(f"年份应写成 2019 或 2017-2021 的形式（收到 {str(value)[:20]!r}）。")
+    first, last = int(m.group(1)), int(m.group(2) or m.group(1))
+    if last < first:
+        if ordered:
+            raise YearError(f"年份范围 {text[:20]} 的结束年早于开始年：请写作 {last}-{first}。")
+        first, last = last, first
+    if last - first > MAX_YEAR_SPAN:
+        raise YearError(f"年份范围 {text[:20]} 超过 {MAX_YEAR_SPAN} 年。")
+    return first, last
+
+
+def year_label(first: int, last: int) -> str:
+    """The canonical spelling of a year value: `2019` or `2017-2021`."""
+    return str(first) if first == last else f"{first}-{last}"
