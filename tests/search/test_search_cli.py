@@ -1,4 +1,4 @@
-"""`reportsearch search`: exit codes, one UTF-8 JSON document, errors as {"error": …}, never a traceback."""
+"""`reportsearch search`: exit codes, one UTF-8 JSON document, errors as {"error": …, "status": …}, never a traceback."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from test_query import MALFORMED
 
 from indexer.cli import cli
 from indexer.index.store import Store
+from tests.helpers.errors import assert_error_document
 
 
 def run(args: list[str]) -> tuple[int, str]:
@@ -47,7 +48,7 @@ def test_bad_arguments_exit_2_with_error_json(fixture_store: Store) -> None:
                 ["--page", "abc"], ["--no-such-option"]):
         code, out = run(["改革", *bad, "--index", root, "--json"])
         assert code == 2, bad
-        assert set(json.loads(out)) == {"error"}, bad
+        assert_error_document(json.loads(out), 400)
 
 
 def test_unknown_theme_or_institution_exits_2_naming_the_choices(fixture_store: Store) -> None:
@@ -76,7 +77,7 @@ def test_usage_errors_are_json_wherever_json_stands(fixture_store: Store) -> Non
                  ["法院", "诉源", "--index", root, "--json"]):  # an extra argument
         code, out = run(argv)
         assert code == 2, argv
-        assert set(json.loads(out)) == {"error"}, argv
+        assert_error_document(json.loads(out), 400)
 
 
 def test_human_output(fixture_store: Store) -> None:
@@ -87,7 +88,7 @@ def test_human_output(fixture_store: Store) -> None:
 
 def test_missing_index_says_run_reindex(tmp_path: Path) -> None:
     code, out = run(["改革", "--index", str(tmp_path / "none"), "--json"])
-    assert code == 1 and "reportsearch reindex" in json.loads(out)["error"]
+    assert code == 1 and "reportsearch reindex" in assert_error_document(json.loads(out), 503)
     result = CliRunner().invoke(cli, ["search", "改革", "--index", str(tmp_path / "none")])
     assert result.exit_code == 1 and "reportsearch reindex" in result.output
 
@@ -125,4 +126,5 @@ def test_cli_property_never_a_traceback(fixture_store: Store, q: str, page: str,
     if code == 0:
         assert {"query", "notice", "total", "page", "per_page", "hits", "facets"} == set(doc)
     else:
-        assert code == 2 and set(doc) == {"error"}
+        assert code == 2
+        assert_error_document(doc, 400)

@@ -7,18 +7,7 @@ from urllib.parse import urlencode
 import pytest
 
 from indexer.search.engine import facet_values, get_report, overview, search
-
-
-def assert_json_error(response, status: int) -> str:  # noqa: ANN001
-    """The one error shape of the API: {"error": <message>, "status": <code>}, with that HTTP status."""
-    assert response.status_code == status, (response.status_code, response.get_data(as_text=True)[:300])
-    assert response.mimetype == "application/json"
-    body = response.get_json()
-    assert set(body) == {"error", "status"}
-    assert body["status"] == status
-    assert isinstance(body["error"], str) and body["error"].strip()
-    assert "Traceback" not in body["error"]
-    return body["error"]
+from tests.helpers.errors import assert_json_error
 
 
 @pytest.mark.parametrize(
