@@ -14,7 +14,7 @@ import click
 
 from indexer.config import default_corpus_dir, default_index_dir
 from indexer.errors import BadRequest, ReportSearchError, error_document
-from indexer.limits import DEFAULT_PER_PAGE, MAX_PAGE, MAX_PER_PAGE
+from indexer.limits import DEFAULT_PER_PAGE, MAX_PER_PAGE
 
 corpus_option = click.option(
     "--corpus",
@@ -156,7 +156,7 @@ def _plain(snippet: str) -> str:
 @click.option("--institution", "institutions", multiple=True, help="Only this institution (repeatable: ORed).")
 @click.option("--year", "years", multiple=True, help="Only paragraphs covering Y or Y1-Y2 (repeatable: ORed).")
 @click.option("--theme", "themes", multiple=True, help="Only this theme (repeatable: ORed).")
-@click.option("--page", default="1", help=f"Result page, 1..{MAX_PAGE}.", show_default=True)
+@click.option("--page", default="1", help="Result page, from 1.", show_default=True)
 @click.option("--per-page", "per_page", default=str(DEFAULT_PER_PAGE), help=f"Hits per page, 1..{MAX_PER_PAGE}.",
               show_default=True)
 @index_option

@@ -9,6 +9,7 @@ from typing import TextIO
 
 from whoosh.query import Every
 
+from indexer.index.schema import from_stored
 from indexer.index.store import Store
 
 FIELDS = ("id", "report", "title", "institution", "years", "theme", "section", "position", "text")
@@ -20,18 +21,7 @@ def iter_paragraphs(store: Store) -> Iterator[dict]:
     with opened.searcher() as searcher:
         results = searcher.search(Every(), sortedby="seq", limit=None)
         for hit in results:
-            stored = hit.fields()
-            yield {
-                "id": stored["id"],
-                "report": stored["report"],
-                "title": stored.get("title", ""),
-                "institution": stored.get("institution", ""),
-                "years": [int(y) for y in stored.get("years", "").split()],
-                "theme": stored.get("theme", ""),
-                "section": stored.get("section", ""),
-                "position": stored["position"],
-                "text": stored.get("text", ""),
-            }
+            yield from_stored(hit.fields()).to_dict()
 
 
 def write_jsonl(paragraphs: Iterator[dict], out: TextIO) -> int:

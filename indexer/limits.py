@@ -19,7 +19,7 @@ from indexer.errors import BadRequest
 # --- a search request (web parameters, engine arguments, CLI options) -------------------------------------
 MAX_REQUEST_QUERY_CHARS = 10_000  # beyond this a request's q is refused (400); shorter ones are searched
 MAX_REPORT_QUERY_CHARS = 1_000  # the report view's ?q= is cut to this many characters (it only marks words)
-MAX_PAGE = 1_000  # deep pages cost collecting page*per_page hits; nobody reads page 1001
+MAX_PAGE = 1_000  # web requests: deep pages cost collecting page*per_page hits (the engine answers an empty page)
 MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 10
 MAX_FILTER_VALUES = 20  # per facet: a person ticks a handful; 20 keeps a URL (and the set algebra) small

@@ -33,7 +33,7 @@ from indexer.analysis import (
     word_analyzer,
 )
 from indexer.index.lock import ReindexLock
-from indexer.index.schema import make_schema
+from indexer.index.schema import make_schema, to_document
 from indexer.index.segments import write_segments
 from indexer.index.store import (
     BUILDS,
@@ -142,26 +142,11 @@ def switch_current(root: Path, build_id: str) -> None:
 
 
 def paragraph_documents(reports: Iterable[Report]) -> Iterable[dict]:
-    """One Whoosh document per paragraph, in corpus order (seq) — the schema's field names."""
+    """One Whoosh document per paragraph, in corpus order (seq) — see schema.to_document."""
     seq = 0
     for order, report in enumerate(reports):
         for p in report.paragraphs:
-            yield {
-                "id": p.id,
-                "report": p.report,
-                "title": p.title,
-                "institution": p.institution,
-                "years": " ".join(str(y) for y in p.years),
-                "theme": p.theme,
-                "section": p.section,
-                "lead": p.lead,
-                "lead_text": p.lead,
-                "text": p.text,
-                "text_bi": p.text,
-                "position": p.position,
-                "seq": seq,
-                "report_order": order,
-            }
+            yield to_document(p, seq=seq, report_order=order)
             seq += 1
 
 

@@ -20,6 +20,7 @@ Added beyond the contract:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
@@ -30,6 +31,7 @@ from indexer.analysis import (
     bigram_analyzer,
     word_analyzer,
 )
+from indexer.model import Paragraph
 
 SCHEMA_VERSION = INDEX_FORMAT_VERSION
 
@@ -52,4 +54,43 @@ def make_schema(dictionary: Path = DEFAULT_DICTIONARY) -> Schema:
         position=NUMERIC(int, stored=True, sortable=True),
         seq=NUMERIC(int, stored=True, sortable=True),
         report_order=NUMERIC(int, stored=True, sortable=True),
+    )
+
+
+# The one mapping between a Paragraph and its Whoosh document: build writes with to_document, and export,
+# search hits and the report view read stored fields back with from_stored (then Paragraph.to_dict()).
+
+
+def to_document(p: Paragraph, *, seq: int, report_order: int) -> dict:
+    """The Whoosh document of one paragraph (seq: corpus order; report_order: its report's index)."""
+    return {
+        "id": p.id,
+        "report": p.report,
+        "title": p.title,
+        "institution": p.institution,
+        "years": " ".join(str(y) for y in p.years),
+        "theme": p.theme,
+        "section": p.section,
+        "lead": p.lead,
+        "lead_text": p.lead,
+        "text": p.text,
+        "text_bi": p.text,
+        "position": p.position,
+        "seq": seq,
+        "report_order": report_order,
+    }
+
+
+def from_stored(stored: Mapping) -> Paragraph:
+    """The Paragraph a document's stored fields describe (missing fields empty, as an old build may lack them)."""
+    return Paragraph(
+        report=stored.get("report", ""),
+        position=int(stored.get("position", 0)),
+        text=stored.get("text", ""),
+        section=stored.get("section", ""),
+        institution=stored.get("institution", ""),
+        years=tuple(int(y) for y in str(stored.get("years", "")).split() if y.isdigit()),
+        title=stored.get("title", ""),
+        theme=stored.get("theme", ""),
+        lead=stored.get("lead_text", "") or "",
     )

@@ -22,14 +22,18 @@ from whoosh import query as wq
 from whoosh.searching import Searcher
 
 from indexer.errors import BadRequest
+from indexer.index.schema import from_stored
 from indexer.index.store import Store
-from indexer.limits import MAX_FILTER_CHARS, MAX_FILTER_VALUES, MAX_PAGE, MAX_PER_PAGE, YearError, parse_year_span
+from indexer.limits import MAX_FILTER_CHARS, MAX_FILTER_VALUES, MAX_PER_PAGE, YearError, parse_year_span
 from indexer.search.cache import searching
 from indexer.search.compile import Compiler
 from indexer.search.facets import FACETS, count, selection
 from indexer.search.query import ParsedQuery, parse
 from indexer.search.ranking import Norms, Postings, top
 from indexer.search.snippets import build_snippet, highlight
+
+
+REPORT_PARAGRAPH_KEYS = ("id", "position", "section", "theme", "institution", "text")  # + "html" (CONTRACTS.md)
 
 
 class SearchArgumentError(BadRequest):
@@ -40,8 +44,8 @@ class SearchArgumentError(BadRequest):
 
 
 def _check_args(page: object, per_page: object, institutions: object, years: object, themes: object) -> None:
-    if isinstance(page, bool) or not isinstance(page, int) or not 1 <= page <= MAX_PAGE:
-        raise SearchArgumentError(f"页码必须在 1 到 {MAX_PAGE} 之间（收到 {page!r}）")
+    if isinstance(page, bool) or not isinstance(page, int) or page < 1:
+        raise SearchArgumentError(f"页码必须是不小于 1 的整数（收到 {page!r}）")
     if isinstance(per_page, bool) or not isinstance(per_page, int) or not 1 <= per_page <= MAX_PER_PAGE:
         raise SearchArgumentError(f"每页条数必须在 1 到 {MAX_PER_PAGE} 之间（收到 {per_page!r}）")
     for name, values in (("机构", institutions), ("年份", years), ("主题", themes)):
@@ -59,20 +63,7 @@ def _check_args(page: object, per_page: object, institutions: object, years: obj
 
 
 def _hit(stored: dict, score: float, snippet: str) -> dict:
-    years = [int(y) for y in str(stored.get("years", "")).split() if y.isdigit()]
-    return {
-        "id": stored.get("id", ""),
-        "report": stored.get("report", ""),
-        "title": stored.get("title", ""),
-        "institution": stored.get("institution", ""),
-        "years": years,
-        "theme": stored.get("theme", ""),
-        "section": stored.get("section", ""),
-        "position": int(stored.get("position", 0)),
-        "text": stored.get("text", ""),
-        "snippet": snippet,
-        "score": round(float(score), 4),
-    }
+    return from_stored(stored).to_dict() | {"snippet": snippet, "score": round(float(score), 4)}
 
 
 def _ranked(s: Searcher, postings: Postings, norms: Norms, scorer: wq.Query | None, docs: frozenset[int], offset: int,
@@ -165,20 +156,11 @@ def get_report(store: Store, report_id: str, *, q: str = "", institutions: Seque
         paragraphs = []
         hits = []
         for docnum in docs:
-            stored = s.stored_fields(docnum)
-            text = stored.get("text", "")
-            spans = comp.marks(parsed.tree, text)[0] if docnum in matched else []
-            paragraphs.append({
-                "id": stored.get("id", ""),
-                "position": int(stored.get("position", 0)),
-                "section": stored.get("section", ""),
-                "theme": stored.get("theme", ""),
-                "institution": stored.get("institution", ""),
-                "text": text,
-                "html": highlight(text, spans),
-            })
+            para = from_stored(s.stored_fields(docnum)).to_dict()
+            spans = comp.marks(parsed.tree, para["text"])[0] if docnum in matched else []
+            paragraphs.append({k: para[k] for k in REPORT_PARAGRAPH_KEYS} | {"html": highlight(para["text"], spans)})
             if docnum in matched:
-                hits.append(int(stored.get("position", 0)))
+                hits.append(para["position"])
     paragraphs.sort(key=lambda p: p["position"])
     return {
         "id": report_id,
