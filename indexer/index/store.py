@@ -198,3 +198,8 @@ class Store:
             current, self._open, self._stamp = self._open, None, None
         if current is not None:
             current.close()
+
+
+def pinned(source: Store | OpenIndex) -> OpenIndex:
+    """The one build a call works on: an OpenIndex as given, else the Store's current build (asked once)."""
+    return source if isinstance(source, OpenIndex) else source.current()

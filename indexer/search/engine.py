@@ -23,11 +23,12 @@ from whoosh.searching import Searcher
 
 from indexer.errors import BadRequest
 from indexer.index.schema import from_stored
-from indexer.index.store import Store
+from indexer.index.store import OpenIndex, Store, pinned
+from indexer.model import Paragraph
 from indexer.limits import MAX_FILTER_CHARS, MAX_FILTER_VALUES, MAX_PER_PAGE, YearError, parse_year_span
-from indexer.search.cache import searching
+from indexer.search.cache import BuildCache, searching
 from indexer.search.compile import Compiler
-from indexer.search.facets import FACETS, count, selection
+from indexer.search.facets import FACETS, FacetMaps, count, selection
 from indexer.search.query import ParsedQuery, parse
 from indexer.search.ranking import Norms, Postings, top
 from indexer.search.snippets import build_snippet, highlight
@@ -94,36 +95,48 @@ def _ranked(s: Searcher, postings: Postings, norms: Norms, scorer: wq.Query | No
     return ranked[offset:need]
 
 
-def search(store: Store, q: str, *, institutions: Sequence[str] = (), years: Sequence[str] = (),
+def _filtered(maps: FacetMaps, matched: frozenset[int], chosen: dict[str, Sequence[str]]
+              ) -> tuple[frozenset[int], dict[str, frozenset[int] | None]]:
+    """The hits: matched paragraphs within every facet's selection (any value within a facet)."""
+    selected = {f: selection(maps, f, tuple(chosen[f])) for f in FACETS}
+    hits = frozenset(matched)
+    for f in FACETS:
+        if selected[f] is not None:
+            hits = hits & selected[f]  # type: ignore[operator]
+    return hits, selected
+
+
+def _best(s: Searcher, comp: Compiler, cache: BuildCache, tree: object, hits: frozenset[int], offset: int,
+          count_: int) -> list[tuple[int, float]]:
+    """hits[offset:offset+count] in rank order: whole-word matches first, substring-only matches after."""
+    if offset >= len(hits) or count_ <= 0:
+        return []
+    scorer = comp.scoring_query(tree)
+    first = hits & comp.evaluate(tree, whole_words=True) if scorer is not None else hits
+    docs = _ranked(s, comp.postings, cache.norms, scorer, first, offset, count_)
+    if len(docs) < count_:
+        docs += _ranked(s, comp.postings, cache.norms, scorer, hits - first, max(0, offset - len(first)),
+                        count_ - len(docs))
+    return docs
+
+
+def search(store: Store | OpenIndex, q: str, *, institutions: Sequence[str] = (), years: Sequence[str] = (),
            themes: Sequence[str] = (), page: int = 1, per_page: int = 10) -> dict:
     """Ranked hits for q with facet counts over all hits; see the module docstring and CONTRACTS.md."""
     _check_args(page, per_page, institutions, years, themes)
     parsed = parse(q if isinstance(q, str) else "")
-    open_index = store.current()
     chosen = {"institution": tuple(institutions), "year": tuple(years), "theme": tuple(themes)}
-    with searching(open_index) as (s, cache):
+    with searching(pinned(store)) as (s, cache):
         comp = Compiler(s, cache)
         matched = comp.evaluate(parsed.tree)
-        selected = {f: selection(cache.maps, f, chosen[f]) for f in FACETS}
-        hits_set = frozenset(matched)
-        for f in FACETS:
-            if selected[f] is not None:
-                hits_set = hits_set & selected[f]
+        hits_set, selected = _filtered(cache.maps, matched, chosen)
         facets = count(cache.maps, matched, selected, chosen)
-        offset = (page - 1) * per_page
         hits: list[dict] = []
-        if offset < len(hits_set):
-            scorer = comp.scoring_query(parsed.tree)
-            first = hits_set & comp.evaluate(parsed.tree, whole_words=True) if scorer is not None else hits_set
-            second = hits_set - first
-            page_docs = _ranked(s, comp.postings, cache.norms, scorer, first, offset, per_page)
-            if len(page_docs) < per_page:
-                page_docs += _ranked(s, comp.postings, cache.norms, scorer, second, max(0, offset - len(first)), per_page - len(page_docs))
-            for docnum, score in page_docs:
-                stored = s.stored_fields(docnum)
-                text = stored.get("text", "")
-                spans, keys = comp.marks(parsed.tree, text)
-                hits.append(_hit(stored, score, build_snippet(text, spans, keys).html))
+        for docnum, score in _best(s, comp, cache, parsed.tree, hits_set, (page - 1) * per_page, per_page):
+            stored = s.stored_fields(docnum)
+            text = stored.get("text", "")
+            spans, keys = comp.marks(parsed.tree, text)
+            hits.append(_hit(stored, score, build_snippet(text, spans, keys).html))
     return {
         "query": q if isinstance(q, str) else "",
         "notice": parsed.notice(),
@@ -135,11 +148,25 @@ def search(store: Store, q: str, *, institutions: Sequence[str] = (), years: Seq
     }
 
 
-def get_report(store: Store, report_id: str, *, q: str = "", institutions: Sequence[str] = (),
+def ranked(store: Store | OpenIndex, q: str, *, institutions: Sequence[str] = (), years: Sequence[str] = (),
+           themes: Sequence[str] = (), limit: int) -> list[tuple[Paragraph, float]]:
+    """The first `limit` hits of search() in the same order, with their scores; no facets, no snippets."""
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
+        raise SearchArgumentError(f"条数必须是不小于 0 的整数（收到 {limit!r}）")
+    _check_args(1, 1, institutions, years, themes)
+    parsed = parse(q if isinstance(q, str) else "")
+    chosen = {"institution": tuple(institutions), "year": tuple(years), "theme": tuple(themes)}
+    with searching(pinned(store)) as (s, cache):
+        comp = Compiler(s, cache)
+        hits_set, _selected = _filtered(cache.maps, comp.evaluate(parsed.tree), chosen)
+        return [(from_stored(s.stored_fields(d)), score) for d, score in _best(s, comp, cache, parsed.tree, hits_set, 0, limit)]
+
+
+def get_report(store: Store | OpenIndex, report_id: str, *, q: str = "", institutions: Sequence[str] = (),
                years: Sequence[str] = (), themes: Sequence[str] = ()) -> dict | None:
     """One report with every paragraph; hits (marked, listed) are paragraphs matching q and the filters."""
     _check_args(1, 1, institutions, years, themes)
-    open_index = store.current()
+    open_index = pinned(store)
     meta = next((r for r in open_index.meta.get("reports", []) if r.get("id") == report_id), None)
     if meta is None or not isinstance(report_id, str):
         return None
@@ -149,10 +176,7 @@ def get_report(store: Store, report_id: str, *, q: str = "", institutions: Seque
         docs = cache.maps.report.get(report_id, frozenset())
         matched = comp.evaluate(parsed.tree) & docs if parsed.tree is not None else frozenset()
         chosen = {"institution": institutions, "year": years, "theme": themes}
-        for f in FACETS:
-            allowed = selection(cache.maps, f, tuple(chosen[f]))
-            if allowed is not None:  # the same multi-select rule as search(): any value within a facet
-                matched = matched & allowed
+        matched, _selected = _filtered(cache.maps, matched, chosen)  # the same multi-select rule as search()
         paragraphs = []
         hits = []
         for docnum in docs:
@@ -176,24 +200,24 @@ def get_report(store: Store, report_id: str, *, q: str = "", institutions: Seque
     }
 
 
-def mark_texts(store: Store, q: str, texts: Sequence[str]) -> list[str]:
+def mark_texts(store: Store | OpenIndex, q: str, texts: Sequence[str]) -> list[str]:
     """Each text HTML-escaped with q's words and phrases in <mark> (as in get_report's paragraph html)."""
     parsed = parse(q if isinstance(q, str) else "")
     if parsed.tree is None:
         return [highlight(t, []) for t in texts]
-    with searching(store.current()) as (s, cache):
+    with searching(pinned(store)) as (s, cache):
         comp = Compiler(s, cache)
         return [highlight(t, comp.marks(parsed.tree, t)[0]) for t in texts]
 
 
-def mark_text(store: Store, q: str, text: str) -> str:
+def mark_text(store: Store | OpenIndex, q: str, text: str) -> str:
     """text HTML-escaped with q's words and phrases in <mark>."""
     return mark_texts(store, q, [text])[0]
 
 
-def facet_values(store: Store) -> dict[str, list[str]]:
+def facet_values(store: Store | OpenIndex) -> dict[str, list[str]]:
     """The institution, year and theme values the current build has (sorted)."""
-    with searching(store.current()) as (_s, cache):
+    with searching(pinned(store)) as (_s, cache):
         maps = cache.maps
         return {
             "institution": sorted(k for k, v in maps.institution.items() if v),
@@ -202,7 +226,7 @@ def facet_values(store: Store) -> dict[str, list[str]]:
         }
 
 
-def check_facet_values(store: Store, *, institutions: Sequence[str] = (), themes: Sequence[str] = ()) -> None:
+def check_facet_values(store: Store | OpenIndex, *, institutions: Sequence[str] = (), themes: Sequence[str] = ()) -> None:
     """Raise SearchArgumentError for an institution/theme filter value the current build does not have.
 
     search() itself stays lenient (an unknown value just matches nothing); the CLI and the API call this
@@ -217,9 +241,9 @@ def check_facet_values(store: Store, *, institutions: Sequence[str] = (), themes
                 raise SearchArgumentError(f"未知{label}：{v}（可选：{'、'.join(options)}{more}）")
 
 
-def overview(store: Store) -> dict:
+def overview(store: Store | OpenIndex) -> dict:
     """Corpus overview: counts, reports per institution and year, and the reports' metadata."""
-    open_index = store.current()
+    open_index = pinned(store)
     reports = list(open_index.meta.get("reports", []))
     by_inst: dict[str, dict[str, int]] = {}
     for r in reports:
