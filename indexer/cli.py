@@ -110,10 +110,9 @@ def export(index_dir: Path | None, fmt: str) -> None:
     if (out.encoding or "").lower().replace("-", "") != "utf8" and hasattr(out, "reconfigure"):
         out.reconfigure(encoding="utf-8")  # export is UTF-8 whatever the locale says
     try:
-        store = Store(index_dir)
-        store.current()
+        build = Store(index_dir).current()  # one build for the whole export, even if a reindex switches
         writer = write_jsonl if fmt == "jsonl" else write_csv
-        writer(iter_paragraphs(store), out)
+        writer(iter_paragraphs(build), out)
         out.flush()
     except (IndexMissing, IndexStale) as exc:
         raise click.ClickException(str(exc)) from exc

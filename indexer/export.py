@@ -1,30 +1,38 @@
-"""Export: every indexed paragraph in report order, as dicts (Paragraph.to_dict() shape), JSONL or CSV."""
+"""Export: paragraphs as dicts (Paragraph.to_dict() shape), written as JSONL or CSV.
+
+The one CSV writer of the project: `reportsearch export --format csv` (every paragraph, columns FIELDS, a
+contract: add, never rename or drop) and the web's ranked `/export.csv` (RANKED_FIELDS: FIELDS plus rank
+and score) write the same cells: years joined by ';', and a cell that a spreadsheet would run as a
+formula (starting with = + - @ tab or CR) prefixed with ' so it stays plain text.
+"""
 
 from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import TextIO
 
 from whoosh.query import Every
 
 from indexer.index.schema import from_stored
-from indexer.index.store import Store
+from indexer.index.store import OpenIndex, Store, pinned
 
 FIELDS = ("id", "report", "title", "institution", "years", "theme", "section", "position", "text")
+RANKED_FIELDS = ("rank", "id", "report", "title", "institution", "years", "theme", "section", "position", "score",
+                 "text")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def iter_paragraphs(store: Store) -> Iterator[dict]:
-    """Every paragraph of the current build in corpus order: {"id","report","title",…,"text"}."""
-    opened = store.current()
-    with opened.searcher() as searcher:
+def iter_paragraphs(store: Store | OpenIndex) -> Iterator[dict]:
+    """Every paragraph of the build in corpus order: {"id","report","title",…,"text"}."""
+    with pinned(store).searcher() as searcher:
         results = searcher.search(Every(), sortedby="seq", limit=None)
         for hit in results:
             yield from_stored(hit.fields()).to_dict()
 
 
-def write_jsonl(paragraphs: Iterator[dict], out: TextIO) -> int:
+def write_jsonl(paragraphs: Iterable[dict], out: TextIO) -> int:
     """One JSON object a line, UTF-8 characters as they are (not ASCII-escaped); returns the count."""
     count = 0
     for paragraph in paragraphs:
@@ -34,12 +42,19 @@ def write_jsonl(paragraphs: Iterator[dict], out: TextIO) -> int:
     return count
 
 
-def write_csv(paragraphs: Iterator[dict], out: TextIO) -> int:
-    """CSV with a header row of the export keys; years joined by ';'; returns the count."""
-    writer = csv.DictWriter(out, fieldnames=FIELDS, lineterminator="\n")
-    writer.writeheader()
+def csv_cell(value: object) -> str:
+    """One CSV cell: a list (years) joined by ';'; a would-be formula made plain text with a leading '."""
+    text = ";".join(str(v) for v in value) if isinstance(value, (list, tuple)) else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def write_csv(rows: Iterable[dict], out: TextIO, *, columns: tuple[str, ...] = FIELDS,
+              lineterminator: str = "\n") -> int:
+    """CSV with a header row of `columns`, each row's cells through csv_cell; returns the count."""
+    writer = csv.writer(out, lineterminator=lineterminator)
+    writer.writerow(columns)
     count = 0
-    for paragraph in paragraphs:
-        writer.writerow({**paragraph, "years": ";".join(str(y) for y in paragraph["years"])})
+    for row in rows:
+        writer.writerow([csv_cell(row.get(c, "")) for c in columns])
         count += 1
     return count

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from collections.abc import Mapping
@@ -18,7 +17,7 @@ from flask import (
     url_for,
 )
 
-from indexer.limits import EXPORT_MAX_ROWS, MAX_PER_PAGE, MAX_REPORT_QUERY_CHARS
+from indexer.limits import EXPORT_MAX_ROWS, MAX_REPORT_QUERY_CHARS
 from webapp import get_store
 from webapp.params import FACETS, SearchParams, parse_search_args
 from webapp.render import year_chart
@@ -29,7 +28,6 @@ bp = Blueprint("pages", __name__)
 REPORT_ID = re.compile(r"^\w[\w.\-]{0,199}$")
 FACET_LABELS = {"institution": "机构", "year": "年份", "theme": "主题"}
 EXAMPLES = ("诉源治理", "共享法庭", "扫黑除恶", "认罪认罚", "“一件事”改革", "执行难")
-CSV_COLUMNS = ("rank", "id", "report", "title", "institution", "years", "theme", "section", "position", "score", "text")
 
 
 def valid_report_id(report_id: str) -> bool:
@@ -199,37 +197,19 @@ def report(report_id: str) -> str:
     )
 
 
-def _csv_cell(value: object) -> str:
-    text = str(value)
-    # A spreadsheet would run a cell that starts like a formula: make it plain text.
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 @bp.get("/export.csv")
 def export_csv() -> Response:
     """The query's hits as CSV (UTF-8 with BOM for Excel), ranked, at most EXPORT_MAX_ROWS rows."""
     params = parse_search_args(request.args)
-    from indexer.search.engine import search as run_search
+    from indexer.export import RANKED_FIELDS, write_csv
+    from indexer.search.engine import ranked
 
-    store = get_store()
+    hits = ranked(get_store(), params.q, institutions=params.institutions, years=params.years,
+                  themes=params.themes, limit=EXPORT_MAX_ROWS)
+    rows = (p.to_dict() | {"rank": n, "score": round(score, 4)} for n, (p, score) in enumerate(hits, start=1))
     buf = io.StringIO()
     buf.write("\ufeff")
-    writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    rank = 0
-    page = 1
-    while rank < EXPORT_MAX_ROWS:
-        kwargs = params.engine_kwargs() | {"page": page, "per_page": MAX_PER_PAGE}
-        result = run_search(store, params.q, **kwargs)
-        for hit in result["hits"]:
-            rank += 1
-            row = {**hit, "rank": rank, "years": " ".join(str(y) for y in hit.get("years", ()))}
-            writer.writerow([_csv_cell(row.get(c, "")) for c in CSV_COLUMNS])
-            if rank >= EXPORT_MAX_ROWS:
-                break
-        if not result["hits"] or page * MAX_PER_PAGE >= int(result["total"]):
-            break
-        page += 1
+    write_csv(rows, buf, columns=RANKED_FIELDS, lineterminator="\r\n")
     response = Response(buf.getvalue(), mimetype="text/csv")
     response.headers["Content-Disposition"] = 'attachment; filename="reportsearch-export.csv"'
     response.headers["X-Export-Cap"] = str(EXPORT_MAX_ROWS)
