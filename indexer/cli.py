@@ -1,4 +1,4 @@
-"""The thin command line over the library: `reportsearch reindex | search | export` (serve lives in webapp.cli).
+"""The thin command line over the library: `reportsearch reindex | search | export` (webapp.cli adds serve).
 
 Config (environment variables, default paths) is read here, at the edge, and passed down as arguments.
 Library exceptions become click.ClickException messages that say what to do next.
@@ -32,12 +32,6 @@ index_option = click.option(
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="reportsearch")
-def cli() -> None:
-    """reportsearch: full-text search over Chinese court and procuratorate work reports."""
-
-
 def _test_pause_hook() -> Callable[[str], None]:
     """REPORTSEARCH_TEST_PAUSE=<phase>: stop at that reindex phase so a test can SIGKILL us there."""
     import sys
@@ -54,7 +48,7 @@ def _test_pause_hook() -> Callable[[str], None]:
     return checkpoint
 
 
-@cli.command()
+@click.command()
 @corpus_option
 @index_option
 @click.option("--procs", type=click.IntRange(min=1), default=None,
@@ -94,7 +88,7 @@ def reindex(corpus_dir: Path | None, index_dir: Path | None, procs: int | None) 
         click.get_current_context().exit(1)
 
 
-@cli.command()
+@click.command()
 @index_option
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True,
               help="Output format.")
@@ -150,7 +144,7 @@ def _plain(snippet: str) -> str:
     return html.unescape(snippet.replace("<mark>", "【").replace("</mark>", "】"))
 
 
-@cli.command(cls=_SearchCommand)
+@click.command(cls=_SearchCommand)
 @click.argument("query", required=False, default="")
 @click.option("--institution", "institutions", multiple=True, help="Only this institution (repeatable: ORed).")
 @click.option("--year", "years", multiple=True, help="Only paragraphs covering Y or Y1-Y2 (repeatable: ORed).")
@@ -217,3 +211,19 @@ def search(query: str, institutions: tuple[str, ...], years: tuple[str, ...], th
     for facet, counts in result["facets"].items():
         if counts:
             click.echo(f"\n{labels[facet]}：" + "；".join(f"{k}（{v}）" for k, v in counts.items()))
+
+
+def make_cli(*extra: click.Command) -> click.Group:
+    """The `reportsearch` group: reindex, search and export, plus `extra` (the console script adds serve)."""
+    group = click.Group(
+        "cli",
+        help="reportsearch: full-text search over Chinese court and procuratorate work reports.",
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+    click.version_option(package_name="reportsearch")(group)
+    for command in (reindex, search, export, *extra):
+        group.add_command(command)
+    return group
+
+
+cli = make_cli()  # the library's commands alone; webapp.cli builds the full `reportsearch` command

@@ -86,3 +86,12 @@ def test_serve_with_an_unreadable_corpus_says_so(tmp_path):
     assert result.exit_code != 0
     assert "could not build the index" in result.output
     assert "Traceback" not in result.output
+
+
+def test_serve_is_added_explicitly_not_by_importing_webapp_cli():
+    import indexer.cli
+    import webapp.cli
+
+    assert "serve" in webapp.cli.cli.commands
+    assert sorted(indexer.cli.cli.commands) == ["export", "reindex", "search"]  # importing webapp.cli added nothing
+    assert sorted(indexer.cli.make_cli(webapp.cli.serve).commands) == ["export", "reindex", "search", "serve"]
