@@ -21,21 +21,11 @@ segments' descriptors), each process starting a new segment whenever its in-memo
 from __future__ import annotations
 
 import functools
-import struct
-import zlib
-from array import array
 from collections import Counter
 from collections.abc import Callable, Sequence
-from operator import sub
 from pickle import dumps
 
 from whoosh.analysis import CompositeAnalyzer
-from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
-from whoosh.formats import Positions
-from whoosh.index import TOC, clean_files
-from whoosh.system import pack_int, pack_long, pack_uint, pack_ushort
-from whoosh.util.numeric import byte_to_length, length_to_byte
-from whoosh.writing import SegmentWriter
 
 from indexer.analysis import (
     BigramTokenizer,
@@ -45,6 +35,17 @@ from indexer.analysis import (
     prefix_cuts_alike,
 )
 from indexer.forking import WorkerError, fork_map
+from indexer.index.whoosh_compat import (
+    Positions,
+    SegmentWriter,
+    byte_to_length,
+    commit_segments,
+    finalize_segment,
+    length_to_byte,
+    pack_uint,
+    use_stored_compressor,
+    write_field_postings,
+)
 
 WORDS, BIGRAMS = "words", "bigrams"
 _CACHE_LIMIT = 8192  # distinct cached field values (section headings, ids, numbers) per writer
@@ -85,9 +86,7 @@ class FastSegmentWriter(SegmentWriter):
         self._kinds = {name: _fast_kind(field) for name, field in self.schema.items()}
         self._cache: dict[tuple[str, str], list] = {}
         self._single: dict[int, bytes] = {}
-        stored = getattr(self.perdocwriter, "_colwriters", {}).get("_stored")
-        if hasattr(getattr(stored, "_child", None), "_compress"):
-            stored._child._compress = _deflate  # stored fields: same zlib format, cheaper set-up per document
+        use_stored_compressor(self.perdocwriter)  # stored fields: same zlib format, cheaper set-up per document
 
     def _word_spans(self, field, value: str) -> list[tuple[str, int, int]]:  # noqa: ANN001
         return field.analyzer.items[0].spans(normalize(value))
@@ -209,149 +208,8 @@ class FastSegmentWriter(SegmentWriter):
 
     def _flush_segment(self) -> None:
         self.perdocwriter.close()
-        fw = self.fieldwriter
-        blocklimit = self.codec._blocklimit
-        posts = _Appender(fw._postfile)
-        terms_out = _TermTable(fw._tindex)
-        for name in sorted(self._postings):
-            terms = self._postings[name]
-            fw.start_field(name, self.schema[name])
-            prefix = pack_ushort(fw._fieldid)
-            fixed = self.schema[name].format.fixed_value_size()
-            for term in sorted(terms):
-                tbytes = term if isinstance(term, bytes) else term.encode("utf-8")
-                terms_out.add(prefix + tbytes, _write_postings(posts, terms[term], blocklimit, fixed))
-            fw.finish_field()
-        posts.flush()
-        terms_out.flush()
+        write_field_postings(self.codec, self.fieldwriter, self.schema, self._postings)
         self._postings = {}
-        fw.close()
-
-
-class _Appender:
-    """Buffered appends to a Whoosh StructFile with the offset tracked here (its tell() is a syscall)."""
-
-    def __init__(self, dbfile) -> None:  # noqa: ANN001 - a whoosh StructFile
-        self.dbfile = dbfile
-        self.pos = dbfile.tell()
-        self.parts: list[bytes] = []
-        self.pending = 0
-
-    def write(self, data: bytes) -> None:
-        self.parts.append(data)
-        self.pos += len(data)
-        self.pending += len(data)
-        if self.pending >= 1 << 20:
-            self.flush()
-
-    def flush(self) -> None:
-        if self.parts:
-            self.dbfile.write(b"".join(self.parts))
-            self.parts, self.pending = [], 0
-
-
-class _TermTable(_Appender):
-    """OrderedHashWriter.add (the term index), with the file offset tracked instead of asked for."""
-
-    def __init__(self, writer) -> None:  # noqa: ANN001 - a whoosh OrderedHashWriter
-        super().__init__(writer.dbfile)
-        self.writer = writer
-
-    def add(self, key: bytes, value: bytes) -> None:
-        writer = self.writer
-        if key <= writer.lastkey:
-            raise ValueError(f"Keys must increase: {writer.lastkey!r}..{key!r}")
-        pos = self.pos
-        writer.index.append(pos)
-        self.write(_LENGTHS.pack(len(key), len(value)) + key + value)
-        h = writer.hashfn(key)
-        writer.buckets[h & 255].append((h, pos))
-        writer.lastkey = key
-
-
-# Blocks smaller than this are stored uncompressed (the block header says so; readers honour it): zlib
-# costs more time than it saves bytes on the tiny posting lists most bigram and rare-word terms have.
-_COMPRESS_MIN_BYTES = 1024
-_COMPRESS_LEVEL = 3  # Whoosh's default (level 1 measured no faster here)
-
-
-def _deflate(data: bytes, level: int) -> bytes:
-    """zlib.compress(data, level) with an 8 KB window and less hash memory: any zlib.decompress reads it.
-
-    Why: zlib.compress sets up 256 KB of state per call, ~70 µs — more than compressing a 1 KB posting
-    block or paragraph takes; these settings halve that at the same output size for such small inputs.
-    """
-    compressor = zlib.compressobj(level, zlib.DEFLATED, 13, 4)
-    return compressor.compress(data) + compressor.flush()
-_TERMINFO = struct.Struct("!BfIBBfII")  # W3TermInfo._struct
-_LENGTHS = struct.Struct("!ii")  # filetables._lengths
-
-
-def _write_postings(postfile: _Appender, postings: list[tuple[int, float, bytes, int]], blocklimit: int,
-                    fixed: int | None) -> bytes:
-    """Write one term's posting list as W3 blocks (W3PostingsWriter's format); returns its W3TermInfo bytes."""
-    start = postfile.pos
-    if len(postings) == 1:  # most terms (rare bigrams and words): one block of one posting
-        doc, weight, value, length = postings[0]
-        if weight != 1.0:
-            weight = array("f", (weight,))[0]
-        if fixed is None or fixed < 0:
-            mini_values = (value,) if value else ()
-        else:
-            mini_values = None if fixed == 0 else value
-        data = dumps(((doc,), None if weight == 1.0 else weight, mini_values), 2)
-        lbyte = length_to_byte(length or None)
-        bweight = max(0, weight)
-        info = dumps((1, doc, bweight, 0, lbyte, lbyte), 2)
-        postfile.write(WHOOSH3_HEADER_MAGIC + pack_int(-(len(info) + len(data))) + info + data)
-        return (_TERMINFO.pack(False, weight, 1, lbyte, lbyte, bweight, doc, doc)
-                + pack_long(start) + pack_int(postfile.pos - start))
-    postfile.write(WHOOSH3_HEADER_MAGIC)
-    total_weight = 0.0
-    minlength: int | None = None
-    maxlength = 0
-    maxweight: float = 0
-    n = len(postings)
-    for first in range(0, n, blocklimit):
-        block = postings[first : first + blocklimit] if n > blocklimit else postings
-        docs, weights, values, lengths = zip(*block)
-        w32 = array("f", weights)
-        count = len(docs)
-        total_weight += sum(w32)
-        deltas = tuple(map(sub, docs, (0, *docs[:-1])))  # delta_encode, from 0 in every block
-        if w32.count(1.0) == count:
-            mini_weights = None
-        elif w32.count(w32[0]) == count:
-            mini_weights = w32[0]
-        else:
-            mini_weights = tuple(w32)
-        if fixed is None or fixed < 0:
-            mini_values = values if all(values) else tuple(v for v in values if v)
-        elif fixed == 0:
-            mini_values = None
-        else:
-            mini_values = b"".join(values)
-        data = dumps((deltas, mini_weights, mini_values), 2)
-        comp = 0
-        if len(data) >= _COMPRESS_MIN_BYTES:
-            comp = _COMPRESS_LEVEL
-            data = _deflate(data, comp)
-        positive = lengths if all(lengths) else [x for x in lengths if x]
-        bmin = min(positive) if positive else None
-        bmax = max(positive) if positive else 0
-        bweight = max(0, max(weights))
-        info = dumps((len(docs), docs[-1], bweight, comp, length_to_byte(bmin), length_to_byte(bmax)), 2)
-        size = len(info) + len(data)
-        postfile.write(pack_int(-size if first + blocklimit >= n else size) + info + data)
-        if minlength is None:
-            minlength = bmin
-        elif bmin is not None:
-            minlength = min(minlength, bmin)
-        maxlength = max(maxlength, bmax)
-        maxweight = max(maxweight, bweight)
-    head = _TERMINFO.pack(False, total_weight, n, 0 if minlength is None else length_to_byte(minlength),
-                          length_to_byte(maxlength), maxweight, postings[0][0], postings[-1][0])
-    return head + pack_long(start) + pack_int(postfile.pos - start)
 
 
 def _split(sizes: Sequence[int], parts: int) -> list[tuple[int, int]]:
@@ -412,7 +270,7 @@ def _write_range(index, docs: Sequence[dict], weights: Sequence[int], budget: in
             total += weights[end]
             end += 1
         writer = _write_one(index, docs[start:end])
-        segments.append(writer._finalize_segment())
+        segments.append(finalize_segment(writer))
         start = end
     return segments
 
@@ -421,11 +279,7 @@ def _commit(index, segments: list) -> None:  # noqa: ANN001
     names = [s.segment_id() for s in segments]
     if len(set(names)) != len(names):
         raise SegmentBuildError(f"writer processes produced clashing segment names {names}")
-    storage = index.storage
-    generation = index.latest_generation() + 1
-    TOC(index.schema, segments, generation).write(storage, index.indexname)
-    clean_files(storage, index.indexname, generation, segments)
-    storage.temp_storage(f"{index.indexname}.tmp").destroy()
+    commit_segments(index, segments)
 
 
 def _write_one(index, docs: Sequence[dict]):  # noqa: ANN001, ANN202 - whoosh objects

@@ -21,14 +21,21 @@ from dataclasses import dataclass, field
 from heapq import nlargest
 from itertools import repeat
 from operator import add, itemgetter, truediv
-from typing import Iterable, Iterator, Sequence
+from typing import Iterable, Sequence
 
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN
-from whoosh.matching import ListMatcher, NullMatcher, WrappingMatcher
-from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
-from whoosh.util.numeric import byte_to_length
+
+from indexer.index.whoosh_compat import (
+    Block,
+    ListMatcher,
+    NullMatcher,
+    WrappingMatcher,
+    bm25f_params,
+    byte_to_length,
+    length_bytes,
+    posting_blocks,
+)
 
 MAX_FINALISTS = 3000  # beyond this many documents to score exactly, plain Whoosh scoring is as cheap
 EPSILON = 1e-9
@@ -67,14 +74,8 @@ def _field_lengths(s: Searcher, fieldname: str) -> array:
     for sub, offset in s.leaf_searchers():
         reader = sub.reader()
         count = reader.doc_count_all()
-        column = None
-        perdoc = getattr(reader, "_perdoc", None)
-        if perdoc is not None and hasattr(perdoc, "_cached_reader"):
-            column = perdoc._cached_reader(f"_{fieldname}_len", LENGTHS_COLUMN)
-        if column is not None and all(hasattr(column, a) for a in ("_dbfile", "_basepos", "_count", "_fixedlen")) \
-                and column._fixedlen == 1:
-            n = min(column._count, count)
-            raw = bytes(column._dbfile.get(column._basepos, n)) + bytes(count - n)
+        raw = length_bytes(reader, fieldname, count)
+        if raw is not None:
             out.extend(map(table.__getitem__, raw))
         else:
             dfl = reader.doc_field_length
@@ -82,7 +83,6 @@ def _field_lengths(s: Searcher, fieldname: str) -> array:
     return out
 
 
-Block = tuple[Sequence[int], object, int]  # global docnums, raw weights (None / float / array), length
 
 
 class TermCache:
@@ -158,7 +158,7 @@ class Postings:
             reader = sub.reader()
             if (fieldname, btext) not in reader:
                 continue
-            for ids, raw, n in _raw_blocks(reader.postings(fieldname, btext)):
+            for ids, raw, n in posting_blocks(reader.postings(fieldname, btext)):
                 if reader.has_deletions():
                     ws = _weights(raw, n)
                     keep = [i for i, d in enumerate(ids) if not reader.is_deleted(d)]
@@ -189,34 +189,8 @@ def _weights(raw: object, n: int) -> Sequence[float]:
     return raw  # type: ignore[return-value]
 
 
-def _raw_blocks(matcher: object) -> Iterator[Block]:
-    """(ids, raw weights, length) per posting block of a Whoosh 3 leaf matcher (generic fallback otherwise).
-
-    Reads Whoosh 2.7's W3LeafMatcher block attributes (the project pins Whoosh==2.7.4): one unpickle
-    per block of postings instead of several Python calls per posting.
-    """
-    m = matcher
-    if all(hasattr(m, a) for a in ("_read_ids", "_next_block", "_data", "_ids", "_blocklength")):
-        while m.is_active():  # type: ignore[attr-defined]
-            m._read_ids()  # type: ignore[attr-defined]
-            yield m._ids, m._data[1], m._blocklength  # type: ignore[attr-defined]
-            m._next_block()  # type: ignore[attr-defined]
-        return
-    ids: list[int] = []
-    weights: list[float] = []
-    while m.is_active():  # type: ignore[attr-defined]
-        ids.append(m.id())  # type: ignore[attr-defined]
-        weights.append(m.weight())  # type: ignore[attr-defined]
-        m.next()  # type: ignore[attr-defined]
-    yield ids, weights, len(ids)
-
-
 def _params(s: Searcher, fieldname: str) -> tuple[float, float] | None:
-    w = s.weighting
-    if not isinstance(w, BM25F):
-        return None
-    b = w._field_B.get(fieldname, w.B) if hasattr(w, "_field_B") else w.B
-    return b, w.K1
+    return bm25f_params(s.weighting, fieldname)
 
 
 def term_scores(s: Searcher, postings: Postings, norms: Norms, fieldname: str, text: str) -> dict[int, float] | None:

@@ -1,0 +1,280 @@
+"""Every use of Whoosh internals, in one place, for exactly Whoosh 2.7.4 (checked at import).
+
+What counts as *internal*: anything below Whoosh's documented API — the codec (`whoosh.codec.whoosh3`:
+block and term-info layouts, the lengths column), `whoosh.matching` classes built by hand, `whoosh.system`
+packers, `whoosh.util.numeric` length quantisation, `whoosh.formats`, `whoosh.writing.SegmentWriter`
+(subclassed by indexer/index/segments.py), `whoosh.index.TOC` / `clean_files`, the BM25F weighting's
+per-field parameters, and every private attribute (`obj._x`) of a Whoosh object. Those change without
+notice between Whoosh versions, so the rest of the project imports them from here only, and this module
+refuses to load on another version.
+
+*Public* API may be used anywhere: `whoosh.fields`, `whoosh.query`, `whoosh.analysis` base classes,
+`whoosh.index.create_in` / `open_dir`, searchers and readers through their documented methods
+(`search`, `postings`, `lexicon`, `stored_fields`, `column_reader`, `leaf_searchers`…).
+
+The one other place that knows Whoosh's insides is FastSegmentWriter (indexer/index/segments.py): it
+subclasses SegmentWriter (imported from here, so the version check guards it) and fills the posting
+lists that `write_field_postings` below writes in Whoosh 3's on-disk format, byte for byte.
+"""
+
+from __future__ import annotations
+
+import struct
+import zlib
+from array import array
+from collections.abc import Iterator, Mapping, Sequence
+from operator import sub
+from pickle import dumps
+
+import whoosh
+
+REQUIRED_VERSION = (2, 7, 4)
+
+
+def check_version(found: tuple) -> None:
+    """ImportError unless found is REQUIRED_VERSION: the internals used below exist only there."""
+    if tuple(found[:3]) != REQUIRED_VERSION:
+        want = ".".join(map(str, REQUIRED_VERSION))
+        got = ".".join(map(str, found))
+        raise ImportError(
+            f"reportsearch needs Whoosh {want} exactly (it uses Whoosh internals, see "
+            f"indexer/index/whoosh_compat.py), but Whoosh {got} is installed: run `pip install Whoosh=={want}`"
+        )
+
+
+check_version(whoosh.__version__)  # before importing internals that may not exist elsewhere
+
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3TermInfo  # noqa: E402
+from whoosh.filedb import filetables  # noqa: E402
+from whoosh.formats import Positions  # noqa: E402
+from whoosh.index import TOC, clean_files  # noqa: E402
+from whoosh.matching import ListMatcher, NullMatcher, WrappingMatcher  # noqa: E402
+from whoosh.scoring import BM25F  # noqa: E402
+from whoosh.system import pack_int, pack_long, pack_uint, pack_ushort  # noqa: E402
+from whoosh.util.numeric import byte_to_length, length_to_byte  # noqa: E402
+from whoosh.writing import SegmentWriter  # noqa: E402
+
+__all__ = [
+    "Block", "ListMatcher", "NullMatcher", "Positions", "SegmentWriter", "WrappingMatcher", "bm25f_params",
+    "byte_to_length", "check_version", "commit_segments", "finalize_segment", "length_bytes", "length_to_byte",
+    "pack_uint", "posting_blocks", "use_stored_compressor", "write_field_postings",
+]
+
+Block = tuple[Sequence[int], object, int]  # global docnums, raw weights (None / float / array), length
+
+
+# ---------------------------------------------------------------- reading (search/ranking.py)
+
+
+def length_bytes(reader: object, fieldname: str, count: int) -> bytes | None:
+    """The segment's quantised field lengths, one byte a document (W3 lengths column); None if unreadable."""
+    perdoc = getattr(reader, "_perdoc", None)
+    if perdoc is None or not hasattr(perdoc, "_cached_reader"):
+        return None
+    column = perdoc._cached_reader(f"_{fieldname}_len", LENGTHS_COLUMN)
+    if column is None or not all(hasattr(column, a) for a in ("_dbfile", "_basepos", "_count", "_fixedlen")) \
+            or column._fixedlen != 1:
+        return None
+    n = min(column._count, count)
+    return bytes(column._dbfile.get(column._basepos, n)) + bytes(count - n)
+
+
+def posting_blocks(matcher: object) -> Iterator[Block]:
+    """(ids, raw weights, length) per posting block of a Whoosh 3 leaf matcher (generic fallback otherwise).
+
+    Reads W3LeafMatcher's block attributes: one unpickle per block of postings instead of several Python
+    calls per posting.
+    """
+    m = matcher
+    if all(hasattr(m, a) for a in ("_read_ids", "_next_block", "_data", "_ids", "_blocklength")):
+        while m.is_active():  # type: ignore[attr-defined]
+            m._read_ids()  # type: ignore[attr-defined]
+            yield m._ids, m._data[1], m._blocklength  # type: ignore[attr-defined]
+            m._next_block()  # type: ignore[attr-defined]
+        return
+    ids: list[int] = []
+    weights: list[float] = []
+    while m.is_active():  # type: ignore[attr-defined]
+        ids.append(m.id())  # type: ignore[attr-defined]
+        weights.append(m.weight())  # type: ignore[attr-defined]
+        m.next()  # type: ignore[attr-defined]
+    yield ids, weights, len(ids)
+
+
+def bm25f_params(weighting: object, fieldname: str) -> tuple[float, float] | None:
+    """(B, K1) the BM25F weighting uses for fieldname; None when the weighting is not BM25F."""
+    if not isinstance(weighting, BM25F):
+        return None
+    b = weighting._field_B.get(fieldname, weighting.B) if hasattr(weighting, "_field_B") else weighting.B
+    return b, weighting.K1
+
+
+# ---------------------------------------------------------------- writing (index/segments.py)
+
+
+def use_stored_compressor(perdocwriter: object) -> None:
+    """Compress stored fields with _deflate (same zlib format, cheaper set-up per document) when possible."""
+    stored = getattr(perdocwriter, "_colwriters", {}).get("_stored")
+    if hasattr(getattr(stored, "_child", None), "_compress"):
+        stored._child._compress = _deflate  # type: ignore[union-attr]
+
+
+def finalize_segment(writer: SegmentWriter) -> object:
+    """Finish a writer's segment without committing it (the parent commits every segment at once)."""
+    return writer._finalize_segment()
+
+
+def commit_segments(index: object, segments: list) -> None:
+    """Write segments as the index's next generation (its TOC) and remove the files no generation uses."""
+    storage = index.storage  # type: ignore[attr-defined]
+    generation = index.latest_generation() + 1  # type: ignore[attr-defined]
+    TOC(index.schema, segments, generation).write(storage, index.indexname)  # type: ignore[attr-defined]
+    clean_files(storage, index.indexname, generation, segments)  # type: ignore[attr-defined]
+    storage.temp_storage(f"{index.indexname}.tmp").destroy()  # type: ignore[attr-defined]
+
+
+def write_field_postings(codec: object, fieldwriter: object, schema: object,
+                         postings: Mapping[str, Mapping[bytes | str, list[tuple[int, float, bytes, int]]]]) -> None:
+    """Write in-memory posting lists (field → term → [(docnum, weight, value, length)]) and close the writer."""
+    fw = fieldwriter
+    blocklimit = codec._blocklimit  # type: ignore[attr-defined]
+    posts = PostingFile(fw._postfile)  # type: ignore[attr-defined]
+    terms_out = _TermTable(fw._tindex)  # type: ignore[attr-defined]
+    for name in sorted(postings):
+        terms = postings[name]
+        fw.start_field(name, schema[name])  # type: ignore[attr-defined, index]
+        prefix = pack_ushort(fw._fieldid)  # type: ignore[attr-defined]
+        fixed = schema[name].format.fixed_value_size()  # type: ignore[index]
+        for term in sorted(terms):
+            tbytes = term if isinstance(term, bytes) else term.encode("utf-8")
+            terms_out.add(prefix + tbytes, _write_postings(posts, terms[term], blocklimit, fixed))
+        fw.finish_field()  # type: ignore[attr-defined]
+    posts.flush()
+    terms_out.flush()
+    fw.close()  # type: ignore[attr-defined]
+
+
+class PostingFile:
+    """Buffered appends to a Whoosh StructFile with the offset tracked here (its tell() is a syscall)."""
+
+    def __init__(self, dbfile) -> None:  # noqa: ANN001 - a whoosh StructFile
+        self.dbfile = dbfile
+        self.pos = dbfile.tell()
+        self.parts: list[bytes] = []
+        self.pending = 0
+
+    def write(self, data: bytes) -> None:
+        self.parts.append(data)
+        self.pos += len(data)
+        self.pending += len(data)
+        if self.pending >= 1 << 20:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.parts:
+            self.dbfile.write(b"".join(self.parts))
+            self.parts, self.pending = [], 0
+
+
+class _TermTable(PostingFile):
+    """OrderedHashWriter.add (the term index), with the file offset tracked instead of asked for."""
+
+    def __init__(self, writer) -> None:  # noqa: ANN001 - a whoosh OrderedHashWriter
+        super().__init__(writer.dbfile)
+        self.writer = writer
+
+    def add(self, key: bytes, value: bytes) -> None:
+        writer = self.writer
+        if key <= writer.lastkey:
+            raise ValueError(f"Keys must increase: {writer.lastkey!r}..{key!r}")
+        pos = self.pos
+        writer.index.append(pos)
+        self.write(_LENGTHS.pack(len(key), len(value)) + key + value)
+        h = writer.hashfn(key)
+        writer.buckets[h & 255].append((h, pos))
+        writer.lastkey = key
+
+
+# Blocks smaller than this are stored uncompressed (the block header says so; readers honour it): zlib
+# costs more time than it saves bytes on the tiny posting lists most bigram and rare-word terms have.
+_COMPRESS_MIN_BYTES = 1024
+_COMPRESS_LEVEL = 3  # Whoosh's default (level 1 measured no faster here)
+
+
+def _deflate(data: bytes, level: int) -> bytes:
+    """zlib.compress(data, level) with an 8 KB window and less hash memory: any zlib.decompress reads it.
+
+    Why: zlib.compress sets up 256 KB of state per call, ~70 µs — more than compressing a 1 KB posting
+    block or paragraph takes; these settings halve that at the same output size for such small inputs.
+    """
+    compressor = zlib.compressobj(level, zlib.DEFLATED, 13, 4)
+    return compressor.compress(data) + compressor.flush()
+_TERMINFO: struct.Struct = W3TermInfo._struct  # the term info layout
+_LENGTHS: struct.Struct = filetables._lengths  # key and value lengths of a hash-table entry
+
+
+def _write_postings(postfile: PostingFile, postings: list[tuple[int, float, bytes, int]], blocklimit: int,
+                    fixed: int | None) -> bytes:
+    """Write one term's posting list as W3 blocks (W3PostingsWriter's format); returns its W3TermInfo bytes."""
+    start = postfile.pos
+    if len(postings) == 1:  # most terms (rare bigrams and words): one block of one posting
+        doc, weight, value, length = postings[0]
+        if weight != 1.0:
+            weight = array("f", (weight,))[0]
+        if fixed is None or fixed < 0:
+            mini_values = (value,) if value else ()
+        else:
+            mini_values = None if fixed == 0 else value
+        data = dumps(((doc,), None if weight == 1.0 else weight, mini_values), 2)
+        lbyte = length_to_byte(length or None)
+        bweight = max(0, weight)
+        info = dumps((1, doc, bweight, 0, lbyte, lbyte), 2)
+        postfile.write(WHOOSH3_HEADER_MAGIC + pack_int(-(len(info) + len(data))) + info + data)
+        return (_TERMINFO.pack(False, weight, 1, lbyte, lbyte, bweight, doc, doc)
+                + pack_long(start) + pack_int(postfile.pos - start))
+    postfile.write(WHOOSH3_HEADER_MAGIC)
+    total_weight = 0.0
+    minlength: int | None = None
+    maxlength = 0
+    maxweight: float = 0
+    n = len(postings)
+    for first in range(0, n, blocklimit):
+        block = postings[first : first + blocklimit] if n > blocklimit else postings
+        docs, weights, values, lengths = zip(*block)
+        w32 = array("f", weights)
+        count = len(docs)
+        total_weight += sum(w32)
+        deltas = tuple(map(sub, docs, (0, *docs[:-1])))  # delta_encode, from 0 in every block
+        if w32.count(1.0) == count:
+            mini_weights = None
+        elif w32.count(w32[0]) == count:
+            mini_weights = w32[0]
+        else:
+            mini_weights = tuple(w32)
+        if fixed is None or fixed < 0:
+            mini_values = values if all(values) else tuple(v for v in values if v)
+        elif fixed == 0:
+            mini_values = None
+        else:
+            mini_values = b"".join(values)
+        data = dumps((deltas, mini_weights, mini_values), 2)
+        comp = 0
+        if len(data) >= _COMPRESS_MIN_BYTES:
+            comp = _COMPRESS_LEVEL
+            data = _deflate(data, comp)
+        positive = lengths if all(lengths) else [x for x in lengths if x]
+        bmin = min(positive) if positive else None
+        bmax = max(positive) if positive else 0
+        bweight = max(0, max(weights))
+        info = dumps((len(docs), docs[-1], bweight, comp, length_to_byte(bmin), length_to_byte(bmax)), 2)
+        size = len(info) + len(data)
+        postfile.write(pack_int(-size if first + blocklimit >= n else size) + info + data)
+        if minlength is None:
+            minlength = bmin
+        elif bmin is not None:
+            minlength = min(minlength, bmin)
+        maxlength = max(maxlength, bmax)
+        maxweight = max(maxweight, bweight)
+    head = _TERMINFO.pack(False, total_weight, n, 0 if minlength is None else length_to_byte(minlength),
+                          length_to_byte(maxlength), maxweight, postings[0][0], postings[-1][0])
+    return head + pack_long(start) + pack_int(postfile.pos - start)
