@@ -163,6 +163,7 @@ def search(query: str, institutions: tuple[str, ...], years: tuple[str, ...], th
     from indexer.index.store import Store
     from indexer.search.engine import check_facet_values
     from indexer.search.engine import search as run_search
+    from indexer.search.facets import FACET_LABELS
 
     def fail(message: str, status: int) -> None:
         # exit 2 for the caller's mistake (4xx), 1 when there is no usable index (503)
@@ -207,10 +208,9 @@ def search(query: str, institutions: tuple[str, ...], years: tuple[str, ...], th
         if hit["section"]:
             click.echo(f"   § {hit['section']}")
         click.echo(f"   {_plain(hit['snippet'])}")
-    labels = {"institution": "机构", "year": "年份", "theme": "主题"}
     for facet, counts in result["facets"].items():
         if counts:
-            click.echo(f"\n{labels[facet]}：" + "；".join(f"{k}（{v}）" for k, v in counts.items()))
+            click.echo(f"\n{FACET_LABELS[facet]}：" + "；".join(f"{k}（{v}）" for k, v in counts.items()))
 
 
 def make_cli(*extra: click.Command) -> click.Group:

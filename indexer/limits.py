@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 
 from indexer.errors import BadRequest
 
@@ -47,8 +48,20 @@ MAX_FILE_BYTES = 20 * 2**20  # a corpus file larger than this is skipped with a 
 _YEAR_VALUE = re.compile(rf"^([0-9]{{4}})(?:\s*{YEAR_DASH}\s*([0-9]{{4}}))?\s*年?$")
 
 
-class YearError(BadRequest):
+class SearchArgumentError(BadRequest):
+    """A bad page / per_page / filter value of a search: the message is for the user (Chinese)."""
+
+
+class YearError(SearchArgumentError):
     """A year value that is not `2019` / `2017-2021`, ends before it starts, or spans too many years."""
+
+
+def check_filter_values(label: str, values: Sequence[str]) -> None:
+    """SearchArgumentError when one facet has more than MAX_FILTER_VALUES values or one too long a value."""
+    if any(len(v) > MAX_FILTER_CHARS for v in values):
+        raise SearchArgumentError(f"{label}筛选值过长（上限 {MAX_FILTER_CHARS} 字）。")
+    if len(values) > MAX_FILTER_VALUES:
+        raise SearchArgumentError(f"{label}最多可同时选择 {MAX_FILTER_VALUES} 项。")
 
 
 def parse_year_span(value: object, *, ordered: bool = True) -> tuple[int, int]:

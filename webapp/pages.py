@@ -19,14 +19,14 @@ from flask import (
 
 from indexer.limits import EXPORT_MAX_ROWS, MAX_REPORT_QUERY_CHARS
 from webapp import get_store
-from webapp.params import FACETS, SearchParams, parse_search_args
+from indexer.search.facets import FACET_LABELS, FACETS
+from webapp.params import SearchParams, parse_search_args
 from webapp.render import year_chart
 
 bp = Blueprint("pages", __name__)
 
 # Report ids come from file names: letters, digits, CJK, '.', '_', '-'; never '/', '\\', '%' or a leading dot.
 REPORT_ID = re.compile(r"^\w[\w.\-]{0,199}$")
-FACET_LABELS = {"institution": "机构", "year": "年份", "theme": "主题"}
 EXAMPLES = ("诉源治理", "共享法庭", "扫黑除恶", "认罪认罚", "“一件事”改革", "执行难")
 
 

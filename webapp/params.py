@@ -1,7 +1,8 @@
 """Request parameters of the search routes: parsed, validated and turned back into URLs.
 
 Every bit of search state lives in the URL (q, institution, year, theme, page, per_page), so a result
-page can be bookmarked and cited. Bad values raise BadParameter (a 400 with a message for the user).
+page can be bookmarked and cited. Bad values raise BadParameter, or the library's SearchArgumentError for
+filter values (the rules in indexer/limits.py): a 400 with a message for the user.
 """
 
 from __future__ import annotations
@@ -15,17 +16,15 @@ from werkzeug.datastructures import MultiDict
 from indexer.errors import BadRequest
 from indexer.limits import (
     DEFAULT_PER_PAGE,
-    MAX_FILTER_CHARS,
-    MAX_FILTER_VALUES,
     MAX_PAGE,
     MAX_PER_PAGE,
     MAX_REQUEST_QUERY_CHARS,
-    YearError,
+    check_filter_values,
     parse_year_span,
     year_label,
 )
+from indexer.search.facets import FACET_LABELS
 
-FACETS = ("institution", "year", "theme")
 _INT = re.compile(r"^\s*\d{1,9}\s*$")
 
 
@@ -107,25 +106,13 @@ def _int_param(args: MultiDict, name: str, default: int, low: int, high: int, la
     return value
 
 
-def _values(args: MultiDict, name: str, label: str) -> tuple[str, ...]:
-    out: list[str] = []
-    for raw in args.getlist(name):
-        value = raw.strip()
-        if not value or value in out:
-            continue  # empty checkboxes / repeated values are harmless
-        if len(value) > MAX_FILTER_CHARS:
-            raise BadParameter(f"{label}筛选值过长（上限 {MAX_FILTER_CHARS} 字）。")
-        out.append(value)
-    if len(out) > MAX_FILTER_VALUES:
-        raise BadParameter(f"{label}最多可同时选择 {MAX_FILTER_VALUES} 项。")
-    return tuple(out)
-
-
-def _year(value: str) -> str:
-    try:
-        return year_label(*parse_year_span(value))
-    except YearError as exc:
-        raise BadParameter(str(exc)) from exc
+def _values(args: MultiDict, facet: str) -> tuple[str, ...]:
+    # empty checkboxes / repeated values are harmless; a year is spelt canonically (２０１９ is 2019)
+    out = list(dict.fromkeys(v.strip() for v in args.getlist(facet) if v.strip()))
+    check_filter_values(FACET_LABELS[facet], out)
+    if facet == "year":
+        out = [year_label(*parse_year_span(v)) for v in out]
+    return tuple(dict.fromkeys(out))
 
 
 def parse_search_args(args: MultiDict) -> SearchParams:
@@ -135,9 +122,9 @@ def parse_search_args(args: MultiDict) -> SearchParams:
         raise BadParameter(f"查询过长：最多 {MAX_REQUEST_QUERY_CHARS} 个字符（收到 {len(q)} 个）。")
     return SearchParams(
         q=q.strip(),
-        institutions=_values(args, "institution", "机构"),
-        years=tuple(dict.fromkeys(_year(v) for v in _values(args, "year", "年份"))),  # ２０１９ is 2019
-        themes=_values(args, "theme", "主题"),
+        institutions=_values(args, "institution"),
+        years=_values(args, "year"),
+        themes=_values(args, "theme"),
         page=_int_param(args, "page", 1, 1, MAX_PAGE, "页码"),
         per_page=_int_param(args, "per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE, "每页条数"),
     )

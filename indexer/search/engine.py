@@ -21,24 +21,19 @@ from typing import Sequence
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
-from indexer.errors import BadRequest
 from indexer.index.schema import from_stored
 from indexer.index.store import OpenIndex, Store, pinned
 from indexer.model import Paragraph
-from indexer.limits import MAX_FILTER_CHARS, MAX_FILTER_VALUES, MAX_PER_PAGE, YearError, parse_year_span
+from indexer.limits import MAX_PER_PAGE, SearchArgumentError, check_filter_values, parse_year_span
 from indexer.search.cache import BuildCache, searching
 from indexer.search.compile import Compiler
-from indexer.search.facets import FACETS, FacetMaps, count, selection
+from indexer.search.facets import FACET_LABELS, FACETS, FacetMaps, count, selection
 from indexer.search.query import ParsedQuery, parse
 from indexer.search.ranking import Norms, Postings, top
 from indexer.search.snippets import build_snippet, highlight
 
 
 REPORT_PARAGRAPH_KEYS = ("id", "position", "section", "theme", "institution", "text")  # + "html" (CONTRACTS.md)
-
-
-class SearchArgumentError(BadRequest):
-    """A bad page / per_page / filter value: the message is for the user."""
 
 
 # ---------------------------------------------------------------- public API
@@ -49,18 +44,12 @@ def _check_args(page: object, per_page: object, institutions: object, years: obj
         raise SearchArgumentError(f"页码必须是不小于 1 的整数（收到 {page!r}）")
     if isinstance(per_page, bool) or not isinstance(per_page, int) or not 1 <= per_page <= MAX_PER_PAGE:
         raise SearchArgumentError(f"每页条数必须在 1 到 {MAX_PER_PAGE} 之间（收到 {per_page!r}）")
-    for name, values in (("机构", institutions), ("年份", years), ("主题", themes)):
+    for facet, values in zip(FACETS, (institutions, years, themes)):
         if isinstance(values, str) or not all(isinstance(v, str) for v in values):  # type: ignore[union-attr]
-            raise SearchArgumentError(f"{name}筛选值必须是文本列表")
-        if len(values) > MAX_FILTER_VALUES:  # type: ignore[arg-type]
-            raise SearchArgumentError(f"{name}筛选值最多 {MAX_FILTER_VALUES} 个")
-        if any(len(v) > MAX_FILTER_CHARS for v in values):  # type: ignore[union-attr]
-            raise SearchArgumentError(f"{name}筛选值过长（上限 {MAX_FILTER_CHARS} 字）")
+            raise SearchArgumentError(f"{FACET_LABELS[facet]}筛选值必须是文本列表")
+        check_filter_values(FACET_LABELS[facet], values)  # type: ignore[arg-type]
     for y in years:  # type: ignore[union-attr]
-        try:
-            parse_year_span(y)
-        except YearError as exc:
-            raise SearchArgumentError(str(exc)) from exc
+        parse_year_span(y)  # YearError is a SearchArgumentError
 
 
 def _hit(stored: dict, score: float, snippet: str) -> dict:
@@ -233,7 +222,8 @@ def check_facet_values(store: Store | OpenIndex, *, institutions: Sequence[str] 
     so a typo is reported instead of answered with 0 hits. Years are only format-checked.
     """
     known = facet_values(store)
-    for facet, label, values in (("institution", "机构", institutions), ("theme", "主题", themes)):
+    for facet, values in (("institution", institutions), ("theme", themes)):
+        label = FACET_LABELS[facet]
         for v in values:
             if v not in known[facet]:
                 options = known[facet][:30]

@@ -15,6 +15,7 @@ from indexer.limits import YearError, parse_year_span
 
 _ASCII01 = bytes.maketrans(b"\x00\x01", b"01")
 FACETS = ("institution", "year", "theme")
+FACET_LABELS = {"institution": "机构", "year": "年份", "theme": "主题"}  # what users read (web, CLI, messages)
 
 
 @dataclass
