@@ -14,7 +14,7 @@ import click
 
 from indexer.config import default_corpus_dir, default_index_dir
 from indexer.errors import BadRequest, ReportSearchError, error_document
-from indexer.limits import DEFAULT_PER_PAGE, MAX_PER_PAGE
+from indexer.limits import DEFAULT_PER_PAGE, MAX_PER_PAGE, page_count
 
 corpus_option = click.option(
     "--corpus",
@@ -195,7 +195,7 @@ def search(query: str, institutions: tuple[str, ...], years: tuple[str, ...], th
     if as_json:
         _json_out(result)
         return
-    total, pages = result["total"], max(1, -(-result["total"] // result["per_page"]))
+    total, pages = result["total"], page_count(result["total"], result["per_page"])
     click.echo(f"“{query}”：共 {total} 条结果（第 {result['page']}/{pages} 页）")
     if result["notice"]:
         click.echo(f"提示：{result['notice']}")

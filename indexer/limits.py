@@ -56,6 +56,11 @@ class YearError(SearchArgumentError):
     """A year value that is not `2019` / `2017-2021`, ends before it starts, or spans too many years."""
 
 
+def page_count(total: int, per_page: int) -> int:
+    """How many result pages `total` hits fill, at least 1 (an empty result still has its page)."""
+    return max(1, -(-total // per_page))
+
+
 def check_filter_values(label: str, values: Sequence[str]) -> None:
     """SearchArgumentError when one facet has more than MAX_FILTER_VALUES values or one too long a value."""
     if any(len(v) > MAX_FILTER_CHARS for v in values):

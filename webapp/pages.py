@@ -17,7 +17,7 @@ from flask import (
     url_for,
 )
 
-from indexer.limits import EXPORT_MAX_ROWS, MAX_REPORT_QUERY_CHARS
+from indexer.limits import EXPORT_MAX_ROWS, MAX_REPORT_QUERY_CHARS, page_count
 from webapp import get_store
 from indexer.search.facets import FACET_LABELS, FACETS
 from webapp.params import SearchParams, parse_search_args
@@ -127,7 +127,7 @@ def search() -> Response | str:
     # a hit may match only through its (boosted) section heading: mark the query's words there too
     section_html = dict(zip((h["id"] for h in result["hits"]), mark_texts(store, params.q, [h["section"] for h in result["hits"]])))
     total = int(result["total"])
-    pages = max(1, -(-total // params.per_page))
+    pages = page_count(total, params.per_page)
     chart = year_chart(
         result["facets"].get("year", {}),
         params.years,
