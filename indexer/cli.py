@@ -185,10 +185,10 @@ def search(query: str, institutions: tuple[str, ...], years: tuple[str, ...], th
     page_n = number(page, "--page")
     per_page_n = number(per_page, "--per-page")
     try:
-        store = Store(index_dir or default_index_dir())
-        result = run_search(store, query, institutions=institutions,
+        build = Store(index_dir or default_index_dir()).current()  # both calls see the same build
+        result = run_search(build, query, institutions=institutions,
                             years=years, themes=themes, page=page_n, per_page=per_page_n)
-        check_facet_values(store, institutions=institutions, themes=themes)  # after: bad page etc. come first
+        check_facet_values(build, institutions=institutions, themes=themes)  # after: bad page etc. come first
     except ReportSearchError as exc:  # bad arguments (400), no usable index (503)
         fail(str(exc), exc.status)
         return

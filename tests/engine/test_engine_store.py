@@ -82,3 +82,34 @@ class _Pinned:
 
     def current(self):  # noqa: ANN201
         return self.open_index
+
+
+class CountingStore(Store):
+    """A Store that counts how often the engine asks it for the current build."""
+
+    calls = 0
+
+    def current(self):  # noqa: ANN201
+        self.calls += 1
+        return super().current()
+
+
+def test_the_engine_works_on_the_build_it_is_handed(tmp_path: Path, make_reports) -> None:  # noqa: ANN001
+    from indexer.search.engine import check_facet_values, facet_values, get_report, mark_texts, overview, ranked
+
+    build_reports(make_reports({"a": ["推进诉源治理工作。"]}), tmp_path, procs=1)
+    store = CountingStore(tmp_path)
+    pinned = store.current()
+    build_reports(make_reports({"b": ["推进共享法庭建设。"]}), tmp_path, procs=1)  # CURRENT moves on
+    # handed the old build, every call answers from it (one request sees one build)
+    assert search(pinned, "诉源治理")["total"] == 1 and search(store, "诉源治理")["total"] == 0
+    assert [p.id for p, _ in ranked(pinned, "诉源治理", limit=5)] == ["a-p1"]
+    assert get_report(pinned, "a") is not None and get_report(store, "a") is None
+    assert [r["id"] for r in overview(pinned)["reports_list"]] == ["a"]
+    assert facet_values(pinned) == facet_values(store)  # same institution/theme/year values in both builds
+    assert "<mark>" in mark_texts(pinned, "诉源治理", ["诉源治理"])[0]
+    # handed the Store, each call asks it once for the build it then uses throughout
+    store.calls = 0
+    check_facet_values(store, institutions=["平湖市人民法院"], themes=["司法为民"])
+    search(store, "共享法庭")
+    assert store.calls == 2
