@@ -81,7 +81,7 @@ def test_page_without_terms_shows_the_form_and_bad_terms_explain(client) -> None
 def test_search_page_links_to_the_trend_of_its_query(client, store) -> None:  # noqa: ANN001
     inst = next(iter(search(store, "诉源治理")["facets"]["institution"]))
     html = client.get("/search?" + urlencode({"q": "诉源治理", "institution": inst})).get_data(as_text=True)
-    link = re.search(r'<a class="export trend-link" href="([^"]+)"[^>]*>看趋势</a>', html)
+    link = re.search(r'<a class="trend-link" href="([^"]+)"[^>]*>看趋势</a>', html)
     assert link is not None
     target = urlsplit(unescape(link.group(1)))
     assert target.path == "/trends" and parse_qs(target.query) == {"q": ["诉源治理"], "institution": [inst]}
@@ -126,3 +126,14 @@ def test_trends_page_fits_a_phone(browser, live_server: str, artifacts: Path) ->
     assert size * box["width"] / 480 >= 9  # the axis labels stay readable once the chart is scaled down
     page.screenshot(path=str(artifacts / "trends-phone.png"), full_page=True)
     context.close()
+
+
+@pytest.mark.parametrize("payload", ['"><script>alert(1)</script>', "</title><script>alert(1)</script>", "<b>执行</b>"])
+def test_terms_are_shown_as_text_in_the_svg_and_tables(client, payload: str) -> None:  # noqa: ANN001
+    from test_web_security import assert_inert
+
+    response = client.get("/trends?" + query([payload, "执行"]))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "<svg class=\"trend-chart\"" in html
+    assert_inert(html)
+    assert "<script>alert" not in html and "<b>执行" not in html
