@@ -213,6 +213,56 @@ def search(query: str, institutions: tuple[str, ...], years: tuple[str, ...], th
             click.echo(f"\n{FACET_LABELS[facet]}：" + "；".join(f"{k}（{v}）" for k, v in counts.items()))
 
 
+@click.command(cls=_SearchCommand)
+@click.argument("terms", nargs=-1)
+@click.option("--by", type=click.Choice(["year", "institution"]), default="year", show_default=True,
+              help="Table to print: terms by year, or institutions in order of first mention × year.")
+@click.option("--institution", "institutions", multiple=True, help="Only this institution (repeatable: ORed).")
+@click.option("--theme", "themes", multiple=True, help="Only this theme (repeatable: ORed).")
+@index_option
+@click.option("--json", "as_json", is_flag=True, help="Print the whole result (every table) as one UTF-8 JSON document.")
+@click.option("--csv", "as_csv", is_flag=True, help="Print the --by table as CSV.")
+def trend(terms: tuple[str, ...], by: str, institutions: tuple[str, ...], themes: tuple[str, ...],
+          index_dir: Path | None, as_json: bool, as_csv: bool) -> None:
+    """How 1–5 queries (TERM…, each in the search syntax) occur by year and institution.
+
+    Counts are matching paragraphs; a range report counts in every year it covers; per_1000 divides by
+    the paragraphs of that year under the same filters. Exit 0, 2 for bad arguments, 1 without an index.
+    """
+    import sys
+
+    from indexer.errors import error_document
+    from indexer.index.store import IndexMissing, IndexStale, Store
+    from indexer.search.engine import SearchArgumentError
+    from indexer.search.trends import trends
+    from indexer.trend_tables import institution_table, write_csv, write_text, year_table
+
+    try:
+        result = trends(Store(index_dir or default_index_dir()), list(terms), institutions=institutions, themes=themes)
+    except (SearchArgumentError, IndexMissing, IndexStale) as exc:
+        if as_json:
+            _json_out(error_document(str(exc), exc.status))
+            raise SystemExit(2 if exc.status == 400 else 1) from exc
+        if exc.status == 400:
+            raise click.UsageError(str(exc)) from exc
+        raise click.ClickException(str(exc)) from exc
+    if as_json:
+        _json_out(result)
+        return
+    table = year_table(result) if by == "year" else institution_table(result)
+    out = sys.stdout
+    if (out.encoding or "").lower().replace("-", "") != "utf8" and hasattr(out, "reconfigure"):
+        out.reconfigure(encoding="utf-8")
+    if as_csv:
+        write_csv(table, out)
+        return
+    for series in result["series"]:
+        notice = f"（{series['notice']}）" if series["notice"] else ""
+        click.echo(f"“{series['term']}”：{series['total']} 个段落{notice}")
+    click.echo("（跨年度报告计入其覆盖的每一年；per_1000 = 该年命中段落数 / 该年段落数 × 1000）\n")
+    write_text(table, out)
+
+
 def make_cli(*extra: click.Command) -> click.Group:
     """The `reportsearch` group: reindex, search and export, plus `extra` (the console script adds serve)."""
     group = click.Group(
@@ -221,7 +271,7 @@ def make_cli(*extra: click.Command) -> click.Group:
         context_settings={"help_option_names": ["-h", "--help"]},
     )
     click.version_option(package_name="reportsearch")(group)
-    for command in (reindex, search, export, *extra):
+    for command in (reindex, search, export, trend, *extra):
         group.add_command(command)
     return group
 

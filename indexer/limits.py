@@ -25,6 +25,7 @@ MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 10
 MAX_FILTER_VALUES = 20  # per facet: a person ticks a handful; 20 keeps a URL (and the set algebra) small
 MAX_FILTER_CHARS = 100  # per value: the longest institution name is ~20 characters
+MAX_TREND_TERMS = 5  # queries compared on one trend chart (five lines stay readable)
 EXPORT_MAX_ROWS = 1_000  # /export.csv writes at most this many hits (ranked, best first)
 
 # --- the web server (waitress and Flask) --------------------------------------------------------------------

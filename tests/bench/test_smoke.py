@@ -43,3 +43,15 @@ def test_the_whole_harness_runs_at_smoke_size(tmp_path: Path):
     assert r["errors"] == 0 and r["ours_errors"] == 0
     md = results_md.read_text(encoding="utf-8")
     assert "reindex / floor" in md and f"{SMOKE_PARAGRAPHS:,} paragraphs" in md
+
+
+def test_the_trend_benchmark_runs_at_smoke_size(tmp_path: Path):
+    from bench.trends import TERMS
+    from bench.trends import main as trends_main
+
+    results_md = tmp_path / "RESULTS.md"
+    r = trends_main(["--paragraphs", "1500", "--out", str(tmp_path / "work"), "--repeats", "2", "--results", str(results_md)])
+    assert abs(r["paragraphs"] - 1500) < 50 and set(r["terms"]) == set(TERMS) and max(r["terms"].values()) > 0
+    for key in ("search_cpu_ms", "trend_cpu_ms", "ratio_cpu", "ratio_wall", "first_trend_wall_ms"):
+        assert math.isfinite(r[key]) and r[key] > 0, key
+    assert "5-term trend / one search" in results_md.read_text(encoding="utf-8")
