@@ -27,6 +27,10 @@ MAX_FILTER_VALUES = 20  # per facet: a person ticks a handful; 20 keeps a URL (a
 MAX_FILTER_CHARS = 100  # per value: the longest institution name is ~20 characters
 EXPORT_MAX_ROWS = 1_000  # /export.csv writes at most this many hits (ranked, best first)
 
+# --- completions of the search box (indexer/search/suggest.py, /api/suggest) --------------------------------
+DEFAULT_SUGGESTIONS = 8
+MAX_SUGGESTIONS = 20  # a list longer than a phone screen helps nobody
+
 # --- the web server (waitress and Flask) --------------------------------------------------------------------
 MAX_REQUEST_BODY_BYTES = 64 * 1024  # nothing is uploaded; larger bodies are refused early
 MAX_REQUEST_HEADER_BYTES = 256 * 1024  # request line + headers; larger → 431 from waitress, app untouched
