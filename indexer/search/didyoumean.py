@@ -51,8 +51,8 @@ def similar(data: SuggestData, term: str, limit: int = SIMILAR_PER_TERM) -> list
     found: list[tuple[int, int, int, int]] = []
     for i, n in shared.items():
         other = data.keys[i]
-        if n < len(chars) - most or abs(len(other) - len(key)) > most or other == key:
-            continue
+        if n < len(chars) - most or abs(len(other) - len(key)) > most or data.entries[i].text == term:
+            continue  # (the same key in the other script is a candidate: distance 0)
         d = 1 if sorted(other) == sorted(key) else distance(key, other)
         if d <= most:
             found.append((d, abs(len(other) - len(key)), data.rank[i], i))  # a typo keeps the length
