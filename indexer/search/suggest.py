@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from whoosh.searching import Searcher
 
-from indexer.analysis import normalize
+from indexer.analysis import JiebaTokenizer, normalize
 from indexer.errors import BadRequest
 from indexer.index.store import OpenIndex, Store, pinned
 from indexer.limits import DEFAULT_SUGGESTIONS, MAX_SUGGESTIONS
@@ -95,8 +95,9 @@ def suggest_data(open_index: OpenIndex) -> SuggestData:
         holder = open_index.slot(SUGGEST_SLOT, _Holder)
         with holder.lock:
             if holder.data is None:
-                with searching(open_index) as (s, _cache):
-                    holder.data = build_data(s)
+                with searching(open_index) as (s, _cache):  # what needs the searcher, briefly: searches wait
+                    read = _read(s)
+                holder.data = build_data(*read)  # segmenting the sample takes a while: outside the searcher's lock
             return holder.data
 
 
@@ -136,23 +137,21 @@ def ngrams(spans: list[tuple[str, int, int]]) -> set[tuple[str, ...]]:
     return out
 
 
-def _phrases(s: Searcher, docs: list[int]) -> Counter[tuple[str, ...]]:
-    tokenizer = s.schema["text"].analyzer.items[0]  # indexer.analysis.JiebaTokenizer: the index's own words
-    counts: Counter[tuple[str, ...]] = Counter()
-    for d in docs:
-        counts.update(ngrams(tokenizer.spans(normalize(s.stored_fields(d).get("text", "")))))
-    return counts
+def _read(s: Searcher) -> tuple[Counter[str], list[str], int, JiebaTokenizer]:
+    """(word counts, the sampled paragraphs' texts, paragraphs, the index's word tokenizer) of a build."""
+    texts = [s.stored_fields(d).get("text", "") for d in _sample(s)]
+    return _words(s), texts, s.reader().doc_count(), s.schema["text"].analyzer.items[0]
 
 
-def build_data(s: Searcher) -> SuggestData:
-    """Words from the term dictionary, phrases mined from a sample of paragraphs; keys folded and sorted."""
-    words = _words(s)
-    paragraphs = s.reader().doc_count()
-    sample = _sample(s)
-    scale = paragraphs / len(sample) if sample else 1.0
-    approximate = len(sample) < paragraphs
+def build_data(words: Counter[str], texts: list[str], paragraphs: int, tokenizer: JiebaTokenizer) -> SuggestData:
+    """Completions from word counts and phrases mined from sampled texts (of `paragraphs`); keys folded, sorted."""
+    scale = paragraphs / len(texts) if texts else 1.0
+    approximate = len(texts) < paragraphs
+    phrases: Counter[tuple[str, ...]] = Counter()
+    for text in texts:
+        phrases.update(ngrams(tokenizer.spans(normalize(text))))
     entries = [Entry(w, c, "word") for w, c in words.items()]
-    for parts, c in _phrases(s, sample).most_common(MAX_PHRASES):
+    for parts, c in phrases.most_common(MAX_PHRASES):
         text = "".join(parts)
         if c >= PHRASE_MIN and text not in words:
             # a scaled estimate never above the count of its rarest word (which bounds it exactly)
