@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from indexer.analysis import JiebaTokenizer, normalize
 from indexer.errors import BadRequest
 from indexer.index.store import Store
-from indexer.search.suggest import MAX_LIMIT, fold, suggest
+from indexer.limits import MAX_SUGGESTIONS
+from indexer.search.suggest import fold, suggest
 
 PREFIXES = ["诉", "诉源", "执行", "扫黑", "共享", "法", "审判", "检察", "案件", "一件"]
 
@@ -48,7 +49,7 @@ def aligned_count(phrase: str, spans_by_paragraph: list[list[tuple[str, int, int
 def test_word_counts_match_a_direct_count_over_the_export(seed_store: Store, word_counts: Counter[str]) -> None:
     checked = 0
     for prefix in PREFIXES:
-        for s in suggest(seed_store, prefix, limit=MAX_LIMIT)["suggestions"]:
+        for s in suggest(seed_store, prefix, limit=MAX_SUGGESTIONS)["suggestions"]:
             assert s["text"].startswith(prefix)
             if s["kind"] == "word":
                 assert s["count"] == word_counts[s["text"]], s
@@ -59,7 +60,7 @@ def test_word_counts_match_a_direct_count_over_the_export(seed_store: Store, wor
 
 def test_phrase_counts_are_exact_on_a_small_build(seed_store: Store, seed_paragraphs: list[dict],
                                                   spans_by_paragraph: list, word_counts: Counter[str]) -> None:
-    phrases = [s for p in PREFIXES for s in suggest(seed_store, p, limit=MAX_LIMIT)["suggestions"] if s["kind"] == "phrase"]
+    phrases = [s for p in PREFIXES for s in suggest(seed_store, p, limit=MAX_SUGGESTIONS)["suggestions"] if s["kind"] == "phrase"]
     assert len(phrases) >= 5
     for s in phrases:
         assert s["approximate"] is False  # the whole build fits the sample
@@ -69,7 +70,7 @@ def test_phrase_counts_are_exact_on_a_small_build(seed_store: Store, seed_paragr
 
 def test_ranked_by_paragraph_count_best_first(seed_store: Store, word_counts: Counter[str]) -> None:
     for prefix in PREFIXES:
-        got = suggest(seed_store, prefix, limit=MAX_LIMIT)["suggestions"]
+        got = suggest(seed_store, prefix, limit=MAX_SUGGESTIONS)["suggestions"]
         counts = [s["count"] for s in got]
         assert counts == sorted(counts, reverse=True), prefix
         direct = [c for w, c in word_counts.items() if w.startswith(prefix) and len(w) > 1]
@@ -77,12 +78,12 @@ def test_ranked_by_paragraph_count_best_first(seed_store: Store, word_counts: Co
 
 
 def test_limits(seed_store: Store) -> None:
-    full = suggest(seed_store, "法", limit=MAX_LIMIT)["suggestions"]
-    assert len(full) == MAX_LIMIT
+    full = suggest(seed_store, "法", limit=MAX_SUGGESTIONS)["suggestions"]
+    assert len(full) == MAX_SUGGESTIONS
     for limit in (1, 3, 8):
         assert suggest(seed_store, "法", limit=limit)["suggestions"] == full[:limit]
     assert len(suggest(seed_store, "法")["suggestions"]) == 8  # the default
-    for bad in (0, MAX_LIMIT + 1, -1, True, "3", 2.0, None):
+    for bad in (0, MAX_SUGGESTIONS + 1, -1, True, "3", 2.0, None):
         with pytest.raises(BadRequest) as info:
             suggest(seed_store, "法", limit=bad)  # type: ignore[arg-type]
         assert info.value.status == 400 and "建议条数" in str(info.value)

@@ -7,11 +7,11 @@ from html import unescape
 from urllib.parse import urlencode
 
 import pytest
-from test_web_api import assert_json_error
 
+from indexer.limits import MAX_REQUEST_QUERY_CHARS, MAX_SUGGESTIONS
 from indexer.search.engine import search
-from indexer.search.suggest import MAX_LIMIT, suggest
-from webapp.params import MAX_QUERY_CHARS
+from indexer.search.suggest import suggest
+from tests.helpers.errors import assert_json_error
 
 
 @pytest.mark.parametrize("q", ["诉", "诉源", "訴源", "执行 扫黑", "-扫黑", "法", "", "year:20", "，。"])
@@ -34,20 +34,20 @@ def test_api_suggest_without_q_is_empty(client):
 
 
 def test_api_suggest_limit(client, store):
-    for limit in (1, 5, MAX_LIMIT):
+    for limit in (1, 5, MAX_SUGGESTIONS):
         body = client.get(f"/api/suggest?q=法&limit={limit}").get_json()
         assert body == suggest(store, "法", limit=limit) and len(body["suggestions"]) == limit
 
 
-@pytest.mark.parametrize("limit", ["0", str(MAX_LIMIT + 1), "-1", "abc", "1.5", "99999999999"])
+@pytest.mark.parametrize("limit", ["0", str(MAX_SUGGESTIONS + 1), "-1", "abc", "1.5", "99999999999"])
 def test_api_suggest_bad_limit_is_a_400_in_the_error_shape(client, limit):
     message = assert_json_error(client.get(f"/api/suggest?q=法&limit={limit}"), 400)
     assert "建议条数" in message
 
 
 def test_api_suggest_too_long_a_query_is_a_400(client):
-    assert_json_error(client.get("/api/suggest?" + urlencode({"q": "诉" * (MAX_QUERY_CHARS + 1)})), 400)
-    assert client.get("/api/suggest?" + urlencode({"q": "诉" * MAX_QUERY_CHARS})).get_json()["suggestions"] == []
+    assert_json_error(client.get("/api/suggest?" + urlencode({"q": "诉" * (MAX_REQUEST_QUERY_CHARS + 1)})), 400)
+    assert client.get("/api/suggest?" + urlencode({"q": "诉" * MAX_REQUEST_QUERY_CHARS})).get_json()["suggestions"] == []
 
 
 @pytest.mark.parametrize("q", ["\x00\x01", "<script>alert(1)</script>", "诉%00", "\u202e诉", "😀" * 50])
