@@ -87,12 +87,7 @@ def served(index: Path, qs: list[str]) -> dict:
         measure.load(port, paths, concurrency=1, seconds=600, max_requests=len(paths))  # warm-up pass
         result = measure.load(port, paths, concurrency=1, seconds=600, max_requests=len(paths))
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        measure.stop(proc)
     return {"http": result.latencies_ms, "http_errors": result.errors}
 
 
