@@ -266,6 +266,16 @@ def load(port: int, paths: list[str], *, concurrency: int, seconds: float, max_r
     return LoadResult(len(latencies), errors[0], time.perf_counter() - start, latencies, first_error[0])
 
 
+def stop(proc: subprocess.Popen) -> None:
+    """Terminate a child process and reap it (killed if it has not exited within 15 s)."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 def api_path(params: list[tuple[str, str]]) -> str:
     """/api/search?… for a query's parameters."""
     return "/api/search?" + urlencode(params)

@@ -148,12 +148,7 @@ def served(cmd: list[str], index: Path, corpus: Path, mix: list[Query], *, secon
             result = measure.load(port, paths, concurrency=concurrency, seconds=seconds)
             rss_loaded = measure.tree_rss_mb(proc.pid)
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+            measure.stop(proc)
     if result.errors:
         print(f"  served: {result.errors} errors, first: {result.first_error} (server log: {log})", file=sys.stderr)
     return {

@@ -199,6 +199,8 @@ def search(query: str, institutions: tuple[str, ...], years: tuple[str, ...], th
     click.echo(f"“{query}”：共 {total} 条结果（第 {result['page']}/{pages} 页）")
     if result["notice"]:
         click.echo(f"提示：{result['notice']}")
+    if result["did_you_mean"]:
+        click.echo("您是不是要找：" + "；".join(f"{a['query']}（{a['total']} 条）" for a in result["did_you_mean"]))
     first = (result["page"] - 1) * result["per_page"]
     for n, hit in enumerate(result["hits"], start=first + 1):
         years_text = "-".join(str(y) for y in (hit["years"][:1] + hit["years"][-1:])) if len(hit["years"]) > 1 \

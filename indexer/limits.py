@@ -28,6 +28,10 @@ MAX_FILTER_CHARS = 100  # per value: the longest institution name is ~20 charact
 MAX_TREND_TERMS = 5  # queries compared on one trend chart (five lines stay readable)
 EXPORT_MAX_ROWS = 1_000  # /export.csv writes at most this many hits (ranked, best first)
 
+# --- completions of the search box (indexer/search/suggest.py, /api/suggest) --------------------------------
+DEFAULT_SUGGESTIONS = 8
+MAX_SUGGESTIONS = 20  # a list longer than a phone screen helps nobody
+
 # --- the web server (waitress and Flask) --------------------------------------------------------------------
 MAX_REQUEST_BODY_BYTES = 64 * 1024  # nothing is uploaded; larger bodies are refused early
 MAX_REQUEST_HEADER_BYTES = 256 * 1024  # request line + headers; larger → 431 from waitress, app untouched

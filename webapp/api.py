@@ -8,7 +8,7 @@ from indexer.limits import MAX_REPORT_QUERY_CHARS
 from webapp import get_store
 from webapp.errors import error_response
 from webapp.pages import valid_report_id
-from webapp.params import parse_search_args
+from webapp.params import parse_search_args, parse_suggest_args
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -25,6 +25,17 @@ def search() -> Response:
     # unknown institution/theme → 400 (SearchArgumentError); the HTML page keeps 0 hits with a removable chip
     check_facet_values(store, institutions=params.institutions, themes=params.themes)
     return jsonify(result)
+
+
+@bp.get("/suggest")
+def suggest() -> Response:
+    """Completions of the word being typed at the end of ?q= (words and phrases with paragraph counts)."""
+    from indexer.search.suggest import suggest as run_suggest
+
+    q, limit = parse_suggest_args(request.args)
+    response = jsonify(run_suggest(get_store(), q, limit=limit))
+    response.headers["Cache-Control"] = "no-cache"  # the next reindex may change the counts
+    return response
 
 
 @bp.get("/report/<report_id>")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from urllib.parse import urlencode
 
 from flask import (
@@ -151,6 +152,7 @@ def search() -> Response | str:
         export_url=url_for("pages.export_csv") + params.query_string(page=1),
         export_cap=EXPORT_MAX_ROWS,
         clear_url=search_url(params.without_filters()),
+        alternatives=[{**a, "href": search_url(replace(params, q=a["query"], page=1))} for a in result["did_you_mean"]],
     )
 
 

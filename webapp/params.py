@@ -16,9 +16,11 @@ from werkzeug.datastructures import MultiDict
 from indexer.errors import BadRequest
 from indexer.limits import (
     DEFAULT_PER_PAGE,
+    DEFAULT_SUGGESTIONS,
     MAX_PAGE,
     MAX_PER_PAGE,
     MAX_REQUEST_QUERY_CHARS,
+    MAX_SUGGESTIONS,
     check_filter_values,
     parse_year_span,
     year_label,
@@ -115,11 +117,16 @@ def _values(args: MultiDict, facet: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(out))
 
 
-def parse_search_args(args: MultiDict) -> SearchParams:
-    """Validate the search parameters of a request; raise BadParameter with a message for the user."""
+def _query(args: MultiDict) -> str:
     q = args.get("q", "")
     if len(q) > MAX_REQUEST_QUERY_CHARS:
         raise BadParameter(f"查询过长：最多 {MAX_REQUEST_QUERY_CHARS} 个字符（收到 {len(q)} 个）。")
+    return q
+
+
+def parse_search_args(args: MultiDict) -> SearchParams:
+    """Validate the search parameters of a request; raise BadParameter with a message for the user."""
+    q = _query(args)
     return SearchParams(
         q=q.strip(),
         institutions=_values(args, "institution"),
@@ -128,3 +135,8 @@ def parse_search_args(args: MultiDict) -> SearchParams:
         page=_int_param(args, "page", 1, 1, MAX_PAGE, "页码"),
         per_page=_int_param(args, "per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE, "每页条数"),
     )
+
+
+def parse_suggest_args(args: MultiDict) -> tuple[str, int]:
+    """(q, limit) of /api/suggest; raise BadParameter for a q too long or a limit out of range."""
+    return _query(args), _int_param(args, "limit", DEFAULT_SUGGESTIONS, 1, MAX_SUGGESTIONS, "建议条数")

@@ -27,7 +27,8 @@ from indexer.model import Paragraph
 from indexer.limits import MAX_PER_PAGE, SearchArgumentError, check_filter_values, parse_year_span
 from indexer.search.cache import BuildCache, searching
 from indexer.search.compile import Compiler
-from indexer.search.facets import FACET_LABELS, FACETS, FacetMaps, count, selection
+from indexer.search.didyoumean import did_you_mean
+from indexer.search.facets import FACET_LABELS, FACETS, count, filtered
 from indexer.search.query import ParsedQuery, parse
 from indexer.search.ranking import Norms, Postings, top
 from indexer.search.snippets import build_snippet, highlight
@@ -84,17 +85,6 @@ def _ranked(s: Searcher, postings: Postings, norms: Norms, scorer: wq.Query | No
     return ranked[offset:need]
 
 
-def _filtered(maps: FacetMaps, matched: frozenset[int], chosen: dict[str, Sequence[str]]
-              ) -> tuple[frozenset[int], dict[str, frozenset[int] | None]]:
-    """The hits: matched paragraphs within every facet's selection (any value within a facet)."""
-    selected = {f: selection(maps, f, tuple(chosen[f])) for f in FACETS}
-    hits = frozenset(matched)
-    for f in FACETS:
-        if selected[f] is not None:
-            hits = hits & selected[f]  # type: ignore[operator]
-    return hits, selected
-
-
 def _best(s: Searcher, comp: Compiler, cache: BuildCache, tree: object, hits: frozenset[int], offset: int,
           count_: int) -> list[tuple[int, float]]:
     """hits[offset:offset+count] in rank order: whole-word matches first, substring-only matches after."""
@@ -115,10 +105,11 @@ def search(store: Store | OpenIndex, q: str, *, institutions: Sequence[str] = ()
     _check_args(page, per_page, institutions, years, themes)
     parsed = parse(q if isinstance(q, str) else "")
     chosen = {"institution": tuple(institutions), "year": tuple(years), "theme": tuple(themes)}
-    with searching(pinned(store)) as (s, cache):
+    open_index = pinned(store)
+    with searching(open_index) as (s, cache):
         comp = Compiler(s, cache)
         matched = comp.evaluate(parsed.tree)
-        hits_set, selected = _filtered(cache.maps, matched, chosen)
+        hits_set, selected = filtered(cache.maps, matched, chosen)
         facets = count(cache.maps, matched, selected, chosen)
         hits: list[dict] = []
         for docnum, score in _best(s, comp, cache, parsed.tree, hits_set, (page - 1) * per_page, per_page):
@@ -134,6 +125,8 @@ def search(store: Store | OpenIndex, q: str, *, institutions: Sequence[str] = ()
         "per_page": per_page,
         "hits": hits,
         "facets": facets,
+        # never a bare empty page: queries like q that do find something (after the searcher is released)
+        "did_you_mean": did_you_mean(open_index, q, chosen) if not hits_set and isinstance(q, str) else [],
     }
 
 
@@ -147,7 +140,7 @@ def ranked(store: Store | OpenIndex, q: str, *, institutions: Sequence[str] = ()
     chosen = {"institution": tuple(institutions), "year": tuple(years), "theme": tuple(themes)}
     with searching(pinned(store)) as (s, cache):
         comp = Compiler(s, cache)
-        hits_set, _selected = _filtered(cache.maps, comp.evaluate(parsed.tree), chosen)
+        hits_set, _selected = filtered(cache.maps, comp.evaluate(parsed.tree), chosen)
         return [(from_stored(s.stored_fields(d)), score) for d, score in _best(s, comp, cache, parsed.tree, hits_set, 0, limit)]
 
 
@@ -165,7 +158,7 @@ def get_report(store: Store | OpenIndex, report_id: str, *, q: str = "", institu
         docs = cache.maps.report.get(report_id, frozenset())
         matched = comp.evaluate(parsed.tree) & docs if parsed.tree is not None else frozenset()
         chosen = {"institution": institutions, "year": years, "theme": themes}
-        matched, _selected = _filtered(cache.maps, matched, chosen)  # the same multi-select rule as search()
+        matched, _selected = filtered(cache.maps, matched, chosen)  # the same multi-select rule as search()
         paragraphs = []
         hits = []
         for docnum in docs:

@@ -7,7 +7,7 @@ The maps are read once per open build from the ID fields' posting lists (no stor
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
+from typing import Iterable, Mapping, Sequence
 
 from whoosh.searching import Searcher
 
@@ -109,6 +109,17 @@ def selection(maps: FacetMaps, facet: str, values: Sequence[str]) -> frozenset[i
         else:
             out |= getattr(maps, facet).get(v, frozenset())
     return frozenset(out)
+
+
+def filtered(maps: FacetMaps, matched: frozenset[int], chosen: Mapping[str, Sequence[str]]
+             ) -> tuple[frozenset[int], dict[str, frozenset[int] | None]]:
+    """The hits: matched paragraphs within every facet's selection (any value within a facet), and the selections."""
+    selected = {f: selection(maps, f, tuple(chosen.get(f, ()))) for f in FACETS}
+    hits = frozenset(matched)
+    for f in FACETS:
+        if selected[f] is not None:
+            hits = hits & selected[f]  # type: ignore[operator]
+    return hits, selected
 
 
 def count(maps: FacetMaps, matched: frozenset[int] | set[int], selected: dict[str, frozenset[int] | None],

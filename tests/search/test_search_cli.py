@@ -86,6 +86,17 @@ def test_human_output(fixture_store: Store) -> None:
     assert "共 " in out and "【诉源治理】" in out and "<mark>" not in out
 
 
+def test_no_hits_prints_did_you_mean(fixture_store: Store) -> None:
+    code, out = run(["诉原治理", "--index", str(fixture_store.root)])
+    assert code == 0 and "共 0 条结果" in out
+    line = next(x for x in out.splitlines() if x.startswith("您是不是要找："))
+    expected = run(["诉源治理", "--index", str(fixture_store.root), "--json"])[1]
+    assert f"诉源治理（{json.loads(expected)['total']} 条）" in line
+    code, out = run(["诉原治理", "--index", str(fixture_store.root), "--json"])
+    assert json.loads(out)["did_you_mean"][0] == {"query": "诉源治理", "total": json.loads(expected)["total"]}
+    assert "您是不是要找" not in run(["诉源治理", "--index", str(fixture_store.root)])[1]
+
+
 def test_missing_index_says_run_reindex(tmp_path: Path) -> None:
     code, out = run(["改革", "--index", str(tmp_path / "none"), "--json"])
     assert code == 1 and "reportsearch reindex" in assert_error_document(json.loads(out), 503)
@@ -124,7 +135,7 @@ def test_cli_property_never_a_traceback(fixture_store: Store, q: str, page: str,
     code, out = run([*args, "--", q])
     doc = json.loads(out)
     if code == 0:
-        assert {"query", "notice", "total", "page", "per_page", "hits", "facets"} == set(doc)
+        assert {"query", "notice", "total", "page", "per_page", "hits", "facets", "did_you_mean"} == set(doc)
     else:
         assert code == 2
         assert_error_document(doc, 400)

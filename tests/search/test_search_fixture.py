@@ -139,7 +139,7 @@ def test_paging(fixture_store: Store) -> None:
 
 def test_result_shape(fixture_store: Store) -> None:
     result = search(fixture_store, "诉源治理")
-    assert list(result) == ["query", "notice", "total", "page", "per_page", "hits", "facets"]
+    assert list(result) == ["query", "notice", "total", "page", "per_page", "hits", "facets", "did_you_mean"]
     hit = result["hits"][0]
     assert list(hit) == ["id", "report", "title", "institution", "years", "theme", "section", "position",
                          "text", "snippet", "score"]

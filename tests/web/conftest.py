@@ -120,6 +120,10 @@ def live_server(app) -> Iterator[str]:  # noqa: ANN001
         while not stopping.is_set():
             wasyncore.loop(timeout=0.1, map=server._map, count=1)
         server.task_dispatcher.shutdown()
+        # a channel whose client has gone but that the loop has not serviced yet still holds its output
+        # buffers (a temp file for a large page): close them, not just the sockets (else a ResourceWarning)
+        for channel in list(server.active_channels.values()):
+            channel.handle_close()
         wasyncore.close_all(server._map)
 
     thread = threading.Thread(target=run, name="waitress-test", daemon=True)

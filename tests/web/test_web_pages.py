@@ -61,8 +61,7 @@ def test_home_has_labelled_autofocus_search_box_and_chinese_lang(client):
     assert "autofocus" in box and box["name"] == "q" and box["type"] == "search"
     assert tags(html, "label", **{"for": "q"}), "the search box has a <label for>"
     assert tags(html, "form", role="search")[0]["action"] == "/search"
-    (script,) = tags(html, "script")
-    assert script["src"] == "/static/app.js"
+    assert [s["src"] for s in tags(html, "script")] == ["/static/app.js", "/static/suggest.js"]
 
 
 def test_home_overview_lists_reports_by_institution_and_year(client, store):

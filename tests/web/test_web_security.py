@@ -27,11 +27,11 @@ class Elements(HTMLParser):
 
 
 def assert_inert(html: str) -> None:
-    """Nothing from the corpus or the query became markup: only our elements, our one external script."""
+    """Nothing from the corpus or the query became markup: only our elements, our external scripts."""
     parser = Elements()
     parser.feed(html)
     scripts = [attrs for tag, attrs in parser.found if tag == "script"]
-    assert scripts == [{"src": "/static/app.js", "defer": None}]
+    assert scripts == [{"src": "/static/app.js", "defer": None}, {"src": "/static/suggest.js", "defer": None}]
     for tag, attrs in parser.found:
         assert tag not in ("img", "iframe", "b", "i", "object", "embed", "style"), tag
         for name, value in attrs.items():

@@ -1,0 +1,116 @@
+"""“Did you mean”: for a query that finds nothing, alternatives from the index that do find something.
+
+Candidates, in this order: the query in the other script (traditional ⇄ simplified, OpenCC); each term
+that finds nothing on its own replaced by a similar word or phrase of the build (SuggestData: shares
+characters with it and is within a small edit distance, or has the same characters in another order;
+most paragraphs first); and, when other terms do find something, the query without the dead term.
+Every alternative is evaluated with the same filters, and only those with hits are returned.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
+
+from indexer.index.store import OpenIndex
+from indexer.search.cache import searching
+from indexer.search.compile import Compiler
+from indexer.search.facets import filtered
+from indexer.search.hanzi import to_simplified, to_traditional
+from indexer.search.query import And, Node, Not, Or, Phrase, Words, parse, positives, render
+from indexer.search.suggest import SuggestData, fold, suggest_data
+
+MAX_ALTERNATIVES = 3
+MAX_TRIES = 12  # alternatives evaluated at most (each costs about one search's hit set)
+SIMILAR_PER_TERM = 4
+MAX_TERM_CHARS = 24
+MAX_DEAD_TERMS = 4  # terms looked at for replacements (a long query's others are kept as typed)
+
+
+def distance(a: str, b: str) -> int:
+    """Levenshtein edit distance between a and b (insertions, deletions, substitutions)."""
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1]
+
+
+def similar(data: SuggestData, term: str, limit: int = SIMILAR_PER_TERM) -> list[str]:
+    """Words/phrases of the build like term: 1 edit away (2 from 5 characters), or its characters reordered."""
+    key = fold("".join(term.split()))
+    if not 2 <= len(key) <= MAX_TERM_CHARS:
+        return []
+    most = 1 if len(key) <= 4 else 2
+    chars = set(key)
+    shared: Counter[int] = Counter()
+    for ch in chars:
+        shared.update(data.by_char.get(ch, ()))
+    found: list[tuple[int, int, int, int]] = []
+    for i, n in shared.items():
+        other = data.keys[i]
+        if n < len(chars) - most or abs(len(other) - len(key)) > most or data.entries[i].text == term:
+            continue  # (the same key in the other script is a candidate: distance 0)
+        d = 1 if sorted(other) == sorted(key) else distance(key, other)
+        if d <= most:
+            found.append((d, abs(len(other) - len(key)), data.rank[i], i))  # a typo keeps the length
+    return list(dict.fromkeys(data.entries[f[-1]].text for f in sorted(found)))[:limit]
+
+
+def _replace(node: Node, old: Node, new: Node | None) -> Node | None:
+    """The tree with the leaf `old` (by identity) replaced by new, or removed when new is None."""
+    if node is old:
+        return new
+    if isinstance(node, Not):
+        child = _replace(node.child, old, new)
+        return Not(child) if child is not None else None
+    if isinstance(node, (And, Or)):
+        kids = tuple(k for k in (_replace(c, old, new) for c in node.children) if k is not None)
+        if not kids:
+            return None
+        return kids[0] if len(kids) == 1 else type(node)(kids)
+    return node
+
+
+def _candidates(q: str, tree: Node, comp: Compiler, data: SuggestData) -> Iterator[str]:
+    for other in (to_simplified(q), to_traditional(q)):
+        if other != q:
+            yield other
+    dead = [leaf for leaf in positives(tree)[:MAX_DEAD_TERMS] if not comp.evaluate(leaf)]
+    for leaf in dead:
+        for text in similar(data, leaf.text):
+            yield render(_replace(tree, leaf, type(leaf)(text)))  # type: ignore[arg-type]
+        for word in comp.words(leaf.text) if isinstance(leaf, Words) else ():
+            if len(word) > 1 and not comp.term_docs(word):
+                for text in similar(data, word, 1):
+                    yield render(_replace(tree, leaf, Words(leaf.text.replace(word, text, 1))))  # type: ignore[arg-type]
+    for leaf in dead:
+        rest = _replace(tree, leaf, None)
+        if rest is not None and positives(rest):
+            yield render(rest)
+
+
+def did_you_mean(open_index: OpenIndex, q: str, chosen: Mapping[str, Sequence[str]]) -> list[dict]:
+    """Up to MAX_ALTERNATIVES queries like q that have hits under the same filters: [{"query", "total"}]."""
+    tree = parse(q).tree
+    if tree is None or not positives(tree):
+        return []
+    data = suggest_data(open_index)  # before searching(): it takes the build's searcher itself
+    out: list[dict] = []
+    tried: set[str] = {q}
+    with searching(open_index) as (s, cache):
+        comp = Compiler(s, cache)
+        for alt in _candidates(q, tree, comp, data):
+            if alt in tried or not alt.strip():
+                continue
+            tried.add(alt)
+            hits, _selected = filtered(cache.maps, comp.evaluate(parse(alt).tree), chosen)
+            if hits:
+                out.append({"query": alt, "total": len(hits)})
+                if len(out) >= MAX_ALTERNATIVES:
+                    break
+            if len(tried) > MAX_TRIES:
+                break
+    return out

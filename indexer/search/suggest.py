@@ -1,0 +1,213 @@
+"""Completions as the user types: corpus words and frequent phrases with their paragraph counts.
+
+The data (SuggestData) is built once per build, on first use, and kept in a slot of the OpenIndex:
+- words: every jieba word of the `text` field with its paragraph count — the term dictionary's document
+  frequency, i.e. the paragraphs whose text contains it as a word — except 1-character and number-only
+  tokens (never useful completions);
+- phrases: 2–3 adjacent words (nothing between them, first and last of 2+ characters) found in at least
+  PHRASE_MIN paragraphs, mined by segmenting the stored text of up to PHRASE_SAMPLE paragraphs spread
+  evenly over the build. Their counts are exact when the build has at most PHRASE_SAMPLE paragraphs, else
+  the sample count scaled to the build and flagged `approximate` (segmenting every paragraph costs as much
+  as jieba's share of a reindex, ~1 min per 100k paragraphs: too slow for a first request).
+Keys are folded (full-width and case by normalize, traditional → simplified by OpenCC) and sorted, so a
+typed prefix is a bisect; the best completions of every 1-character prefix (the long ranges) are ranked
+once at build time, the others per request over their short range.
+"""
+
+from __future__ import annotations
+
+import heapq
+import re
+import threading
+from bisect import bisect_left
+from collections import Counter
+from dataclasses import dataclass, field
+
+from whoosh.searching import Searcher
+
+from indexer.analysis import JiebaTokenizer, normalize
+from indexer.errors import BadRequest
+from indexer.index.store import OpenIndex, Store, pinned
+from indexer.limits import DEFAULT_SUGGESTIONS, MAX_SUGGESTIONS
+from indexer.search.cache import searching
+from indexer.search.hanzi import to_simplified
+from indexer.search.query import OPERATORS
+
+MAX_PREFIX_CHARS = 32  # longer than any word or phrase we keep: nothing to complete
+PHRASE_SAMPLE = 2_000  # paragraphs segmented to mine phrases (~1 s of jieba on an idle core)
+PHRASE_MIN = 2  # sampled paragraphs a phrase must occur in
+MAX_PHRASES = 50_000
+SUGGEST_SLOT = "search.suggest"
+
+_HAN = re.compile(r"[\u3400-\u9fff]")
+_WORDY = re.compile(r"[^\W\d_]")  # a letter or CJK character: not a number-only token
+_PREFIX_OPENERS = "-\"“「『(（"
+
+
+class SuggestArgumentError(BadRequest):
+    """A bad suggestion argument (limit); the message is for the user."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One completion: the word or phrase as indexed, its paragraph count, and its kind."""
+
+    text: str
+    count: int
+    kind: str  # "word" | "phrase"
+    approximate: bool = False
+
+
+@dataclass
+class SuggestData:
+    """One build's completions: folded keys sorted, entries parallel, ranks, and a per-character index."""
+
+    keys: list[str]
+    entries: list[Entry]
+    rank: list[int]  # rank[i]: position of entries[i] in (-count, length, text) order
+    top_by_char: dict[str, list[int]]
+    by_char: dict[str, list[int]]  # character → indexes of entries containing it (for did-you-mean)
+    paragraphs: int
+
+    def complete(self, key: str, limit: int) -> list[Entry]:
+        """The best `limit` entries whose folded key starts with key (most paragraphs first)."""
+        if len(key) == 1:
+            return [self.entries[i] for i in self.top_by_char.get(key, [])[:limit]]
+        lo = bisect_left(self.keys, key)
+        hi = bisect_left(self.keys, key + "\U0010ffff", lo)
+        return [self.entries[i] for i in heapq.nsmallest(limit, range(lo, hi), key=self.rank.__getitem__)]
+
+
+@dataclass
+class _Holder:
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    data: SuggestData | None = None
+
+
+def fold(text: str) -> str:
+    """The lookup key of text: full-width/case folded, traditional characters made simplified."""
+    return to_simplified(normalize(text))
+
+
+def suggest_data(open_index: OpenIndex) -> SuggestData:
+    """The build's SuggestData, built on first use (call outside `searching()`: it takes the searcher)."""
+    with open_index.hold():
+        holder = open_index.slot(SUGGEST_SLOT, _Holder)
+        with holder.lock:
+            if holder.data is None:
+                with searching(open_index) as (s, _cache):  # what needs the searcher, briefly: searches wait
+                    read = _read(s)
+                holder.data = build_data(*read)  # segmenting the sample takes a while: outside the searcher's lock
+            return holder.data
+
+
+def _words(s: Searcher) -> Counter[str]:
+    counts: Counter[str] = Counter()
+    for reader, _offset in s.reader().leaf_readers():
+        for term, info in reader.iter_field("text"):
+            word = term.decode("utf-8") if isinstance(term, bytes) else term
+            if len(word) > 1 and _WORDY.search(word):
+                counts[word] += info.doc_frequency()
+    return counts
+
+
+def _sample(s: Searcher) -> list[int]:
+    reader = s.reader()
+    n = reader.doc_count_all()
+    step = max(1.0, n / PHRASE_SAMPLE)
+    picked = sorted({int(i * step) for i in range(min(n, PHRASE_SAMPLE))})
+    return [d for d in picked if not reader.is_deleted(d)]
+
+
+def ngrams(spans: list[tuple[str, int, int]]) -> set[tuple[str, ...]]:
+    """The phrases of one paragraph's word spans: 2–3 adjacent words, the outer ones Chinese and 2+ long."""
+    out: set[tuple[str, ...]] = set()
+    for i in range(len(spans) - 1):
+        first, _, end = spans[i]
+        if len(first) < 2 or not _HAN.search(first):
+            continue
+        words = (first,)
+        for j in (i + 1, i + 2):
+            if j >= len(spans) or spans[j][1] != end:
+                break
+            word, _, end = spans[j]
+            words += (word,)
+            if len(word) >= 2 and _HAN.search(word):
+                out.add(words)
+    return out
+
+
+def _read(s: Searcher) -> tuple[Counter[str], list[str], int, JiebaTokenizer]:
+    """(word counts, the sampled paragraphs' texts, paragraphs, the index's word tokenizer) of a build."""
+    texts = [s.stored_fields(d).get("text", "") for d in _sample(s)]
+    return _words(s), texts, s.reader().doc_count(), s.schema["text"].analyzer.items[0]
+
+
+def build_data(words: Counter[str], texts: list[str], paragraphs: int, tokenizer: JiebaTokenizer) -> SuggestData:
+    """Completions from word counts and phrases mined from sampled texts (of `paragraphs`); keys folded, sorted."""
+    scale = paragraphs / len(texts) if texts else 1.0
+    approximate = len(texts) < paragraphs
+    phrases: Counter[tuple[str, ...]] = Counter()
+    for text in texts:
+        phrases.update(ngrams(tokenizer.spans(normalize(text))))
+    entries = [Entry(w, c, "word") for w, c in words.items()]
+    for parts, c in phrases.most_common(MAX_PHRASES):
+        text = "".join(parts)
+        if c >= PHRASE_MIN and text not in words:
+            # a scaled estimate never above the count of its rarest word (which bounds it exactly)
+            bound = min(words.get(w, paragraphs) for w in parts)
+            entries.append(Entry(text, max(1, min(round(c * scale), bound)), "phrase", approximate))
+    keyed = sorted(((fold(e.text), e) for e in entries), key=lambda ke: (ke[0], ke[1].text))
+    keys = [k for k, _ in keyed]
+    ordered = [e for _, e in keyed]
+    by_rank = sorted(range(len(ordered)), key=lambda i: (-ordered[i].count, len(ordered[i].text), ordered[i].text))
+    rank = [0] * len(ordered)
+    for r, i in enumerate(by_rank):
+        rank[i] = r
+    first: dict[str, list[int]] = {}
+    by_char: dict[str, list[int]] = {}
+    for i, k in enumerate(keys):
+        first.setdefault(k[0], []).append(i)
+        for ch in set(k):
+            by_char.setdefault(ch, []).append(i)
+    top = {ch: heapq.nsmallest(MAX_SUGGESTIONS, idx, key=rank.__getitem__) for ch, idx in first.items()}
+    return SuggestData(keys, ordered, rank, top, by_char, paragraphs)
+
+
+def split_prefix(q: str) -> tuple[str, str]:
+    """(head, prefix): the word being typed (after the last space and any opening quote, '-' or '(')."""
+    i = len(q)
+    while i > 0 and not q[i - 1].isspace():
+        i -= 1
+    chunk = q[i:]
+    stripped = chunk.lstrip(_PREFIX_OPENERS)
+    head = q[: len(q) - len(stripped)]
+    if ":" in stripped or "：" in stripped or stripped in OPERATORS:
+        return head, ""  # a field filter or an operator: not a word to complete
+    return head, stripped
+
+
+def check_limit(limit: object) -> int:
+    """limit if it is an int in 1..MAX_SUGGESTIONS, else SuggestArgumentError."""
+    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_SUGGESTIONS:
+        raise SuggestArgumentError(f"建议条数必须在 1 到 {MAX_SUGGESTIONS} 之间（收到 {limit!r}）")
+    return limit
+
+
+def suggest(store: Store | OpenIndex, q: str, *, limit: int = DEFAULT_SUGGESTIONS) -> dict:
+    """Completions of the word being typed at the end of q, most paragraphs first; never raises for q."""
+    limit = check_limit(limit)
+    q = q if isinstance(q, str) else ""
+    head, prefix = split_prefix(q)
+    key = fold(prefix)
+    found: list[Entry] = []
+    if key and len(key) <= MAX_PREFIX_CHARS:
+        found = suggest_data(pinned(store)).complete(key, limit)
+    return {
+        "query": q,
+        "prefix": prefix,
+        "suggestions": [
+            {"text": e.text, "count": e.count, "kind": e.kind, "approximate": e.approximate, "query": head + e.text}
+            for e in found
+        ],
+    }
