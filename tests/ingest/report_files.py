@@ -64,7 +64,6 @@ def as_docx(*, title_property: str = "Microsoft Word - 文档1.docx", table: lis
     """A .docx written by python-docx: Title/Heading styles, runs split mid-word, a soft break, a PAGE footer."""
     import docx
     from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
     from docx.shared import Pt
 
     d = docx.Document()
@@ -96,18 +95,14 @@ def as_docx(*, title_property: str = "Microsoft Word - 文档1.docx", table: lis
                 br = OxmlElement("w:br")  # a soft line break (Shift+Enter) inside the paragraph
                 p.add_run()._r.append(br)
                 p.add_run(text[cut:])
-                _field(p, "PAGE", "7") if False else None
             else:
                 p.add_run(text)
-        if kind == "heading" and table and text.startswith("二"):
-            pass
     if table:
         t = d.add_table(rows=len(table), cols=len(table[0]))
         for r, row in enumerate(table):
             for c, cell in enumerate(row):
                 t.cell(r, c).text = cell
         d.add_paragraph("以上数据截至2023年12月31日。")
-    del qn
     buf = io.BytesIO()
     d.save(buf)
     return buf.getvalue()
@@ -137,8 +132,11 @@ def _field(paragraph, instruction: str, shown: str) -> None:
 # ---------------------------------------------------------------------------------------------- pdf
 
 
-def as_pdf(*, metadata_title: str = "Microsoft Word - 平湖法院报告.docx", fake_bold: bool = True) -> bytes:
-    """A3-ish A4 pages by reportlab in the Adobe-GB1 CID font: running header, "— N —" footers, indents, wrapping."""
+def as_pdf(
+    *, metadata_title: str = "Microsoft Word - 平湖法院报告.docx", fake_bold: bool = True, footer: str = "— {n} —",
+    password: str | None = None,
+) -> bytes:
+    """A4 pages by reportlab in the Adobe-GB1 CID font: running header, page-number footers, indents, wrapping."""
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
@@ -147,7 +145,12 @@ def as_pdf(*, metadata_title: str = "Microsoft Word - 平湖法院报告.docx", 
     pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
     font = "STSong-Light"
     buf = io.BytesIO()
-    c = canvas.Canvas(buf, pagesize=A4)
+    encrypt = None
+    if password:
+        from reportlab.lib.pdfencrypt import StandardEncryption
+
+        encrypt = StandardEncryption(password, canPrint=0)
+    c = canvas.Canvas(buf, pagesize=A4, encrypt=encrypt)
     c.setTitle(metadata_title)
     width, height = A4
     left, right, size = 72.0, width - 72.0, 12.0
@@ -156,7 +159,7 @@ def as_pdf(*, metadata_title: str = "Microsoft Word - 平湖法院报告.docx", 
     def furniture() -> None:
         c.setFont(font, 9)
         c.drawCentredString(width / 2, height - 40, TITLE)
-        c.drawCentredString(width / 2, 36, f"— {state['page']} —")
+        c.drawCentredString(width / 2, 36, footer.format(n=state["page"]))
 
     def need(h: float) -> None:
         if state["y"] - h < 72:

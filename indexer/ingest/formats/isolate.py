@@ -7,6 +7,7 @@ space plus FormatOptions.max_memory) and RLIMIT_CPU; whatever it returns crosses
 
 from __future__ import annotations
 
+import faulthandler
 import resource
 
 from indexer.forking import WorkerError, fork_map
@@ -24,6 +25,7 @@ def _address_space() -> int:
 
 def _limited(job: tuple[bytes, str, FormatOptions, str | None]) -> Extracted | str:
     data, name, options, encoding = job
+    faulthandler.disable()  # a crash here is reported by the parent as this file's reason, not as a dump
     if options.max_memory:
         limit = _address_space() + options.max_memory
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
