@@ -50,7 +50,7 @@ def detect_institution(text: str) -> str | None:
 
 
 def detect_years(text: str) -> tuple[int, ...]:
-    """Years a report covers: an explicit range near the top, "2017年以来 … 五年来", else its most frequent year."""
+    """Years a report covers: an explicit range near the top, "2017年以来 … 五年来", else its most frequent year (the earlier on a tie)."""
     plain = unicodedata.normalize("NFKC", text)
     head = plain[:300]
     if m := _YEAR_RANGE.search(head):
@@ -65,7 +65,8 @@ def detect_years(text: str) -> tuple[int, ...]:
     if not years:
         return ()
     top = max(years.values())
-    return (max(y for y, n in years.items() if n == top),)
+    # On a tie the earlier year wins: a report mentions the year it reviews, then the next year's plans.
+    return (min(y for y, n in years.items() if n == top),)
 
 
 def years_from_name(name: str) -> tuple[int, ...]:

@@ -103,3 +103,21 @@ def test_page_and_character_limits():
         extract(data, "long.pdf", FormatOptions(max_pages=2))
     with pytest.raises(FormatError, match=r"page 1 has [\d,]+ characters, over the 100 limit \(max_page_chars\)"):
         extract(data, "dense.pdf", FormatOptions(max_page_chars=100))
+
+
+def test_latin_words_keep_their_spaces_and_cjk_gets_none():
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4)
+    c.setFont("Helvetica", 12)
+    c.drawString(72, 700, "The Supreme People's Court reviewed 3,000 cases.")
+    c.setFont("STSong-Light", 12)
+    c.drawString(96, 680, "最高人民法院审结案件3000件，同比上升。")  # indented: a new paragraph
+    c.save()
+    lines = extract(buf.getvalue(), "mixed.pdf").text.strip().split("\n\n")
+    assert lines[:2] == ["The Supreme People's Court reviewed 3,000 cases.", "最高人民法院审结案件3000件，同比上升。"]

@@ -1,8 +1,10 @@
 """PDF (text layer) through pypdfium2: characters with their positions, font sizes and weights → paragraphs.
 
-Why pypdfium2: it is PDFium (Chrome's PDF engine) with wheels for every platform, maps CID fonts to Unicode
-correctly and reads pages many times faster than pdfminer.six (bench/bench_pdf.py; figures in
-bench/RESULTS.md). We read each character's box, baseline, size and weight and rebuild the layout ourselves:
+Why pypdfium2: it is PDFium (Chrome's PDF engine) with wheels for every platform; it maps CID fonts to Unicode
+correctly, and on PDFs as Word/LibreOffice export them it reads ~3x the pages per CPU second of pdfminer.six
+with our whole layout pass included (as fast on reportlab's non-embedded CID fonts, where PDFium's CMap loading
+dominates); pdfminer.six also reads every fake-bold lead twice (bench/bench_formats.py, bench/RESULTS.md).
+We read each character's box, size and weight and rebuild the layout ourselves:
 - running headers, footers and page numbers ("— 3 —", "-3-", "第3页") are dropped by position (the top or
   bottom band of the page) together with repetition (the same text, digits aside, on several pages);
 - hard-wrapped lines are rejoined; a paragraph starts at a first-line indent or after a short last line;
@@ -38,7 +40,7 @@ class _Char:
     c: str
     x0: float
     x1: float
-    y: float  # baseline
+    y: float  # bottom of the loose box (baseline minus the font's descent): one value for a whole line
     size: float
     bold: bool
 
@@ -61,7 +63,7 @@ class _Line:
         cs = self.chars
         parts: list[str] = []
         for prev, ch in zip([None, *cs], cs):
-            if prev is not None and ch.x0 - prev.x1 > 0.3 * ch.size and prev.c.isascii() and ch.c.isascii():
+            if prev is not None and ch.x0 - prev.x1 > 0.15 * ch.size and prev.c.isascii() and ch.c.isascii():
                 parts.append(" ")  # a gap between Latin words (gaps next to CJK are justification, not spaces)
             parts.append(ch.c)
         self.text = re.sub(r"\s+", " ", "".join(parts)).strip()
@@ -77,52 +79,60 @@ class _Line:
         return self
 
 
+def _font(tp: object, k: int, flags: ctypes.c_int) -> tuple[float, bool]:
+    """(font size, bold) of character k's text object: by weight, by a bold font name, or by the FORCEBOLD flag."""
+    size = float(pdfium_c.FPDFText_GetFontSize(tp, k) or 10.0)
+    if pdfium_c.FPDFText_GetFontWeight(tp, k) >= 600:
+        return size, True
+    buf = ctypes.create_string_buffer(128)
+    pdfium_c.FPDFText_GetFontInfo(tp, k, buf, 128, flags)
+    name = buf.value.decode("latin-1", "replace").lower()
+    return size, any(w in name for w in ("bold", "black", "heavy")) or bool(flags.value & (1 << 18))
+
+
 def _chars(textpage: pdfium.PdfTextPage, limit: int, page_no: int) -> tuple[list[_Char], int]:
-    """The page's visible characters (duplicates drawn for fake bold merged) and how many had no Unicode mapping."""
+    """The page's visible characters (duplicates drawn for fake bold merged) and how many had no Unicode mapping.
+
+    Speed matters (hundreds of pages per report): the page's text comes in one call, and font size and
+    weight once per text object; per character only its box (loose box: advance width, font ascent and
+    descent, so every glyph of a line shares one baseline) and its text object are asked for.
+    """
     tp = textpage.raw
     count = pdfium_c.FPDFText_CountChars(tp)
     if count > limit:
         raise FormatError(f"page {page_no} has {count:,} characters, over the {limit:,} limit (max_page_chars)")
-    left, right, bottom, top = (ctypes.c_double() for _ in range(4))
-    ox, oy = ctypes.c_double(), ctypes.c_double()
+    if count <= 0:
+        return [], 0
+    buf = (ctypes.c_ushort * (count + 1))()
+    got = pdfium_c.FPDFText_GetText(tp, 0, count, buf)
+    units = bytes(buf)[: max(0, got - 1) * 2]
+    text = units.decode("utf-16-le", "replace")
+    if len(text) != count:  # surrogate pairs (rare outside CJK extension B): fall back to one call per character
+        text = "".join(chr(pdfium_c.FPDFText_GetUnicode(tp, k)) for k in range(count))
+    rect = pdfium_c.FS_RECTF()
     flags = ctypes.c_int()
+    fonts: dict[int | None, tuple[float, bool]] = {}
     out: list[_Char] = []
     seen: dict[tuple[str, int, int], _Char] = {}
     unmapped = 0
-    font_bold: dict[int, bool] = {}
-    for k in range(count):
-        code = pdfium_c.FPDFText_GetUnicode(tp, k)
-        if pdfium_c.FPDFText_IsGenerated(tp, k) == 1 or code in (0, 0xFFFE, 0xFFFF):
+    for k, ch in enumerate(text):
+        if ch.isspace() or ch in "\x00\ufffe\uffff":
+            continue  # pdfium's generated spaces and line ends: we work spaces out from positions
+        if "\ue000" <= ch <= "\uf8ff" or ch == "\ufffd" or (k % 8 == 0 and pdfium_c.FPDFText_HasUnicodeMapError(tp, k) == 1):
+            unmapped += 1 if ch >= "\ue000" else 8  # sampled: one in eight characters is asked
             continue
-        if pdfium_c.FPDFText_HasUnicodeMapError(tp, k) == 1 or 0xE000 <= code <= 0xF8FF or code == 0xFFFD:
-            unmapped += 1
+        obj = ctypes.cast(pdfium_c.FPDFText_GetTextObject(tp, k), ctypes.c_void_p).value
+        font = fonts.get(obj)
+        if font is None:
+            font = fonts[obj] = _font(tp, k, flags)
+        pdfium_c.FPDFText_GetLooseCharBox(tp, k, rect)
+        c = _Char(ch, rect.left, rect.right, rect.bottom, font[0], font[1])
+        gx, gy = round(c.x0), round(c.y)
+        twin = next((seen[key] for dx in (0, -1, 1) for dy in (0, -1, 1) if (key := (ch, gx + dx, gy + dy)) in seen), None)
+        if twin is not None:
+            twin.bold = True  # drawn twice, slightly offset: how Word fakes bold for CJK fonts without a bold face
             continue
-        ch = chr(code)
-        if ch in "\r\n":
-            continue
-        pdfium_c.FPDFText_GetCharBox(tp, k, left, right, bottom, top)
-        pdfium_c.FPDFText_GetCharOrigin(tp, k, ox, oy)
-        size = pdfium_c.FPDFText_GetFontSize(tp, k) or (top.value - bottom.value) or 10.0
-        weight = pdfium_c.FPDFText_GetFontWeight(tp, k)
-        bold = weight >= 600
-        if not bold:
-            obj = pdfium_c.FPDFText_GetTextObject(tp, k)
-            key = ctypes.addressof(obj.contents) if obj else 0
-            if key not in font_bold:
-                buf = ctypes.create_string_buffer(128)
-                pdfium_c.FPDFText_GetFontInfo(tp, k, buf, 128, flags)
-                name = buf.value.decode("latin-1", "replace").lower()
-                font_bold[key] = "bold" in name or "black" in name or "heavy" in name or bool(flags.value & (1 << 18))
-            bold = font_bold[key]
-        c = _Char(ch, left.value, right.value, oy.value, float(size), bold)
-        if not ch.isspace():
-            gx, gy = round(c.x0), round(c.y)
-            twin = next((seen[(ch, gx + dx, gy + dy)] for dx in (-1, 0, 1) for dy in (-1, 0, 1)
-                         if (ch, gx + dx, gy + dy) in seen), None)
-            if twin is not None:
-                twin.bold = True  # drawn twice, slightly offset: how Word fakes bold for CJK fonts
-                continue
-            seen[(ch, gx, gy)] = c
+        seen[(ch, gx, gy)] = c
         out.append(c)
     return out, unmapped
 
@@ -161,7 +171,7 @@ def _furniture(pages: list[list[_Line]]) -> set[int]:
 
 def _ends(text: str) -> bool:
     t = text.rstrip().rstrip(CLOSERS)
-    return bool(t) and t[-1] in SENTENCE_END
+    return bool(t) and (t[-1] in SENTENCE_END or (t[-1] == "." and t[-2:-1].isalpha()))  # not "3." of "3.5"
 
 
 def _layout(lines: list[_Line]) -> str:
@@ -174,7 +184,7 @@ def _layout(lines: list[_Line]) -> str:
     body = sizes.most_common(1)[0][0]
     body_lines = [ln for ln in lines if abs(ln.size - body) < 0.6] or lines
     left = Counter(round(ln.x0) for ln in body_lines).most_common(1)[0][0]
-    right = sorted(ln.x1 for ln in body_lines)[int(0.9 * (len(body_lines) - 1))]
+    right = sorted(ln.x1 for ln in body_lines)[round(0.9 * (len(body_lines) - 1))]
 
     def heading(ln: _Line) -> bool:
         if _NOT_HEADING.search(ln.text) or len(ln.text) > 60:
