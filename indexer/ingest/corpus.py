@@ -23,7 +23,9 @@ from pathlib import Path
 from indexer.forking import fork_map
 from indexer.ingest.catalog import CatalogEntry, read_catalog
 from indexer.ingest.detect import Detected, detect_metadata
-from indexer.ingest.formats import SUPPORTED_SUFFIXES, TEXT_SUFFIXES, FormatError, FormatOptions, extract, is_supported
+from indexer.ingest.formats import (
+    SUPPORTED_SUFFIXES, TEXT_SUFFIXES, Extracted, FormatError, FormatOptions, extract, is_supported,
+)
 from indexer.ingest.formats.isolate import extract_isolated
 from indexer.ingest.layout import Block, document_title, parse_blocks, sections
 from indexer.ingest.themes import Taxonomy, load_taxonomy
@@ -202,15 +204,18 @@ def _paragraphs(
     return paragraphs
 
 
+def _detect(rel: str, text: str, blocks: list[Block], title_hint: str | None) -> Detected:
+    body = "\n".join(b.text for b in blocks if b.kind != "caption")
+    first_body = next((i for i, b in enumerate(blocks) if b.kind == "body"), len(blocks))
+    heading_lines = [b.text for b in blocks[:first_body] if b.kind in ("heading", "caption")]
+    return detect_metadata(text, heading_lines, body, rel, lone_title=document_title(blocks), title_hint=title_hint)
+
+
 def _metadata(
     rel: str, text: str, blocks: list[Block], title_hint: str | None, load: CorpusLoad, why: str
 ) -> CatalogEntry:
     """Metadata for a file the catalog does not describe: detected from its text, else from its name."""
-    body = "\n".join(b.text for b in blocks if b.kind != "caption")
-    first_body = next((i for i, b in enumerate(blocks) if b.kind == "body"), len(blocks))
-    heading_lines = [b.text for b in blocks[:first_body] if b.kind in ("heading", "caption")]
-    found = detect_metadata(text, heading_lines, body, rel, lone_title=document_title(blocks), title_hint=title_hint)
-    load.detected[rel] = found
+    found = load.detected[rel] = _detect(rel, text, blocks, title_hint)
     institution = found.institution or UNKNOWN_INSTITUTION
     label = f"{found.years[0]}—{found.years[-1]}" if len(found.years) > 1 else (str(found.years[0]) if found.years else "")
     from_name = found.years_from == "from the file name" or not found.years
@@ -281,11 +286,23 @@ def load_corpus(
     return load
 
 
-def read_report(data: bytes, rel: str, formats: FormatOptions, encoding: str | None = None):
-    """A report file's bytes → formats.Extracted; documents are parsed in a limited child (FormatOptions.isolate)."""
-    if formats.isolate and not rel.lower().endswith(TEXT_SUFFIXES):
+def read_report(data: bytes, rel: str, formats: FormatOptions, encoding: str | None = None) -> Extracted:
+    """A report file's bytes → formats.Extracted; documents are parsed in a limited child (FormatOptions.isolate).
+
+    Text is decoded here; a .doc is converted by its own converter process, which must not inherit the
+    child's address-space limit (LibreOffice maps far more than it uses).
+    """
+    if formats.isolate and not rel.lower().endswith((*TEXT_SUFFIXES, ".doc")):
         return extract_isolated(data, rel, formats, encoding)
     return extract(data, rel, formats, encoding)
+
+
+def detect_file(path: Path, rel: str | None = None, formats: FormatOptions | None = None) -> Detected:
+    """What a report file's own text says about its metadata (for `add`); FormatError if it cannot be read."""
+    rel = rel or path.name
+    extracted = read_report(path.read_bytes(), rel, formats or FormatOptions())
+    blocks = parse_blocks(extracted.text)
+    return _detect(rel, extracted.text, blocks, extracted.title_hint)
 
 
 def _runs(todo: list[tuple[str, Path, str]], parts: int) -> list[list[tuple[str, Path, str]]]:

@@ -71,3 +71,15 @@ def test_the_catalog_wins_over_detection(tmp_path):
     assert (cataloged.title, cataloged.institution, cataloged.years, cataloged.date) == (
         "目录里的标题", "平湖市人民检察院", (2022,), "2024-02-01")
     assert set(load.detected) == {"other.pdf"} and by_file["other.pdf"].date == "2024-01-18"
+
+
+def test_detect_file_reads_one_document_for_add(tmp_path):
+    from indexer.ingest.corpus import detect_file
+
+    path = tmp_path / "new.docx"
+    path.write_bytes(rf.as_docx())
+    found = detect_file(path)
+    assert found.to_dict() == {
+        "title": rf.TITLE, "title_from": "from the heading lines", "institution": "平湖市人民法院",
+        "institution_from": "from the title", "years": [2023], "years_from": "delivered 2024-01-18: reviews the year before",
+        "date": "2024-01-18", "date_from": f"from the line {'——2024年1月18日在平湖市第十七届人民代表大会'!r}"}

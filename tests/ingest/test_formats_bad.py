@@ -135,5 +135,7 @@ def test_the_cli_lists_bad_files_exits_1_and_keeps_serving_the_good_ones(tmp_pat
 def test_parsing_runs_under_a_memory_limit_in_a_child():
     data = rf.as_pdf()
     assert extract_isolated(data, "r.pdf", FormatOptions()).text == extract(data, "r.pdf").text
+    # Under the inflate limit, but inflating it needs far more memory than the child may add.
+    bomb = bomb_docx(48 * 2**20)
     with pytest.raises(FormatError, match="memory"):
-        extract_isolated(data, "r.pdf", FormatOptions(max_memory=2**20))
+        extract_isolated(bomb, "big.docx", FormatOptions(max_memory=16 * 2**20))

@@ -164,9 +164,14 @@ class _Para:
         return prefix.strip(), whole
 
 
+def _style_id(p: Element) -> str:
+    style = p.find(f"{W}pPr/{W}pStyle")
+    return style.get(W + "val", "") if style is not None else ""
+
+
 def _paragraph(p: Element, styles: dict[str, tuple[int, bool]], title_style: bool) -> str:
     ppr = p.find(W + "pPr")
-    sid = ppr.find(W + "pStyle").get(W + "val", "") if ppr is not None and ppr.find(W + "pStyle") is not None else ""
+    sid = _style_id(p)
     level, style_bold = styles.get(sid, (0, False))
     if ppr is not None and (ol := ppr.find(W + "outlineLvl")) is not None and (ol.get(W + "val") or "").isdigit():
         level = level or (int(ol.get(W + "val")) + 1 if int(ol.get(W + "val")) < 9 else 0)
@@ -217,9 +222,8 @@ def extract(data: bytes, name: str, options: FormatOptions) -> Extracted:
     body = document.find(W + "body")
     if body is None:
         raise FormatError("word/document.xml has no body")
-    title_style = any(sid.lower().startswith("title") for sid in (
-        (p.find(f"{W}pPr/{W}pStyle").get(W + "val", "") if p.find(f"{W}pPr/{W}pStyle") is not None else "")
-        for p in body.iter(W + "p")))
+    # With a Title paragraph, "Heading 1" is one level below the title.
+    title_style = any(_style_id(p).lower().startswith("title") for p in body.iter(W + "p"))
     blocks: list[str] = []
 
     def visit(container: Element) -> None:
