@@ -212,14 +212,14 @@ def as_pdf(
 # ---------------------------------------------------------------------------------------------- html
 
 
-def as_html(*, charset: str = "gb2312", body_extra: str = "") -> bytes:
+def as_html(*, charset: str = "gb2312", body_extra: str = "", heading_tag: str = "") -> bytes:
     """A court site's article page, saved with its charset: navigation, meta line, widgets, share bar, footer."""
     paras = []
     for kind, text in REPORT:
         if kind == "title":
             continue
         if kind == "heading":
-            paras.append(f"<p><strong>{text}</strong></p>")
+            paras.append(f"<{heading_tag}>{text}</{heading_tag}>" if heading_tag else f"<p><strong>{text}</strong></p>")
         elif kind == "lead":
             lead, rest = text.split("|")
             paras.append(f'<p style="text-indent:2em"><strong>{lead}</strong>{rest}</p>')

@@ -54,3 +54,19 @@ def test_a_page_without_an_article_is_refused():
                 '<a href="/xw">法院新闻</a></div><div class="footer">版权所有：平湖市人民法院 浙ICP备05012345号</div></body></html>')
     with pytest.raises(FormatError, match="no article text"):
         extract(nav_only.encode("gbk"), "nav.html")
+
+
+@pytest.mark.parametrize("tag", ["h2", "h3"])
+def test_article_headings_become_headings(tag):
+    out = extract(rf.as_html(heading_tag=tag), "page.html")
+    blocks = parse_blocks(out.text)
+    assert [b.text for b in blocks if b.kind == "heading"] == [rf.TITLE, "一、2023年工作回顾", "二、2024年工作安排"]
+    assert bodies(out.text) == rf.body_texts()
+
+
+def test_a_small_page_read_by_the_fallback_keeps_its_blocks_apart():
+    page = ("<html><body><div class='nav'><a href='/'>首页</a></div><article><h1>海宁市人民检察院工作报告</h1>"
+            "<h2>一、全力服务大局</h2><p>起诉危害经济秩序犯罪一百人，同比上升百分之五，办理涉企案件二百件。</p>"
+            "<h3>（一）护航民营经济</h3><p>监督撤案二十件，纠正涉企违法行为三十件，为企业挽回损失五千万元。</p></article></body></html>")
+    assert bodies(extract(page.encode(), "small.html").text) == [
+        "起诉危害经济秩序犯罪一百人，同比上升百分之五，办理涉企案件二百件。", "监督撤案二十件，纠正涉企违法行为三十件，为企业挽回损失五千万元。"]

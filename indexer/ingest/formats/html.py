@@ -58,27 +58,37 @@ def _decode(data: bytes, declared: str | None) -> tuple[str, str, int]:
     return decoded.text, decoded.encoding, decoded.replaced
 
 
-def _text(el: etree._Element) -> str:
-    """An element's text with <lb/> (a <br>) joined like a wrapped line: nothing between CJK, a space between words."""
+LB = "\x01"  # stands for <lb/> (a <br>) until lines are joined
+
+
+def _raw(el: etree._Element) -> str:
     parts: list[str] = [el.text or ""]
     for child in el:
-        parts.append("\n" if child.tag == "lb" else _text(child))
+        parts.append(LB if child.tag == "lb" else _raw(child))
         parts.append(child.tail or "")
-    out = "".join(parts)
-    out = re.sub(r"(?<=[A-Za-z])\s*\n\s*(?=[A-Za-z])", " ", out)
-    return re.sub(r"\s+", " ", re.sub(r"\s*\n\s*", "", out)).strip()
+    return "".join(parts)
 
 
-def _paragraph(p: etree._Element) -> str:
-    text = _text(p)
-    if not text:
-        return ""
+def _join_lines(text: str) -> str:
+    """<br>-wrapped lines joined: nothing between CJK, a space between Latin words."""
+    text = re.sub(rf"(?<=[A-Za-z])\s*{LB}\s*(?=[A-Za-z])", " ", text)
+    return re.sub(r"\s+", " ", re.sub(rf"\s*{LB}\s*", "", text)).strip()
+
+
+def _text(el: etree._Element) -> str:
+    """An element's text with <br> joined like a wrapped line."""
+    return _join_lines(_raw(el))
+
+
+def _paragraph(p: etree._Element) -> list[str]:
+    """A <p> as paragraphs: <lb/> joins, but a raw line end separates (trafilatura's fallback glues blocks so)."""
+    pieces = [t for t in (_join_lines(line) for line in _raw(p).split("\n")) if t]
     first = p[0] if len(p) else None
-    if first is not None and first.tag == "hi" and "#b" in (first.get("rend") or "") and not (p.text or "").strip():
+    if pieces and first is not None and first.tag == "hi" and "#b" in (first.get("rend") or "") and not (p.text or "").strip():
         lead = _text(first)
-        if lead and text.startswith(lead):
-            return f"**{lead}**{text[len(lead):]}"
-    return text
+        if lead and pieces[0].startswith(lead):
+            pieces[0] = f"**{lead}**{pieces[0][len(lead):]}"
+    return pieces
 
 
 def _blocks(body: etree._Element) -> list[str]:
@@ -90,10 +100,9 @@ def _blocks(body: etree._Element) -> list[str]:
             if text:
                 out.append("#" * (int(level) if level.isdigit() else 2) + " " + text)
         elif el.tag in ("p", "quote"):
-            if text := _paragraph(el):
-                out.append(text)
+            out.extend(_paragraph(el))
         elif el.tag == "list":
-            out.extend(t for item in el.iter("item") if (t := _paragraph(item)))
+            out.extend(t for item in el.iter("item") for t in _paragraph(item))
         elif el.tag == "table":
             out.extend(table_rows([[_text(c) for c in row.iter("cell")] for row in el.iter("row")]))
         elif el.tag == "div":
