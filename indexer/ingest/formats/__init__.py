@@ -14,6 +14,11 @@ import re
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
+from indexer.limits import (
+    DOC_CONVERTER_SECONDS, MAX_PDF_PAGE_CHARS, MAX_PDF_PAGES, MAX_TEXT_CHARS, MAX_UNZIPPED_BYTES,
+    PARSER_MAX_CPU_SECONDS, PARSER_MAX_MEMORY,
+)
+
 # The one list of report file types the corpus walk (and `add DIR`) picks up.
 SUPPORTED_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".pdf", ".docx", ".doc", ".html", ".htm")
 TEXT_SUFFIXES: tuple[str, ...] = (".txt", ".md")  # read by our own decoder, in process
@@ -30,17 +35,17 @@ class FormatError(ValueError):
 
 @dataclass(frozen=True)
 class FormatOptions:
-    """Limits on hostile input and the external .doc converter (a path, or None when none is installed)."""
+    """Limits on hostile input (defaults from indexer.limits) and the .doc converter (a path, or None)."""
 
-    doc_converter: str | None = None  # soffice/libreoffice executable; None → .doc files are skipped by name
-    converter_timeout: float = 60.0  # seconds for one .doc conversion
-    max_unzipped: int = 64 * 2**20  # bytes a .docx may inflate to (all parts read), against zip bombs
-    max_pages: int = 2000  # pages of one PDF
-    max_page_chars: int = 20000  # characters on one PDF page (a normal page has about 1,500)
-    max_text: int = 8 * 2**20  # characters of text one file may yield
+    doc_converter: str | None = None  # soffice/libreoffice or antiword executable; None → .doc files are skipped
+    converter_timeout: float = DOC_CONVERTER_SECONDS
+    max_unzipped: int = MAX_UNZIPPED_BYTES
+    max_pages: int = MAX_PDF_PAGES
+    max_page_chars: int = MAX_PDF_PAGE_CHARS
+    max_text: int = MAX_TEXT_CHARS
     isolate: bool = True  # parse PDF/DOCX/HTML in a forked child under the two limits below
-    max_memory: int = 1536 * 2**20  # bytes of address space a parsing child may add
-    max_cpu_seconds: int = 120  # CPU seconds a parsing child may use
+    max_memory: int = PARSER_MAX_MEMORY
+    max_cpu_seconds: int = PARSER_MAX_CPU_SECONDS
 
 
 @dataclass
