@@ -49,18 +49,24 @@ def detect_institution(text: str) -> str | None:
     return max(names, key=lambda n: (counts[n], -names.index(n)))
 
 
-def detect_years(text: str) -> tuple[int, ...]:
-    """Years a report covers: an explicit range near the top, "2017年以来 … 五年来", else its most frequent year (the earlier on a tie)."""
-    plain = unicodedata.normalize("NFKC", text)
-    head = plain[:300]
-    if m := _YEAR_RANGE.search(head):
+def _stated_years(plain: str) -> tuple[tuple[int, ...], str] | None:
+    """(years, source) when the NFKC text states its span: a range near the top, or "2017年以来 … 五年来"."""
+    if m := _YEAR_RANGE.search(plain[:300]):
         first, last = int(m.group(1)), int(m.group(2))
         if first <= last <= first + MAX_YEAR_SPAN:
-            return tuple(range(first, last + 1))
+            return tuple(range(first, last + 1)), f"from {m.group(0)!r} near the top"
     since, span = _SINCE.search(plain), _SPAN.search(plain)
     if since and span:
         first = int(since.group(1))
-        return tuple(range(first, first + _CN_NUM[span.group(1)]))
+        return tuple(range(first, first + _CN_NUM[span.group(1)])), f"from {since.group(0)!r} and {span.group(0)!r}"
+    return None
+
+
+def detect_years(text: str) -> tuple[int, ...]:
+    """Years a report covers: an explicit range near the top, "2017年以来 … 五年来", else its most frequent year (the earlier on a tie)."""
+    plain = unicodedata.normalize("NFKC", text)
+    if stated := _stated_years(plain):
+        return stated[0]
     years = Counter(int(y) for y in _YEAR.findall(plain))
     if not years:
         return ()
@@ -173,14 +179,8 @@ def detect_metadata(
 
 def _years(body: str, date: str | None) -> tuple[tuple[int, ...], str]:
     plain = unicodedata.normalize("NFKC", body)
-    if m := _YEAR_RANGE.search(plain[:300]):
-        first, last = int(m.group(1)), int(m.group(2))
-        if first <= last <= first + MAX_YEAR_SPAN:
-            return tuple(range(first, last + 1)), f"from {m.group(0)!r} near the top"
-    since, span = _SINCE.search(plain), _SPAN.search(plain)
-    if since and span:
-        first = int(since.group(1))
-        return tuple(range(first, first + _CN_NUM[span.group(1)])), f"from {since.group(0)!r} and {span.group(0)!r}"
+    if stated := _stated_years(plain):
+        return stated
     if date:
         year, month = int(date[:4]), int(date[5:7])
         if (five := _FIVE_YEARS.search(plain)) and month <= 6:
