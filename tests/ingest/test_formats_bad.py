@@ -139,3 +139,9 @@ def test_parsing_runs_under_a_memory_limit_in_a_child():
     bomb = bomb_docx(48 * 2**20)
     with pytest.raises(FormatError, match="memory"):
         extract_isolated(bomb, "big.docx", FormatOptions(max_memory=16 * 2**20))
+
+
+def test_deeply_nested_xml_is_refused_not_a_crash():
+    nested = "<w:sdt><w:sdtContent>" * 5000 + p(r("审结案件一千件。")) + "</w:sdtContent></w:sdt>" * 5000
+    with pytest.raises(FormatError, match="nested too deeply"):
+        extract(docx_of(nested), "deep.docx")

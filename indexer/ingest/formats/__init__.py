@@ -104,6 +104,18 @@ def extract(data: bytes, name: str, options: FormatOptions | None = None, encodi
     encoding (the catalog's, for text and HTML files) overrides what the bytes declare.
     """
     options = options or FormatOptions()
+    try:
+        out = _extract(data, name, options, encoding)
+    except RecursionError:
+        raise FormatError("nested too deeply to read (hostile or broken structure)") from None
+    except MemoryError:
+        raise FormatError("needs more memory than the parser may use (hostile or broken file)") from None
+    if len(out.text) > options.max_text:
+        raise FormatError(f"yields {len(out.text):,} characters of text, over the {options.max_text:,} limit (max_text)")
+    return out
+
+
+def _extract(data: bytes, name: str, options: FormatOptions, encoding: str | None) -> Extracted:
     suffix = PurePath(name).suffix.lower()
     if suffix == ".pdf":
         from indexer.ingest.formats import pdf
@@ -125,6 +137,4 @@ def extract(data: bytes, name: str, options: FormatOptions | None = None, encodi
         from indexer.ingest.formats import text
 
         out = text.extract(data, encoding)
-    if len(out.text) > options.max_text:
-        raise FormatError(f"yields {len(out.text):,} characters of text, over the {options.max_text:,} limit (max_text)")
     return out

@@ -146,7 +146,7 @@ class _Para:
     def text(self) -> str:
         # Runs split mid-word are concatenated; a soft break joins like a hard-wrapped line (space between Latin words).
         out = "".join(piece for piece, _ in self.pieces)
-        out = re.sub(r"\s*\n\s*", lambda m: "\n", out)
+        out = re.sub(r"\s*\n\s*", "\n", out)
         out = re.sub(r"(?<=[A-Za-z])\n(?=[A-Za-z])", " ", out).replace("\n", "")
         return re.sub(r"[ \t\u00a0]+", " ", out).strip()
 
