@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from indexer.config import default_corpus_dir, default_index_dir
+from indexer.config import default_corpus_dir, default_format_options, default_index_dir
 from indexer.errors import BadRequest, ReportSearchError, error_document
 from indexer.limits import DEFAULT_PER_PAGE, MAX_PER_PAGE, page_count
 
@@ -66,7 +66,8 @@ def reindex(corpus_dir: Path | None, index_dir: Path | None, procs: int | None) 
     corpus_dir = corpus_dir or default_corpus_dir()
     index_dir = index_dir or default_index_dir()
     try:
-        summary = build_index(corpus_dir, index_dir, procs=procs, checkpoint=_test_pause_hook())
+        summary = build_index(corpus_dir, index_dir, procs=procs, checkpoint=_test_pause_hook(),
+                              formats=default_format_options())
     except (CorpusError, ReindexRunning, BuildError, OSError) as exc:
         error = click.ClickException(f"reindex failed, the previous index (if any) still serves: {exc}")
         error.exit_code = 2
@@ -77,6 +78,10 @@ def reindex(corpus_dir: Path | None, index_dir: Path | None, procs: int | None) 
     )
     for name in summary.report_files:
         click.echo(f"  {name}")
+    if summary.detected:
+        click.echo(f"detected (no catalog entry, {len(summary.detected)}):")
+        for name, found in summary.detected.items():
+            click.echo(f"  - {name}: {found.describe()}")
     if summary.warnings:
         click.echo(f"warnings ({len(summary.warnings)}):")
         for warning in summary.warnings:

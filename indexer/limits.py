@@ -49,6 +49,14 @@ YEAR_DASH = "[" + re.escape(YEAR_RANGE_DASHES) + "]"  # the regex class of YEAR_
 
 # --- ingest --------------------------------------------------------------------------------------------------
 MAX_FILE_BYTES = 20 * 2**20  # a corpus file larger than this is skipped with a message (split it)
+# Documents are untrusted (indexer/ingest/formats): beyond any of these the file is skipped with the reason.
+MAX_UNZIPPED_BYTES = 64 * 2**20  # what a .docx may inflate to (every part read), against zip bombs
+MAX_PDF_PAGES = 2_000
+MAX_PDF_PAGE_CHARS = 20_000  # characters on one PDF page (a full page of a report has about 1,500)
+MAX_TEXT_CHARS = 8 * 2**20  # characters of text one file may yield
+PARSER_MAX_MEMORY = 1536 * 2**20  # address space a document-parsing child may add to what it inherits
+PARSER_MAX_CPU_SECONDS = 120  # CPU seconds a document-parsing child may use
+DOC_CONVERTER_SECONDS = 60.0  # wall time for one .doc conversion (LibreOffice or antiword)
 
 _YEAR_VALUE = re.compile(rf"^([0-9]{{4}})(?:\s*{YEAR_DASH}\s*([0-9]{{4}}))?\s*年?$")
 

@@ -44,6 +44,8 @@ from indexer.index.store import (
     read_current,
 )
 from indexer.ingest.corpus import Skipped, load_corpus
+from indexer.ingest.detect import Detected
+from indexer.ingest.formats import FormatOptions
 from indexer.model import Report
 
 # Below this many paragraphs one writer process: forking costs a few milliseconds, and each extra
@@ -71,6 +73,7 @@ class BuildSummary:
     path: Path | None = None
     procs: int = 1
     report_files: list[str] = field(default_factory=list)
+    detected: dict[str, Detected] = field(default_factory=dict)  # files without a catalog entry: what was found
 
 
 def _noop(_phase: str) -> None:
@@ -296,8 +299,12 @@ def build_index(
     procs: int | None = None,
     dictionary: Path = DEFAULT_DICTIONARY,
     checkpoint: Checkpoint = _noop,
+    formats: FormatOptions | None = None,
 ) -> BuildSummary:
-    """Load corpus_dir and index it into root: fresh build, verified, atomic switch of root/CURRENT."""
+    """Load corpus_dir and index it into root: fresh build, verified, atomic switch of root/CURRENT.
+
+    formats: the document parsers' limits and .doc converter (see indexer.ingest.formats.FormatOptions).
+    """
     started = time.monotonic()
     root = Path(root)
     root.mkdir(parents=True, exist_ok=True)
@@ -305,7 +312,8 @@ def build_index(
         checkpoint("locked")
         # Parse on every CPU (unless told one process) while this process loads jieba.
         parse_procs = (os.cpu_count() or 1) if procs is None else max(1, procs)
-        load = load_corpus(Path(corpus_dir), processes=parse_procs, while_loading=lambda: initialize(dictionary))
+        load = load_corpus(Path(corpus_dir), processes=parse_procs, while_loading=lambda: initialize(dictionary),
+                           formats=formats)
         checkpoint("loaded")
         if not any(report.paragraphs for report in load.reports):
             # An empty corpus is almost always a wrong --corpus path or a failed copy: never let it
@@ -316,6 +324,8 @@ def build_index(
                 + (f" ({problems})" if problems else " (no report files found)")
                 + ": nothing was changed; check the corpus folder and run reindex again"
             )
-        return _build_locked(
+        summary = _build_locked(
             load.reports, root, load.warnings, load.skipped, Path(corpus_dir), procs, dictionary, checkpoint, started
         )
+        summary.detected = load.detected
+        return summary

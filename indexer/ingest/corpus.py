@@ -22,8 +22,11 @@ from pathlib import Path
 
 from indexer.forking import fork_map
 from indexer.ingest.catalog import CatalogEntry, read_catalog
-from indexer.ingest.decode import DecodeError, decode_report, strip_markup
-from indexer.ingest.detect import detect_institution, detect_years, years_from_name
+from indexer.ingest.detect import Detected, detect_metadata
+from indexer.ingest.formats import (
+    SUPPORTED_SUFFIXES, TEXT_SUFFIXES, Extracted, FormatError, FormatOptions, extract, is_supported,
+)
+from indexer.ingest.formats.isolate import extract_isolated
 from indexer.ingest.layout import Block, document_title, parse_blocks, sections
 from indexer.ingest.themes import Taxonomy, load_taxonomy
 from indexer.limits import MAX_FILE_BYTES
@@ -49,11 +52,15 @@ class Skipped:
 
 @dataclass
 class CorpusLoad:
-    """What load_corpus produced: reports in file-path order, warnings and skipped files."""
+    """What load_corpus produced: reports in file-path order, warnings, skipped files, detected metadata.
+
+    detected: for each file without a catalog entry (rel path → Detected), what its text said and where.
+    """
 
     reports: list[Report] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
+    detected: dict[str, Detected] = field(default_factory=dict)
 
 
 def report_id(rel: str) -> str:
@@ -106,7 +113,10 @@ def _walk(root: Path, load: CorpusLoad) -> list[tuple[str, Path]]:
             if stat.S_ISDIR(mode):
                 visit(path, rel + "/")
             elif stat.S_ISREG(mode):
-                found.append((unicodedata.normalize("NFC", rel), path))
+                if is_supported(entry.name):
+                    found.append((unicodedata.normalize("NFC", rel), path))
+                else:
+                    load.warnings.append(f"{rel}: ignored, not a report file type ({' '.join(SUPPORTED_SUFFIXES)})")
             else:
                 load.skipped.append(Skipped(rel, "not a regular file"))
 
@@ -194,37 +204,45 @@ def _paragraphs(
     return paragraphs
 
 
-def _metadata(rel: str, text: str, blocks: list[Block], load: CorpusLoad, why: str) -> CatalogEntry:
-    """Metadata for a file the catalog does not describe: detected from its text, else from its name."""
+def _detect(rel: str, text: str, blocks: list[Block], title_hint: str | None) -> Detected:
     body = "\n".join(b.text for b in blocks if b.kind != "caption")
-    detected = detect_institution(text)
-    institution = detected or UNKNOWN_INSTITUTION
-    years = detect_years(body)
-    from_name = not years
-    years = years or years_from_name(rel)
-    label = f"{years[0]}—{years[-1]}" if len(years) > 1 else (str(years[0]) if years else "")
-    title = document_title(blocks) or (f"{institution}工作报告" + (f"（{label}年）" if label else "") if detected else report_id(rel))
-    found = ([f"institution {institution}"] if detected else []) + ([f"years {label}"] if years and not from_name else [])
-    missing = ([f"institution (using {UNKNOWN_INSTITUTION!r})"] if not detected else []) + (
-        [f"years ({'from the file name: ' + label if years else 'none'})"] if from_name else []
+    first_body = next((i for i, b in enumerate(blocks) if b.kind == "body"), len(blocks))
+    heading_lines = [b.text for b in blocks[:first_body] if b.kind in ("heading", "caption")]
+    return detect_metadata(text, heading_lines, body, rel, lone_title=document_title(blocks), title_hint=title_hint)
+
+
+def _metadata(
+    rel: str, text: str, blocks: list[Block], title_hint: str | None, load: CorpusLoad, why: str
+) -> CatalogEntry:
+    """Metadata for a file the catalog does not describe: detected from its text, else from its name."""
+    found = load.detected[rel] = _detect(rel, text, blocks, title_hint)
+    institution = found.institution or UNKNOWN_INSTITUTION
+    label = f"{found.years[0]}—{found.years[-1]}" if len(found.years) > 1 else (str(found.years[0]) if found.years else "")
+    from_name = found.years_from == "from the file name" or not found.years
+    title = found.title
+    got = ([f"institution {institution}"] if found.institution else []) + ([f"years {label}"] if found.years and not from_name else [])
+    missing = ([f"institution (using {UNKNOWN_INSTITUTION!r})"] if not found.institution else []) + (
+        [f"years ({'from the file name: ' + label if found.years else 'none'})"] if from_name else []
     )
-    message = f"{rel}: {why}; " + (" and ".join(found) + " detected from the text" if found else "nothing detected from the text")
+    message = f"{rel}: {why}; " + (" and ".join(got) + " detected from the text" if got else "nothing detected from the text")
     if missing:
         message += "; not detected: " + ", ".join(missing)
     load.warnings.append(message + f" — add a [[report]] entry to {CATALOG}")
-    return CatalogEntry(file=rel, title=title, institution=institution, years=years)
+    return CatalogEntry(file=rel, title=title, institution=institution, years=found.years, date=found.date)
 
 
 def load_corpus(
     corpus_dir: Path, *, taxonomy: Taxonomy | None = None, max_bytes: int = MAX_FILE_BYTES, processes: int = 1,
-    while_loading: Callable[[], None] | None = None,
+    while_loading: Callable[[], None] | None = None, formats: FormatOptions | None = None,
 ) -> CorpusLoad:
     """Read every report file under corpus_dir (recursively, sorted) into Reports; problems are reported by file.
 
     processes > 1 parses the files in that many forked processes (contiguous runs of files of about equal
     size); the result is the same as with one. while_loading, if given, runs in this process meanwhile.
+    formats carries the parsers' limits and the .doc converter (default: limits only, no converter).
     """
     taxonomy = taxonomy or load_taxonomy()
+    formats = formats or FormatOptions()
     load = CorpusLoad()
     files = _walk(corpus_dir, load)
     catalog_path = corpus_dir / CATALOG
@@ -245,8 +263,8 @@ def load_corpus(
             load.skipped.append(Skipped(name, f"{CATALOG} entry {entry.title!r} names {name!r}, which {why}; fix or remove the entry"))
     todo = [(rel, path, report_id(rel)) for rel, path in files]
     loader = functools.partial(_load_files, entries=entries, taxonomy=taxonomy, max_bytes=max_bytes,
-                               catalog_broken=catalog_broken)
-    loaded: list[tuple[Report | None, list[str], list[Skipped]]] | None = None
+                               catalog_broken=catalog_broken, formats=formats)
+    loaded: list[tuple[Report | None, list[str], list[Skipped], dict[str, Detected]]] | None = None
     if processes > 1 and len(todo) > 1:
         runs = _runs(todo, processes)
         loaded = [one for run in fork_map(loader, runs, while_running=while_loading or (lambda: None)) for one in run]
@@ -257,13 +275,34 @@ def load_corpus(
         if rid in ids:
             load.skipped.append(Skipped(rel, f"report id {rid!r} is already used by {ids[rid]}; rename one of the files"))
             continue
-        report, warnings, skipped = loaded[n] if loaded is not None else loader([(rel, path, rid)])[0]
+        report, warnings, skipped, detected = loaded[n] if loaded is not None else loader([(rel, path, rid)])[0]
         load.warnings.extend(warnings)
         load.skipped.extend(skipped)
+        if report is not None:
+            load.detected.update(detected)
         if report is not None:
             ids[rid] = rel
             load.reports.append(report)
     return load
+
+
+def read_report(data: bytes, rel: str, formats: FormatOptions, encoding: str | None = None) -> Extracted:
+    """A report file's bytes → formats.Extracted; documents are parsed in a limited child (FormatOptions.isolate).
+
+    Text is decoded here; a .doc is converted by its own converter process, which must not inherit the
+    child's address-space limit (LibreOffice maps far more than it uses).
+    """
+    if formats.isolate and not rel.lower().endswith((*TEXT_SUFFIXES, ".doc")):
+        return extract_isolated(data, rel, formats, encoding)
+    return extract(data, rel, formats, encoding)
+
+
+def detect_file(path: Path, rel: str | None = None, formats: FormatOptions | None = None) -> Detected:
+    """What a report file's own text says about its metadata (for `add`); FormatError if it cannot be read."""
+    rel = rel or path.name
+    extracted = read_report(path.read_bytes(), rel, formats or FormatOptions())
+    blocks = parse_blocks(extracted.text)
+    return _detect(rel, extracted.text, blocks, extracted.title_hint)
 
 
 def _runs(todo: list[tuple[str, Path, str]], parts: int) -> list[list[tuple[str, Path, str]]]:
@@ -287,20 +326,20 @@ def _runs(todo: list[tuple[str, Path, str]], parts: int) -> list[list[tuple[str,
 
 def _load_files(
     todo: list[tuple[str, Path, str]], *, entries: dict[str, CatalogEntry], taxonomy: Taxonomy, max_bytes: int,
-    catalog_broken: bool,
-) -> list[tuple[Report | None, list[str], list[Skipped]]]:
-    """(report or None, its warnings, its skipped entries) per file, in order."""
+    catalog_broken: bool, formats: FormatOptions,
+) -> list[tuple[Report | None, list[str], list[Skipped], dict[str, Detected]]]:
+    """(report or None, its warnings, its skipped entries, its detected metadata) per file, in order."""
     out = []
     for rel, path, rid in todo:
         one = CorpusLoad()
-        report = _load_file(rel, path, rid, entries.get(rel), taxonomy, max_bytes, one, catalog_broken)
-        out.append((report, one.warnings, one.skipped))
+        report = _load_file(rel, path, rid, entries.get(rel), taxonomy, max_bytes, one, catalog_broken, formats)
+        out.append((report, one.warnings, one.skipped, one.detected))
     return out
 
 
 def _load_file(
     rel: str, path: Path, rid: str, entry: CatalogEntry | None, taxonomy: Taxonomy, max_bytes: int,
-    load: CorpusLoad, catalog_broken: bool,
+    load: CorpusLoad, catalog_broken: bool, formats: FormatOptions,
 ) -> Report | None:
     try:
         size = path.stat().st_size
@@ -315,15 +354,14 @@ def _load_file(
         load.skipped.append(Skipped(rel, "empty"))
         return None
     try:
-        decoded = decode_report(data, entry.encoding if entry else None)
-    except DecodeError as exc:
+        extracted = read_report(data, rel, formats, entry.encoding if entry else None)
+    except FormatError as exc:
         load.skipped.append(Skipped(rel, str(exc)))
         return None
-    if decoded.replaced:
-        load.warnings.append(f"{rel}: {decoded.replaced} undecodable byte(s) replaced by U+FFFD (read as {decoded.encoding})")
-    text, had_markup = strip_markup(decoded.text)
-    if had_markup:
-        load.warnings.append(f"{rel}: HTML markup (tags, <script>/<style> blocks) removed from the text")
+    if extracted.replaced:
+        load.warnings.append(f"{rel}: {extracted.replaced} undecodable byte(s) replaced by U+FFFD (read as {extracted.encoding})")
+    load.warnings.extend(f"{rel}: {w}" for w in extracted.warnings)
+    text = extracted.text
     if not text.strip():
         load.skipped.append(Skipped(rel, "empty"))
         return None
@@ -333,7 +371,7 @@ def _load_file(
         return None
     if entry is None:
         why = f"{CATALOG} could not be read" if catalog_broken else f"no entry in {CATALOG}"
-        entry = _metadata(rel, text, blocks, load, why)
+        entry = _metadata(rel, text, blocks, extracted.title_hint, load, why)
     paragraphs = _paragraphs(rid, blocks, entry, taxonomy, rel, load)
     institutions = tuple(dict.fromkeys(p.institution for p in paragraphs))
     return Report(

@@ -115,14 +115,13 @@ def test_hostile_corpus_reports_each_problem_by_name(make_corpus, tmp_path):
     assert set(by_id(load)) == {"good", "bad-bytes", "script"}
     assert "does not exist" in why["gone.txt"] and "不存在的报告" in why["gone.txt"]
     assert "mostly undecodable" in why["garbage.txt"]
-    assert "binary" in why["binary.pdf"]
+    assert "not a readable PDF" in why["binary.pdf"]
     assert why["empty.txt"] == "empty" and why["blank.txt"] == "empty"
     assert "3,000-byte limit" in why["huge.txt"]
     assert "already used by good.txt" in why["sub/good.md"]
     assert "outside the corpus folder" in why["escape.txt"]
     assert set(why) == {"gone.txt", "garbage.txt", "binary.pdf", "empty.txt", "blank.txt", "huge.txt", "sub/good.md", "escape.txt"}
     assert any(w.startswith("bad-bytes.txt: 2 undecodable") for w in load.warnings)
-    assert any(w.startswith("script.html: HTML markup") for w in load.warnings)
     assert [p.text for p in by_id(load)["script"].paragraphs] == ["审结案件十件。"]
 
 
