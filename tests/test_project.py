@@ -6,7 +6,7 @@ import hashlib
 import re
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+from tests.helpers import REPO_ROOT
 
 SEEDS = REPO_ROOT.parent / "shared" / "seeds"
 

@@ -9,8 +9,6 @@ import pytest
 
 from indexer.model import Paragraph, Report
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-
 
 @pytest.fixture(scope="session")
 def seed_sentences(repo_corpus: Path) -> list[str]:

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from urllib.parse import quote, urlencode
 
 import pytest
-from reliability_helpers import Server
+
+from tests.helpers.reliability import Server
 
 pytestmark = pytest.mark.slow
 
