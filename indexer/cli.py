@@ -7,7 +7,6 @@ Library exceptions become click.ClickException messages that say what to do next
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -32,22 +31,6 @@ index_option = click.option(
 )
 
 
-def _test_pause_hook() -> Callable[[str], None]:
-    """REPORTSEARCH_TEST_PAUSE=<phase>: stop at that reindex phase so a test can SIGKILL us there."""
-    import sys
-    import time
-
-    wanted = os.environ.get("REPORTSEARCH_TEST_PAUSE", "")
-
-    def checkpoint(phase: str) -> None:
-        if wanted and phase == wanted:
-            sys.stderr.write(f"PAUSED {phase} pid={os.getpid()}\n")
-            sys.stderr.flush()
-            time.sleep(600)
-
-    return checkpoint
-
-
 @click.command()
 @corpus_option
 @index_option
@@ -66,7 +49,7 @@ def reindex(corpus_dir: Path | None, index_dir: Path | None, procs: int | None) 
     corpus_dir = corpus_dir or default_corpus_dir()
     index_dir = index_dir or default_index_dir()
     try:
-        summary = build_index(corpus_dir, index_dir, procs=procs, checkpoint=_test_pause_hook())
+        summary = build_index(corpus_dir, index_dir, procs=procs)
     except (CorpusError, ReindexRunning, BuildError, OSError) as exc:
         error = click.ClickException(f"reindex failed, the previous index (if any) still serves: {exc}")
         error.exit_code = 2
