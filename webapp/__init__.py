@@ -26,7 +26,7 @@ SECURITY_HEADERS = {
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
-    """Build the app. Config INDEX_DIR / CORPUS_DIR come from test_config, else $REPORTSEARCH_INDEX / _CORPUS."""
+    """Build the app. Config INDEX_DIR / CORPUS_DIR come from test_config, else the defaults (config.py)."""
     from indexer.config import default_corpus_dir, default_index_dir
     from indexer.index.store import Store
     from indexer.limits import MAX_REQUEST_BODY_BYTES
@@ -38,12 +38,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         JSON_SORT_KEYS=False,
         INIT_ANALYZER=True,
     )
-    if test_config is None:
-        app.config.update(INDEX_DIR=default_index_dir(), CORPUS_DIR=default_corpus_dir())
-    else:
-        app.config.update(test_config)
-        app.config.setdefault("INDEX_DIR", default_index_dir())
-        app.config.setdefault("CORPUS_DIR", default_corpus_dir())
+    app.config.update(test_config or {})
+    app.config.setdefault("CORPUS_DIR", default_corpus_dir())
+    app.config.setdefault("INDEX_DIR", default_index_dir(Path(app.config["CORPUS_DIR"])))  # that corpus's index
     app.config["INDEX_DIR"] = Path(app.config["INDEX_DIR"])
     app.config["CORPUS_DIR"] = Path(app.config["CORPUS_DIR"])
     app.json.ensure_ascii = False  # type: ignore[attr-defined]  # Chinese stays readable, like the CLI's --json
