@@ -31,7 +31,8 @@ END_PUNCT = re.compile(r"[。！？；：]")
 FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９．％", "0123456789.%")
 TRADITIONAL_MARKERS = set("們國這會發來時對說開長還與區當學產機關經爲為實黨")
 NUMERALS = "一二三四五六七八九十"
-ENUMERATED = re.compile(r"^(?:[一二三四五六七八九十]+[、，.]|[（(][一二三四五六七八九十\d]+[）)]|第[一二三四五六七八九十]+[，、]|\d+[.、．]|[”’」』）)])")
+ENUMERATED = re.compile(r"^(?:[一二三四五六七八九十]+[、，.]|[（(][一二三四五六七八九十\d]+[）)]|第[一二三四五六七八九十]+[，、]"
+                        r"|\d+[.、．]|[”’」』）)])")
 
 # Section headings (our own wording, in the style of real reports), by the theme they belong to.
 COURT_HEADINGS = {

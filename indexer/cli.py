@@ -41,6 +41,12 @@ def indexed_corpus(build: OpenIndex) -> str:
     return build.meta.get("corpus") or "unknown (built before builds recorded their corpus)"
 
 
+class _ReindexFailed(click.ClickException):
+    """Nothing could be indexed: exit 2 (1 is "indexed, but some files were skipped")."""
+
+    exit_code = 2
+
+
 @click.command()
 @corpus_option
 @index_option
@@ -61,9 +67,7 @@ def reindex(corpus_dir: Path | None, index_dir: Path | None, procs: int | None) 
     try:
         summary = build_index(corpus_dir, index_dir, procs=procs)
     except (CorpusError, ReindexRunning, BuildError, OSError) as exc:
-        error = click.ClickException(f"reindex failed, the previous index (if any) still serves: {exc}")
-        error.exit_code = 2
-        raise error from exc
+        raise _ReindexFailed(f"reindex failed, the previous index (if any) still serves: {exc}") from exc
     click.echo(
         f"indexed {summary.reports} reports, {summary.paragraphs} paragraphs in {summary.seconds:.1f} s "
         f"(build {summary.build_id}, index {index_dir}, corpus {Path(corpus_dir).resolve()})"

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any
 from flask import Flask
 
 if TYPE_CHECKING:
+    from flask import Response
+
     from indexer.index.store import OpenIndex, Store
 
 SECURITY_HEADERS = {
@@ -61,7 +63,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.add_template_filter(render.years_label, "years_label")
 
     @app.after_request
-    def security_headers(response):  # type: ignore[no-untyped-def]
+    def security_headers(response: Response) -> Response:
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
         return response
@@ -86,4 +88,4 @@ def get_store() -> Store:
 
     if "reportsearch_store" not in g:
         g.reportsearch_store = RequestStore(current_app.extensions["reportsearch.store"].current())
-    return g.reportsearch_store  # type: ignore[no-any-return]  # duck-typed Store: the engine only calls .current()
+    return g.reportsearch_store  # duck-typed Store: the engine only calls .current()

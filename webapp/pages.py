@@ -16,6 +16,7 @@ from flask import (
     request,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 
 from indexer.limits import EXPORT_MAX_ROWS, MAX_REPORT_QUERY_CHARS, page_count
 from webapp import get_store
@@ -96,7 +97,7 @@ def page_links(page: int, pages: int) -> list[int | None]:
 
 
 @bp.get("/")
-def home() -> Response | str:
+def home() -> ResponseReturnValue:
     """Search box, example queries and the overview of the corpus."""
     if request.args.get("q", "").strip():
         return redirect(url_for("pages.search") + "?" + urlencode(list(request.args.items(multi=True))))
@@ -114,7 +115,7 @@ def home() -> Response | str:
 
 
 @bp.get("/search")
-def search() -> Response | str:
+def search() -> ResponseReturnValue:
     """Ranked hits with snippets, facets, chips, the year chart and pagination."""
     params = parse_search_args(request.args)
     if not params.q and not params.has_filters:

@@ -230,7 +230,7 @@ def build_reports(
         )
 
 
-def _build_locked(  # noqa: PLR0913 - internal step of build_reports
+def _build_locked(
     reports: list[Report],
     root: Path,
     warnings: list[str],

@@ -65,6 +65,6 @@ def hand_reports(seed_paragraphs: list[str]) -> list[Report]:
 
 
 @pytest.fixture(scope="session")
-def make_reports():  # noqa: ANN201 - returns the builder function
+def make_reports():
     """Build Report objects by hand: make_reports({report id: [paragraph text, …]})."""
     return _make_reports

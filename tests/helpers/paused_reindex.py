@@ -16,7 +16,7 @@ from indexer.index.build import build_index
 PAUSE_SECONDS = 600  # far longer than any test waits: the test kills us
 
 
-def pause_at(wanted: str):  # noqa: ANN201 - returns the checkpoint callback
+def pause_at(wanted: str):
     """A checkpoint that announces `PAUSED <phase> pid=<pid>` on stderr and sleeps at the wanted phase."""
 
     def checkpoint(phase: str) -> None:
