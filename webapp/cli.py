@@ -6,9 +6,9 @@ from pathlib import Path
 
 import click
 
-from indexer.limits import MAX_REQUEST_BODY_BYTES, MAX_REQUEST_HEADER_BYTES
 from indexer.cli import corpus_option, index_option, indexed_corpus, make_cli
 from indexer.config import default_corpus_dir, default_index_dir
+from indexer.limits import MAX_REQUEST_BODY_BYTES, MAX_REQUEST_HEADER_BYTES
 
 # Waitress settings (documented in the README): bounded request size, a fixed worker pool.
 SERVER_THREADS = 8

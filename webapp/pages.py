@@ -19,8 +19,8 @@ from flask import (
 from flask.typing import ResponseReturnValue
 
 from indexer.limits import EXPORT_MAX_ROWS, MAX_REPORT_QUERY_CHARS, page_count
-from webapp import get_store
 from indexer.search.facets import FACET_LABELS, FACETS
+from webapp import get_store
 from webapp.params import SearchParams, parse_search_args
 from webapp.render import year_chart
 

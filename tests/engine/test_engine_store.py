@@ -89,12 +89,12 @@ class CountingStore(Store):
 
     calls = 0
 
-    def current(self):  # noqa: ANN201
+    def current(self):
         self.calls += 1
         return super().current()
 
 
-def test_the_engine_works_on_the_build_it_is_handed(tmp_path: Path, make_reports) -> None:  # noqa: ANN001
+def test_the_engine_works_on_the_build_it_is_handed(tmp_path: Path, make_reports) -> None:
     from indexer.search.engine import check_facet_values, facet_values, get_report, mark_texts, overview, ranked
 
     build_reports(make_reports({"a": ["推进诉源治理工作。"]}), tmp_path, procs=1)
