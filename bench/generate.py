@@ -1,7 +1,8 @@
 """Deterministic generator of a scaled corpus: real official prose recombined into court/procuratorate reports.
 
 Sentences come from `../shared/benchdata/government_work_reports.jsonl` (read at run time, never copied
-into the repository) and from the bundled `corpus/`, plus a few statistic templates; they are recombined
+into the repository) and from the bundled `corpus/`, plus a few statistic templates; where the benchmark
+prose is absent (a fresh clone) the bundled `corpus/` alone is the pool, said on stderr and in the results; they are recombined
 at sentence level into paragraphs whose lengths follow the real reports' distribution, organised into
 reports with numbered section headings, for a catalog of institutions made from real place names.
 Output: report files + `catalog.toml` in the exact catalog format, so `reportsearch reindex` ingests it.
@@ -15,6 +16,7 @@ import argparse
 import json
 import random
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,7 +31,8 @@ END_PUNCT = re.compile(r"[。！？；：]")
 FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９．％", "0123456789.%")
 TRADITIONAL_MARKERS = set("們國這會發來時對說開長還與區當學產機關經爲為實黨")
 NUMERALS = "一二三四五六七八九十"
-ENUMERATED = re.compile(r"^(?:[一二三四五六七八九十]+[、，.]|[（(][一二三四五六七八九十\d]+[）)]|第[一二三四五六七八九十]+[，、]|\d+[.、．]|[”’」』）)])")
+ENUMERATED = re.compile(r"^(?:[一二三四五六七八九十]+[、，.]|[（(][一二三四五六七八九十\d]+[）)]|第[一二三四五六七八九十]+[，、]"
+                        r"|\d+[.、．]|[”’」』）)])")
 
 # Section headings (our own wording, in the style of real reports), by the theme they belong to.
 COURT_HEADINGS = {
@@ -100,6 +103,7 @@ class GeneratedCorpus:
     paragraphs: int
     characters: int
     institutions: int
+    prose: str  # where the sentences came from: prose_source()
 
 
 def all_institutions() -> list[Institution]:
@@ -131,10 +135,37 @@ def _sentences(text: str) -> list[str]:
     return [s for s in found if 8 <= len(s) <= 200 and not ENUMERATED.match(s)]
 
 
+def prose_source(benchdata: Path) -> str:
+    """Which sentence pool a run uses: the benchmark prose when the file is there, else the bundled corpus."""
+    return f"benchmark prose {benchdata.name}" if benchdata.is_file() else "bundled corpus/ only (benchmark prose absent)"
+
+
+def _paragraphs(text: str) -> list[str]:
+    """A text's blank-line chunks, cleaned, that read as prose paragraphs (20+ characters, with punctuation)."""
+    cleaned = (_clean_lines(chunk) for chunk in re.split(r"\n\s*\n", text))
+    return [para for para in cleaned if len(para) >= 20 and END_PUNCT.search(para)]
+
+
 def load_prose(benchdata: Path, seeds_dir: Path) -> tuple[list[str], list[str], list[int]]:
-    """Sentence pools (government reports, bundled court reports) and real body-paragraph lengths."""
+    """Sentence pools (government reports, bundled court reports) and real body-paragraph lengths.
+
+    Without the benchmark prose (a fresh clone has no ../shared) the bundled reports are both pools, so the
+    generator and the smoke benchmark still run; stderr says so, since the figures are then not comparable.
+    """
+    seeds: list[str] = []
+    seed_lengths: list[int] = []
+    for path in sorted(seeds_dir.glob("*.txt")):
+        for para in _paragraphs(path.read_text(encoding="utf-8")):
+            if "电话" not in para:
+                seeds.extend(_sentences(para))
+                seed_lengths.append(len(para))
     if not benchdata.is_file():
-        raise FileNotFoundError(f"benchmark prose not found at {benchdata}: pass --benchdata PATH/government_work_reports.jsonl")
+        print(f"bench: benchmark prose not found at {benchdata}: using the bundled {seeds_dir} as the prose pool "
+              "(figures not comparable with bench/RESULTS.md; pass --benchdata PATH for the full pool)",
+              file=sys.stderr)
+        if not seeds:
+            raise ValueError(f"no usable prose in {seeds_dir}")
+        return seeds, seeds, seed_lengths
     gov: list[str] = []
     lengths: list[int] = []
     with benchdata.open(encoding="utf-8") as fh:
@@ -146,19 +177,9 @@ def load_prose(benchdata: Path, seeds_dir: Path) -> tuple[list[str], list[str], 
             content = row["content"]
             if sum(ch in TRADITIONAL_MARKERS for ch in content) > 20:  # traditional characters
                 continue
-            for chunk in re.split(r"\n\s*\n", content):
-                text = _clean_lines(chunk)
-                if len(text) >= 20 and END_PUNCT.search(text):
-                    gov.extend(_sentences(text))
-                    lengths.append(len(text))
-    seeds: list[str] = []
-    seed_lengths: list[int] = []
-    for path in sorted(seeds_dir.glob("*.txt")):
-        for chunk in re.split(r"\n\s*\n", path.read_text(encoding="utf-8")):
-            text = _clean_lines(chunk)
-            if len(text) >= 20 and END_PUNCT.search(text) and "电话" not in text:
-                seeds.extend(_sentences(text))
-                seed_lengths.append(len(text))
+            for para in _paragraphs(content):
+                gov.extend(_sentences(para))
+                lengths.append(len(para))
     if not gov:
         raise ValueError(f"no usable prose in {benchdata}")
     # court paragraphs are shorter than State Council ones: weight the seeds' lengths up
@@ -307,7 +328,7 @@ def generate_corpus(
             "",
         ]
     (out / "catalog.toml").write_text("\n".join(catalog), encoding="utf-8")
-    return GeneratedCorpus(out, n_reports, paragraphs, chars, n_inst)
+    return GeneratedCorpus(out, n_reports, paragraphs, chars, n_inst, prose_source(benchdata))
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -320,7 +341,8 @@ def main(argv: list[str] | None = None) -> None:
     args = ap.parse_args(argv)
     out = args.out or DEFAULT_OUT / f"corpus-{args.paragraphs}"
     g = generate_corpus(args.paragraphs, out, seed=args.seed, benchdata=args.benchdata)
-    print(f"{g.path}: {g.reports} reports, {g.paragraphs} paragraphs, {g.characters} characters, {g.institutions} institutions")
+    print(f"{g.path}: {g.reports} reports, {g.paragraphs} paragraphs, {g.characters} characters, "
+          f"{g.institutions} institutions; prose: {g.prose}")
 
 
 if __name__ == "__main__":

@@ -55,7 +55,8 @@ def git_commit(repo: Path) -> str:
     """Short commit of the repository, with '+dirty' when the work tree has changes."""
     try:
         sha = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=repo, capture_output=True, text=True, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=repo, capture_output=True, text=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=repo, capture_output=True,
+                               text=True).stdout.strip()
         return sha + ("+dirty" if dirty else "")
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
@@ -174,7 +175,8 @@ def run_child(cmd: list[str], *, timeout: float, max_tree_mb: float = float("inf
     seconds = time.perf_counter() - start
     if seconds >= timeout:
         raise RuntimeError(f"{' '.join(cmd)} did not finish in {timeout:.0f} s")
-    aborted = f"stopped by the harness after {seconds:.0f} s: its processes used more than {max_tree_mb:,.0f} MB" if sampler.exceeded else ""
+    aborted = (f"stopped by the harness after {seconds:.0f} s: its processes used more than {max_tree_mb:,.0f} MB"
+               if sampler.exceeded else "")
     return ChildRun(proc.returncode, seconds, chunks.get("out", ""), chunks.get("err", ""), usage.ru_maxrss / 1024, sampler.peak_mb,
                     usage.ru_utime + usage.ru_stime, aborted)
 

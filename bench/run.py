@@ -27,7 +27,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from bench import measure
-from bench.generate import DEFAULT_BENCHDATA, DEFAULT_OUT, REPO_ROOT, generate_corpus
+from bench.generate import DEFAULT_BENCHDATA, DEFAULT_OUT, REPO_ROOT, generate_corpus, prose_source
 from bench.naive import build_naive
 from bench.queries import Query, build_mix, read_corpus_text
 
@@ -72,7 +72,7 @@ def ensure_corpus(n: int, root: Path, seed: int, benchdata: Path) -> Path:
     """The generated corpus for n paragraphs under root, generated unless an identical one is already there."""
     corpus = root / f"corpus-{n}"
     marker = corpus / ".bench-generated.json"
-    want = {"paragraphs": n, "seed": seed}
+    want = {"paragraphs": n, "seed": seed, "prose": prose_source(benchdata)}  # a fallback corpus is not reused later
     if marker.exists() and json.loads(marker.read_text()) == want:
         return corpus
     if corpus.exists():
@@ -186,7 +186,8 @@ def bench_size(n: int, args: argparse.Namespace, cmd: list[str], tok) -> dict:  
     text = read_corpus_text(corpus)
     chars = sum(map(len, text.paragraphs))
     text_bytes = sum(p.stat().st_size for p in corpus.glob("*.txt"))
-    r: dict = {"paragraphs": n, "reports": len(list(corpus.glob("*.txt"))), "characters": chars, "text_mb": text_bytes / 2**20}
+    r: dict = {"prose": prose_source(args.benchdata), "paragraphs": n, "reports": len(list(corpus.glob("*.txt"))),
+               "characters": chars, "text_mb": text_bytes / 2**20}
     if len(text.paragraphs) != n:
         raise RuntimeError(f"{corpus}: {len(text.paragraphs)} body paragraphs on disk, expected {n}")
 
@@ -320,7 +321,8 @@ def table(results: list[dict]) -> str:
         lines.append("| aborted | " + " | ".join(r.get("aborted", "") for r in results) + " |")
     kinds = sorted({k for r in results for k in r.get("ours_p95_by_kind_ms", {})})
     for kind in kinds:
-        lines.append(f"| ours p95, {kind} queries (ms) | " + " | ".join(_fmt(r.get("ours_p95_by_kind_ms", {}).get(kind), "{:.1f}") for r in results) + " |")
+        cells = (_fmt(r.get("ours_p95_by_kind_ms", {}).get(kind), "{:.1f}") for r in results)
+        lines.append(f"| ours p95, {kind} queries (ms) | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
@@ -333,7 +335,9 @@ def report_block(results: list[dict], args: argparse.Namespace, argv: list[str])
         f"## {when} · commit {measure.git_commit(REPO_ROOT)}",
         "",
         f"Machine: {facts['cpus']} CPUs ({facts['cpu_model']}), {facts['ram_gb']} GB RAM, {facts['os']}, Python {facts['python']}; {load}.",
-        f"Command: `.venv/bin/python -m bench.run {' '.join(argv)}` (seed {args.seed}; load: {args.concurrency} threads × {args.load_seconds:g} s).",
+        f"Command: `.venv/bin/python -m bench.run {' '.join(argv)}` "
+        f"(seed {args.seed}; load: {args.concurrency} threads × {args.load_seconds:g} s).",
+        f"Prose pool: {prose_source(args.benchdata)}.",
         "",
         table(results),
         "",

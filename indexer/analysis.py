@@ -188,7 +188,7 @@ class _SpanTokenizer(Tokenizer):
     def _token_spans(self, norm: str) -> Iterable[tuple[str, int, int]]:
         raise NotImplementedError
 
-    def __call__(  # noqa: PLR0913 - Whoosh's tokenizer signature
+    def __call__(
         self,
         value: str,
         positions: bool = False,

@@ -7,8 +7,8 @@ Library exceptions become click.ClickException messages that say what to do next
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -16,36 +16,35 @@ from indexer.config import default_corpus_dir, default_format_options, default_i
 from indexer.errors import BadRequest, ReportSearchError, error_document
 from indexer.limits import DEFAULT_PER_PAGE, MAX_PER_PAGE, page_count
 
+if TYPE_CHECKING:
+    from indexer.index.store import OpenIndex
+
 corpus_option = click.option(
     "--corpus",
     "corpus_dir",
     type=click.Path(path_type=Path, file_okay=False),
     default=None,
-    help="Folder of report files and catalog.toml [env REPORTSEARCH_CORPUS, else the bundled corpus/].",
+    help="Folder of report files and catalog.toml [env REPORTSEARCH_CORPUS, else the bundled corpus/]; "
+         "without --index it also picks that corpus's default index.",
 )
 index_option = click.option(
     "--index",
     "index_dir",
     type=click.Path(path_type=Path, file_okay=False),
     default=None,
-    help="Index folder [env REPORTSEARCH_INDEX, else ~/.local/share/reportsearch/index].",
+    help="Index folder [env REPORTSEARCH_INDEX, else ~/.local/share/reportsearch/index-<corpus>-<hash>: one per corpus].",
 )
 
 
-def _test_pause_hook() -> Callable[[str], None]:
-    """REPORTSEARCH_TEST_PAUSE=<phase>: stop at that reindex phase so a test can SIGKILL us there."""
-    import sys
-    import time
+def indexed_corpus(build: OpenIndex) -> str:
+    """The corpus folder a build was made from, as recorded in its build meta."""
+    return build.meta.get("corpus") or "unknown (built before builds recorded their corpus)"
 
-    wanted = os.environ.get("REPORTSEARCH_TEST_PAUSE", "")
 
-    def checkpoint(phase: str) -> None:
-        if wanted and phase == wanted:
-            sys.stderr.write(f"PAUSED {phase} pid={os.getpid()}\n")
-            sys.stderr.flush()
-            time.sleep(600)
+class _ReindexFailed(click.ClickException):
+    """Nothing could be indexed: exit 2 (1 is "indexed, but some files were skipped")."""
 
-    return checkpoint
+    exit_code = 2
 
 
 @click.command()
@@ -64,17 +63,14 @@ def reindex(corpus_dir: Path | None, index_dir: Path | None, procs: int | None) 
     from indexer.ingest.corpus import CorpusError
 
     corpus_dir = corpus_dir or default_corpus_dir()
-    index_dir = index_dir or default_index_dir()
+    index_dir = index_dir or default_index_dir(corpus_dir)
     try:
-        summary = build_index(corpus_dir, index_dir, procs=procs, checkpoint=_test_pause_hook(),
-                              formats=default_format_options())
+        summary = build_index(corpus_dir, index_dir, procs=procs, formats=default_format_options())
     except (CorpusError, ReindexRunning, BuildError, OSError) as exc:
-        error = click.ClickException(f"reindex failed, the previous index (if any) still serves: {exc}")
-        error.exit_code = 2
-        raise error from exc
+        raise _ReindexFailed(f"reindex failed, the previous index (if any) still serves: {exc}") from exc
     click.echo(
         f"indexed {summary.reports} reports, {summary.paragraphs} paragraphs in {summary.seconds:.1f} s "
-        f"(build {summary.build_id}, index {index_dir})"
+        f"(build {summary.build_id}, index {index_dir}, corpus {Path(corpus_dir).resolve()})"
     )
     for name in summary.report_files:
         click.echo(f"  {name}")
@@ -95,16 +91,17 @@ def reindex(corpus_dir: Path | None, index_dir: Path | None, procs: int | None) 
 
 @click.command()
 @index_option
+@corpus_option
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True,
               help="Output format.")
-def export(index_dir: Path | None, fmt: str) -> None:
+def export(index_dir: Path | None, corpus_dir: Path | None, fmt: str) -> None:
     """Write every indexed paragraph in report order to stdout (JSONL UTF-8, or CSV with a header)."""
     import sys
 
     from indexer.export import iter_paragraphs, write_csv, write_jsonl
     from indexer.index.store import IndexMissing, IndexStale, Store
 
-    index_dir = index_dir or default_index_dir()
+    index_dir = index_dir or default_index_dir(corpus_dir)
     out = sys.stdout
     if (out.encoding or "").lower().replace("-", "") != "utf8" and hasattr(out, "reconfigure"):
         out.reconfigure(encoding="utf-8")  # export is UTF-8 whatever the locale says
@@ -158,9 +155,10 @@ def _plain(snippet: str) -> str:
 @click.option("--per-page", "per_page", default=str(DEFAULT_PER_PAGE), help=f"Hits per page, 1..{MAX_PER_PAGE}.",
               show_default=True)
 @index_option
+@corpus_option
 @click.option("--json", "as_json", is_flag=True, help="Print the result as one UTF-8 JSON document.")
 def search(query: str, institutions: tuple[str, ...], years: tuple[str, ...], themes: tuple[str, ...],
-           page: str, per_page: str, index_dir: Path | None, as_json: bool) -> None:
+           page: str, per_page: str, index_dir: Path | None, corpus_dir: Path | None, as_json: bool) -> None:
     """Search the index: QUERY uses words, OR, -word, (…), "phrase", institution:/year:/theme: filters.
 
     Exit 0 for a search (even with no hits), 2 for bad arguments, 1 when there is no usable index.
@@ -190,7 +188,8 @@ def search(query: str, institutions: tuple[str, ...], years: tuple[str, ...], th
     page_n = number(page, "--page")
     per_page_n = number(per_page, "--per-page")
     try:
-        build = Store(index_dir or default_index_dir()).current()  # both calls see the same build
+        index_path = index_dir or default_index_dir(corpus_dir)
+        build = Store(index_path).current()  # both calls see the same build
         result = run_search(build, query, institutions=institutions,
                             years=years, themes=themes, page=page_n, per_page=per_page_n)
         check_facet_values(build, institutions=institutions, themes=themes)  # after: bad page etc. come first
@@ -218,6 +217,7 @@ def search(query: str, institutions: tuple[str, ...], years: tuple[str, ...], th
     for facet, counts in result["facets"].items():
         if counts:
             click.echo(f"\n{FACET_LABELS[facet]}：" + "；".join(f"{k}（{v}）" for k, v in counts.items()))
+    click.echo(f"\n（索引 {index_path}：语料 {indexed_corpus(build)}）", err=True)  # which corpus answered
 
 
 @click.command(cls=_SearchCommand)
@@ -227,10 +227,11 @@ def search(query: str, institutions: tuple[str, ...], years: tuple[str, ...], th
 @click.option("--institution", "institutions", multiple=True, help="Only this institution (repeatable: ORed).")
 @click.option("--theme", "themes", multiple=True, help="Only this theme (repeatable: ORed).")
 @index_option
+@corpus_option
 @click.option("--json", "as_json", is_flag=True, help="Print the whole result (every table) as one UTF-8 JSON document.")
 @click.option("--csv", "as_csv", is_flag=True, help="Print the --by table as CSV.")
 def trend(terms: tuple[str, ...], by: str, institutions: tuple[str, ...], themes: tuple[str, ...],
-          index_dir: Path | None, as_json: bool, as_csv: bool) -> None:
+          index_dir: Path | None, corpus_dir: Path | None, as_json: bool, as_csv: bool) -> None:
     """How 1–5 queries (TERM…, each in the search syntax) occur by year and institution.
 
     Counts are matching paragraphs; a range report counts in every year it covers; per_1000 divides by
@@ -245,7 +246,7 @@ def trend(terms: tuple[str, ...], by: str, institutions: tuple[str, ...], themes
     from indexer.trend_tables import institution_table, write_csv, write_text, year_table
 
     try:
-        result = trends(Store(index_dir or default_index_dir()), list(terms), institutions=institutions, themes=themes)
+        result = trends(Store(index_dir or default_index_dir(corpus_dir)), list(terms), institutions=institutions, themes=themes)
     except (SearchArgumentError, IndexMissing, IndexStale) as exc:
         if as_json:
             _json_out(error_document(str(exc), exc.status))

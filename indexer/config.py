@@ -1,10 +1,15 @@
 """Defaults and environment: the only place the library reads configuration (the CLI and create_app call it).
 
 Everything below `indexer` takes paths and settings as arguments; only the edges ask this module.
+
+Defaults work the same from a checkout and from an installed wheel: the bundled corpus ships inside the
+package (indexer/corpus, in a checkout a link to the top-level corpus/), and the default index is one
+folder per corpus, so two checkouts (or a checkout and a wheel) never serve each other's reports.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -12,22 +17,38 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from indexer.ingest.formats import FormatOptions
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+BUNDLED_CORPUS = Path(__file__).parent / "corpus"
+
+
+def bundled_corpus_dir() -> Path:
+    """The sample corpus shipped with the package (in a checkout: the top-level corpus/ itself)."""
+    return BUNDLED_CORPUS.resolve()
 
 
 def default_corpus_dir() -> Path:
-    """$REPORTSEARCH_CORPUS, else the repository's bundled corpus/."""
+    """$REPORTSEARCH_CORPUS, else the bundled corpus."""
     env = os.environ.get("REPORTSEARCH_CORPUS")
-    return Path(env) if env else REPO_ROOT / "corpus"
+    return Path(env) if env else bundled_corpus_dir()
 
 
-def default_index_dir() -> Path:
-    """$REPORTSEARCH_INDEX, else a data folder outside the source tree ($XDG_DATA_HOME/reportsearch/index)."""
+def corpus_key(corpus_dir: Path) -> str:
+    """A short, stable name for a corpus folder: its name plus a hash of its absolute path."""
+    resolved = Path(corpus_dir).resolve()
+    digest = hashlib.sha256(str(resolved).encode("utf-8", "surrogateescape")).hexdigest()[:12]
+    return f"{resolved.name}-{digest}"
+
+
+def default_index_dir(corpus_dir: Path | None = None) -> Path:
+    """$REPORTSEARCH_INDEX, else $XDG_DATA_HOME/reportsearch/index-<corpus key>: one index per corpus.
+
+    corpus_dir defaults to default_corpus_dir(), so `search` finds the index `reindex` built from the same corpus.
+    """
     env = os.environ.get("REPORTSEARCH_INDEX")
     if env:
         return Path(env)
     data_home = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(data_home) / "reportsearch" / "index"
+    corpus = default_corpus_dir() if corpus_dir is None else corpus_dir
+    return Path(data_home) / "reportsearch" / f"index-{corpus_key(corpus)}"
 
 
 def default_doc_converter() -> str | None:

@@ -14,7 +14,7 @@ import select
 import signal
 import traceback
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from typing import TypeVar, cast
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -56,7 +56,7 @@ def fork_map(
         failures = [error for error, _ in results if error]
         if failures:
             raise WorkerError("\n".join(failures))
-        return [value for _, value in results]
+        return [cast(R, value) for _, value in results]  # each is what func returned, unpickled
     except BaseException:
         for pid, _ in children:
             try:

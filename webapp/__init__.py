@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any
 from flask import Flask
 
 if TYPE_CHECKING:
+    from flask import Response
+
     from indexer.index.store import OpenIndex, Store
 
 SECURITY_HEADERS = {
@@ -26,7 +28,7 @@ SECURITY_HEADERS = {
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
-    """Build the app. Config INDEX_DIR / CORPUS_DIR come from test_config, else $REPORTSEARCH_INDEX / _CORPUS."""
+    """Build the app. Config INDEX_DIR / CORPUS_DIR come from test_config, else the defaults (config.py)."""
     from indexer.config import default_corpus_dir, default_index_dir
     from indexer.index.store import Store
     from indexer.limits import MAX_REQUEST_BODY_BYTES
@@ -38,12 +40,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         JSON_SORT_KEYS=False,
         INIT_ANALYZER=True,
     )
-    if test_config is None:
-        app.config.update(INDEX_DIR=default_index_dir(), CORPUS_DIR=default_corpus_dir())
-    else:
-        app.config.update(test_config)
-        app.config.setdefault("INDEX_DIR", default_index_dir())
-        app.config.setdefault("CORPUS_DIR", default_corpus_dir())
+    app.config.update(test_config or {})
+    app.config.setdefault("CORPUS_DIR", default_corpus_dir())
+    app.config.setdefault("INDEX_DIR", default_index_dir(Path(app.config["CORPUS_DIR"])))  # that corpus's index
     app.config["INDEX_DIR"] = Path(app.config["INDEX_DIR"])
     app.config["CORPUS_DIR"] = Path(app.config["CORPUS_DIR"])
     app.json.ensure_ascii = False  # type: ignore[attr-defined]  # Chinese stays readable, like the CLI's --json
@@ -65,7 +64,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.add_template_filter(render.years_label, "years_label")
 
     @app.after_request
-    def security_headers(response):  # type: ignore[no-untyped-def]
+    def security_headers(response: Response) -> Response:
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
         return response
@@ -90,4 +89,4 @@ def get_store() -> Store:
 
     if "reportsearch_store" not in g:
         g.reportsearch_store = RequestStore(current_app.extensions["reportsearch.store"].current())
-    return g.reportsearch_store  # type: ignore[no-any-return]  # duck-typed Store: the engine only calls .current()
+    return g.reportsearch_store  # duck-typed Store: the engine only calls .current()

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import click
 
-from indexer.limits import MAX_REQUEST_BODY_BYTES, MAX_REQUEST_HEADER_BYTES
-from indexer.cli import corpus_option, index_option, make_cli
+from indexer.cli import corpus_option, index_option, indexed_corpus, make_cli
 from indexer.config import default_corpus_dir, default_index_dir
+from indexer.limits import MAX_REQUEST_BODY_BYTES, MAX_REQUEST_HEADER_BYTES
 
 # Waitress settings (documented in the README): bounded request size, a fixed worker pool.
 SERVER_THREADS = 8
@@ -37,6 +37,22 @@ def ensure_index(index_dir: Path, corpus_dir: Path) -> bool:
     return True
 
 
+def warn_if_other_corpus(index_dir: Path, corpus_dir: Path) -> str:
+    """The corpus the index holds; a warning on stderr when it is not corpus_dir (an index named by --index/env).
+
+    The default index is one per corpus and never differs; an index given explicitly is served as it is,
+    never rebuilt over, but not silently either.
+    """
+    from indexer.index.store import Store
+
+    held = indexed_corpus(Store(index_dir).current())
+    if held != str(Path(corpus_dir).resolve()):
+        click.echo(f"warning: the index at {index_dir} holds the corpus {held}, not {corpus_dir}: serving it as it is; "
+                   f"run `reportsearch reindex --corpus {corpus_dir} --index {index_dir}` to serve {corpus_dir}",
+                   err=True)
+    return held
+
+
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(0, 65535), help="Port (0: any free port).")
@@ -50,8 +66,8 @@ def serve(host: str, port: int, index_dir: Path | None, corpus_dir: Path | None)
     from indexer.index.store import ReindexRunning
     from webapp import create_app
 
-    index_dir = index_dir or default_index_dir()
     corpus_dir = corpus_dir or default_corpus_dir()
+    index_dir = index_dir or default_index_dir(corpus_dir)
     try:
         ensure_index(index_dir, corpus_dir)
     except ReindexRunning as exc:
@@ -60,6 +76,7 @@ def serve(host: str, port: int, index_dir: Path | None, corpus_dir: Path | None)
         raise click.ClickException(f"could not build the index at {index_dir}: {exc}") from exc
     except Exception as exc:  # e.g. CorpusError / CatalogError: the message says which file and how to fix
         raise click.ClickException(f"could not build the index from {corpus_dir}: {exc}") from exc
+    held = warn_if_other_corpus(index_dir, corpus_dir)
     app = create_app({"INDEX_DIR": index_dir, "CORPUS_DIR": corpus_dir})
     server = waitress.create_server(
         app,
@@ -73,7 +90,8 @@ def serve(host: str, port: int, index_dir: Path | None, corpus_dir: Path | None)
         expose_tracebacks=False,
         ident="reportsearch",
     )
-    click.echo(f"Serving reportsearch on http://{host}:{server.effective_port}/ (index {index_dir}); Ctrl-C stops.")
+    click.echo(f"Serving reportsearch on http://{host}:{server.effective_port}/ (index {index_dir}, corpus {held}); "
+               "Ctrl-C stops.")
     try:
         server.run()
     except KeyboardInterrupt:

@@ -17,10 +17,11 @@ from flask import (
     request,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 
 from indexer.limits import EXPORT_MAX_ROWS, MAX_REPORT_QUERY_CHARS, page_count
-from webapp import get_store
 from indexer.search.facets import FACET_LABELS, FACETS
+from webapp import get_store
 from webapp.params import SearchParams, parse_search_args
 from webapp.render import year_chart
 
@@ -97,7 +98,7 @@ def page_links(page: int, pages: int) -> list[int | None]:
 
 
 @bp.get("/")
-def home() -> Response | str:
+def home() -> ResponseReturnValue:
     """Search box, example queries and the overview of the corpus."""
     if request.args.get("q", "").strip():
         return redirect(url_for("pages.search") + "?" + urlencode(list(request.args.items(multi=True))))
@@ -115,7 +116,7 @@ def home() -> Response | str:
 
 
 @bp.get("/search")
-def search() -> Response | str:
+def search() -> ResponseReturnValue:
     """Ranked hits with snippets, facets, chips, the year chart and pagination."""
     params = parse_search_args(request.args)
     if not params.q and not params.has_filters:

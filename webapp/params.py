@@ -89,7 +89,8 @@ class SearchParams:
         current = self.selected(facet)
         values = tuple(v for v in current if v != value) if value in current else current + (value,)
         key = {"institution": "institutions", "year": "years", "theme": "themes"}[facet]
-        return replace(self, page=1, **{key: values})
+        changes: dict[str, tuple[str, ...]] = {key: values}
+        return replace(self, page=1, **changes)  # type: ignore[arg-type]  # key is one of the three tuple fields
 
     def without_filters(self) -> SearchParams:
         """This state with every facet value removed."""

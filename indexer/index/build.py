@@ -233,7 +233,7 @@ def build_reports(
         )
 
 
-def _build_locked(  # noqa: PLR0913 - internal step of build_reports
+def _build_locked(
     reports: list[Report],
     root: Path,
     warnings: list[str],
@@ -257,7 +257,7 @@ def _build_locked(  # noqa: PLR0913 - internal step of build_reports
             "built_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
             "dictionary": str(Path(dictionary).resolve()),
             "dictionary_fingerprint": dictionary_fingerprint(dictionary),
-            "corpus": str(corpus_dir) if corpus_dir is not None else None,
+            "corpus": str(Path(corpus_dir).resolve()) if corpus_dir is not None else None,  # which corpus it holds
             "counts": {"reports": len(reports), "paragraphs": count},
             "reports": [_report_meta(r) for r in reports],
             "warnings": list(warnings),

@@ -80,7 +80,7 @@ def _stored_length(length: int) -> int:
 class FastSegmentWriter(SegmentWriter):
     """A SegmentWriter that indexes our analyzers' fields directly and keeps postings in memory."""
 
-    def __init__(self, ix, **kwargs) -> None:  # noqa: ANN001 - a whoosh Index
+    def __init__(self, ix, **kwargs: object) -> None:  # noqa: ANN001 - a whoosh Index; kwargs are SegmentWriter's
         super().__init__(ix, **kwargs)
         self._postings: dict[str, dict[bytes, list[tuple[int, float, bytes, int]]]] = {}
         self._kinds = {name: _fast_kind(field) for name, field in self.schema.items()}

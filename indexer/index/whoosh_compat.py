@@ -217,6 +217,7 @@ def _write_postings(postfile: PostingFile, postings: list[tuple[int, float, byte
                     fixed: int | None) -> bytes:
     """Write one term's posting list as W3 blocks (W3PostingsWriter's format); returns its W3TermInfo bytes."""
     start = postfile.pos
+    mini_values: tuple[bytes, ...] | bytes | None  # Whoosh's block values: per posting, fixed-size joined, or none
     if len(postings) == 1:  # most terms (rare bigrams and words): one block of one posting
         doc, weight, value, length = postings[0]
         if weight != 1.0:

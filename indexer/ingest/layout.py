@@ -57,7 +57,8 @@ _LAYOUT_NUMBER = re.compile(r"^\d{1,2}\s+(?=\*\*|[■□●◆])")
 _BOLD_ONLY = re.compile(r"^\*\*([^*]+)\*\*$")
 _BOLD_LEAD = re.compile(r"^\*\*([^*]{1,60}?)\*\*")
 _MID_BOLD_LEAD = re.compile(r"(?<=[。！？!?])\s*(?=\*\*[^*]{2,40}?[。！？!?：:]\*\*)")
-_CAPTION = re.compile(r"^(?:——(?!.*[。！？!?；;][”’」』）)]*$)|[▼▲△▽]|图为|图\s*[:：]|图片[:：]|[（(]图)|[（(]单位\s*[:：][^)）]*[)）]$|[（(][^（）()]{0,20}摄[)）]$")
+_CAPTION = re.compile(r"^(?:——(?!.*[。！？!?；;][”’」』）)]*$)|[▼▲△▽]|图为|图\s*[:：]|图片[:：]|[（(]图)"
+                      r"|[（(]单位\s*[:：][^)）]*[)）]$|[（(][^（）()]{0,20}摄[)）]$")
 _NUMBERED = re.compile(
     r"^(?:(?P<l1>第[一二三四五六七八九十百]+(?:部分|章|篇|节))|(?P<l2>[一二三四五六七八九十]+[、.．])"
     r"|(?P<l3>[（(][一二三四五六七八九十]+[)）])|(?P<l4>\d{1,2}[.．、](?!\d)|[（(]\d{1,2}[)）])|(?P<l5>[一二三四五六七八九十]是))\s*"
@@ -276,7 +277,7 @@ def parse_blocks(text: str) -> list[Block]:
         if waiting and r.kind == "caption":
             pending.append(r)
             continue
-        if waiting and r.kind == "body" and not r.marked_lead:
+        if waiting and last is not None and r.kind == "body" and not r.marked_lead:
             last.text = _join(last.text, r.text)
             continue
         joined.extend(pending)

@@ -23,8 +23,8 @@ from whoosh.searching import Searcher
 
 from indexer.index.schema import from_stored
 from indexer.index.store import OpenIndex, Store, pinned
-from indexer.model import Paragraph
 from indexer.limits import MAX_PER_PAGE, SearchArgumentError, check_filter_values, parse_year_span
+from indexer.model import Paragraph
 from indexer.search.cache import BuildCache, searching
 from indexer.search.compile import Compiler
 from indexer.search.didyoumean import did_you_mean
@@ -32,7 +32,6 @@ from indexer.search.facets import FACET_LABELS, FACETS, count, filtered
 from indexer.search.query import ParsedQuery, parse
 from indexer.search.ranking import Norms, Postings, top
 from indexer.search.snippets import build_snippet, highlight
-
 
 REPORT_PARAGRAPH_KEYS = ("id", "position", "section", "theme", "institution", "text")  # + "html" (CONTRACTS.md)
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from indexer.limits import MAX_DEPTH, MAX_QUERY_CHARS, MAX_TERMS, YearError, parse_year_span, year_label
@@ -262,7 +263,7 @@ def lex(text: str, notices: list[str]) -> list[_Tok]:
 
 def _is_field_prefix(text: str) -> bool:
     m = _FIELD.match(text)
-    return bool(m) and m.group(2) == "" and (m.group(1).isascii() or m.group(1) in FIELD_ALIASES)
+    return m is not None and m.group(2) == "" and (m.group(1).isascii() or m.group(1) in FIELD_ALIASES)
 
 
 def _limit_depth(toks: list[_Tok], notices: list[str]) -> list[_Tok]:
@@ -318,8 +319,8 @@ class _Parser:
 
     def parse(self) -> Node | None:
         node = self.or_expr()
-        while self.peek() is not None:  # a stray ")" at top level: skip it and go on
-            if self.peek().kind == "rparen":
+        while (t := self.peek()) is not None:  # a stray ")" at top level: skip it and go on
+            if t.kind == "rparen":
                 self.notices.append("括号不匹配，已忽略多余的括号")
                 self.i += 1
             more = self.or_expr()
@@ -344,7 +345,7 @@ class _Parser:
         while (t := self.peek()) is not None and t.kind not in ("or", "rparen"):
             if t.kind == "and":
                 self.i += 1
-                if not parts or self.peek() is None or self.peek().kind in ("or", "rparen", "and"):
+                if not parts or (after := self.peek()) is None or after.kind in ("or", "rparen", "and"):
                     self.notices.append("AND 两侧缺少检索词，已忽略")
                 continue
             node = self.unary()
@@ -374,7 +375,7 @@ class _Parser:
         self.i += 1
         if t.kind == "lparen":
             inner = self.or_expr()
-            if self.peek() is not None and self.peek().kind == "rparen":
+            if (close := self.peek()) is not None and close.kind == "rparen":
                 self.i += 1
             else:
                 self.notices.append("括号不匹配，已忽略括号")
@@ -440,7 +441,7 @@ def _safe(text: str) -> str:
     return text.lower() if text in OPERATORS else text
 
 
-def _and(parts: list[Node | None]) -> Node | None:
+def _and(parts: Sequence[Node | None]) -> Node | None:
     kept = [p for p in parts if p is not None]
     if not kept:
         return None

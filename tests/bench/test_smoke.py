@@ -5,7 +5,9 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-from bench.generate import generate_corpus
+import pytest
+
+from bench.generate import SENTENCE, generate_corpus, load_prose, prose_source
 from bench.queries import read_corpus_text
 from bench.run import ROWS, main
 
@@ -55,3 +57,14 @@ def test_the_trend_benchmark_runs_at_smoke_size(tmp_path: Path):
     for key in ("search_cpu_ms", "trend_cpu_ms", "ratio_cpu", "ratio_wall", "first_trend_wall_ms"):
         assert math.isfinite(r[key]) and r[key] > 0, key
     assert "5-term trend / one search" in results_md.read_text(encoding="utf-8")
+def test_without_the_benchmark_prose_the_bundled_corpus_is_the_pool(tmp_path: Path, repo_corpus: Path,
+                                                                    capsys: pytest.CaptureFixture[str]):
+    absent = tmp_path / "no-shared" / "government_work_reports.jsonl"
+    g = generate_corpus(300, tmp_path / "out", seed=5, benchdata=absent)
+    assert "benchmark prose not found" in capsys.readouterr().err
+    assert g.prose == prose_source(absent) and "bundled corpus" in g.prose
+    assert g.paragraphs == 300 == len(read_corpus_text(tmp_path / "out").paragraphs)
+    pool = set(load_prose(absent, repo_corpus)[0])
+    sentences = [s for para in read_corpus_text(tmp_path / "out").paragraphs for s in SENTENCE.findall(para)]
+    # the rest are the generator's own statistic templates and section leads
+    assert sum(s in pool for s in sentences) > 0.6 * len(sentences)

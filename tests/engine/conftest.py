@@ -9,8 +9,6 @@ import pytest
 
 from indexer.model import Paragraph, Report
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-
 
 @pytest.fixture(scope="session")
 def seed_sentences(repo_corpus: Path) -> list[str]:
@@ -67,6 +65,6 @@ def hand_reports(seed_paragraphs: list[str]) -> list[Report]:
 
 
 @pytest.fixture(scope="session")
-def make_reports():  # noqa: ANN201 - returns the builder function
+def make_reports():
     """Build Report objects by hand: make_reports({report id: [paragraph text, …]})."""
     return _make_reports

@@ -20,8 +20,7 @@ from indexer.analysis import (
     normalize,
     word_analyzer,
 )
-
-REPO_ROOT = Path(__file__).resolve().parents[2]
+from tests.helpers import REPO_ROOT
 
 
 @pytest.fixture(scope="module")

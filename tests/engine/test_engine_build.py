@@ -71,7 +71,7 @@ def test_export_shape_and_report_order(tmp_path: Path, hand_reports: list[Report
                                  "position", "text"]
 
 
-def test_multiprocess_writer_loses_no_documents(tmp_path: Path, make_reports, seed_paragraphs) -> None:  # noqa: ANN001
+def test_multiprocess_writer_loses_no_documents(tmp_path: Path, make_reports, seed_paragraphs) -> None:
     # several hundred documents so both worker processes get batches
     reports = make_reports({f"r{k}": seed_paragraphs for k in range(5)})
     total = paragraph_count(reports)
@@ -85,7 +85,7 @@ def test_multiprocess_writer_loses_no_documents(tmp_path: Path, make_reports, se
     assert [p["id"] for p in iter_paragraphs(Store(tmp_path))] == [p.id for r in reports for p in r.paragraphs]
 
 
-def test_store_follows_a_new_build_and_keeps_the_previous(tmp_path: Path, make_reports) -> None:  # noqa: ANN001
+def test_store_follows_a_new_build_and_keeps_the_previous(tmp_path: Path, make_reports) -> None:
     store = Store(tmp_path)
     build_reports(make_reports({"old": ["旧报告的段落，推进诉源治理工作。"]}), tmp_path, procs=1)
     first = store.current()
@@ -119,7 +119,7 @@ def test_changed_dictionary_makes_the_index_stale(tmp_path: Path, hand_reports: 
 
 @pytest.mark.parametrize("phase", ["locked", "writing", "committed", "verified", "before-switch"])
 @pytest.mark.parametrize("error", [RuntimeError("boom"), OSError(errno.ENOSPC, "No space left on device")])
-def test_failure_mid_build_leaves_the_old_index(tmp_path: Path, make_reports, phase: str,  # noqa: ANN001
+def test_failure_mid_build_leaves_the_old_index(tmp_path: Path, make_reports, phase: str,
                                                 error: Exception) -> None:
     old = build_reports(make_reports({"old": ["旧的段落，服判息诉率59.62%。"]}), tmp_path, procs=1)
 

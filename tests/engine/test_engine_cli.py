@@ -15,8 +15,7 @@ from click.testing import CliRunner
 
 from indexer.cli import cli
 from indexer.index.store import Store
-
-REPO_ROOT = Path(__file__).resolve().parents[2]
+from tests.helpers import REPO_ROOT
 
 
 def reportsearch(*args: str, env: dict | None = None, timeout: float = 300) -> subprocess.CompletedProcess:

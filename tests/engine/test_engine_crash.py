@@ -17,20 +17,21 @@ import pytest
 from whoosh.query import Term
 
 from indexer.index.store import BUILDS, Store
+from tests.helpers import REPO_ROOT
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
 
 
 def start_reindex(corpus: Path, index: Path, *, pause: str | None = None, procs: int = 1,
                   marker: str = "") -> subprocess.Popen:
+    """`reportsearch reindex` in a subprocess; with `pause`, the real build stopped at that phase instead."""
     env = dict(os.environ)
-    env.pop("REPORTSEARCH_TEST_PAUSE", None)
-    if pause:
-        env["REPORTSEARCH_TEST_PAUSE"] = pause
     env["REPORTSEARCH_TEST_MARKER"] = marker
-    cmd = [sys.executable, "-c", "from webapp.cli import main; main()", "reindex", "--corpus", str(corpus),
-           "--index", str(index), "--procs", str(procs)]
+    if pause:
+        cmd = [sys.executable, "-m", "tests.helpers.paused_reindex", pause, str(corpus), str(index), str(procs)]
+    else:
+        cmd = [sys.executable, "-c", "from webapp.cli import main; main()", "reindex", "--corpus", str(corpus),
+               "--index", str(index), "--procs", str(procs)]
     return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=REPO_ROOT, env=env,
                             text=True, encoding="utf-8")
 

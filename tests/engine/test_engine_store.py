@@ -23,7 +23,7 @@ class Tracked:
         self.closed += 1
 
 
-def test_close_waits_for_the_last_holder(tmp_path: Path, make_reports) -> None:  # noqa: ANN001
+def test_close_waits_for_the_last_holder(tmp_path: Path, make_reports) -> None:
     build_reports(make_reports({"a": ["推进诉源治理工作。"]}), tmp_path, procs=1)
     opened = Store(tmp_path).current()
     with opened.hold():
@@ -43,7 +43,7 @@ def test_close_waits_for_the_last_holder(tmp_path: Path, make_reports) -> None: 
     assert again.closed == 1 and first.closed == 1  # nothing left to release twice
 
 
-def test_switching_builds_closes_the_old_searcher_only_after_its_requests(tmp_path: Path, make_reports) -> None:  # noqa: ANN001
+def test_switching_builds_closes_the_old_searcher_only_after_its_requests(tmp_path: Path, make_reports) -> None:
     store = Store(tmp_path)
     build_reports(make_reports({"old": ["旧报告的段落，推进诉源治理工作。"]}), tmp_path, procs=1)
     assert search(store, "诉源治理")["total"] == 1
@@ -77,10 +77,10 @@ def test_switching_builds_closes_the_old_searcher_only_after_its_requests(tmp_pa
 class _Pinned:
     """What the web app passes to search(): a store that always answers one build."""
 
-    def __init__(self, open_index) -> None:  # noqa: ANN001
+    def __init__(self, open_index) -> None:
         self.open_index = open_index
 
-    def current(self):  # noqa: ANN201
+    def current(self):
         return self.open_index
 
 
@@ -89,12 +89,12 @@ class CountingStore(Store):
 
     calls = 0
 
-    def current(self):  # noqa: ANN201
+    def current(self):
         self.calls += 1
         return super().current()
 
 
-def test_the_engine_works_on_the_build_it_is_handed(tmp_path: Path, make_reports) -> None:  # noqa: ANN001
+def test_the_engine_works_on_the_build_it_is_handed(tmp_path: Path, make_reports) -> None:
     from indexer.search.engine import check_facet_values, facet_values, get_report, mark_texts, overview, ranked
 
     build_reports(make_reports({"a": ["推进诉源治理工作。"]}), tmp_path, procs=1)

@@ -7,7 +7,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from reliability_helpers import (
+
+from tests.helpers.reliability import (
     Server,
     make_corpus_b,
     run_reindex,

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from urllib.parse import quote, urlencode
 
 import pytest
-from reliability_helpers import Server
+
+from tests.helpers.reliability import Server
 
 pytestmark = pytest.mark.slow
 
@@ -90,7 +91,7 @@ def _search_args(rng: random.Random) -> list[tuple[str, str]]:
     return args
 
 
-def make_request(rng: random.Random) -> Request:  # noqa: PLR0911 - one branch per kind of request
+def make_request(rng: random.Random) -> Request:
     """A random request of the mix: mostly realistic use, a third hostile."""
     roll = rng.random()
     if roll < 0.22:

@@ -18,7 +18,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from reliability_helpers import (
+
+from tests.helpers.reliability import (
     Server,
     clean_env,
     run_reindex,

@@ -12,7 +12,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from reliability_helpers import (
+
+from tests.helpers.reliability import (
     NEW_INSTITUTION,
     NEW_REPORT_ID,
     NEW_WORD,

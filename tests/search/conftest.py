@@ -16,10 +16,6 @@ from indexer.export import iter_paragraphs
 from indexer.index.build import build_index
 from indexer.index.store import Store
 
-# tests/test_project.py does `from conftest import REPO_ROOT`; with pytest's prepend import mode that can
-# resolve to this file, so it carries the same name.
-REPO_ROOT = Path(__file__).resolve().parents[2]
-
 FIXTURE_FILES = {
     "alpha-court-2019.txt": """# 甲市人民法院工作报告
 

@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from search_helpers import MARK, all_hits, plain, squeeze
 
 from indexer.analysis import word_analyzer
 from indexer.index.build import build_reports
@@ -20,6 +19,7 @@ from indexer.search.engine import (
     overview,
     search,
 )
+from tests.helpers.search import MARK, all_hits, plain, squeeze
 
 pytestmark = pytest.mark.usefixtures("fixture_store")
 

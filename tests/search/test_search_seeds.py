@@ -7,12 +7,11 @@ import re
 import time
 from pathlib import Path
 
-from search_helpers import all_hits, quote, squeeze
-from search_judged import JUDGED, ndcg_at
-
 from bench.naive import build_naive
 from indexer.index.store import Store
 from indexer.search.engine import search
+from tests.helpers.judged import JUDGED, ndcg_at
+from tests.helpers.search import all_hits, quote, squeeze
 
 CJK = re.compile(r"^[\u4e00-\u9fff]+$")
 

@@ -59,19 +59,19 @@ def web_index(tmp_path_factory: pytest.TempPathFactory, repo_corpus: Path) -> Pa
 
 
 @pytest.fixture(scope="session")
-def app(web_index: Path, repo_corpus: Path):  # noqa: ANN201 - flask.Flask
+def app(web_index: Path, repo_corpus: Path):
     """The real app over the real index."""
     return create_app({"TESTING": True, "INDEX_DIR": web_index, "CORPUS_DIR": repo_corpus})
 
 
 @pytest.fixture()
-def client(app):  # noqa: ANN001, ANN201
+def client(app):
     """Flask test client of the app."""
     return app.test_client()
 
 
 @pytest.fixture(scope="session")
-def store(web_index: Path):  # noqa: ANN201
+def store(web_index: Path):
     """The engine's Store over the same index, to compare the pages with the engine's own answers."""
     from indexer.index.store import Store
 
@@ -90,19 +90,19 @@ def hostile_index(tmp_path_factory: pytest.TempPathFactory, repo_corpus: Path) -
 
 
 @pytest.fixture(scope="session")
-def hostile_app(hostile_index: Path):  # noqa: ANN201
+def hostile_app(hostile_index: Path):
     """The app over the hostile index."""
     return create_app({"TESTING": True, "INDEX_DIR": hostile_index, "CORPUS_DIR": hostile_index})
 
 
 @pytest.fixture()
-def hostile_client(hostile_app):  # noqa: ANN001, ANN201
+def hostile_client(hostile_app):
     """Test client of the hostile app."""
     return hostile_app.test_client()
 
 
 @pytest.fixture(scope="session")
-def live_server(app) -> Iterator[str]:  # noqa: ANN001
+def live_server(app) -> Iterator[str]:
     """The app served by a real waitress server on 127.0.0.1:<free port>, in a background thread."""
     import waitress
     from waitress import wasyncore
@@ -134,7 +134,7 @@ def live_server(app) -> Iterator[str]:  # noqa: ANN001
 
 
 @pytest.fixture(scope="session")
-def browser():  # noqa: ANN201
+def browser():
     """Debian's headless Chromium driven by Playwright (never a downloaded browser)."""
     if not CHROMIUM.exists():
         pytest.fail(
@@ -152,7 +152,7 @@ def browser():  # noqa: ANN201
 
 
 @pytest.fixture()
-def page(browser, live_server: str):  # noqa: ANN001, ANN201
+def page(browser, live_server: str):
     """A fresh desktop-sized page; base_url is the live server, so page.goto("/search?q=…") works."""
     context = browser.new_context(base_url=live_server, viewport={"width": 1280, "height": 900}, locale="zh-CN")
     page = context.new_page()

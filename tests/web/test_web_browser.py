@@ -15,11 +15,11 @@ pytestmark = pytest.mark.browser
 TARGET_BG = "rgb(255, 246, 213)"  # --target in style.css: the highlighted paragraph
 
 
-def total_on(page) -> int:  # noqa: ANN001
+def total_on(page) -> int:
     return int(page.locator("[data-total]").inner_text())
 
 
-def no_horizontal_scroll(page) -> bool:  # noqa: ANN001
+def no_horizontal_scroll(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
 
 

@@ -19,7 +19,7 @@ RANGE_SPELLINGS = ["2017-2021", "2017至2021", "２０１７－２０２１", "2
 BAD_YEARS = ["abc", "20199", "2021-2017", f"1900-{1901 + MAX_YEAR_SPAN}", "2019-", "٢٠١٩"]
 
 
-def cli_json(store, *args: str) -> tuple[int, dict]:  # noqa: ANN001
+def cli_json(store, *args: str) -> tuple[int, dict]:
     result = CliRunner().invoke(cli, ["search", "案件", "--index", str(store.root), "--json", *args])
     return result.exit_code, json.loads(result.stdout)
 

@@ -44,7 +44,7 @@ def tags(html: str, element: str, /, **attrs: str) -> list[dict[str, str | None]
     return out
 
 
-def get_html(client, url: str, status: int = 200) -> str:  # noqa: ANN001
+def get_html(client, url: str, status: int = 200) -> str:
     response = client.get(url)
     assert response.status_code == status, (url, response.status_code, response.get_data(as_text=True)[:500])
     assert response.mimetype == "text/html"
@@ -324,7 +324,7 @@ def test_unknown_reports_and_routes_are_friendly_404_pages(client, path):
 # --- CSV export ---------------------------------------------------------------------------------------
 
 
-def csv_rows(response) -> list[list[str]]:  # noqa: ANN001
+def csv_rows(response) -> list[list[str]]:
     import csv
     import io
 
@@ -407,11 +407,11 @@ def test_an_unexpected_error_is_a_500_with_the_trace_logged_not_shown(web_index,
     app = create_app({"INDEX_DIR": web_index, "CORPUS_DIR": repo_corpus, "INIT_ANALYZER": False})
 
     @app.get("/boom")
-    def boom():  # noqa: ANN202
+    def boom():
         raise RuntimeError("secret internal detail")
 
     @app.get("/api/boom")
-    def api_boom():  # noqa: ANN202
+    def api_boom():
         raise RuntimeError("secret internal detail")
 
     # a bug is a 500 (never a 503, which means "index missing or being built"), its traceback in the log

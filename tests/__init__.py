@@ -1,0 +1,1 @@
+"""The test suite: tests/<stage>/ per pipeline stage, shared helpers in tests/helpers/."""
