@@ -85,7 +85,9 @@ def main() -> int:
     from indexer.export import iter_paragraphs
     from indexer.index.build import build_index
     from indexer.index.store import Store
+    from indexer.config import default_synonyms_path
     from indexer.search.engine import search
+    from indexer.search.synonyms import load_synonyms
 
     module = load_judgments()
     with tempfile.TemporaryDirectory() as tmp:
@@ -94,8 +96,10 @@ def main() -> int:
         paragraphs = list(iter_paragraphs(store))
         naive = build_naive(REPO_ROOT / "corpus", Path(tmp) / "naive")
         to_paragraph = chunk_to_paragraph(paragraphs)
+        synonyms = load_synonyms(default_synonyms_path())
         engines: dict[str, Callable[[str], list[str]]] = {
-            "ours": lambda q: [h["id"] for h in search(store, q)["hits"]],
+            "ours": lambda q: [h["id"] for h in search(store, q, synonyms=synonyms)["hits"]],
+            "ours expand=0": lambda q: [h["id"] for h in search(store, q, synonyms=synonyms, expand=False)["hits"]],
             "naive": lambda q: [to_paragraph(h["text"]) for h in naive.search(q)["hits"]],
         }
         sets = {"exact (original)": module.JUDGED, **module.MEANING_KINDS, "all issue-11 kinds": module.MEANING}

@@ -24,3 +24,9 @@ def default_index_dir() -> Path:
         return Path(env)
     data_home = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(data_home) / "reportsearch" / "index"
+
+
+def default_synonyms_path() -> Path:
+    """$REPORTSEARCH_SYNONYMS, else the bundled indexer/synonyms.txt (query-time synonyms, re-read on change)."""
+    env = os.environ.get("REPORTSEARCH_SYNONYMS")
+    return Path(env) if env else REPO_ROOT / "indexer" / "synonyms.txt"
