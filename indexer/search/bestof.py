@@ -10,8 +10,8 @@ positioned on the current document, and no block-quality pruning (correctness ov
 from __future__ import annotations
 
 from whoosh import query as wq
-from whoosh.matching import DisjunctionMaxMatcher, NullMatcher
-from whoosh.util import make_binary_tree
+
+from indexer.index.whoosh_compat import DisjunctionMaxMatcher, NullMatcher, make_binary_tree
 
 
 class _BestMatcher(DisjunctionMaxMatcher):
