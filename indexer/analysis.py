@@ -6,8 +6,13 @@ are offsets into the ORIGINAL text (plus ``start_char``), so ``text[t.startchar:
 matched passage; ``mode`` and ``removestops`` are passed to the Token; ``tokenize=False`` yields the
 whole (normalised) value as one token.
 
-Matching is done on ``normalize(text)``: full-width forms fold to half-width and ASCII letters to lower
-case, one character to one, so every offset found in the normalised text is an offset in the original.
+Matching is done on ``normalize(text)``: full-width forms fold to half-width, ASCII letters to lower
+case and traditional Chinese characters to simplified ones, one character to one, so every offset found
+in the normalised text is an offset in the original (and highlights mark the characters as they stand).
+The traditional → simplified fold is OpenCC's t2s conversion applied character by character (context
+free): a word-level conversion could turn a substring differently from the text around it, and then a
+quoted phrase would no longer match exactly what Ctrl-F over the folded text finds. Every character
+OpenCC maps to exactly one character is folded; the rare one-to-many results are left as they stand.
 
 Word tokens: a regex pre-pass keeps numbers with percent signs and compound numbers as single tokens
 (``76.8%``, ``59.62%``, ``3+1``, ``1/2``, ``43.3``); the rest is cut by a private jieba instance with the
@@ -37,14 +42,16 @@ DEFAULT_DICTIONARY: Path = Path(__file__).resolve().parent / "userdict.txt"
 
 # Bump when tokenisation or the schema changes: part of the dictionary fingerprint, so an index built
 # by an older version is reported as stale ("reindex required") instead of silently mismatching.
-INDEX_FORMAT_VERSION = 1
+INDEX_FORMAT_VERSION = 2  # 2: traditional characters folded to simplified (OpenCC t2s) in normalize
 
 _FULLWIDTH = {0xFF01 + i: 0x21 + i for i in range(94)}  # ！..～ → !..~
 _FULLWIDTH[0x3000] = 0x20  # ideographic space → space
 _FULLWIDTH.update({0xFF21 + i: ord("a") + i for i in range(26)})  # Ａ..Ｚ → a..z directly
 _FULLWIDTH.update({ord("A") + i: ord("a") + i for i in range(26)})
-_NORMALIZE_TABLE = str.maketrans(_FULLWIDTH)
+_FULLWIDTH_TABLE: dict[int, int] = dict(_FULLWIDTH)
 del _FULLWIDTH
+# Code point ranges OpenCC's t2s may change: CJK Extension A, the URO, compatibility ideographs, ext B–F.
+_HAN_RANGES = ((0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00), (0x20000, 0x2FA20))
 
 # Numbers kept whole by the pre-pass: 43.3 / 76.8% / 3+1 / 1/2 / 2.5‰. Not glued to ASCII letters
 # (v2.0, covid-19 stay with jieba) so the pre-pass never splits a token jieba would have kept.
@@ -55,9 +62,26 @@ class DictionaryChanged(ValueError):
     """The user dictionary on disk is not the one the index was built with."""
 
 
+@functools.lru_cache(maxsize=1)
+def _normalize_table() -> dict[int, int]:
+    """The folding table, built once per process on first use (~0.1 s: OpenCC over every Han code point)."""
+    import opencc  # deferred: nothing may load at import time
+
+    converter = opencc.OpenCC("t2s")
+    chars = [chr(c) for a, b in _HAN_RANGES for c in range(a, b)]
+    # one conversion call, one character per line: no phrase can span two characters
+    converted = converter.convert("\n".join(chars)).split("\n")
+    if len(converted) != len(chars):  # a line break appeared or vanished: fold nothing rather than misalign
+        converted = chars
+    table = {ord(c): ord(t) for c, t in zip(chars, converted) if len(t) == 1 and t != c}
+    table.update(_FULLWIDTH_TABLE)
+    return table
+
+
 def normalize(text: str) -> str:
-    """Full-width → half-width and ASCII lower-case, one character to one (len(out) == len(in))."""
-    return text.translate(_NORMALIZE_TABLE)
+    """Full-width → half-width, ASCII lower-case, traditional → simplified; one character to one."""
+    return text.translate(_normalize_table())
+
 
 
 def dictionary_fingerprint(path: Path = DEFAULT_DICTIONARY) -> str:

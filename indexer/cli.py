@@ -156,17 +156,23 @@ def _plain(snippet: str) -> str:
               show_default=True)
 @index_option
 @corpus_option
+@click.option("--no-expand", "no_expand", is_flag=True, help="Search the query's own words only (no synonyms).")
+@click.option("--synonyms", "synonyms_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Synonyms file [env REPORTSEARCH_SYNONYMS, else the bundled indexer/synonyms.txt].")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as one UTF-8 JSON document.")
 def search(query: str, institutions: tuple[str, ...], years: tuple[str, ...], themes: tuple[str, ...],
-           page: str, per_page: str, index_dir: Path | None, corpus_dir: Path | None, as_json: bool) -> None:
+           page: str, per_page: str, index_dir: Path | None, corpus_dir: Path | None, no_expand: bool,
+           synonyms_file: Path | None, as_json: bool) -> None:
     """Search the index: QUERY uses words, OR, -word, (…), "phrase", institution:/year:/theme: filters.
 
     Exit 0 for a search (even with no hits), 2 for bad arguments, 1 when there is no usable index.
     """
+    from indexer.config import default_synonyms_path
     from indexer.index.store import Store
     from indexer.search.engine import check_facet_values
     from indexer.search.engine import search as run_search
     from indexer.search.facets import FACET_LABELS
+    from indexer.search.synonyms import SynonymsError, load_synonyms
 
     def fail(message: str, status: int) -> None:
         # exit 2 for the caller's mistake (4xx), 1 when there is no usable index (503)
@@ -188,11 +194,15 @@ def search(query: str, institutions: tuple[str, ...], years: tuple[str, ...], th
     page_n = number(page, "--page")
     per_page_n = number(per_page, "--per-page")
     try:
+        synonyms = None if no_expand else load_synonyms(synonyms_file or default_synonyms_path())
         index_path = index_dir or default_index_dir(corpus_dir)
         build = Store(index_path).current()  # both calls see the same build
-        result = run_search(build, query, institutions=institutions,
-                            years=years, themes=themes, page=page_n, per_page=per_page_n)
+        result = run_search(build, query, institutions=institutions, years=years, themes=themes,
+                            page=page_n, per_page=per_page_n, synonyms=synonyms, expand=not no_expand)
         check_facet_values(build, institutions=institutions, themes=themes)  # after: bad page etc. come first
+    except SynonymsError as exc:
+        fail(f"{exc}（修正该行，或用 --no-expand 只搜原词）", exc.status)
+        return
     except ReportSearchError as exc:  # bad arguments (400), no usable index (503)
         fail(str(exc), exc.status)
         return
@@ -211,6 +221,8 @@ def search(query: str, institutions: tuple[str, ...], years: tuple[str, ...], th
             else "".join(str(y) for y in hit["years"])
         click.echo(f"\n{n}. {hit['title']} · {hit['institution']} · {years_text} · {hit['theme']}"
                    f"  [{hit['id']}, 得分 {hit['score']}]")
+        if hit.get("partial"):
+            click.echo(f"   （部分匹配，缺少：{'、'.join(hit['missing'])}）")
         if hit["section"]:
             click.echo(f"   § {hit['section']}")
         click.echo(f"   {_plain(hit['snippet'])}")

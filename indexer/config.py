@@ -66,3 +66,9 @@ def default_format_options() -> FormatOptions:
     from indexer.ingest.formats import FormatOptions
 
     return FormatOptions(doc_converter=default_doc_converter())
+
+
+def default_synonyms_path() -> Path:
+    """$REPORTSEARCH_SYNONYMS, else the bundled indexer/synonyms.txt (query-time synonyms, re-read on change)."""
+    env = os.environ.get("REPORTSEARCH_SYNONYMS")
+    return Path(env) if env else Path(__file__).resolve().parent / "synonyms.txt"

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from flask import Response
 
     from indexer.index.store import OpenIndex, Store
+    from indexer.search.synonyms import Synonyms
 
 SECURITY_HEADERS = {
     # No inline script or style anywhere: our JS and CSS are files under /static.
@@ -28,10 +29,12 @@ SECURITY_HEADERS = {
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
-    """Build the app. Config INDEX_DIR / CORPUS_DIR come from test_config, else the defaults (config.py)."""
-    from indexer.config import default_corpus_dir, default_index_dir
+    """Build the app. Config INDEX_DIR / CORPUS_DIR / SYNONYMS_FILE come from test_config, else the defaults
+    (config.py; a malformed synonyms file stops start-up with its line)."""
+    from indexer.config import default_corpus_dir, default_index_dir, default_synonyms_path
     from indexer.index.store import Store
     from indexer.limits import MAX_REQUEST_BODY_BYTES
+    from indexer.search.synonyms import SynonymFile
     from webapp import api, errors, pages, render, trends
 
     app = Flask(__name__)
@@ -43,6 +46,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(test_config or {})
     app.config.setdefault("CORPUS_DIR", default_corpus_dir())
     app.config.setdefault("INDEX_DIR", default_index_dir(Path(app.config["CORPUS_DIR"])))  # that corpus's index
+    app.config.setdefault("SYNONYMS_FILE", default_synonyms_path())
     app.config["INDEX_DIR"] = Path(app.config["INDEX_DIR"])
     app.config["CORPUS_DIR"] = Path(app.config["CORPUS_DIR"])
     app.json.ensure_ascii = False  # type: ignore[attr-defined]  # Chinese stays readable, like the CLI's --json
@@ -55,6 +59,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     # One Store per app; Store.current() is asked per request, so a reindex is picked up without restart.
     app.extensions["reportsearch.store"] = Store(app.config["INDEX_DIR"])
+    # Likewise the synonyms: re-read when the file changes, so an edit applies without a restart.
+    synonyms = SynonymFile(Path(app.config["SYNONYMS_FILE"]))
+    synonyms.current()  # a malformed file is reported now, with its line number
+    app.extensions["reportsearch.synonyms"] = synonyms
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
@@ -90,3 +98,10 @@ def get_store() -> Store:
     if "reportsearch_store" not in g:
         g.reportsearch_store = RequestStore(current_app.extensions["reportsearch.store"].current())
     return g.reportsearch_store  # duck-typed Store: the engine only calls .current()
+
+
+def get_synonyms() -> Synonyms:
+    """The synonyms for the current request (the file as it is now; its last good version if now malformed)."""
+    from flask import current_app
+
+    return current_app.extensions["reportsearch.synonyms"].current()  # type: ignore[no-any-return]

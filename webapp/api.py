@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify, request
 
 from indexer.limits import MAX_REPORT_QUERY_CHARS
-from webapp import get_store
+from webapp import get_store, get_synonyms
 from webapp.errors import error_response
 from webapp.pages import valid_report_id
-from webapp.params import parse_search_args, parse_suggest_args
+from webapp.params import expand_param, parse_search_args, parse_suggest_args
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -21,7 +21,7 @@ def search() -> Response:
 
     params = parse_search_args(request.args)
     store = get_store()
-    result = run_search(store, params.q, **params.engine_kwargs())
+    result = run_search(store, params.q, synonyms=get_synonyms(), **params.engine_kwargs())
     # unknown institution/theme → 400 (SearchArgumentError); the HTML page keeps 0 hits with a removable chip
     check_facet_values(store, institutions=params.institutions, themes=params.themes)
     return jsonify(result)
@@ -45,7 +45,8 @@ def report(report_id: str) -> Response:
 
     if not valid_report_id(report_id):
         return error_response(404, f"没有这个报告：{report_id[:100]}")
-    doc = get_report(get_store(), report_id, q=request.args.get("q", "")[:MAX_REPORT_QUERY_CHARS].strip())
+    doc = get_report(get_store(), report_id, q=request.args.get("q", "")[:MAX_REPORT_QUERY_CHARS].strip(),
+                     synonyms=get_synonyms(), expand=expand_param(request.args.get("expand")))
     if doc is None:
         return error_response(404, f"没有这个报告：{report_id[:100]}")
     return jsonify(doc)

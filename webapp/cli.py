@@ -64,6 +64,7 @@ def serve(host: str, port: int, index_dir: Path | None, corpus_dir: Path | None)
 
     from indexer.index.build import BuildError
     from indexer.index.store import ReindexRunning
+    from indexer.search.synonyms import SynonymsError
     from webapp import create_app
 
     corpus_dir = corpus_dir or default_corpus_dir()
@@ -77,7 +78,10 @@ def serve(host: str, port: int, index_dir: Path | None, corpus_dir: Path | None)
     except Exception as exc:  # e.g. CorpusError / CatalogError: the message says which file and how to fix
         raise click.ClickException(f"could not build the index from {corpus_dir}: {exc}") from exc
     held = warn_if_other_corpus(index_dir, corpus_dir)
-    app = create_app({"INDEX_DIR": index_dir, "CORPUS_DIR": corpus_dir})
+    try:
+        app = create_app({"INDEX_DIR": index_dir, "CORPUS_DIR": corpus_dir})
+    except SynonymsError as exc:
+        raise click.ClickException(f"{exc}: fix that line (or point REPORTSEARCH_SYNONYMS elsewhere), then serve again") from exc
     server = waitress.create_server(
         app,
         host=host,

@@ -21,7 +21,7 @@ from flask.typing import ResponseReturnValue
 
 from indexer.limits import EXPORT_MAX_ROWS, MAX_REPORT_QUERY_CHARS, page_count
 from indexer.search.facets import FACET_LABELS, FACETS
-from webapp import get_store
+from webapp import get_store, get_synonyms
 from webapp.params import SearchParams, parse_search_args
 from webapp.render import year_chart
 
@@ -123,11 +123,15 @@ def search() -> ResponseReturnValue:
         return redirect(url_for("pages.home"))
     from indexer.search.engine import mark_texts
     from indexer.search.engine import search as run_search
+    from indexer.search.synonyms import expansion_notice
 
     store = get_store()
-    result = run_search(store, params.q, **params.engine_kwargs())
+    synonyms = get_synonyms()
+    result = run_search(store, params.q, synonyms=synonyms, **params.engine_kwargs())
     # a hit may match only through its (boosted) section heading: mark the query's words there too
-    section_html = dict(zip((h["id"] for h in result["hits"]), mark_texts(store, params.q, [h["section"] for h in result["hits"]])))
+    sections = [h["section"] for h in result["hits"]]
+    marked = mark_texts(store, params.q, sections, synonyms=synonyms, expand=params.expand)
+    section_html = dict(zip((h["id"] for h in result["hits"]), marked))
     total = int(result["total"])
     pages = page_count(total, params.per_page)
     chart = year_chart(
@@ -154,6 +158,10 @@ def search() -> ResponseReturnValue:
         export_cap=EXPORT_MAX_ROWS,
         clear_url=search_url(params.without_filters()),
         alternatives=[{**a, "href": search_url(replace(params, q=a["query"], page=1))} for a in result["did_you_mean"]],
+        # the notice is the parser's adjustments and/or the synonyms added: label only the former
+        adjusted=result["notice"] not in (None, expansion_notice(result["expanded"])),
+        no_expand_url=search_url(params.with_expand(False)),
+        expand_url=search_url(params.with_expand(True)),
     )
 
 
@@ -166,8 +174,9 @@ def report(report_id: str) -> str:
 
     state = parse_search_args(request.args)  # the search state the reader came from, kept for the way back
     q = state.q[:MAX_REPORT_QUERY_CHARS].strip()
+    synonyms = get_synonyms()
     doc = get_report(get_store(), report_id, q=q, institutions=state.institutions, years=state.years,
-                     themes=state.themes)
+                     themes=state.themes, synonyms=synonyms, expand=state.expand)
     if doc is None:
         abort(404)
     hits = list(doc.get("hits") or [])
@@ -184,7 +193,7 @@ def report(report_id: str) -> str:
     from indexer.search.engine import mark_texts
 
     titles = sorted({s["title"] for s in sections})
-    section_html = dict(zip(titles, mark_texts(get_store(), q, titles)))
+    section_html = dict(zip(titles, mark_texts(get_store(), q, titles, synonyms=synonyms, expand=state.expand)))
     back = search_url(state) if q or state.has_filters else url_for("pages.home")
     return render_template(
         "report.html",
@@ -208,7 +217,7 @@ def export_csv() -> Response:
     from indexer.search.engine import ranked
 
     hits = ranked(get_store(), params.q, institutions=params.institutions, years=params.years,
-                  themes=params.themes, limit=EXPORT_MAX_ROWS)
+                  themes=params.themes, limit=EXPORT_MAX_ROWS, synonyms=get_synonyms(), expand=params.expand)
     rows = (p.to_dict() | {"rank": n, "score": round(score, 4)} for n, (p, score) in enumerate(hits, start=1))
     buf = io.StringIO()
     buf.write("\ufeff")

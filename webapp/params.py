@@ -1,8 +1,8 @@
 """Request parameters of the search routes: parsed, validated and turned back into URLs.
 
-Every bit of search state lives in the URL (q, institution, year, theme, page, per_page), so a result
-page can be bookmarked and cited. Bad values raise BadParameter, or the library's SearchArgumentError for
-filter values (the rules in indexer/limits.py): a 400 with a message for the user.
+Every bit of search state lives in the URL (q, institution, year, theme, page, per_page, expand), so a
+result page can be bookmarked and cited. Bad values raise BadParameter, or the library's SearchArgumentError
+for filter values (the rules in indexer/limits.py): a 400 with a message for the user.
 """
 
 from __future__ import annotations
@@ -44,6 +44,7 @@ class SearchParams:
     themes: tuple[str, ...] = ()
     page: int = 1
     per_page: int = DEFAULT_PER_PAGE
+    expand: bool = True  # False: the user's words only, no synonyms (expand=0 in the URL)
 
     @property
     def has_filters(self) -> bool:
@@ -62,6 +63,7 @@ class SearchParams:
             "themes": list(self.themes),
             "page": self.page,
             "per_page": self.per_page,
+            "expand": self.expand,
         }
 
     def pairs(self, *, page: int | None = None) -> list[tuple[str, str]]:
@@ -77,6 +79,8 @@ class SearchParams:
             out.append(("page", str(page)))
         if self.per_page != DEFAULT_PER_PAGE:
             out.append(("per_page", str(self.per_page)))
+        if not self.expand:
+            out.append(("expand", "0"))
         return out
 
     def query_string(self, *, page: int | None = None) -> str:
@@ -91,6 +95,10 @@ class SearchParams:
         key = {"institution": "institutions", "year": "years", "theme": "themes"}[facet]
         changes: dict[str, tuple[str, ...]] = {key: values}
         return replace(self, page=1, **changes)  # type: ignore[arg-type]  # key is one of the three tuple fields
+
+    def with_expand(self, expand: bool) -> SearchParams:
+        """This state with synonym expansion on or off, back on page 1."""
+        return replace(self, expand=expand, page=1)
 
     def without_filters(self) -> SearchParams:
         """This state with every facet value removed."""
@@ -135,9 +143,15 @@ def parse_search_args(args: MultiDict) -> SearchParams:
         themes=_values(args, "theme"),
         page=_int_param(args, "page", 1, 1, MAX_PAGE, "页码"),
         per_page=_int_param(args, "per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE, "每页条数"),
+        expand=expand_param(args.get("expand")),
     )
 
 
 def parse_suggest_args(args: MultiDict) -> tuple[str, int]:
     """(q, limit) of /api/suggest; raise BadParameter for a q too long or a limit out of range."""
     return _query(args), _int_param(args, "limit", DEFAULT_SUGGESTIONS, 1, MAX_SUGGESTIONS, "建议条数")
+
+
+def expand_param(raw: str | None) -> bool:
+    """expand=0 (or false/no/off) turns synonym expansion off; absent or anything else leaves it on."""
+    return raw is None or raw.strip().lower() not in ("0", "false", "no", "off")

@@ -15,6 +15,7 @@ refuses to load on another version.
 The one other place that knows Whoosh's insides is FastSegmentWriter (indexer/index/segments.py): it
 subclasses SegmentWriter (imported from here, so the version check guards it) and fills the posting
 lists that `write_field_postings` below writes in Whoosh 3's on-disk format, byte for byte.
+indexer/search/bestof.py subclasses DisjunctionMaxMatcher (imported from here) to fix its score().
 """
 
 from __future__ import annotations
@@ -48,16 +49,17 @@ from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3TermInf
 from whoosh.filedb import filetables  # noqa: E402
 from whoosh.formats import Positions  # noqa: E402
 from whoosh.index import TOC, clean_files  # noqa: E402
-from whoosh.matching import ListMatcher, NullMatcher, WrappingMatcher  # noqa: E402
+from whoosh.matching import DisjunctionMaxMatcher, ListMatcher, NullMatcher, WrappingMatcher  # noqa: E402
 from whoosh.scoring import BM25F  # noqa: E402
 from whoosh.system import pack_int, pack_long, pack_uint, pack_ushort  # noqa: E402
+from whoosh.util import make_binary_tree  # noqa: E402
 from whoosh.util.numeric import byte_to_length, length_to_byte  # noqa: E402
 from whoosh.writing import SegmentWriter  # noqa: E402
 
 __all__ = [
-    "Block", "ListMatcher", "NullMatcher", "Positions", "SegmentWriter", "WrappingMatcher", "bm25f_params",
-    "byte_to_length", "check_version", "commit_segments", "finalize_segment", "length_bytes", "length_to_byte",
-    "pack_uint", "posting_blocks", "use_stored_compressor", "write_field_postings",
+    "Block", "DisjunctionMaxMatcher", "ListMatcher", "NullMatcher", "Positions", "SegmentWriter", "WrappingMatcher",
+    "bm25f_params", "byte_to_length", "check_version", "commit_segments", "finalize_segment", "length_bytes",
+    "length_to_byte", "make_binary_tree", "pack_uint", "posting_blocks", "use_stored_compressor", "write_field_postings",
 ]
 
 Block = tuple[Sequence[int], object, int]  # global docnums, raw weights (None / float / array), length

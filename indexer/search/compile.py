@@ -8,8 +8,9 @@ from whoosh import query as wq
 from whoosh.searching import Searcher
 
 from indexer.analysis import normalize
+from indexer.search.bestof import BestOf
 from indexer.search.cache import BuildCache, last_chars
-from indexer.search.query import Filter, Node, Not, Or, Phrase, Words, positives
+from indexer.search.query import Concept, Filter, Node, Not, Or, Phrase, Words, positives, units
 from indexer.search.ranking import Postings
 from indexer.search.snippets import compact, find_substrings
 
@@ -20,6 +21,7 @@ BIGRAM_BOOST = 0.4
 ADJACENT_BOOST = 1.5
 PROXIMITY_BOOST = 1.0
 PROXIMITY_SLOP = 8
+SYNONYM_WEIGHT = 0.6  # a synonym's clauses count this much of the user's own word's
 
 
 def _needle(text: str) -> str:
@@ -128,7 +130,9 @@ class Compiler:
             return getattr(maps, node.field).get(node.value, frozenset())
         if isinstance(node, Not):
             return maps.universe - self.evaluate(node.child)  # excluded in any form, not just as words
-        if isinstance(node, Or):
+        if isinstance(node, Concept) and whole_words:
+            return self.evaluate(node.word, whole_words)  # the first tier: the user's own words, whole
+        if isinstance(node, (Or, Concept)):
             out: frozenset[int] = frozenset()
             for c in node.children:
                 out = out | self.evaluate(c, whole_words)
@@ -149,36 +153,52 @@ class Compiler:
     # scoring -------------------------------------------------------------
 
     def scoring_query(self, tree: Node | None) -> wq.Query | None:
-        """BM25F clauses for the positive leaves (None when nothing is to be scored)."""
+        """BM25F clauses for the positive leaves (None when nothing is to be scored).
+
+        A Concept is one score (BestOf): its word's where the word matches, else its best synonym's at
+        SYNONYM_WEIGHT; a paragraph saying both 电诈 and 电信网络诈骗 is not worth two matches.
+        """
         clauses: list[wq.Query] = []
         all_words: list[str] = []
-        for leaf in positives(tree):
-            words = self.words(leaf.text)
-            all_words.extend(words)
-            for w in words:
-                clauses.append(wq.Term("text", w))
-                clauses.append(wq.Term("section", w, boost=SECTION_BOOST))
-                clauses.append(wq.Term("lead", w, boost=LEAD_BOOST))
-            needle = _needle(leaf.text)
-            if len(needle) >= 2:
-                grams = [needle[i : i + 2] for i in range(len(needle) - 1)]
-                boost = 1.0 if isinstance(leaf, Phrase) else BIGRAM_BOOST
-                clauses.append(wq.Term("text_bi", grams[0], boost=boost) if len(grams) == 1
-                               else wq.Phrase("text_bi", grams, boost=boost))
-                for w in words:
-                    if len(w) > 1 and w != needle:
-                        clauses.append(wq.Phrase("text_bi", [w[i : i + 2] for i in range(len(w) - 1)], boost=BIGRAM_BOOST)
-                                       if len(w) > 2 else wq.Term("text_bi", w, boost=BIGRAM_BOOST))
-            elif needle:
-                clauses.append(wq.Term("text_bi", needle))
-            if len(words) > 1:
-                clauses.append(wq.Phrase("text", words, boost=ADJACENT_BOOST))
+        scored = units(tree)
+        for unit in scored:
+            if isinstance(unit, Concept):
+                own = self.leaf_clauses(unit.word, all_words)
+                alts = [self.leaf_clauses(syn, [], SYNONYM_WEIGHT) for syn in unit.synonyms]
+                clauses.append(BestOf([wq.Or(c) for c in [own, *alts] if c], first_wins=bool(own)))
+            else:
+                clauses += self.leaf_clauses(unit, all_words)
         uniq = list(dict.fromkeys(all_words))
-        if 1 < len(uniq) <= 8 and len(positives(tree)) > 1:
+        if 1 < len(uniq) <= 8 and len(scored) > 1:
             clauses.append(wq.Phrase("text", uniq, slop=PROXIMITY_SLOP, boost=PROXIMITY_BOOST))
         if not clauses:
             return None
         return wq.Or(clauses)
+
+    def leaf_clauses(self, leaf: Words | Phrase, all_words: list[str], weight: float = 1.0) -> list[wq.Query]:
+        """One leaf's clauses (its words in text/section/lead, bigram phrases, adjacency), boosts × weight."""
+        clauses: list[wq.Query] = []
+        words = self.words(leaf.text)
+        all_words.extend(words)
+        for w in words:
+            clauses.append(wq.Term("text", w, boost=weight))
+            clauses.append(wq.Term("section", w, boost=SECTION_BOOST * weight))
+            clauses.append(wq.Term("lead", w, boost=LEAD_BOOST * weight))
+        needle = _needle(leaf.text)
+        if len(needle) >= 2:
+            grams = [needle[i : i + 2] for i in range(len(needle) - 1)]
+            boost = (1.0 if isinstance(leaf, Phrase) else BIGRAM_BOOST) * weight
+            clauses.append(wq.Term("text_bi", grams[0], boost=boost) if len(grams) == 1
+                           else wq.Phrase("text_bi", grams, boost=boost))
+            for w in words:
+                if len(w) > 1 and w != needle:
+                    clauses.append(wq.Phrase("text_bi", [w[i : i + 2] for i in range(len(w) - 1)], boost=BIGRAM_BOOST * weight)
+                                   if len(w) > 2 else wq.Term("text_bi", w, boost=BIGRAM_BOOST * weight))
+        elif needle:
+            clauses.append(wq.Term("text_bi", needle, boost=weight))
+        if len(words) > 1:
+            clauses.append(wq.Phrase("text", words, boost=ADJACENT_BOOST * weight))
+        return clauses
 
     # highlighting --------------------------------------------------------
 

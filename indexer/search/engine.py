@@ -7,11 +7,14 @@ How a query matches (see indexer/search/query.py for the syntax):
 - a quoted phrase matches exactly the paragraphs whose text, whitespace removed and full-width folded,
   contains it (bigram phrase on `text_bi`, then verified against the stored text);
 - a one-character term or phrase is looked up through the bigrams that start with that character, plus
-  the paragraphs whose last character it is (Ctrl-F exact as well).
+  the paragraphs whose last character it is (Ctrl-F exact as well);
+- with synonyms (indexer/search/synonyms.py), each query word is a concept: the word OR its synonyms
+  (matched exactly); traditional characters match simplified ones through analysis.normalize;
+- fewer than 10 full matches: partial matches follow them (indexer/search/partial.py).
 Hit sets are plain Python sets of docnums, so boolean operators, facet counts over all hits and the
 multi-select rule are set algebra. Ranking is Whoosh BM25F over text, section and lead (boosted), with
 bigram and proximity clauses, in two tiers: paragraphs matching every chunk as whole words come first,
-substring-only matches after them.
+substring-only matches (and, with synonyms, synonym-only matches) after them.
 """
 
 from __future__ import annotations
@@ -29,9 +32,12 @@ from indexer.search.cache import BuildCache, searching
 from indexer.search.compile import Compiler
 from indexer.search.didyoumean import did_you_mean
 from indexer.search.facets import FACET_LABELS, FACETS, count, filtered
-from indexer.search.query import ParsedQuery, parse
+from indexer.search.partial import PARTIAL_BELOW, Part, missing, partial_groups
+from indexer.search.query import Node, ParsedQuery, parse
 from indexer.search.ranking import Norms, Postings, top
 from indexer.search.snippets import build_snippet, highlight
+from indexer.search.synonyms import Expansion, Synonyms
+from indexer.search.synonyms import expand as expand_tree
 
 REPORT_PARAGRAPH_KEYS = ("id", "position", "section", "theme", "institution", "text")  # + "html" (CONTRACTS.md)
 
@@ -84,54 +90,103 @@ def _ranked(s: Searcher, postings: Postings, norms: Norms, scorer: wq.Query | No
     return ranked[offset:need]
 
 
-def _best(s: Searcher, comp: Compiler, cache: BuildCache, tree: object, hits: frozenset[int], offset: int,
-          count_: int) -> list[tuple[int, float]]:
-    """hits[offset:offset+count] in rank order: whole-word matches first, substring-only matches after."""
+def _expanded(comp: Compiler, parsed: ParsedQuery, synonyms: Synonyms | None, expand: bool) -> Expansion:
+    """The parsed tree with its words expanded by the synonyms (unchanged when expand is False)."""
+    return expand_tree(parsed.tree, synonyms if expand else None, comp.words)
+
+
+def _best(s: Searcher, comp: Compiler, cache: BuildCache, tree: Node | None, hits: frozenset[int], offset: int,
+          count_: int, own_tree: Node | None = None) -> list[tuple[int, float]]:
+    """hits[offset:offset+count] in rank order: whole-word matches first, substring-only matches after.
+
+    own_tree: the unexpanded query, when tree is expanded. The first tier holds the user's own words
+    whole, so every concept scores as its word there: the unexpanded query ranks it identically, on the
+    fast top-k path; the synonym-only hits (second tier) are ranked by the expanded query.
+    """
     if offset >= len(hits) or count_ <= 0:
         return []
     scorer = comp.scoring_query(tree)
     first = hits & comp.evaluate(tree, whole_words=True) if scorer is not None else hits
-    docs = _ranked(s, comp.postings, cache.norms, scorer, first, offset, count_)
+    own = comp.scoring_query(own_tree) if own_tree is not None else scorer
+    docs = _ranked(s, comp.postings, cache.norms, own, first, offset, count_)
     if len(docs) < count_:
         docs += _ranked(s, comp.postings, cache.norms, scorer, hits - first, max(0, offset - len(first)),
                         count_ - len(docs))
     return docs
 
 
+def _partial(s: Searcher, comp: Compiler, cache: BuildCache, tree: Node | None, hits: frozenset[int],
+             allowed: frozenset[int]) -> tuple[list[Part], list[tuple[int, float]]]:
+    """The query's parts and the partial matches listed after fewer than PARTIAL_BELOW full ones."""
+    if len(hits) >= PARTIAL_BELOW:
+        return [], []
+    parts, groups = partial_groups(comp, tree, hits, allowed)
+    room = PARTIAL_BELOW - len(hits)
+    scorer = comp.scoring_query(tree)
+    listed: list[tuple[int, float]] = []
+    for _n, docs in groups:  # most concepts first, by score within a group
+        if len(listed) >= room:
+            break
+        listed += _ranked(s, comp.postings, cache.norms, scorer, docs, 0, room - len(listed))
+    return parts, listed
+
+
 def search(store: Store | OpenIndex, q: str, *, institutions: Sequence[str] = (), years: Sequence[str] = (),
-           themes: Sequence[str] = (), page: int = 1, per_page: int = 10) -> dict:
-    """Ranked hits for q with facet counts over all hits; see the module docstring and CONTRACTS.md."""
+           themes: Sequence[str] = (), page: int = 1, per_page: int = 10, synonyms: Synonyms | None = None,
+           expand: bool = True) -> dict:
+    """Ranked hits for q with facet counts over all hits; see the module docstring and CONTRACTS.md.
+
+    synonyms (read at the edges, e.g. SynonymFile.current()) expand q's words unless expand is False.
+    After fewer than PARTIAL_BELOW full matches come partial ones (indexer/search/partial.py), marked
+    "partial": true with the concepts they lack in "missing"; `total` and the facets count full matches.
+    """
     _check_args(page, per_page, institutions, years, themes)
     parsed = parse(q if isinstance(q, str) else "")
     chosen = {"institution": tuple(institutions), "year": tuple(years), "theme": tuple(themes)}
     open_index = pinned(store)
     with searching(open_index) as (s, cache):
         comp = Compiler(s, cache)
-        matched = comp.evaluate(parsed.tree)
+        expansion = _expanded(comp, parsed, synonyms, expand)
+        tree = expansion.tree
+        matched = comp.evaluate(tree)
         hits_set, selected = filtered(cache.maps, matched, chosen)
         facets = count(cache.maps, matched, selected, chosen)
+        offset = (page - 1) * per_page
+        own = parsed.tree if expansion.added else None
+        full = _best(s, comp, cache, tree, hits_set, offset, per_page, own)
+        allowed, _selected = filtered(cache.maps, cache.maps.universe, chosen)
+        parts, partial = _partial(s, comp, cache, tree, hits_set, allowed)
+        skip = max(0, offset - len(hits_set))
         hits: list[dict] = []
-        for docnum, score in _best(s, comp, cache, parsed.tree, hits_set, (page - 1) * per_page, per_page):
+        for n, (docnum, score) in enumerate(full + partial[skip : skip + per_page - len(full)]):
             stored = s.stored_fields(docnum)
             text = stored.get("text", "")
-            spans, keys = comp.marks(parsed.tree, text)
-            hits.append(_hit(stored, score, build_snippet(text, spans, keys).html))
+            spans, keys = comp.marks(tree, text)
+            lacks = missing(parts, docnum) if n >= len(full) else []
+            hits.append(_hit(stored, score, build_snippet(text, spans, keys).html) | {"partial": bool(lacks),
+                                                                                      "missing": lacks})
+    notices = [n for n in (parsed.notice(), expansion.notice()) if n]
     return {
         "query": q if isinstance(q, str) else "",
-        "notice": parsed.notice(),
+        "notice": "。".join(notices) if notices else None,
         "total": len(hits_set),
         "page": page,
         "per_page": per_page,
         "hits": hits,
         "facets": facets,
+        "expand": bool(expand),
+        "expanded": expansion.added,
+        "partial_matches": len(partial),
         # never a bare empty page: queries like q that do find something (after the searcher is released)
         "did_you_mean": did_you_mean(open_index, q, chosen) if not hits_set and isinstance(q, str) else [],
     }
 
 
 def ranked(store: Store | OpenIndex, q: str, *, institutions: Sequence[str] = (), years: Sequence[str] = (),
-           themes: Sequence[str] = (), limit: int) -> list[tuple[Paragraph, float]]:
-    """The first `limit` hits of search() in the same order, with their scores; no facets, no snippets."""
+           themes: Sequence[str] = (), limit: int, synonyms: Synonyms | None = None,
+           expand: bool = True) -> list[tuple[Paragraph, float]]:
+    """The first `limit` full-match hits of search() in the same order, with their scores; no facets,
+    no snippets, no partial matches (what `total` counts)."""
     if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
         raise SearchArgumentError(f"条数必须是不小于 0 的整数（收到 {limit!r}）")
     _check_args(1, 1, institutions, years, themes)
@@ -139,12 +194,16 @@ def ranked(store: Store | OpenIndex, q: str, *, institutions: Sequence[str] = ()
     chosen = {"institution": tuple(institutions), "year": tuple(years), "theme": tuple(themes)}
     with searching(pinned(store)) as (s, cache):
         comp = Compiler(s, cache)
-        hits_set, _selected = filtered(cache.maps, comp.evaluate(parsed.tree), chosen)
-        return [(from_stored(s.stored_fields(d)), score) for d, score in _best(s, comp, cache, parsed.tree, hits_set, 0, limit)]
+        expansion = _expanded(comp, parsed, synonyms, expand)
+        hits_set, _selected = filtered(cache.maps, comp.evaluate(expansion.tree), chosen)
+        own = parsed.tree if expansion.added else None
+        best = _best(s, comp, cache, expansion.tree, hits_set, 0, limit, own)
+        return [(from_stored(s.stored_fields(d)), score) for d, score in best]
 
 
 def get_report(store: Store | OpenIndex, report_id: str, *, q: str = "", institutions: Sequence[str] = (),
-               years: Sequence[str] = (), themes: Sequence[str] = ()) -> dict | None:
+               years: Sequence[str] = (), themes: Sequence[str] = (), synonyms: Synonyms | None = None,
+               expand: bool = True) -> dict | None:
     """One report with every paragraph; hits (marked, listed) are paragraphs matching q and the filters."""
     _check_args(1, 1, institutions, years, themes)
     open_index = pinned(store)
@@ -154,15 +213,16 @@ def get_report(store: Store | OpenIndex, report_id: str, *, q: str = "", institu
     parsed: ParsedQuery = parse(q if isinstance(q, str) else "")
     with searching(open_index) as (s, cache):
         comp = Compiler(s, cache)
+        tree = _expanded(comp, parsed, synonyms, expand).tree
         docs = cache.maps.report.get(report_id, frozenset())
-        matched = comp.evaluate(parsed.tree) & docs if parsed.tree is not None else frozenset()
+        matched = comp.evaluate(tree) & docs if tree is not None else frozenset()
         chosen = {"institution": institutions, "year": years, "theme": themes}
         matched, _selected = filtered(cache.maps, matched, chosen)  # the same multi-select rule as search()
         paragraphs = []
         hits = []
         for docnum in docs:
             para = from_stored(s.stored_fields(docnum)).to_dict()
-            spans = comp.marks(parsed.tree, para["text"])[0] if docnum in matched else []
+            spans = comp.marks(tree, para["text"])[0] if docnum in matched else []
             paragraphs.append({k: para[k] for k in REPORT_PARAGRAPH_KEYS} | {"html": highlight(para["text"], spans)})
             if docnum in matched:
                 hits.append(para["position"])
@@ -181,19 +241,22 @@ def get_report(store: Store | OpenIndex, report_id: str, *, q: str = "", institu
     }
 
 
-def mark_texts(store: Store | OpenIndex, q: str, texts: Sequence[str]) -> list[str]:
-    """Each text HTML-escaped with q's words and phrases in <mark> (as in get_report's paragraph html)."""
+def mark_texts(store: Store | OpenIndex, q: str, texts: Sequence[str], *, synonyms: Synonyms | None = None,
+               expand: bool = True) -> list[str]:
+    """Each text HTML-escaped with q's words and phrases (and their synonyms) in <mark>, as in get_report."""
     parsed = parse(q if isinstance(q, str) else "")
     if parsed.tree is None:
         return [highlight(t, []) for t in texts]
     with searching(pinned(store)) as (s, cache):
         comp = Compiler(s, cache)
-        return [highlight(t, comp.marks(parsed.tree, t)[0]) for t in texts]
+        tree = _expanded(comp, parsed, synonyms, expand).tree
+        return [highlight(t, comp.marks(tree, t)[0]) for t in texts]
 
 
-def mark_text(store: Store | OpenIndex, q: str, text: str) -> str:
+def mark_text(store: Store | OpenIndex, q: str, text: str, *, synonyms: Synonyms | None = None,
+              expand: bool = True) -> str:
     """text HTML-escaped with q's words and phrases in <mark>."""
-    return mark_texts(store, q, [text])[0]
+    return mark_texts(store, q, [text], synonyms=synonyms, expand=expand)[0]
 
 
 def facet_values(store: Store | OpenIndex) -> dict[str, list[str]]:

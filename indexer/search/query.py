@@ -100,7 +100,21 @@ class Or:
     children: tuple["Node", ...]
 
 
-Node = Words | Phrase | Filter | Not | And | Or
+@dataclass(frozen=True)
+class Concept:
+    """A query word and the synonyms it was expanded to (indexer/search/synonyms.py): matches any of
+    them; scored as the best one, the synonyms at a lower weight. Never produced by parse()."""
+
+    word: Words
+    synonyms: tuple[Phrase, ...]  # matched exactly, like a quoted phrase: the file names precise terms
+
+    @property
+    def children(self) -> tuple[Words | Phrase, ...]:
+        """The word first, then its synonyms."""
+        return (self.word, *self.synonyms)
+
+
+Node = Words | Phrase | Filter | Not | And | Or | Concept
 
 
 @dataclass
@@ -131,6 +145,8 @@ def render(node: Node) -> str:
     """Canonical text of a tree (parseable again to the same tree)."""
     if isinstance(node, Words):
         return node.text
+    if isinstance(node, Concept):
+        return node.word.text  # the user's word: the synonyms are an expansion, not the query
     if isinstance(node, Phrase):
         return _quote(node.text)
     if isinstance(node, Filter):
@@ -160,6 +176,22 @@ def positives(node: Node | None) -> list[Words | Phrase]:
 
     def walk(n: Node) -> None:
         if isinstance(n, (Words, Phrase)):
+            out.append(n)
+        elif isinstance(n, (And, Or, Concept)):
+            for c in n.children:
+                walk(c)
+
+    if node is not None:
+        walk(node)
+    return out
+
+
+def units(node: Node | None) -> list[Words | Phrase | Concept]:
+    """The positive leaves with each Concept kept whole: what is scored as one (the query's concepts)."""
+    out: list[Words | Phrase | Concept] = []
+
+    def walk(n: Node) -> None:
+        if isinstance(n, (Words, Phrase, Concept)):
             out.append(n)
         elif isinstance(n, (And, Or)):
             for c in n.children:

@@ -37,6 +37,8 @@ from indexer.index.whoosh_compat import (
     posting_blocks,
 )
 
+from indexer.search.bestof import BestOf
+
 MAX_FINALISTS = 3000  # beyond this many documents to score exactly, plain Whoosh scoring is as cheap
 EPSILON = 1e-9
 CACHE_POSTINGS = 6_000_000  # TermCache budget: ~48 MB of docnum + weight arrays per build
@@ -219,6 +221,9 @@ def top(s: Searcher, postings: Postings, norms: Norms, scorer: wq.Or, docs: froz
     """The first `need` of docs that the scorer matches, by Whoosh's score; None: no shortcut possible."""
     if len(docs) <= SMALL_SET:
         return exact(s, scorer, sorted(docs), postings)  # cheaper to skip_to each hit than to read whole posting lists
+    if len(docs) <= MAX_FINALISTS and any(isinstance(c, BestOf) for c in scorer.subqueries):
+        # no bounds for a best-of clause: score the hits themselves rather than every posting of every synonym
+        return exact(s, scorer, sorted(docs), postings)
     memo: dict[tuple[str, str], dict[int, float]] = {}
 
     def scores(fieldname: str, text: str) -> dict[int, float] | None:
@@ -463,6 +468,9 @@ def _restricted(q: wq.Or, postings: Postings | None, mine: list[int], offset: in
             subs.append(_Preread(clause, [d - offset for d in ids], weights))
         elif type(clause) is wq.Phrase:
             subs.append(_OnlyPhrase(clause, local))
+        elif isinstance(clause, BestOf):  # a concept: restrict the clauses of each of its alternatives too
+            alts = [_restricted(a, postings, mine, offset) if type(a) is wq.Or else a for a in clause.subqueries]
+            subs.append(BestOf(alts, boost=clause.boost, first_wins=clause.first_wins))
         else:
             subs.append(clause)
     return q.__class__(subs, boost=q.boost, minmatch=q.minmatch, scale=q.scale)

@@ -18,12 +18,12 @@ def squeeze(text: str) -> str:
 
 
 def all_hits(store: Store, q: str, **kwargs: object) -> list[dict]:
-    """Every hit of a search, paging through with per_page=100."""
+    """Every full-match hit of a search (what `total` counts; partial matches left out), paging by 100."""
     out: list[dict] = []
     page = 1
     while True:
         result = search(store, q, page=page, per_page=100, **kwargs)
-        out += result["hits"]
+        out += [h for h in result["hits"] if not h["partial"]]
         if len(out) >= result["total"] or not result["hits"]:
             assert len(out) == result["total"]
             return out

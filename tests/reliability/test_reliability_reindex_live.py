@@ -32,11 +32,15 @@ PER_PAGE = 20  # every hit of "shared" in both builds and the top of "new": comp
 
 
 def engine_answer(index: Path, q: str) -> dict:
-    """The engine's own answer for q on one index, as JSON decodes it (/api/search returns exactly this dict)."""
+    """The engine's own answer for q on one index, as JSON decodes it (/api/search returns exactly this dict,
+    with the bundled synonyms the served app reads)."""
+    from indexer.config import default_synonyms_path
     from indexer.index.store import Store
     from indexer.search.engine import search
+    from indexer.search.synonyms import load_synonyms
 
-    return json.loads(json.dumps(search(Store(index), q, per_page=PER_PAGE), ensure_ascii=False))
+    synonyms = load_synonyms(default_synonyms_path())
+    return json.loads(json.dumps(search(Store(index), q, per_page=PER_PAGE, synonyms=synonyms), ensure_ascii=False))
 
 
 @dataclass

@@ -135,7 +135,36 @@ def test_cli_property_never_a_traceback(fixture_store: Store, q: str, page: str,
     code, out = run([*args, "--", q])
     doc = json.loads(out)
     if code == 0:
-        assert {"query", "notice", "total", "page", "per_page", "hits", "facets", "did_you_mean"} == set(doc)
+        assert {"query", "notice", "total", "page", "per_page", "hits", "facets", "expand", "expanded",
+                    "partial_matches", "did_you_mean"} == set(doc)
     else:
         assert code == 2
         assert_error_document(doc, 400)
+
+
+def test_no_expand_searches_the_users_words_only(fixture_store: Store) -> None:
+    root = str(fixture_store.root)
+    code, out = run(["认罪认罚从宽制度", "--index", root, "--json"])
+    expanded = json.loads(out)
+    assert code == 0 and expanded["expand"] is True and "认罪认罚" in expanded["expanded"]["认罪认罚从宽制度"]
+    assert expanded["notice"].startswith("同时检索：") and expanded["total"] == 1
+    code, out = run(["认罪认罚从宽制度", "--index", root, "--json", "--no-expand"])
+    plain = json.loads(out)
+    assert code == 0 and plain["expand"] is False and plain["expanded"] == {} and plain["notice"] is None
+    assert plain["total"] == 0  # the fixture says 认罪认罚 … 从宽, never 制度 in that paragraph
+    code, out = run(["认罪认罚从宽制度", "--index", root])
+    assert "提示：同时检索：" in out
+
+
+def test_a_malformed_synonyms_file_is_named_with_its_line(fixture_store: Store, tmp_path: Path) -> None:
+    bad = tmp_path / "syn.txt"
+    bad.write_text("电诈, 电信网络诈骗\n\n电诈 => => 诈骗\n", encoding="utf-8")
+    code, out = run(["电诈", "--index", str(fixture_store.root), "--synonyms", str(bad), "--json"])
+    assert code == 2 and f"{bad}:3:" in json.loads(out)["error"]
+    code, out = run(["电诈", "--index", str(fixture_store.root), "--synonyms", str(bad), "--json", "--no-expand"])
+    assert code == 0 and json.loads(out)["total"] == 0
+
+
+def test_partial_matches_are_labelled_in_the_terminal(fixture_store: Store) -> None:
+    code, out = run(["认罪认罚 量子", "--index", str(fixture_store.root), "--no-expand"])
+    assert code == 0 and "共 0 条结果" in out and "（部分匹配，缺少：量子）" in out

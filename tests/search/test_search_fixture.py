@@ -139,10 +139,11 @@ def test_paging(fixture_store: Store) -> None:
 
 def test_result_shape(fixture_store: Store) -> None:
     result = search(fixture_store, "诉源治理")
-    assert list(result) == ["query", "notice", "total", "page", "per_page", "hits", "facets", "did_you_mean"]
+    assert list(result) == ["query", "notice", "total", "page", "per_page", "hits", "facets", "expand", "expanded",
+                            "partial_matches", "did_you_mean"]
     hit = result["hits"][0]
     assert list(hit) == ["id", "report", "title", "institution", "years", "theme", "section", "position",
-                         "text", "snippet", "score"]
+                         "text", "snippet", "score", "partial", "missing"]
     assert isinstance(hit["years"][0], int) and isinstance(hit["score"], float)
     assert list(result["facets"]) == ["institution", "year", "theme"]
 
@@ -209,7 +210,9 @@ def test_get_report_and_overview(fixture_store: Store, fixture_paragraphs: list[
      "\x00", "。", "法", "theme:", "foo:"]), max_size=20).map("".join)))
 def test_search_property_never_raises(fixture_store: Store, q: str) -> None:
     result = search(fixture_store, q)
-    assert result["total"] >= len(result["hits"])
+    flags = [h["partial"] for h in result["hits"]]
+    assert result["total"] >= flags.count(False)
+    assert flags == sorted(flags)  # partial matches only after every full match
     for hit in result["hits"]:
         assert squeeze(plain(hit["snippet"]).replace("…", "")) in squeeze(hit["text"]) or "…" in hit["snippet"]
 

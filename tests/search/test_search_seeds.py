@@ -8,9 +8,11 @@ import time
 from pathlib import Path
 
 from bench.naive import build_naive
+from bench.relevance import chunk_to_paragraph
+from bench.relevance import resolve as resolve_judged
 from indexer.index.store import Store
 from indexer.search.engine import search
-from tests.helpers.judged import JUDGED, ndcg_at
+from tests.helpers.judged import JUDGED, MEANING, ndcg_at
 from tests.helpers.search import all_hits, quote, squeeze
 
 CJK = re.compile(r"^[\u4e00-\u9fff]+$")
@@ -87,21 +89,13 @@ def test_facet_counts_add_up(seed_store: Store, seed_paragraphs: list[dict]) -> 
 
 
 def resolve(paragraphs: list[dict]) -> dict[str, dict[str, int]]:
-    """Judged pieces of text → paragraph ids (each piece must name exactly one paragraph)."""
-    out: dict[str, dict[str, int]] = {}
-    for q, items in JUDGED.items():
-        grades: dict[str, int] = {}
-        for grade, piece in items:
-            found = [p["id"] for p in paragraphs if squeeze(piece) in squeeze(p["text"])]
-            assert len(found) == 1, (q, piece, found)
-            grades[found[0]] = max(grade, grades.get(found[0], 0))
-        out[q] = grades
-    return out
+    """The original judged queries → {query: {paragraph id: grade}} (each piece names one paragraph)."""
+    return resolve_judged(JUDGED, paragraphs)
 
 
-def bigrams(text: str) -> set[str]:
-    t = squeeze(re.sub(r"[*#■▼]", "", text))
-    return {t[i : i + 2] for i in range(len(t) - 1)}
+def test_meaning_judgments_name_one_paragraph_each(seed_paragraphs: list[dict]) -> None:
+    grades = resolve_judged(MEANING, seed_paragraphs)
+    assert len(grades) >= 15 and all(grades.values())
 
 
 def test_ndcg_at_10_beats_the_naive_baseline(seed_store: Store, seed_paragraphs: list[dict], repo_corpus: Path,
@@ -110,19 +104,14 @@ def test_ndcg_at_10_beats_the_naive_baseline(seed_store: Store, seed_paragraphs:
     credited as the paragraph sharing the most character bigrams with it (markup stripped)."""
     judged = resolve(seed_paragraphs)
     naive = build_naive(repo_corpus, tmp_path / "naive")
-    para_grams = [(p["id"], bigrams(p["text"])) for p in seed_paragraphs]
-
-    def to_paragraph(chunk: str) -> str | None:
-        grams = bigrams(chunk)
-        best = max(para_grams, key=lambda pg: len(grams & pg[1]))
-        return best[0] if grams & best[1] else None
+    to_paragraph = chunk_to_paragraph(seed_paragraphs)
 
     ours_scores, naive_scores, latencies = [], [], []
     for q, grades in judged.items():
         t0 = time.perf_counter()
         ours = [h["id"] for h in search(seed_store, q)["hits"]]
         latencies.append(time.perf_counter() - t0)
-        theirs = [to_paragraph(h["text"]) or "" for h in naive.search(q)["hits"]]
+        theirs = [to_paragraph(h["text"]) for h in naive.search(q)["hits"]]
         ours_scores.append(ndcg_at(ours, grades))
         naive_scores.append(ndcg_at(theirs, grades))
     ours_mean = sum(ours_scores) / len(ours_scores)

@@ -169,3 +169,12 @@ def artifacts() -> Path:
     """tests/artifacts/ (gitignored): screenshots the browser tests save."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture(scope="session")
+def synonyms():  # noqa: ANN201
+    """The bundled synonyms, as the app reads them: the engine's answer for a page is search(…, synonyms=…)."""
+    from indexer.config import default_synonyms_path
+    from indexer.search.synonyms import load_synonyms
+
+    return load_synonyms(default_synonyms_path())

@@ -23,10 +23,11 @@ from tests.helpers.errors import assert_json_error
         {"q": '"执行 (案件'},
     ],
 )
-def test_api_search_is_exactly_the_engines_dict(client, store, args):
+def test_api_search_is_exactly_the_engines_dict(client, store, synonyms, args):
     response = client.get("/api/search?" + urlencode(args))
     assert response.status_code == 200 and response.mimetype == "application/json"
-    expected = search(store, args["q"], page=int(args.get("page", 1)), per_page=int(args.get("per_page", 10)))
+    expected = search(store, args["q"], page=int(args.get("page", 1)), per_page=int(args.get("per_page", 10)),
+                      synonyms=synonyms)
     assert response.get_json() == expected
     assert list(response.get_json()) == list(expected)  # same key order as the CLI's --json
     assert "\\u" not in response.get_data(as_text=True)  # UTF-8, not ASCII-escaped

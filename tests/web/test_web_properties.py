@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from tests.helpers.errors import assert_json_error
 
-SEARCH_KEYS = ["query", "notice", "total", "page", "per_page", "hits", "facets", "did_you_mean"]
+SEARCH_KEYS = ["query", "notice", "total", "page", "per_page", "hits", "facets", "expand", "expanded", "partial_matches", "did_you_mean"]
 
 text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=60)
 number_like = st.one_of(text, st.integers(-10, 2_000_000).map(str), st.just(""))
