@@ -20,6 +20,8 @@ import shutil
 import sys
 import tempfile
 import time
+import types
+from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -27,7 +29,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 RESULTS = REPO_ROOT / "bench" / "RESULTS.md"
 
 
-def _report_files():
+def _report_files() -> types.ModuleType:
     """tests/ingest/report_files.py, loaded by path (bench is not a test package)."""
     spec = importlib.util.spec_from_file_location("report_files", REPO_ROOT / "tests" / "ingest" / "report_files.py")
     assert spec and spec.loader
@@ -36,7 +38,7 @@ def _report_files():
     return module
 
 
-def _long(rf, pages: int) -> None:
+def _long(rf: types.ModuleType, pages: int) -> None:
     """Repeat the report's body so the PDF has about `pages` pages."""
     body = [b for b in rf.REPORT if b[0] in ("lead", "body")][2:]
     rf.REPORT[:] = rf.REPORT + body * max(0, pages // 2 - 1)
@@ -61,7 +63,7 @@ def pdfminer_chars(data: bytes) -> str:
 
     out: list[str] = []
 
-    def walk(element) -> None:
+    def walk(element: object) -> None:
         if isinstance(element, LTChar):
             out.append(element.get_text())
         elif isinstance(element, LTContainer):
@@ -74,7 +76,7 @@ def pdfminer_chars(data: bytes) -> str:
     return "".join(out)
 
 
-def _time(func, data: bytes) -> tuple[float, float, str]:
+def _time(func: Callable[[bytes], str], data: bytes) -> tuple[float, float, str]:
     best_wall = best_cpu = float("inf")
     text = ""
     for _ in range(3):

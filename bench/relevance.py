@@ -82,10 +82,10 @@ def mean_scores(rank: Callable[[str], list[str]], grades: Grades, module: Module
 
 def main() -> int:
     """Build both indexes of the bundled corpus and print the relevance table (markdown)."""
+    from indexer.config import default_synonyms_path
     from indexer.export import iter_paragraphs
     from indexer.index.build import build_index
     from indexer.index.store import Store
-    from indexer.config import default_synonyms_path
     from indexer.search.engine import search
     from indexer.search.synonyms import load_synonyms
 

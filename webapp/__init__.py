@@ -104,4 +104,4 @@ def get_synonyms() -> Synonyms:
     """The synonyms for the current request (the file as it is now; its last good version if now malformed)."""
     from flask import current_app
 
-    return current_app.extensions["reportsearch.synonyms"].current()  # type: ignore[no-any-return]
+    return current_app.extensions["reportsearch.synonyms"].current()

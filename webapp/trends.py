@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from flask import Blueprint, Response, jsonify, render_template, request
 from werkzeug.datastructures import MultiDict
 
+from indexer.limits import MAX_REQUEST_QUERY_CHARS
 from webapp import get_store
 from webapp.pages import search_url
-from indexer.limits import MAX_REQUEST_QUERY_CHARS
 from webapp.params import BadParameter, SearchParams, parse_search_args
 from webapp.trend_chart import fmt, trend_chart
 

@@ -24,7 +24,13 @@ from indexer.forking import fork_map
 from indexer.ingest.catalog import CatalogEntry, read_catalog
 from indexer.ingest.detect import Detected, detect_metadata
 from indexer.ingest.formats import (
-    SUPPORTED_SUFFIXES, TEXT_SUFFIXES, Extracted, FormatError, FormatOptions, extract, is_supported,
+    SUPPORTED_SUFFIXES,
+    TEXT_SUFFIXES,
+    Extracted,
+    FormatError,
+    FormatOptions,
+    extract,
+    is_supported,
 )
 from indexer.ingest.formats.isolate import extract_isolated
 from indexer.ingest.layout import Block, document_title, parse_blocks, sections

@@ -20,7 +20,7 @@ class _BestMatcher(DisjunctionMaxMatcher):
     def supports_block_quality(self) -> bool:
         return False
 
-    def _on(self) -> list:  # noqa: ANN202 - Whoosh matchers are untyped
+    def _on(self) -> list:
         current = self.id()
         return [m for m in (self.a, self.b) if m.is_active() and m.id() == current]
 

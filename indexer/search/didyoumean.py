@@ -17,7 +17,7 @@ from indexer.search.cache import searching
 from indexer.search.compile import Compiler
 from indexer.search.facets import filtered
 from indexer.search.hanzi import to_simplified, to_traditional
-from indexer.search.query import And, Node, Not, Or, Phrase, Words, parse, positives, render
+from indexer.search.query import And, Node, Not, Or, Words, parse, positives, render
 from indexer.search.suggest import SuggestData, fold, suggest_data
 
 MAX_ALTERNATIVES = 3

@@ -36,7 +36,6 @@ from indexer.index.whoosh_compat import (
     length_bytes,
     posting_blocks,
 )
-
 from indexer.search.bestof import BestOf
 
 MAX_FINALISTS = 3000  # beyond this many documents to score exactly, plain Whoosh scoring is as cheap

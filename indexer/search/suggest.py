@@ -126,7 +126,7 @@ def ngrams(spans: list[tuple[str, int, int]]) -> set[tuple[str, ...]]:
         first, _, end = spans[i]
         if len(first) < 2 or not _HAN.search(first):
             continue
-        words = (first,)
+        words: tuple[str, ...] = (first,)
         for j in (i + 1, i + 2):
             if j >= len(spans) or spans[j][1] != end:
                 break

@@ -22,9 +22,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from indexer.index.store import Store
+from indexer.limits import MAX_TREND_TERMS, SearchArgumentError, check_filter_values
 from indexer.search.cache import BuildCache, searching
 from indexer.search.compile import Compiler
-from indexer.limits import MAX_TREND_TERMS, SearchArgumentError, check_filter_values
 from indexer.search.engine import check_facet_values
 from indexer.search.facets import FacetMaps, selection
 from indexer.search.query import parse

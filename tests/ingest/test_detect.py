@@ -20,7 +20,8 @@ def detect(text: str, name: str = "x.txt", title_hint: str | None = None):
 
 
 def test_institution_line_and_report_line_join_into_the_title():
-    text = "海宁市人民检察院\n\n工作报告\n\n——2024年1月20日在海宁市第十七届人民代表大会第四次会议上\n\n" + BODY.format(speaker="现在，我向大会报告工作。")
+    text = ("海宁市人民检察院\n\n工作报告\n\n——2024年1月20日在海宁市第十七届人民代表大会第四次会议上\n\n"
+            + BODY.format(speaker="现在，我向大会报告工作。"))
     found = detect(text)
     assert (found.title, found.institution, found.institution_from) == ("海宁市人民检察院工作报告", "海宁市人民检察院", "from the title")
     assert (found.years, found.date) == ((2023,), "2024-01-20")

@@ -23,7 +23,8 @@ def docx_of(body_xml: str, *, extra: dict[str, bytes] | None = None, doctype: st
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>')
-        z.writestr("word/document.xml", f'<?xml version="1.0" encoding="UTF-8"?>{doctype}<w:document {W_NS}><w:body>{body_xml}</w:body></w:document>')
+        z.writestr("word/document.xml",
+                   f'<?xml version="1.0" encoding="UTF-8"?>{doctype}<w:document {W_NS}><w:body>{body_xml}</w:body></w:document>')
         for name, data in (extra or {}).items():
             z.writestr(name, data)
     return buf.getvalue()

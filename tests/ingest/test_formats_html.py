@@ -39,7 +39,8 @@ def test_headings_title_and_bold_leads_are_kept():
 
 
 def test_br_inside_a_paragraph_is_not_a_paragraph_break():
-    page = "<html><body><article><p>审结案件一千件，<br>同比上升百分之五。</p><p>执结案件五百件，<br/>执行到位金额三亿元。</p></article></body></html>"
+    page = ("<html><body><article><p>审结案件一千件，<br>同比上升百分之五。</p>"
+            "<p>执结案件五百件，<br/>执行到位金额三亿元。</p></article></body></html>")
     assert bodies(extract(page.encode(), "p.html").text) == ["审结案件一千件，同比上升百分之五。", "执结案件五百件，执行到位金额三亿元。"]
 
 
@@ -69,4 +70,5 @@ def test_a_small_page_read_by_the_fallback_keeps_its_blocks_apart():
             "<h2>一、全力服务大局</h2><p>起诉危害经济秩序犯罪一百人，同比上升百分之五，办理涉企案件二百件。</p>"
             "<h3>（一）护航民营经济</h3><p>监督撤案二十件，纠正涉企违法行为三十件，为企业挽回损失五千万元。</p></article></body></html>")
     assert bodies(extract(page.encode(), "small.html").text) == [
-        "起诉危害经济秩序犯罪一百人，同比上升百分之五，办理涉企案件二百件。", "监督撤案二十件，纠正涉企违法行为三十件，为企业挽回损失五千万元。"]
+        "起诉危害经济秩序犯罪一百人，同比上升百分之五，办理涉企案件二百件。",
+        "监督撤案二十件，纠正涉企违法行为三十件，为企业挽回损失五千万元。"]

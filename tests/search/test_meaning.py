@@ -7,9 +7,11 @@ from pathlib import Path
 
 import opencc
 import pytest
+import search_judged
 from search_helpers import MARK, all_hits, quote, squeeze
 from search_judged import MEANING, TRADITIONAL
 from test_search_seeds import sample_substrings
+from whoosh import query as wq
 
 from bench.relevance import mean_scores, resolve
 from indexer.config import default_synonyms_path
@@ -21,9 +23,6 @@ from indexer.search.compile import Compiler
 from indexer.search.engine import get_report, mark_text, search
 from indexer.search.query import parse
 from indexer.search.synonyms import SynonymFile, Synonyms, expand, load_synonyms, parse_synonyms
-from whoosh import query as wq
-
-import search_judged  # noqa: E402 - the module itself, for ndcg_at / recall_at
 
 
 @pytest.fixture(scope="module")
@@ -274,7 +273,7 @@ def test_meaning_queries_gain_from_expansion_and_folding(seed_store: Store, seed
     """The hand-judged issue-11 queries: synonyms (and folding) must lift nDCG@10 and recall@10 clearly."""
     grades = resolve(MEANING, seed_paragraphs)
 
-    def ranked(**kw: object):  # noqa: ANN202
+    def ranked(**kw: object):
         return lambda q: [h["id"] for h in search(seed_store, q, synonyms=bundled, **kw)["hits"]]
 
     expanded = mean_scores(ranked(), grades, search_judged)

@@ -131,7 +131,7 @@ def test_counts_are_the_search_totals(trend_store: Store) -> None:
     (["诉源治理"], {"institutions": ["没有这个法院"]}, "未知机构：没有这个法院"),
     (["诉源治理"], {"themes": ["没有这个主题"]}, "未知主题：没有这个主题"),
 ])
-def test_bad_requests_get_clear_errors(trend_store: Store, terms, kwargs, message) -> None:  # noqa: ANN001
+def test_bad_requests_get_clear_errors(trend_store: Store, terms, kwargs, message) -> None:
     with pytest.raises(TrendArgumentError if "未知" not in message else BadRequest) as info:
         trends(trend_store, terms, **kwargs)
     assert message in str(info.value) and info.value.status == 400
@@ -156,7 +156,8 @@ def test_cli_csv_by_year_and_by_institution(trend_store: Store) -> None:
     assert code == 0 and rows[0] == ["year", "paragraphs", "诉源治理 count", "诉源治理 per_1000", "枫桥经验 count", "枫桥经验 per_1000"]
     assert [int(r[0]) for r in rows[1:]] == result["years"]
     for row, a, b in zip(rows[1:], result["series"][0]["by_year"], result["series"][1]["by_year"]):
-        assert (int(row[1]), int(row[2]), float(row[3]), int(row[4])) == (result["paragraphs"][row[0]], a["count"], a["per_1000"], b["count"])
+        got = (int(row[1]), int(row[2]), float(row[3]), int(row[4]))
+        assert got == (result["paragraphs"][row[0]], a["count"], a["per_1000"], b["count"])
     code, out = run(["诉源治理", "--by", "institution", "--csv", "--index", str(trend_store.root)])
     rows = list(csv.reader(io.StringIO(out)))
     spread = result["series"][0]["spread"]

@@ -172,7 +172,7 @@ def artifacts() -> Path:
 
 
 @pytest.fixture(scope="session")
-def synonyms():  # noqa: ANN201
+def synonyms():
     """The bundled synonyms, as the app reads them: the engine's answer for a page is search(…, synonyms=…)."""
     from indexer.config import default_synonyms_path
     from indexer.search.synonyms import load_synonyms

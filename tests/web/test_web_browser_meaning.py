@@ -12,7 +12,7 @@ from indexer.search.engine import search
 pytestmark = pytest.mark.browser
 
 
-def total_on(page) -> int:  # noqa: ANN001
+def total_on(page) -> int:
     return int(page.locator("[data-total]").inner_text())
 
 

@@ -13,7 +13,7 @@ from indexer.search.suggest import suggest
 pytestmark = pytest.mark.browser
 
 
-def open_list(page, text: str) -> list[dict]:  # noqa: ANN001
+def open_list(page, text: str) -> list[dict]:
     """Type text into the box and wait for the list; returns what the engine suggests for it."""
     page.locator("#q").fill("")
     page.locator("#q").press_sequentially(text)
@@ -22,7 +22,7 @@ def open_list(page, text: str) -> list[dict]:  # noqa: ANN001
 
 
 @pytest.fixture()
-def spage(page, store):  # noqa: ANN001, ANN201
+def spage(page, store):
     """The page fixture, with the engine's expected suggestions at hand."""
     page.suggest_expected = lambda text: suggest(store, text)["suggestions"]  # type: ignore[attr-defined]
     return page

@@ -20,7 +20,7 @@ def query(terms: list[str], **filters: list[str]) -> str:
     return urlencode(pairs)
 
 
-def test_api_is_the_library_result(client, store) -> None:  # noqa: ANN001
+def test_api_is_the_library_result(client, store) -> None:
     response = client.get("/api/trends?" + query(TERMS))
     assert response.status_code == 200
     assert response.get_json() == trends(store, TERMS)
@@ -37,14 +37,14 @@ def test_api_is_the_library_result(client, store) -> None:  # noqa: ANN001
     ("/api/trends?" + query(["诉源治理"], theme=["没有这个主题"]), "未知主题"),
     ("/api/trends?" + query(["诉源治理"], institution=["长" * 101]), "过长"),
 ])
-def test_api_errors_are_json_400(client, url: str, message: str) -> None:  # noqa: ANN001
+def test_api_errors_are_json_400(client, url: str, message: str) -> None:
     response = client.get(url)
     assert response.status_code == 400 and response.is_json
     body = response.get_json()
     assert set(body) == {"error", "status"} and body["status"] == 400 and message in body["error"]
 
 
-def test_page_draws_one_line_per_term_a_table_and_spread(client, store) -> None:  # noqa: ANN001
+def test_page_draws_one_line_per_term_a_table_and_spread(client, store) -> None:
     result = trends(store, TERMS)
     html = client.get("/trends?" + query(TERMS)).get_data(as_text=True)
     assert len(re.findall(r'<g class="series s\d"', html)) == 2
@@ -70,7 +70,7 @@ def test_page_draws_one_line_per_term_a_table_and_spread(client, store) -> None:
     assert not re.search(r"\sstyle=", html) and "<script>" not in html  # the CSP forbids inline style/script
 
 
-def test_page_without_terms_shows_the_form_and_bad_terms_explain(client) -> None:  # noqa: ANN001
+def test_page_without_terms_shows_the_form_and_bad_terms_explain(client) -> None:
     response = client.get("/trends")
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and html.count('name="q"') >= 5 and "<svg class=\"trend-chart\"" not in html
@@ -78,7 +78,7 @@ def test_page_without_terms_shows_the_form_and_bad_terms_explain(client) -> None
     assert response.status_code == 400 and "最多比较 5 个" in response.get_data(as_text=True)
 
 
-def test_search_page_links_to_the_trend_of_its_query(client, store) -> None:  # noqa: ANN001
+def test_search_page_links_to_the_trend_of_its_query(client, store) -> None:
     inst = next(iter(search(store, "诉源治理")["facets"]["institution"]))
     html = client.get("/search?" + urlencode({"q": "诉源治理", "institution": inst})).get_data(as_text=True)
     link = re.search(r'<a class="trend-link" href="([^"]+)"[^>]*>看趋势</a>', html)
@@ -89,7 +89,7 @@ def test_search_page_links_to_the_trend_of_its_query(client, store) -> None:  # 
 
 
 @pytest.mark.browser
-def test_type_two_terms_see_two_lines_click_a_point(page, store, artifacts: Path) -> None:  # noqa: ANN001
+def test_type_two_terms_see_two_lines_click_a_point(page, store, artifacts: Path) -> None:
     page.goto("/trends")
     boxes = page.locator("input[data-trend-term]")
     boxes.nth(0).fill("诉源治理")
@@ -114,7 +114,7 @@ def test_type_two_terms_see_two_lines_click_a_point(page, store, artifacts: Path
 
 
 @pytest.mark.browser
-def test_trends_page_fits_a_phone(browser, live_server: str, artifacts: Path) -> None:  # noqa: ANN001
+def test_trends_page_fits_a_phone(browser, live_server: str, artifacts: Path) -> None:
     context = browser.new_context(base_url=live_server, viewport={"width": 375, "height": 740}, locale="zh-CN",
                                   is_mobile=True, has_touch=True)
     page = context.new_page()
@@ -129,7 +129,7 @@ def test_trends_page_fits_a_phone(browser, live_server: str, artifacts: Path) ->
 
 
 @pytest.mark.parametrize("payload", ['"><script>alert(1)</script>', "</title><script>alert(1)</script>", "<b>执行</b>"])
-def test_terms_are_shown_as_text_in_the_svg_and_tables(client, payload: str) -> None:  # noqa: ANN001
+def test_terms_are_shown_as_text_in_the_svg_and_tables(client, payload: str) -> None:
     from test_web_security import assert_inert
 
     response = client.get("/trends?" + query([payload, "执行"]))

@@ -15,8 +15,13 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 
 from indexer.limits import (
-    DOC_CONVERTER_SECONDS, MAX_PDF_PAGE_CHARS, MAX_PDF_PAGES, MAX_TEXT_CHARS, MAX_UNZIPPED_BYTES,
-    PARSER_MAX_CPU_SECONDS, PARSER_MAX_MEMORY,
+    DOC_CONVERTER_SECONDS,
+    MAX_PDF_PAGE_CHARS,
+    MAX_PDF_PAGES,
+    MAX_TEXT_CHARS,
+    MAX_UNZIPPED_BYTES,
+    PARSER_MAX_CPU_SECONDS,
+    PARSER_MAX_MEMORY,
 )
 
 # The one list of report file types the corpus walk (and `add DIR`) picks up.

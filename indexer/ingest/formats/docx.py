@@ -17,7 +17,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from xml.etree.ElementTree import Element
+from xml.etree.ElementTree import Element, ParseError
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
@@ -54,7 +54,7 @@ def _xml(data: bytes, name: str) -> Element:
         return fromstring(data, forbid_dtd=True)
     except DefusedXmlException:
         raise FormatError(f"{name} declares a DTD or entities; refused (XML external entities are never read)") from None
-    except Exception as exc:  # ParseError and friends: a corrupt part
+    except (ParseError, ValueError) as exc:  # a corrupt part
         raise FormatError(f"{name} is not well-formed XML ({exc})") from None
 
 
@@ -73,8 +73,9 @@ def _styles(root: Element | None) -> dict[str, tuple[int, bool]]:
         m = _HEADING_STYLE.match(name.strip())
         level = 1 if name.strip().lower() in ("title", "标题") else int(m.group(1)) if m else 0
         outline = st.find(f"{W}pPr/{W}outlineLvl")
-        if not level and outline is not None and (outline.get(W + "val") or "").isdigit() and int(outline.get(W + "val")) < 9:
-            level = int(outline.get(W + "val")) + 1
+        outline_val = (outline.get(W + "val") or "") if outline is not None else ""
+        if not level and outline_val.isdigit() and int(outline_val) < 9:
+            level = int(outline_val) + 1
         b = st.find(f"{W}rPr/{W}b")
         based = st.find(W + "basedOn")
         raw[sid] = (name, level, _on(b) if b is not None else None, based.get(W + "val") if based is not None else None)
@@ -83,10 +84,10 @@ def _styles(root: Element | None) -> dict[str, tuple[int, bool]]:
         level, bold, seen, cur = 0, None, set(), sid
         while cur in raw and cur not in seen:
             seen.add(cur)
-            _, lv, b, cur_based = raw[cur]
+            _, lv, own_bold, cur_based = raw[cur]
             level = level or lv
-            bold = b if bold is None else bold
-            cur = cur_based
+            bold = own_bold if bold is None else bold
+            cur = cur_based or ""
         out[sid] = (level, bool(bold))
     return out
 
@@ -173,8 +174,9 @@ def _paragraph(p: Element, styles: dict[str, tuple[int, bool]], title_style: boo
     ppr = p.find(W + "pPr")
     sid = _style_id(p)
     level, style_bold = styles.get(sid, (0, False))
-    if ppr is not None and (ol := ppr.find(W + "outlineLvl")) is not None and (ol.get(W + "val") or "").isdigit():
-        level = level or (int(ol.get(W + "val")) + 1 if int(ol.get(W + "val")) < 9 else 0)
+    ol_val = (ol.get(W + "val") or "") if ppr is not None and (ol := ppr.find(W + "outlineLvl")) is not None else ""
+    if ol_val.isdigit():
+        level = level or (int(ol_val) + 1 if int(ol_val) < 9 else 0)
     para = _Para(p, style_bold)
     text = para.text()
     if not text:

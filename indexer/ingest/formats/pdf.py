@@ -28,7 +28,11 @@ import pypdfium2.raw as pdfium_c
 from indexer.ingest.formats import Extracted, FormatError, FormatOptions, clean_title_hint
 
 BAND = 0.1  # top and bottom tenth of a page: where running headers, footers and page numbers live
-_PAGE_NO = re.compile(r"^[-—－–_~·•\s]*(?:\d{1,4}|[ivxlcIVXLC]{1,6})[-—－–_~·•\s]*$|^第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?$|^\d{1,4}\s*/\s*\d{1,4}$")
+_PAGE_NO = re.compile(
+    r"^[-—－–_~·•\s]*(?:\d{1,4}|[ivxlcIVXLC]{1,6})[-—－–_~·•\s]*$"  # 3, — 3 —, -3-, iv
+    r"|^第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?$"  # 第3页, 第3页 共9页
+    r"|^\d{1,4}\s*/\s*\d{1,4}$"  # 3/9
+)
 _NOT_HEADING = re.compile(r"^(?:——|—|-{2})|\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
 SENTENCE_END = "。！？!?；;：:…"
 CLOSERS = "”’」』）)》】\"'"
@@ -178,7 +182,7 @@ def _layout(lines: list[_Line]) -> str:
     """Lines of every page (furniture removed) → the layout dialect: '#' headings, blank-line paragraphs."""
     if not lines:
         return ""
-    sizes = Counter()
+    sizes: Counter[float] = Counter()
     for ln in lines:
         sizes[round(ln.size * 2) / 2] += len(ln.text)
     body = sizes.most_common(1)[0][0]
