@@ -7,9 +7,6 @@ from pathlib import Path
 
 import opencc
 import pytest
-import search_judged
-from search_helpers import MARK, all_hits, quote, squeeze
-from search_judged import MEANING, TRADITIONAL
 from test_search_seeds import sample_substrings
 from whoosh import query as wq
 
@@ -23,6 +20,9 @@ from indexer.search.compile import Compiler
 from indexer.search.engine import get_report, mark_text, search
 from indexer.search.query import parse
 from indexer.search.synonyms import SynonymFile, Synonyms, expand, load_synonyms, parse_synonyms
+from tests.helpers import judged as search_judged
+from tests.helpers.judged import MEANING, TRADITIONAL
+from tests.helpers.search import MARK, all_hits, quote, squeeze
 
 
 @pytest.fixture(scope="module")
