@@ -217,6 +217,8 @@ def bench_size(n: int, args: argparse.Namespace, cmd: list[str], tok) -> dict:  
     r["reindex_cpu_vs_floor_cpu"] = r["reindex_cpu_s"] / r["floor_cpu_s"]
     m = re.search(r"(\d+) paragraphs", run.stdout)
     r["indexed_paragraphs"] = int(m.group(1)) if m else float("nan")
+    if args.reindex_only:  # indexing work alone: the query, baseline and serving rows stay empty
+        return r
 
     mix = build_mix(text, tok.lcut)
     r["queries"] = len(mix)
@@ -355,6 +357,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     ap.add_argument("--baseline-max", type=int, default=10**9, help="skip the naive baseline above this size")
     ap.add_argument("--max-rss-gb", type=float, default=round(0.7 * measure.total_ram_gb(), 1),
                     help="stop reindex when its processes use more than this (default 70%% of RAM)")
+    ap.add_argument("--reindex-only", action="store_true", help="measure reindex and the jieba floor only")
     ap.add_argument("--profile", action="store_true", help="also cProfile one pass of our query mix")
     ap.add_argument("--results", type=Path, default=RESULTS_MD, help="markdown file to append to ('-' for none)")
     ap.add_argument("--json", type=Path, default=None, help="also write the raw results as JSON here")
