@@ -33,7 +33,7 @@ import hashlib
 import io
 import logging
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from whoosh.analysis import Analyzer, CompositeAnalyzer, Token, Tokenizer
@@ -117,16 +117,29 @@ def _jieba_instance(dictionary: str, fingerprint: str):  # noqa: ANN202 - jieba 
     import jieba  # deferred: importing jieba is cheap but nothing here may load at import time
 
     jieba.setLogLevel(logging.WARNING)
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()
+    tokenizer.load_userdict(io.BytesIO(_dictionary_bytes(dictionary, fingerprint)))  # the bytes we fingerprinted
+    return tokenizer
+
+
+def _dictionary_bytes(dictionary: str, fingerprint: str) -> bytes:
+    """The user dictionary's bytes, checked against the fingerprint the index was built with."""
     path = Path(dictionary)
     if not path.is_file() and dictionary_fingerprint(DEFAULT_DICTIONARY) == fingerprint:
         path = DEFAULT_DICTIONARY  # index moved with a checkout: the bundled dictionary is identical
     data = path.read_bytes()
     if _fingerprint_bytes(data) != fingerprint:
         raise DictionaryChanged(f"reindex required: the user dictionary changed ({path})")
-    tokenizer = jieba.Tokenizer()
-    tokenizer.initialize()
-    tokenizer.load_userdict(io.BytesIO(data))  # the exact bytes we fingerprinted
-    return tokenizer
+    return data
+
+
+@functools.lru_cache(maxsize=4)
+def _index_cut(dictionary: str, fingerprint: str) -> Callable[[str], Iterable[str]]:
+    """jieba's cut for the index writer: the same words, rjieba-accelerated (indexer.fastwords)."""
+    from indexer.fastwords import fast_cut
+
+    return fast_cut(_jieba_instance(dictionary, fingerprint), _dictionary_bytes(dictionary, fingerprint))
 
 
 def _segments(norm: str, jieba_tokenizer) -> Iterator[tuple[str, int, int]]:  # noqa: ANN001
@@ -147,18 +160,17 @@ def _jieba_words(chunk: str, offset: int, jieba_tokenizer) -> Iterator[tuple[str
             yield word, offset + start, offset + end
 
 
-def _spans(norm: str, jieba_tokenizer) -> list[tuple[str, int, int]]:  # noqa: ANN001
-    """_segments as a list, without the per-token generator layers (the indexing hot path)."""
+def _spans(norm: str, cut: Callable[[str], Iterable[str]]) -> list[tuple[str, int, int]]:
+    """_segments as a list, without the per-token generator layers (the indexing hot path); cut: jieba's."""
     out: list[tuple[str, int, int]] = []
     append = out.append
     is_word = _WORD_CHAR.search
-    cut = jieba_tokenizer.cut
     last = 0
     for match in _NUMBER.finditer(norm):
         start = match.start()
         if start > last:
             offset = last
-            for word in cut(norm[last:start], HMM=True):
+            for word in cut(norm[last:start]):
                 end = offset + len(word)
                 if is_word(word):
                     append((word, offset, end))
@@ -167,7 +179,7 @@ def _spans(norm: str, jieba_tokenizer) -> list[tuple[str, int, int]]:  # noqa: A
         append((match.group(0), start, last))
     if last < len(norm):
         offset = last
-        for word in cut(norm[last:] if last else norm, HMM=True):
+        for word in cut(norm[last:] if last else norm):
             end = offset + len(word)
             if is_word(word):
                 append((word, offset, end))
@@ -279,7 +291,11 @@ class JiebaTokenizer(_SpanTokenizer):
 
     def spans(self, norm: str) -> list[tuple[str, int, int]]:
         """(word, start, end) of every word of already-normalised text: what __call__ yields, as a list."""
-        return _spans(norm, _jieba_instance(self.dictionary, self.fingerprint))
+        return _spans(norm, functools.partial(_jieba_instance(self.dictionary, self.fingerprint).cut, HMM=True))
+
+    def index_spans(self, norm: str) -> list[tuple[str, int, int]]:
+        """spans(norm), computed faster (rjieba where it provably agrees with jieba): for the index writer."""
+        return _spans(norm, _index_cut(self.dictionary, self.fingerprint))
 
     def warm(self) -> None:
         """Load the jieba instance now (start-up), not on the first query."""

@@ -89,7 +89,7 @@ class FastSegmentWriter(SegmentWriter):
         use_stored_compressor(self.perdocwriter)  # stored fields: same zlib format, cheaper set-up per document
 
     def _word_spans(self, field, value: str) -> list[tuple[str, int, int]]:  # noqa: ANN001
-        return field.analyzer.items[0].spans(normalize(value))
+        return field.analyzer.items[0].index_spans(normalize(value))
 
     def _terms(self, name: str, field, value: str, doc_spans: dict) -> list[str]:  # noqa: ANN001
         """The token texts of a value of one of our TEXT fields, in position order."""

@@ -1,0 +1,78 @@
+"""The index writer's rjieba-accelerated cut gives jieba's words, token for token (indexer/fastwords.py)."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bench.generate import generate_corpus
+from bench.queries import read_corpus_text
+from indexer.analysis import DEFAULT_DICTIONARY, JiebaTokenizer, _index_cut, normalize
+from indexer.ingest.corpus import load_corpus
+
+TOKENIZER = JiebaTokenizer()
+
+
+def _differences(texts: list[str], tokenizer: JiebaTokenizer = TOKENIZER) -> list[tuple[str, list, list]]:
+    """(text, jieba's spans, the fast spans) wherever they differ."""
+    out = []
+    for text in texts:
+        norm = normalize(text)
+        slow, fast = tokenizer.spans(norm), tokenizer.index_spans(norm)
+        if slow != fast:
+            out.append((text, slow, fast))
+    return out
+
+
+def test_the_fast_path_is_in_use_with_the_bundled_dictionary() -> None:
+    # Otherwise every identity test below would compare jieba with itself.
+    cut = _index_cut(TOKENIZER.dictionary, TOKENIZER.fingerprint)
+    assert not isinstance(cut, functools.partial)
+
+
+def test_identical_on_every_indexed_value_of_the_bundled_corpus(repo_corpus: Path) -> None:
+    load = load_corpus(repo_corpus)
+    values = [v for r in load.reports for p in r.paragraphs for v in (p.text, p.lead, p.section) if v]
+    assert len(values) > 200
+    assert _differences(values) == []
+
+
+def test_identical_on_generated_bench_text(tmp_path: Path) -> None:
+    # bench/generate.py: the State Council reports in ../shared/benchdata when present, else the bundled prose.
+    generate_corpus(3000, tmp_path / "corpus")
+    paragraphs = read_corpus_text(tmp_path / "corpus").paragraphs
+    assert len(paragraphs) == 3000
+    assert _differences(paragraphs) == []
+
+
+MIXED = [
+    "2017-2021年共受理案件1.2万件，同比上升3.5%（ｃｏｖｉｄ－19疫情期间）",
+    "B超、T恤和卡拉OK；v2.0版“互联网+”、e-mail、a&b、c#、x_y、1.2.3.4",
+    "審判執行工作 堅持　全角ＡＢＣ 43.3亿元，76.8%；1/2和3+1。",
+    "生僻字㐀㐁𠀀與鿖鿿、希腊字母αβγ、表情😀，诉源治理枫桥经验认罪认罚",
+    "\t\n\r\n  前后空白  \u3000",
+]
+
+
+def test_identical_around_ascii_runs_traditional_characters_and_rare_code_points() -> None:
+    assert _differences(MIXED) == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["审判", "执行", "枫桥经验", "2017", "-", "ab", "c", "%", ".", "，", " ", "\n",
+                                 "＋", "#", "&", "_", "㐀", "鿖", "法", "院", "诉源治理", "一件事", "x9"]),
+                max_size=30))
+def test_identical_on_random_mixes_of_han_ascii_and_punctuation(pieces: list[str]) -> None:
+    assert _differences(["".join(pieces)]) == []
+
+
+def test_a_dictionary_rjieba_cannot_mirror_falls_back_to_jieba(tmp_path: Path) -> None:
+    # A word twice: jieba counts both frequencies in its total, rjieba cannot be told the first one.
+    path = tmp_path / "userdict.txt"
+    path.write_bytes(DEFAULT_DICTIONARY.read_bytes() + "诉源治理 n\n".encode())
+    tokenizer = JiebaTokenizer(path)
+    assert isinstance(_index_cut(tokenizer.dictionary, tokenizer.fingerprint), functools.partial)
+    assert _differences(MIXED, tokenizer) == []
