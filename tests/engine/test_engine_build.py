@@ -170,3 +170,18 @@ def test_build_json_lists_warnings_and_skipped(tmp_path: Path, hand_reports: lis
     meta = json.loads((tmp_path / BUILDS / summary.build_id / "build.json").read_text(encoding="utf-8"))
     assert meta["warnings"] == ["x.txt: no catalog entry"]
     assert meta["skipped"] == [{"file": "bad.txt", "reason": "undecodable bytes"}]
+
+
+def test_order_fields_are_columns_without_postings(tmp_path: Path, hand_reports: list[Report]) -> None:
+    # issue 12: position/seq/report_order are read as columns and stored values, never searched by value
+    build_reports(hand_reports, tmp_path, procs=2)
+    paragraphs = [p for r in hand_reports for p in r.paragraphs]
+    with Store(tmp_path).current().searcher() as searcher:
+        reader = searcher.reader()
+        assert {"position", "seq", "report_order"}.isdisjoint(reader.indexed_field_names())
+        assert {"text", "text_bi", "id", "report"} <= set(reader.indexed_field_names())
+        seq = reader.column_reader("seq")
+        position = reader.column_reader("position")
+        by_seq = sorted(range(reader.doc_count_all()), key=lambda d: seq[d])
+        assert [reader.stored_fields(d)["id"] for d in by_seq] == [p.id for p in paragraphs]
+        assert [position[d] for d in by_seq] == [p.position for p in paragraphs]
