@@ -299,6 +299,10 @@ class JiebaTokenizer(_SpanTokenizer):
         """spans(norm), computed faster (rjieba where it provably agrees with jieba): for the index writer."""
         return _spans(norm, _index_cut(self.dictionary, self.fingerprint))
 
+    def warm_index(self) -> None:
+        """Build the index writer's cut now (before writer processes fork, so they share it)."""
+        _index_cut(self.dictionary, self.fingerprint)
+
     def warm(self) -> None:
         """Load the jieba instance now (start-up), not on the first query."""
         _jieba_instance(self.dictionary, self.fingerprint)

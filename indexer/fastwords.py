@@ -50,10 +50,10 @@ def _base_frequencies(jieba_tokenizer, words: list[str]) -> dict[str, int]:  # n
     wanted = set(words)
     found = {}
     with jieba_tokenizer.get_dict_file() as fh:
-        for raw in fh:
-            word, freq = raw.decode("utf-8").split(" ")[:2]
-            if word in wanted:
-                found[word] = int(freq)
+        for line in fh.read().decode("utf-8").split("\n"):
+            word, _, rest = line.partition(" ")
+            if word in wanted:  # a later line wins, in jieba and in jieba-rs
+                found[word] = int(rest.partition(" ")[0])
     return found
 
 

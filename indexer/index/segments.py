@@ -249,6 +249,9 @@ def write_segments(
     on_started is called once writing is under way (in the parent, with the workers running).
     """
     weights = [weight(d) for d in docs]
+    for field in index.schema:
+        if _fast_kind(field) == WORDS:
+            field.analyzer.items[0].warm_index()  # once here, not once per forked writer
     budget = max(1, limitmb * 2**20 // _BYTES_PER_CHAR)
     ranges = _split(weights, max(1, procs))
     if len(ranges) == 1:
