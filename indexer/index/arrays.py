@@ -27,7 +27,8 @@ from pathlib import Path
 import numpy as np
 
 ARRAY_DIR = "arrays"
-ARRAY_FIELDS = ("text", "section", "text_bi")  # the fields hit sets are computed from
+ARRAY_FIELDS = ("text", "section", "lead", "text_bi")  # the fields hit sets and term scores read
+REQUIRED_FIELDS = ("text", "section", "text_bi")  # a build's arrays are used when at least these exist
 _PARTS = ("terms", "tstart", "offsets", "docs", "tf")
 EMPTY = np.zeros(0, dtype=np.int32)
 
@@ -99,21 +100,35 @@ class PostingArrays:
     def __init__(self, segments: Sequence[tuple[Path, str, int]]) -> None:
         """segments: (build folder, segment id, docnum base) in docnum order."""
         self.fields = {name: [(FieldArrays(folder, seg, name), base) for folder, seg, base in segments]
-                       for name in ARRAY_FIELDS}
+                       for name in ARRAY_FIELDS if all(self.has(folder, seg, name) for folder, seg, _ in segments)}
 
     @staticmethod
-    def available(folder: Path, segment: str) -> bool:
-        """Whether the build wrote every array of this segment (older builds did not)."""
-        return all(_path(folder, segment, f, p).is_file() for f in ARRAY_FIELDS for p in _PARTS)
+    def has(folder: Path, segment: str, fieldname: str) -> bool:
+        """Whether the build wrote this segment's arrays of fieldname (older builds did not)."""
+        return all(_path(folder, segment, fieldname, p).is_file() for p in _PARTS)
 
-    def _gather(self, fieldname: str, lo: bytes, hi: bytes | None) -> list[np.ndarray]:
+    @classmethod
+    def available(cls, folder: Path, segment: str) -> bool:
+        """Whether the build wrote the arrays hit sets need for this segment."""
+        return all(cls.has(folder, segment, f) for f in REQUIRED_FIELDS)
+
+    def _gather(self, fieldname: str, lo: bytes, hi: bytes | None, tf: bool = False) -> list[np.ndarray]:
         out = []
         for arrays, base in self.fields[fieldname]:
             a, b = arrays.span(lo, hi)
             if b > a:
-                docs = arrays.docs[a:b]
-                out.append(docs + np.int32(base) if base else np.array(docs))
+                if tf:
+                    out.append(np.array(arrays.tf[a:b]))
+                else:
+                    docs = arrays.docs[a:b]
+                    out.append(docs + np.int32(base) if base else np.array(docs))
         return out
+
+    def postings(self, fieldname: str, term: str) -> tuple[np.ndarray, np.ndarray]:
+        """Global docnums (sorted, int32) and weights (float32) of one term's postings."""
+        key = term.encode("utf-8")
+        tfs = self._gather(fieldname, key, None, tf=True)
+        return self.doc_ids(fieldname, term), np.concatenate(tfs) if tfs else np.zeros(0, np.float32)
 
     def doc_ids(self, fieldname: str, term: str) -> np.ndarray:
         """Global docnums (sorted, int32) of one term's postings."""

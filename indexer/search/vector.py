@@ -10,6 +10,7 @@ Compiler does. tests/search/test_vector_differential.py compares both on the ben
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -23,6 +24,7 @@ from indexer.search.cache import BuildCache, last_chars
 from indexer.search.compile import DIRECT_VERIFY, Compiler, _needle
 from indexer.search.facets import FACETS, FacetMaps, finish_counts, parse_year
 from indexer.search.query import Concept, Filter, Node, Not, Or, Phrase, Words
+from indexer.search.ranking import Block, Postings
 
 
 def _ids(docs: frozenset[int] | set[int]) -> np.ndarray:
@@ -116,6 +118,32 @@ def build_arrays(searcher: Searcher, cache: BuildCache) -> BuildArrays | None:
     return cache.arrays or None  # type: ignore[return-value]
 
 
+class ArrayPostings(Postings):
+    """Postings whose blocks come from the posting arrays (one block a term, no Whoosh block decoding)
+    for the fields the build has arrays of; the same docnums and float32 weights Whoosh stores."""
+
+    def __init__(self, searcher: Searcher, arrays: PostingArrays) -> None:
+        super().__init__(searcher, None)
+        self.arrays = arrays
+
+    def blocks(self, fieldname: str, text: str) -> list[Block]:
+        """Posting blocks of fieldname:text (one block) read from the arrays when the build has them."""
+        if fieldname not in self.arrays.fields:
+            return super().blocks(fieldname, text)
+        key = (fieldname, text)
+        got = self.memo.get(key)
+        if got is None:
+            ids, tf = self.arrays.postings(fieldname, text)
+            weights = array("f")
+            weights.frombytes(tf.tobytes())
+            got = self.memo[key] = [(ids.tolist(), weights, len(ids))] if len(ids) else []
+        return got
+
+    def has(self, fieldname: str, text: str) -> bool:
+        """Array postings are cheap to read: scoring may always replay them instead of decoding Whoosh's."""
+        return fieldname in self.arrays.fields or super().has(fieldname, text)
+
+
 class ArrayCompiler(Compiler):
     """Compiler whose exact hit sets are computed as docnum arrays (same results as Compiler's sets)."""
 
@@ -123,6 +151,7 @@ class ArrayCompiler(Compiler):
         super().__init__(searcher, cache)
         self.arrays = arrays.postings
         self.columns = arrays.columns
+        self.postings = ArrayPostings(searcher, arrays.postings)
         self.amemo: dict[tuple, np.ndarray] = {}
 
     def evaluate(self, node: Node | None, whole_words: bool = False) -> frozenset[int]:
