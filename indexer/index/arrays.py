@@ -6,6 +6,7 @@ and in the same build directory (so a build switch switches them too), per field
 
     arrays/<segment id>.<field>.terms.npy    uint8: the field's terms, UTF-8, sorted, concatenated
     arrays/<segment id>.<field>.tstart.npy   int64: where term i starts in terms (n + 1 entries)
+    arrays/<segment id>.<field>.keys.npy     uint64: term i's first 8 bytes, big-endian (binary search)
     arrays/<segment id>.<field>.offsets.npy  int64: where term i's postings start in docs / tf (n + 1)
     arrays/<segment id>.<field>.docs.npy     int32: segment-local docnums, ascending within each term
     arrays/<segment id>.<field>.tf.npy       float32: the posting's weight (term frequency)
@@ -29,8 +30,21 @@ import numpy as np
 ARRAY_DIR = "arrays"
 ARRAY_FIELDS = ("text", "section", "lead", "text_bi")  # the fields hit sets and term scores read
 REQUIRED_FIELDS = ("text", "section", "text_bi")  # a build's arrays are used when at least these exist
-_PARTS = ("terms", "tstart", "offsets", "docs", "tf")
+_PARTS = ("terms", "tstart", "keys", "offsets", "docs", "tf")
 EMPTY = np.zeros(0, dtype=np.int32)
+
+
+def docnums(arrays: Sequence[np.ndarray]) -> np.ndarray:
+    """The sorted distinct docnums of several non-empty arrays, through a boolean mask (O(docnums))."""
+    mask = np.zeros(max(int(a.max()) for a in arrays) + 1, dtype=bool)
+    for a in arrays:
+        mask[a] = True
+    return np.flatnonzero(mask).astype(np.int32)
+
+
+def _key8(term: bytes) -> int:
+    """A term's first 8 bytes as a big-endian number: ordered like the terms themselves (no NUL in terms)."""
+    return int.from_bytes(term[:8].ljust(8, b"\0"), "big")
 
 
 def _path(folder: Path, segment: str, fieldname: str, part: str) -> Path:
@@ -52,6 +66,7 @@ def write_arrays(folder: Path, segment: str, postings: Mapping[str, Mapping[str 
         parts = {
             "terms": np.frombuffer(b"".join(k for k, _ in keyed), dtype=np.uint8),
             "tstart": tstart,
+            "keys": np.fromiter((_key8(k) for k, _ in keyed), np.uint64, len(keyed)),
             "offsets": offsets,
             "docs": np.fromiter(map(itemgetter(0), chain.from_iterable(lists)), np.int32, total),
             "tf": np.fromiter(map(itemgetter(1), chain.from_iterable(lists)), np.float32, total),
@@ -80,18 +95,26 @@ class FieldArrays:
     def __init__(self, folder: Path, segment: str, fieldname: str) -> None:
         load = {p: np.load(_path(folder, segment, fieldname, p), mmap_mode="r", allow_pickle=False) for p in _PARTS}
         self.terms = _Terms(load["terms"], load["tstart"])
+        self.keys = load["keys"]
         self.offsets = load["offsets"]
         self.docs = load["docs"]
         self.tf = load["tf"]
 
     def span(self, lo: bytes, hi: bytes | None = None) -> tuple[int, int]:
         """The posting range of term lo (hi None), or of every term in [lo, hi)."""
-        i = bisect_left(self.terms, lo)
+        i = self._find(lo)
         if hi is None:
             j = i + 1 if i < len(self.terms) and self.terms[i] == lo else i
         else:
-            j = bisect_left(self.terms, hi, lo=i)
+            j = self._find(hi)
         return int(self.offsets[i]), int(self.offsets[j])
+
+    def _find(self, term: bytes) -> int:
+        """bisect_left over the terms: the 8-byte keys (numpy) narrow it to the few terms sharing them."""
+        key = np.uint64(_key8(term))
+        a = int(np.searchsorted(self.keys, key, "left"))
+        b = int(np.searchsorted(self.keys, key, "right"))
+        return bisect_left(self.terms, term, a, b)
 
 
 class PostingArrays:
@@ -139,4 +162,4 @@ class PostingArrays:
         """Global docnums (sorted, unique) of the postings of every term starting with prefix."""
         lo = prefix.encode("utf-8")
         got = self._gather(fieldname, lo, lo + b"\xff")  # no UTF-8 sequence contains the byte 0xff
-        return np.unique(np.concatenate(got)) if got else EMPTY
+        return docnums(got) if got else EMPTY

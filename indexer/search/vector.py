@@ -18,7 +18,7 @@ import numpy as np
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
-from indexer.index.arrays import EMPTY, PostingArrays
+from indexer.index.arrays import EMPTY, PostingArrays, docnums
 from indexer.index.whoosh_compat import segment_id
 from indexer.search.cache import BuildCache, last_chars
 from indexer.search.compile import DIRECT_VERIFY, Compiler, _needle
@@ -51,11 +51,12 @@ def minus(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 def union(arrays: Sequence[np.ndarray]) -> np.ndarray:
-    """Sorted unique union."""
+    """Sorted unique union: marked in a boolean mask as long as the largest docnum, read back in order
+    (O(docnums); np.unique's sort or hash costs ~5 ms for 50k docnums)."""
     got = [a for a in arrays if len(a)]
     if len(got) <= 1:
         return got[0] if got else EMPTY
-    return np.unique(np.concatenate(got))
+    return docnums(got)
 
 
 @dataclass
