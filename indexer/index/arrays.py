@@ -63,7 +63,7 @@ def write_arrays(folder: Path, segment: str, postings: Mapping[str, Mapping[str 
         offsets = np.zeros(len(lists) + 1, dtype=np.int64)
         np.cumsum(np.fromiter(map(len, lists), np.int64, len(lists)), out=offsets[1:])
         total = int(offsets[-1])
-        parts = {
+        parts: dict[str, np.ndarray] = {
             "terms": np.frombuffer(b"".join(k for k, _ in keyed), dtype=np.uint8),
             "tstart": tstart,
             "keys": np.fromiter((_key8(k) for k, _ in keyed), np.uint64, len(keyed)),
@@ -85,7 +85,7 @@ class _Terms(Sequence[bytes]):
     def __len__(self) -> int:
         return len(self.starts) - 1
 
-    def __getitem__(self, i):  # type: ignore[override]  # noqa: ANN001, ANN204 - Sequence protocol, ints only
+    def __getitem__(self, i):  # noqa: ANN001, ANN204 - Sequence protocol, ints only
         return self.blob[self.starts[i] : self.starts[i + 1]].tobytes()
 
 

@@ -234,8 +234,8 @@ class ArrayCompiler(Compiler):
             if not len(result):
                 return EMPTY
         assert result is not None
-        for c in neg:
-            result = minus(result, self.evaluate_array(c.child))
+        for n in neg:
+            result = minus(result, self.evaluate_array(n.child))
         return result
 
 
