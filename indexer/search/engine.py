@@ -36,7 +36,7 @@ from indexer.search.evaluation import ARRAYS, Evaluation
 from indexer.search.facets import FACET_LABELS, FACETS, filtered
 from indexer.search.partial import PARTIAL_BELOW, Part, missing, partial_groups
 from indexer.search.query import Node, ParsedQuery, parse
-from indexer.search.ranking import Norms, Postings, top
+from indexer.search.ranking import Norms, Postings
 from indexer.search.snippets import build_snippet, highlight
 from indexer.search.synonyms import Expansion, Synonyms
 from indexer.search.synonyms import expand as expand_tree
@@ -71,7 +71,7 @@ def _ranked(s: Searcher, postings: Postings, norms: Norms, scorer: wq.Query | No
         return []
     need = offset + count_
     if isinstance(scorer, wq.Or):
-        fast = top(s, postings, norms, scorer, docs, need)
+        fast = postings.top(s, norms, scorer, docs, need)
         if fast is not None:
             if len(fast) < need:  # every hit was scored: the unscored ones follow in corpus order
                 seq = s.reader().column_reader("seq")

@@ -24,7 +24,8 @@ from indexer.search.cache import BuildCache, last_chars
 from indexer.search.compile import DIRECT_VERIFY, Compiler, _needle
 from indexer.search.facets import FACETS, FacetMaps, finish_counts, parse_year
 from indexer.search.query import Concept, Filter, Node, Not, Or, Phrase, Words
-from indexer.search.ranking import Block, Postings
+from indexer.search.ranking import Block, Norms, Postings, _weights
+from indexer.search.vrank import Dense, top_arrays
 
 
 def _ids(docs: frozenset[int] | set[int]) -> np.ndarray:
@@ -126,6 +127,21 @@ class ArrayPostings(Postings):
     def __init__(self, searcher: Searcher, arrays: PostingArrays) -> None:
         super().__init__(searcher, None)
         self.arrays = arrays
+        self.vectors: dict[tuple[str, str], Dense | None] = {}  # this query's BM25F term vectors
+
+    def arrays_of(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """A term's global docnums (int32) and weights (float32), from the arrays or Whoosh's blocks."""
+        if fieldname in self.arrays.fields:
+            return self.arrays.postings(fieldname, text)
+        blocks = self.blocks(fieldname, text)
+        ids = [d for block_ids, _, _ in blocks for d in block_ids]
+        weights = [w for _, raw, n in blocks for w in _weights(raw, n)]
+        return np.array(ids, dtype=np.int32), np.array(weights, dtype=np.float32)
+
+    def top(self, s: Searcher, norms: Norms, scorer: wq.Or, docs: frozenset[int], need: int
+            ) -> list[tuple[int, float]] | None:
+        """ranking.top with its bounds as array operations (indexer/search/vrank.py)."""
+        return top_arrays(s, self, norms, scorer, docs, need, self.vectors)
 
     def blocks(self, fieldname: str, text: str) -> list[Block]:
         """Posting blocks of fieldname:text (one block) read from the arrays when the build has them."""

@@ -21,7 +21,8 @@ from indexer.search.compile import Compiler
 from indexer.search.engine import ranked, search
 from indexer.search.evaluation import ARRAYS, SETS
 from indexer.search.query import parse
-from indexer.search.vector import ArrayCompiler, build_arrays, intersect, minus, union
+from indexer.search.ranking import SMALL_SET, Norms, top
+from indexer.search.vector import ArrayCompiler, ArrayPostings, build_arrays, intersect, minus, union
 
 
 @pytest.fixture(scope="module")
@@ -89,6 +90,28 @@ def test_hit_sets_and_facet_selections_agree_tree_by_tree(generated: tuple[Path,
                 got = new.evaluate_array(tree, whole)
                 assert np.all(np.diff(got) > 0)  # sorted, unique
                 assert got.tolist() == sorted(old.evaluate(tree, whole)), q
+    store.close()
+
+
+def test_array_bounds_pick_the_same_top_k_as_the_reference(generated: tuple[Path, Path], mix: list) -> None:
+    store = Store(generated[1])
+    compared = 0
+    with searching(store.current()) as (s, cache):
+        arrays = build_arrays(s, cache)
+        assert arrays is not None
+        comp = ArrayCompiler(s, cache, arrays)
+        for q in mix:
+            tree = parse(q.q).tree
+            scorer = comp.scoring_query(tree)
+            hits = comp.evaluate(tree)
+            if scorer is None or len(hits) <= SMALL_SET:
+                continue
+            for need in (1, 10, 57):
+                reference = top(s, Compiler(s, cache).postings, Norms(), scorer, hits, need)
+                got = ArrayPostings(s, arrays.postings).top(s, Norms(), scorer, hits, need)
+                assert got == reference, (q, need)
+                compared += reference is not None
+    assert compared >= 30  # the bounds path ran on many queries, not only the small-set shortcut
     store.close()
 
 
