@@ -92,6 +92,8 @@ def _fsync_tree(directory: Path) -> None:
     for item in directory.iterdir():
         if item.is_file():
             _fsync_path(item)
+        elif item.is_dir():  # arrays/ (indexer/index/arrays.py) is switched with the build too
+            _fsync_tree(item)
     _fsync_path(directory)
 
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 import functools
 from collections import Counter
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from pickle import dumps
 
 from whoosh.analysis import CompositeAnalyzer
@@ -35,6 +36,7 @@ from indexer.analysis import (
     prefix_cuts_alike,
 )
 from indexer.forking import WorkerError, fork_map
+from indexer.index.arrays import write_arrays
 from indexer.index.whoosh_compat import (
     Positions,
     SegmentWriter,
@@ -209,6 +211,8 @@ class FastSegmentWriter(SegmentWriter):
     def _flush_segment(self) -> None:
         self.perdocwriter.close()
         write_field_postings(self.codec, self.fieldwriter, self.schema, self._postings)
+        # the same postings as numpy arrays beside the segment, for array-speed hit sets (index/arrays.py)
+        write_arrays(Path(self.storage.folder), self.newsegment.segment_id(), self._postings)
         self._postings = {}
 
 

@@ -59,7 +59,7 @@ from whoosh.writing import SegmentWriter  # noqa: E402
 __all__ = [
     "Block", "DisjunctionMaxMatcher", "ListMatcher", "NullMatcher", "Positions", "SegmentWriter", "WrappingMatcher",
     "bm25f_params", "byte_to_length", "check_version", "commit_segments", "finalize_segment", "length_bytes",
-    "length_to_byte", "make_binary_tree", "pack_uint", "posting_blocks", "use_stored_compressor", "write_field_postings",
+    "length_to_byte", "make_binary_tree", "pack_uint", "posting_blocks", "segment_id", "use_stored_compressor", "write_field_postings",
 ]
 
 Block = tuple[Sequence[int], object, int]  # global docnums, raw weights (None / float / array), length
@@ -101,6 +101,12 @@ def posting_blocks(matcher: object) -> Iterator[Block]:
         weights.append(m.weight())  # type: ignore[attr-defined]
         m.next()  # type: ignore[attr-defined]
     yield ids, weights, len(ids)
+
+
+def segment_id(reader: object) -> str | None:
+    """The id of the segment a leaf reader reads (names its files), or None for another kind of reader."""
+    segment = getattr(reader, "segment", None)
+    return segment().segment_id() if callable(segment) else None
 
 
 def bm25f_params(weighting: object, fieldname: str) -> tuple[float, float] | None:

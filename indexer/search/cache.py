@@ -7,6 +7,7 @@ from __future__ import annotations
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Iterator
 
 from whoosh.searching import Searcher
@@ -26,6 +27,8 @@ class BuildCache:
     seq: dict[int, int] = field(default_factory=dict)
     norms: Norms = field(default_factory=Norms)
     terms: TermCache = field(default_factory=TermCache)
+    folder: Path | None = None  # the build directory (its posting arrays, see indexer/search/vector.py)
+    arrays: object = None  # the build's vector.BuildArrays once loaded, False when it has none
 
 
 @dataclass
@@ -59,7 +62,7 @@ def searching(open_index: OpenIndex) -> Iterator[tuple[Searcher, BuildCache]]:
         served = open_index.slot(SERVED_SLOT, lambda: _Served(searcher=open_index.searcher()))
         with served.lock:
             if served.cache is None:
-                served.cache = BuildCache(maps=load_maps(served.searcher))
+                served.cache = BuildCache(maps=load_maps(served.searcher), folder=open_index.path)
             yield served.searcher, served.cache
 
 

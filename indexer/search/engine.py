@@ -11,7 +11,8 @@ How a query matches (see indexer/search/query.py for the syntax):
 - with synonyms (indexer/search/synonyms.py), each query word is a concept: the word OR its synonyms
   (matched exactly); traditional characters match simplified ones through analysis.normalize;
 - fewer than 10 full matches: partial matches follow them (indexer/search/partial.py).
-Hit sets are plain Python sets of docnums, so boolean operators, facet counts over all hits and the
+Hit sets are sorted docnum arrays over the build's posting arrays (indexer/search/evaluation.py; plain
+Python sets for builds without them), so boolean operators, facet counts over all hits and the
 multi-select rule are set algebra. Ranking is Whoosh BM25F over text, section and lead (boosted), with
 bigram and proximity clauses, in two tiers: paragraphs matching every chunk as whole words come first,
 substring-only matches (and, with synonyms, synonym-only matches) after them.
@@ -31,10 +32,11 @@ from indexer.model import Paragraph
 from indexer.search.cache import BuildCache, searching
 from indexer.search.compile import Compiler
 from indexer.search.didyoumean import did_you_mean
-from indexer.search.facets import FACET_LABELS, FACETS, count, filtered
+from indexer.search.evaluation import ARRAYS, Evaluation
+from indexer.search.facets import FACET_LABELS, FACETS, filtered
 from indexer.search.partial import PARTIAL_BELOW, Part, missing, partial_groups
 from indexer.search.query import Node, ParsedQuery, parse
-from indexer.search.ranking import Norms, Postings, top
+from indexer.search.ranking import Norms, Postings
 from indexer.search.snippets import build_snippet, highlight
 from indexer.search.synonyms import Expansion, Synonyms
 from indexer.search.synonyms import expand as expand_tree
@@ -69,7 +71,7 @@ def _ranked(s: Searcher, postings: Postings, norms: Norms, scorer: wq.Query | No
         return []
     need = offset + count_
     if isinstance(scorer, wq.Or):
-        fast = top(s, postings, norms, scorer, docs, need)
+        fast = postings.top(s, norms, scorer, docs, need)
         if fast is not None:
             if len(fast) < need:  # every hit was scored: the unscored ones follow in corpus order
                 seq = s.reader().column_reader("seq")
@@ -133,8 +135,10 @@ def _partial(s: Searcher, comp: Compiler, cache: BuildCache, tree: Node | None, 
 
 def search(store: Store | OpenIndex, q: str, *, institutions: Sequence[str] = (), years: Sequence[str] = (),
            themes: Sequence[str] = (), page: int = 1, per_page: int = 10, synonyms: Synonyms | None = None,
-           expand: bool = True) -> dict:
+           expand: bool = True, evaluation: Evaluation = ARRAYS) -> dict:
     """Ranked hits for q with facet counts over all hits; see the module docstring and CONTRACTS.md.
+
+    evaluation: how hit sets and facets are computed (indexer/search/evaluation.py; same results).
 
     synonyms (read at the edges, e.g. SynonymFile.current()) expand q's words unless expand is False.
     After fewer than PARTIAL_BELOW full matches come partial ones (indexer/search/partial.py), marked
@@ -145,12 +149,10 @@ def search(store: Store | OpenIndex, q: str, *, institutions: Sequence[str] = ()
     chosen = {"institution": tuple(institutions), "year": tuple(years), "theme": tuple(themes)}
     open_index = pinned(store)
     with searching(open_index) as (s, cache):
-        comp = Compiler(s, cache)
+        comp = evaluation.compiler(s, cache)
         expansion = _expanded(comp, parsed, synonyms, expand)
         tree = expansion.tree
-        matched = comp.evaluate(tree)
-        hits_set, selected = filtered(cache.maps, matched, chosen)
-        facets = count(cache.maps, matched, selected, chosen)
+        hits_set, facets = evaluation.hits(comp, tree, chosen)
         offset = (page - 1) * per_page
         own = parsed.tree if expansion.added else None
         full = _best(s, comp, cache, tree, hits_set, offset, per_page, own)
@@ -184,7 +186,7 @@ def search(store: Store | OpenIndex, q: str, *, institutions: Sequence[str] = ()
 
 def ranked(store: Store | OpenIndex, q: str, *, institutions: Sequence[str] = (), years: Sequence[str] = (),
            themes: Sequence[str] = (), limit: int, synonyms: Synonyms | None = None,
-           expand: bool = True) -> list[tuple[Paragraph, float]]:
+           expand: bool = True, evaluation: Evaluation = ARRAYS) -> list[tuple[Paragraph, float]]:
     """The first `limit` full-match hits of search() in the same order, with their scores; no facets,
     no snippets, no partial matches (what `total` counts)."""
     if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
@@ -193,9 +195,9 @@ def ranked(store: Store | OpenIndex, q: str, *, institutions: Sequence[str] = ()
     parsed = parse(q if isinstance(q, str) else "")
     chosen = {"institution": tuple(institutions), "year": tuple(years), "theme": tuple(themes)}
     with searching(pinned(store)) as (s, cache):
-        comp = Compiler(s, cache)
+        comp = evaluation.compiler(s, cache)
         expansion = _expanded(comp, parsed, synonyms, expand)
-        hits_set, _selected = filtered(cache.maps, comp.evaluate(expansion.tree), chosen)
+        hits_set, _facets = evaluation.hits(comp, expansion.tree, chosen, facets=False)
         own = parsed.tree if expansion.added else None
         best = _best(s, comp, cache, expansion.tree, hits_set, 0, limit, own)
         return [(from_stored(s.stored_fields(d)), score) for d, score in best]

@@ -133,23 +133,28 @@ def count(maps: FacetMaps, matched: frozenset[int] | set[int], selected: dict[st
         for f, bits in selected_bits.items():
             if f != facet:
                 base &= bits
-        values: dict = getattr(maps, facet)
         counts: dict[str, int] = {}
         if base:
             for value, mask in maps.value_masks(facet).items():
                 n = (base & mask).bit_count()
                 if n:
                     counts[str(value)] = n
-        for v in chosen.get(facet, ()):  # keep a selected value visible (count 0) so it can be unticked
-            if facet == "year":
-                rng = parse_year(v)
-                known = rng is not None and any(rng[0] <= y <= rng[1] for y in values)
-                if known and rng is not None and rng[0] == rng[1]:
-                    counts.setdefault(str(rng[0]), 0)
-            elif v in values:
-                counts.setdefault(v, 0)
-        if facet == "year":
-            out[facet] = {k: counts[k] for k in sorted(counts)}
-        else:
-            out[facet] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+        out[facet] = finish_counts(maps, facet, counts, chosen)
     return out
+
+
+def finish_counts(maps: FacetMaps, facet: str, counts: dict[str, int], chosen: Mapping[str, Sequence[str]]
+                  ) -> dict[str, int]:
+    """One facet's counts as shown: selected values kept visible (count 0), years in order, others by count."""
+    values: dict = getattr(maps, facet)
+    for v in chosen.get(facet, ()):  # keep a selected value visible (count 0) so it can be unticked
+        if facet == "year":
+            rng = parse_year(v)
+            known = rng is not None and any(rng[0] <= y <= rng[1] for y in values)
+            if known and rng is not None and rng[0] == rng[1]:
+                counts.setdefault(str(rng[0]), 0)
+        elif v in values:
+            counts.setdefault(v, 0)
+    if facet == "year":
+        return {k: counts[k] for k in sorted(counts)}
+    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))

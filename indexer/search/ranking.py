@@ -174,6 +174,11 @@ class Postings:
         key = (fieldname, text)
         return key in self.memo or (self.cache is not None and key in self.cache.items)
 
+    def top(self, s: Searcher, norms: Norms, scorer: wq.Or, docs: frozenset[int], need: int
+            ) -> list[tuple[int, float]] | None:
+        """top() over these postings (ArrayPostings computes its bounds as arrays)."""
+        return top(s, self, norms, scorer, docs, need)
+
     def doc_ids(self, fieldname: str, text: str) -> set[int]:
         """Global docnums of one term's postings."""
         out: set[int] = set()
