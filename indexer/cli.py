@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from indexer.config import default_corpus_dir, default_index_dir
+from indexer.config import default_index_dir
 from indexer.errors import BadRequest, ReportSearchError, error_document
 from indexer.limits import DEFAULT_PER_PAGE, MAX_PER_PAGE, page_count
 
@@ -46,46 +46,6 @@ def _test_pause_hook() -> Callable[[str], None]:
             time.sleep(600)
 
     return checkpoint
-
-
-@click.command()
-@corpus_option
-@index_option
-@click.option("--procs", type=click.IntRange(min=1), default=None,
-              help="Writer processes [default: the number of CPUs from 2,000 paragraphs up, else 1].")
-def reindex(corpus_dir: Path | None, index_dir: Path | None, procs: int | None) -> None:
-    """Rebuild the index from the corpus; the old index serves until the new one is verified.
-
-    Exit 0 when every file was indexed, 1 when some were skipped (listed), 2 when nothing could be
-    indexed (unreadable corpus, another reindex running, a failed build).
-    """
-    from indexer.index.build import BuildError, build_index
-    from indexer.index.store import ReindexRunning
-    from indexer.ingest.corpus import CorpusError
-
-    corpus_dir = corpus_dir or default_corpus_dir()
-    index_dir = index_dir or default_index_dir()
-    try:
-        summary = build_index(corpus_dir, index_dir, procs=procs, checkpoint=_test_pause_hook())
-    except (CorpusError, ReindexRunning, BuildError, OSError) as exc:
-        error = click.ClickException(f"reindex failed, the previous index (if any) still serves: {exc}")
-        error.exit_code = 2
-        raise error from exc
-    click.echo(
-        f"indexed {summary.reports} reports, {summary.paragraphs} paragraphs in {summary.seconds:.1f} s "
-        f"(build {summary.build_id}, index {index_dir})"
-    )
-    for name in summary.report_files:
-        click.echo(f"  {name}")
-    if summary.warnings:
-        click.echo(f"warnings ({len(summary.warnings)}):")
-        for warning in summary.warnings:
-            click.echo(f"  - {warning}")
-    if summary.skipped:
-        click.echo(f"skipped ({len(summary.skipped)}):")
-        for skipped in summary.skipped:
-            click.echo(f"  - {skipped.file}: {skipped.reason}")
-        click.get_current_context().exit(1)
 
 
 @click.command()
@@ -214,14 +174,15 @@ def search(query: str, institutions: tuple[str, ...], years: tuple[str, ...], th
 
 
 def make_cli(*extra: click.Command) -> click.Group:
-    """The `reportsearch` group: reindex, search and export, plus `extra` (the console script adds serve)."""
+    """The `reportsearch` group: reindex, add, remove, search and export, plus `extra` (the console script adds serve)."""
+    from indexer.cli_index import add, reindex, remove  # they import this module's options
     group = click.Group(
         "cli",
         help="reportsearch: full-text search over Chinese court and procuratorate work reports.",
         context_settings={"help_option_names": ["-h", "--help"]},
     )
     click.version_option(package_name="reportsearch")(group)
-    for command in (reindex, search, export, *extra):
+    for command in (reindex, add, remove, search, export, *extra):
         group.add_command(command)
     return group
 

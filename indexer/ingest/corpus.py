@@ -31,6 +31,7 @@ from indexer.model import Paragraph, Report
 
 CATALOG = "catalog.toml"
 UNKNOWN_INSTITUTION = "未知机构"
+MAX_FILE_BYTES = 20 * 2**20  # a report file larger than this is skipped (split it)
 MAX_PARAGRAPH = 4000  # characters; longer "paragraphs" are layout failures (no blank lines at all): split them
 _SENTENCE = re.compile(r"[^。！？；!?;]*[。！？；!?;]+[”’」』）)]*|[^。！？；!?;]+$")
 
@@ -218,11 +219,16 @@ def _metadata(rel: str, text: str, blocks: list[Block], load: CorpusLoad, why: s
 def load_corpus(
     corpus_dir: Path, *, taxonomy: Taxonomy | None = None, max_bytes: int = MAX_FILE_BYTES, processes: int = 1,
     while_loading: Callable[[], None] | None = None,
+    reuse: Callable[[str, Path, str, CatalogEntry | None], Report | None] | None = None,
+    on_file: Callable[[int], None] | None = None,
 ) -> CorpusLoad:
     """Read every report file under corpus_dir (recursively, sorted) into Reports; problems are reported by file.
 
     processes > 1 parses the files in that many forked processes (contiguous runs of files of about equal
     size); the result is the same as with one. while_loading, if given, runs in this process meanwhile.
+    reuse(rel, path, report id, catalog entry), if given, may return a Report to use instead of parsing the
+    file (an incremental reindex: the file and its entry did not change). on_file(paragraphs) is called
+    after each file is parsed, in the process that parsed it (progress display).
     """
     taxonomy = taxonomy or load_taxonomy()
     load = CorpusLoad()
@@ -243,21 +249,33 @@ def load_corpus(
         if name not in present:
             why = "does not exist" if not (corpus_dir / name).exists() else "is not a readable report file here"
             load.skipped.append(Skipped(name, f"{CATALOG} entry {entry.title!r} names {name!r}, which {why}; fix or remove the entry"))
-    todo = [(rel, path, report_id(rel)) for rel, path in files]
+    every = [(rel, path, report_id(rel)) for rel, path in files]
+    reused: dict[str, Report] = {}
+    if reuse is not None:
+        for rel, path, rid in every:
+            got = reuse(rel, path, rid, entries.get(rel))
+            if got is not None:
+                reused[rel] = got
+    todo = [item for item in every if item[0] not in reused]
     loader = functools.partial(_load_files, entries=entries, taxonomy=taxonomy, max_bytes=max_bytes,
-                               catalog_broken=catalog_broken)
-    loaded: list[tuple[Report | None, list[str], list[Skipped]]] | None = None
+                               catalog_broken=catalog_broken, on_file=on_file)
+    loaded: dict[str, tuple[Report | None, list[str], list[Skipped]]] | None = None
     if processes > 1 and len(todo) > 1:
         runs = _runs(todo, processes)
-        loaded = [one for run in fork_map(loader, runs, while_running=while_loading or (lambda: None)) for one in run]
+        results = [one for run in fork_map(loader, runs, while_running=while_loading or (lambda: None)) for one in run]
+        loaded = {rel: one for (rel, _, _), one in zip(todo, results)}
     elif while_loading is not None:
         while_loading()
     ids: dict[str, str] = {}
-    for n, (rel, path, rid) in enumerate(todo):
+    for rel, path, rid in every:
         if rid in ids:
             load.skipped.append(Skipped(rel, f"report id {rid!r} is already used by {ids[rid]}; rename one of the files"))
             continue
-        report, warnings, skipped = loaded[n] if loaded is not None else loader([(rel, path, rid)])[0]
+        if rel in reused:
+            ids[rid] = rel
+            load.reports.append(reused[rel])
+            continue
+        report, warnings, skipped = loaded[rel] if loaded is not None else loader([(rel, path, rid)])[0]
         load.warnings.extend(warnings)
         load.skipped.extend(skipped)
         if report is not None:
@@ -287,7 +305,7 @@ def _runs(todo: list[tuple[str, Path, str]], parts: int) -> list[list[tuple[str,
 
 def _load_files(
     todo: list[tuple[str, Path, str]], *, entries: dict[str, CatalogEntry], taxonomy: Taxonomy, max_bytes: int,
-    catalog_broken: bool,
+    catalog_broken: bool, on_file: Callable[[int], None] | None = None,
 ) -> list[tuple[Report | None, list[str], list[Skipped]]]:
     """(report or None, its warnings, its skipped entries) per file, in order."""
     out = []
@@ -295,6 +313,8 @@ def _load_files(
         one = CorpusLoad()
         report = _load_file(rel, path, rid, entries.get(rel), taxonomy, max_bytes, one, catalog_broken)
         out.append((report, one.warnings, one.skipped))
+        if on_file is not None:
+            on_file(len(report.paragraphs) if report is not None else 0)
     return out
 
 

@@ -25,7 +25,7 @@ from indexer.index.schema import from_stored
 from indexer.index.store import OpenIndex, Store, pinned
 from indexer.model import Paragraph
 from indexer.limits import MAX_PER_PAGE, SearchArgumentError, check_filter_values, parse_year_span
-from indexer.search.cache import BuildCache, searching
+from indexer.search.cache import BuildCache, corpus_order, searching
 from indexer.search.compile import Compiler
 from indexer.search.facets import FACET_LABELS, FACETS, FacetMaps, count, selection
 from indexer.search.query import ParsedQuery, parse
@@ -57,7 +57,7 @@ def _hit(stored: dict, score: float, snippet: str) -> dict:
 
 
 def _ranked(s: Searcher, postings: Postings, norms: Norms, scorer: wq.Query | None, docs: frozenset[int], offset: int,
-            count_: int) -> list[tuple[int, float]]:
+            count_: int, order: dict[int, int]) -> list[tuple[int, float]]:
     """docs[offset:offset+count] by BM25F (unscored ones after, in corpus order)."""
     if count_ <= 0 or offset >= len(docs):
         return []
@@ -66,9 +66,8 @@ def _ranked(s: Searcher, postings: Postings, norms: Norms, scorer: wq.Query | No
         fast = top(s, postings, norms, scorer, docs, need)
         if fast is not None:
             if len(fast) < need:  # every hit was scored: the unscored ones follow in corpus order
-                seq = s.reader().column_reader("seq")
                 scored = {d for d, _ in fast}
-                fast += [(d, 0.0) for d in sorted(docs - scored, key=lambda d: (seq[d], d))[: need - len(fast)]]
+                fast += [(d, 0.0) for d in sorted(docs - scored, key=order.__getitem__)[: need - len(fast)]]
             return fast[offset:need]
     ranked: list[tuple[int, float]] = []
     if scorer is not None:
@@ -78,8 +77,7 @@ def _ranked(s: Searcher, postings: Postings, norms: Norms, scorer: wq.Query | No
         scored: set[int] = set()
         if scorer is not None:
             scored = set(s.search(scorer, filter=set(docs), limit=None, terms=False).docs())
-        seq = s.reader().column_reader("seq")
-        rest = sorted(docs - scored, key=lambda d: (seq[d], d))
+        rest = sorted(docs - scored, key=order.__getitem__)
         ranked += [(d, 0.0) for d in rest[: need - len(ranked)]]
     return ranked[offset:need]
 
@@ -102,10 +100,11 @@ def _best(s: Searcher, comp: Compiler, cache: BuildCache, tree: object, hits: fr
         return []
     scorer = comp.scoring_query(tree)
     first = hits & comp.evaluate(tree, whole_words=True) if scorer is not None else hits
-    docs = _ranked(s, comp.postings, cache.norms, scorer, first, offset, count_)
+    order = corpus_order(cache, s)  # unscored hits follow in corpus order (build.json's, see search/order.py)
+    docs = _ranked(s, comp.postings, cache.norms, scorer, first, offset, count_, order)
     if len(docs) < count_:
         docs += _ranked(s, comp.postings, cache.norms, scorer, hits - first, max(0, offset - len(first)),
-                        count_ - len(docs))
+                        count_ - len(docs), order)
     return docs
 
 
