@@ -85,11 +85,14 @@ class UpdateSummary:
 
 @dataclass
 class Hooks:
-    """Callbacks of a run: checkpoint(phase) (tests stop there), progress per file and per paragraph written."""
+    """Callbacks and policy of a run: checkpoint(phase) (tests stop there), progress per file and per
+    paragraph written, and when to merge (a full build) instead of adding a segment."""
 
     checkpoint: Checkpoint = _noop
     on_file: Callable[[int], None] | None = None
     on_docs: Callable[[int], None] | None = None
+    max_segments: int = MAX_SEGMENTS
+    max_deleted_fraction: float = MAX_DELETED_FRACTION
 
 
 def update_index(
@@ -211,10 +214,10 @@ def _incremental_build(  # noqa: PLR0913 - one step of update_locked
     old_index = whoosh.index.open_dir(str(old_dir), readonly=True)
     kept, deleted_total, live_total = _segments_without(old_index, dropped)
     new_paragraphs = sum(len(r.paragraphs) for r in parsed)
-    if len(kept) + 1 > MAX_SEGMENTS:
-        return f"merge: the index would have {len(kept) + 1} segments (at most {MAX_SEGMENTS})"
-    if deleted_total > MAX_DELETED_FRACTION * (live_total + new_paragraphs):
-        return f"merge: {deleted_total} deleted paragraphs would remain (at most {MAX_DELETED_FRACTION:.0%})"
+    if len(kept) + 1 > hooks.max_segments:
+        return f"merge: the index would have {len(kept) + 1} segments (at most {hooks.max_segments})"
+    if deleted_total > hooks.max_deleted_fraction * (live_total + new_paragraphs):
+        return f"merge: {deleted_total} deleted paragraphs would remain (at most {hooks.max_deleted_fraction:.0%})"
     build_id = new_build_id()
     build_dir = root / BUILDS / build_id
     (root / BUILDS).mkdir(exist_ok=True)
