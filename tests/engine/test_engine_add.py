@@ -101,7 +101,7 @@ def test_add_a_folder_with_given_metadata_and_refusals(indexed: tuple[Path, Path
     assert "refused" in result.output and "nothing.txt" in result.output
     entries = {e["file"]: e for e in tomllib.loads((corpus / "catalog.toml").read_text(encoding="utf-8"))["report"]}
     assert entries["a-2021.txt"]["year"] == "2019-2020" and entries["b-2022.md"]["institution"] == "嘉兴市人民检察院"
-    hits = search(Store(index), "嘉兴市人民检察院", years=["2019"])
+    hits = search(Store(index), "法院", institutions=["嘉兴市人民检察院"], years=["2019"], per_page=100)
     assert {h["report"] for h in hits["hits"]} >= {"a-2021", "b-2022"}
 
 
