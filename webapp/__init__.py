@@ -30,7 +30,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from indexer.config import default_corpus_dir, default_index_dir
     from indexer.index.store import Store
     from indexer.limits import MAX_REQUEST_BODY_BYTES
-    from webapp import api, errors, pages, render
+    from webapp import api, errors, pages, render, source
 
     app = Flask(__name__)
     app.config.update(
@@ -59,6 +59,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(source.bp)
     errors.register(app)
     app.add_template_filter(render.only_marks, "only_marks")
     app.add_template_filter(render.years_label, "years_label")
