@@ -274,6 +274,8 @@ def load_corpus(
         if rel in reused:
             ids[rid] = rel
             load.reports.append(reused[rel])
+            if on_file is not None:
+                on_file(0)  # counted as done: the progress line's file total includes it
             continue
         report, warnings, skipped = loaded[rel] if loaded is not None else loader([(rel, path, rid)])[0]
         load.warnings.extend(warnings)
