@@ -24,6 +24,7 @@ from pathlib import Path
 
 from indexer.analysis import DEFAULT_DICTIONARY
 from indexer.errors import BadRequest, NotFound
+from indexer.fsutil import fsync_path, write_synced
 from indexer.index.fingerprint import catalog_entries, corpus_digests
 from indexer.index.lock import ReindexLock
 from indexer.index.update import Hooks, UpdateSummary, update_locked
@@ -208,25 +209,14 @@ def plan_add(paths: list[Path], corpus_dir: Path, meta: Metadata) -> list[Planne
     return plans
 
 
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def _place(plan: Planned, corpus_dir: Path) -> None:
     """Copy the file into the corpus: staged (fsync), then renamed into place (atomic)."""
     staging = corpus_dir / STAGING
     staging.mkdir(exist_ok=True)
     tmp = staging / f"{os.getpid()}-{plan.rel}"
-    with open(tmp, "wb") as handle:
-        handle.write(plan.data)
-        handle.flush()
-        os.fsync(handle.fileno())
+    write_synced(tmp, plan.data)
     os.replace(tmp, corpus_dir / plan.rel)
-    _fsync_dir(corpus_dir)
+    fsync_path(corpus_dir)
 
 
 def add_reports(
@@ -289,8 +279,8 @@ def remove_report(
                 target = target.with_name(f"{target.name}.{dt.datetime.now():%Y%m%dT%H%M%S}")
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(corpus_dir / rel, target)
-            _fsync_dir(target.parent)
-            _fsync_dir((corpus_dir / rel).parent)
+            fsync_path(target.parent)
+            fsync_path((corpus_dir / rel).parent)
             moved_to = target
         hooks.checkpoint("moved")
         removed = False

@@ -32,6 +32,8 @@ from indexer.analysis import (
     initialize,
     word_analyzer,
 )
+from indexer.fsutil import fsync_path as _fsync_path
+from indexer.fsutil import write_synced as _write_file_synced
 from indexer.index.fingerprint import catalog_entries, corpus_digests, report_fingerprint, themes_fingerprint
 from indexer.index.lock import ReindexLock
 from indexer.index.schema import make_schema, to_document
@@ -78,26 +80,11 @@ def _noop(_phase: str) -> None:
     pass
 
 
-def _fsync_path(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def _fsync_tree(directory: Path) -> None:
     for item in directory.iterdir():
         if item.is_file():
             _fsync_path(item)
     _fsync_path(directory)
-
-
-def _write_file_synced(path: Path, data: bytes) -> None:
-    with open(path, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
 
 
 def default_procs(paragraphs: int) -> int:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import unicodedata
 from pathlib import Path
 
 from indexer.ingest.catalog import CatalogEntry, read_catalog
@@ -42,7 +43,7 @@ def corpus_digests(corpus_dir: Path) -> dict[str, str]:
 def catalog_entries(corpus_dir: Path) -> dict[str, CatalogEntry]:
     """The catalog's usable entries by file (what load_corpus applies), {} without a catalog."""
     path = Path(corpus_dir) / CATALOG
-    return {e.file: e for e in read_catalog(path).entries} if path.is_file() else {}
+    return {unicodedata.normalize("NFC", e.file): e for e in read_catalog(path).entries} if path.is_file() else {}
 
 
 def themes_fingerprint(path: Path = DEFAULT_TAXONOMY) -> str:

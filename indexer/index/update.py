@@ -36,7 +36,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import whoosh.index
-from whoosh.index import TOC
 from whoosh.query import Term
 
 from indexer.analysis import DEFAULT_DICTIONARY, INDEX_FORMAT_VERSION, dictionary_fingerprint, initialize
@@ -57,7 +56,7 @@ from indexer.index.build import (
     report_meta,
     switch_current,
 )
-from indexer.index.fingerprint import catalog_entries, corpus_digests, report_fingerprint, themes_fingerprint
+from indexer.index.fingerprint import corpus_digests, report_fingerprint, themes_fingerprint
 from indexer.index.lock import ReindexLock
 from indexer.index.schema import make_schema
 from indexer.index.segments import commit_segments, write_new_segments
@@ -167,7 +166,6 @@ def update_locked(
         return _full(corpus_dir, root, procs, dictionary, hooks, started, reason)
     assert previous is not None
     digests = corpus_digests(corpus_dir)  # before parsing: an edit meanwhile is seen as a change next time
-    entries = catalog_entries(corpus_dir)
     old = {r["file"]: r for r in previous["reports"]}
     fingerprints: dict[str, str | None] = {}
 
@@ -233,8 +231,12 @@ def _incremental_build(  # noqa: PLR0913 - one step of update_locked
         for doc in docs:
             doc["report_order"] = order[doc["report"]]
             doc["seq"] = offsets[doc["report"]] + doc["position"] - 1
-        hooks.checkpoint("writing")
-        fresh = write_new_segments(index, docs, procs=nprocs, on_docs=hooks.on_docs) if docs else []
+        fresh = []
+        if docs:  # "writing" is announced with the writer processes running (a test kills them there)
+            fresh = write_new_segments(index, docs, procs=nprocs, on_docs=hooks.on_docs,
+                                       on_started=lambda: hooks.checkpoint("writing"))
+        else:
+            hooks.checkpoint("writing")
         for segment in kept:
             _link_segment(old_dir, build_dir, segment.segment_id())
         commit_segments(index, kept + fresh, generation=1)

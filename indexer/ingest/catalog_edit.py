@@ -16,6 +16,7 @@ from pathlib import Path
 import tomlkit
 import tomlkit.items
 
+from indexer.fsutil import fsync_path, write_synced
 from indexer.ingest.catalog import CatalogError, read_catalog
 
 HEADER = (
@@ -28,18 +29,11 @@ def write_atomic(path: Path, data: bytes) -> None:
     """Replace path with data: temp file + fsync + os.replace + fsync of the folder."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        with open(tmp, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+        write_synced(tmp, data)
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
-    fd = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    fsync_path(path.parent)
 
 
 def _current_text(path: Path) -> str:

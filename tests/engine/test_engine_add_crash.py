@@ -4,7 +4,6 @@ and the next add or reindex recovers with no manual step."""
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -16,7 +15,7 @@ from indexer.cli import cli
 from indexer.index.store import Store
 from indexer.ingest.catalog import read_catalog
 from indexer.search.engine import search
-from test_engine_add import new_report
+from test_engine_add import indexed, new_report  # noqa: F401 - indexed is a fixture
 from test_engine_crash import assert_serving, kill, wait_paused
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -41,15 +40,6 @@ def assert_consistent(corpus: Path) -> None:
         assert (corpus / entry.file).is_file(), entry.file
     visible = [p.name for p in corpus.iterdir() if not p.name.startswith(".")]
     assert all(name.endswith((".txt", ".md")) or name == "catalog.toml" for name in visible), visible
-
-
-@pytest.fixture()
-def indexed(tmp_path: Path, repo_corpus: Path) -> tuple[Path, Path]:
-    corpus = tmp_path / "corpus"
-    shutil.copytree(repo_corpus, corpus)
-    index = tmp_path / "index"
-    assert CliRunner().invoke(cli, ["reindex", "--corpus", str(corpus), "--index", str(index)]).exit_code == 0
-    return corpus, index
 
 
 @pytest.mark.parametrize("phase", [*BEFORE_SWITCH, "switched"])
