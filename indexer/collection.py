@@ -30,7 +30,8 @@ from indexer.index.lock import ReindexLock
 from indexer.index.update import Hooks, UpdateSummary, update_locked
 from indexer.ingest.catalog import parse_years
 from indexer.ingest.catalog_edit import append_entries, remove_entry
-from indexer.ingest.corpus import CATALOG, MAX_FILE_BYTES, UNKNOWN_INSTITUTION, CorpusLoad, _metadata, _walk, report_id
+from indexer.ingest.corpus import CATALOG, UNKNOWN_INSTITUTION, CorpusLoad, _metadata, _walk, report_id
+from indexer.limits import MAX_FILE_BYTES
 from indexer.ingest.decode import DecodeError, decode_report, strip_markup
 from indexer.ingest.layout import parse_blocks
 

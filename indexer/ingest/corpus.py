@@ -31,7 +31,6 @@ from indexer.model import Paragraph, Report
 
 CATALOG = "catalog.toml"
 UNKNOWN_INSTITUTION = "未知机构"
-MAX_FILE_BYTES = 20 * 2**20  # a report file larger than this is skipped (split it)
 MAX_PARAGRAPH = 4000  # characters; longer "paragraphs" are layout failures (no blank lines at all): split them
 _SENTENCE = re.compile(r"[^。！？；!?;]*[。！？；!?;]+[”’」』）)]*|[^。！？；!?;]+$")
 
