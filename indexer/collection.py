@@ -27,7 +27,7 @@ from indexer.errors import BadRequest, NotFound
 from indexer.fsutil import fsync_path, write_synced
 from indexer.index.fingerprint import catalog_entries, corpus_digests
 from indexer.index.lock import ReindexLock
-from indexer.index.update import Hooks, UpdateSummary, update_locked
+from indexer.index.update import Hooks, UpdateSummary, update_index
 from indexer.ingest.catalog import parse_years
 from indexer.ingest.catalog_edit import append_entries, remove_entry
 from indexer.ingest.corpus import CATALOG, UNKNOWN_INSTITUTION, CorpusLoad, _metadata, _walk, report_id
@@ -245,7 +245,7 @@ def add_reports(
         hooks.checkpoint("copied")
         append_entries(corpus_dir / CATALOG, [p.entry for p in result.accepted])
         hooks.checkpoint("cataloged")
-        result.update = update_locked(corpus_dir, root, procs=procs, dictionary=dictionary, hooks=hooks)
+        result.update = update_index(corpus_dir, root, procs=procs, dictionary=dictionary, hooks=hooks, locked=True)
         return result
 
 
@@ -288,5 +288,5 @@ def remove_report(
         for rel in described or files:
             removed = remove_entry(corpus_dir / CATALOG, rel) or removed
         hooks.checkpoint("cataloged")
-        update = update_locked(corpus_dir, root, procs=procs, dictionary=dictionary, hooks=hooks)
+        update = update_index(corpus_dir, root, procs=procs, dictionary=dictionary, hooks=hooks, locked=True)
         return RemoveResult(report_id=rid, moved_to=moved_to, entry_removed=removed, update=update)

@@ -101,14 +101,18 @@ def update_index(
     procs: int | None = None,
     dictionary: Path = DEFAULT_DICTIONARY,
     hooks: Hooks | None = None,
+    locked: bool = False,
 ) -> UpdateSummary:
-    """Bring the index at root up to date with corpus_dir: incrementally when possible, else (or with full) a full build."""
+    """Bring the index at root up to date with corpus_dir: incrementally when possible, else (or with full) a
+    full build. locked: the caller already holds the reindex lock (add and remove do)."""
     root = Path(root)
     root.mkdir(parents=True, exist_ok=True)
     hooks = hooks or Hooks()
+    if locked:
+        return _update(Path(corpus_dir), root, full, procs, dictionary, hooks)
     with ReindexLock(root):
         hooks.checkpoint("locked")
-        return update_locked(Path(corpus_dir), root, full=full, procs=procs, dictionary=dictionary, hooks=hooks)
+        return _update(Path(corpus_dir), root, full, procs, dictionary, hooks)
 
 
 def _previous_meta(root: Path) -> dict | None:
@@ -145,18 +149,9 @@ def _placeholder(record: dict) -> Report:
     )
 
 
-def update_locked(
-    corpus_dir: Path,
-    root: Path,
-    *,
-    full: bool = False,
-    procs: int | None = None,
-    dictionary: Path = DEFAULT_DICTIONARY,
-    hooks: Hooks | None = None,
-) -> UpdateSummary:
-    """update_index's work for a caller that already holds the reindex lock (add and remove do)."""
+def _update(corpus_dir: Path, root: Path, full: bool, procs: int | None, dictionary: Path,
+            hooks: Hooks) -> UpdateSummary:
     started = time.monotonic()
-    hooks = hooks or Hooks()
     clean_leftovers(root)
     dict_fp, themes_fp = dictionary_fingerprint(dictionary), themes_fingerprint()
     previous = _previous_meta(root)
@@ -201,7 +196,7 @@ def _full(corpus_dir: Path, root: Path, procs: int | None, dictionary: Path, hoo
     return UpdateSummary(mode="full", build=build, reason=reason)
 
 
-def _incremental_build(  # noqa: PLR0913 - one step of update_locked
+def _incremental_build(  # noqa: PLR0913 - one step of update_index
     root: Path, previous: dict, reports: list[Report], parsed: list[Report], dropped: set[str],
     fingerprints: dict[str, str | None], load, corpus_dir: Path, procs: int | None,  # noqa: ANN001
     dictionary: Path, hooks: Hooks, started: float, themes_fp: str,
