@@ -16,7 +16,7 @@ substring-only matches after them.
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Callable, Sequence
 
 from whoosh import query as wq
 from whoosh.searching import Searcher
@@ -57,7 +57,7 @@ def _hit(stored: dict, score: float, snippet: str) -> dict:
 
 
 def _ranked(s: Searcher, postings: Postings, norms: Norms, scorer: wq.Query | None, docs: frozenset[int], offset: int,
-            count_: int, order: dict[int, int]) -> list[tuple[int, float]]:
+            count_: int, order: Callable[[], dict[int, int]]) -> list[tuple[int, float]]:
     """docs[offset:offset+count] by BM25F (unscored ones after, in corpus order)."""
     if count_ <= 0 or offset >= len(docs):
         return []
@@ -67,7 +67,7 @@ def _ranked(s: Searcher, postings: Postings, norms: Norms, scorer: wq.Query | No
         if fast is not None:
             if len(fast) < need:  # every hit was scored: the unscored ones follow in corpus order
                 scored = {d for d, _ in fast}
-                fast += [(d, 0.0) for d in sorted(docs - scored, key=order.__getitem__)[: need - len(fast)]]
+                fast += [(d, 0.0) for d in sorted(docs - scored, key=order().__getitem__)[: need - len(fast)]]
             return fast[offset:need]
     ranked: list[tuple[int, float]] = []
     if scorer is not None:
@@ -77,7 +77,7 @@ def _ranked(s: Searcher, postings: Postings, norms: Norms, scorer: wq.Query | No
         scored: set[int] = set()
         if scorer is not None:
             scored = set(s.search(scorer, filter=set(docs), limit=None, terms=False).docs())
-        rest = sorted(docs - scored, key=order.__getitem__)
+        rest = sorted(docs - scored, key=order().__getitem__)
         ranked += [(d, 0.0) for d in rest[: need - len(ranked)]]
     return ranked[offset:need]
 
@@ -100,7 +100,10 @@ def _best(s: Searcher, comp: Compiler, cache: BuildCache, tree: object, hits: fr
         return []
     scorer = comp.scoring_query(tree)
     first = hits & comp.evaluate(tree, whole_words=True) if scorer is not None else hits
-    order = corpus_order(cache, s)  # unscored hits follow in corpus order (build.json's, see search/order.py)
+    # Unscored hits follow in corpus order (build.json's, see search/order.py), read once per build when needed.
+    def order() -> dict[int, int]:
+        return corpus_order(cache, s)
+
     docs = _ranked(s, comp.postings, cache.norms, scorer, first, offset, count_, order)
     if len(docs) < count_:
         docs += _ranked(s, comp.postings, cache.norms, scorer, hits - first, max(0, offset - len(first)),
