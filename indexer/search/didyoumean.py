@@ -19,6 +19,8 @@ from indexer.search.facets import filtered
 from indexer.search.hanzi import to_simplified, to_traditional
 from indexer.search.query import And, Node, Not, Or, Words, parse, positives, render
 from indexer.search.suggest import SuggestData, fold, suggest_data
+from indexer.search.synonyms import Synonyms
+from indexer.search.synonyms import expand as expand_tree
 
 MAX_ALTERNATIVES = 3
 MAX_TRIES = 12  # alternatives evaluated at most (each costs about one search's hit set)
@@ -92,8 +94,13 @@ def _candidates(q: str, tree: Node, comp: Compiler, data: SuggestData) -> Iterat
             yield render(rest)
 
 
-def did_you_mean(open_index: OpenIndex, q: str, chosen: Mapping[str, Sequence[str]]) -> list[dict]:
-    """Up to MAX_ALTERNATIVES queries like q that have hits under the same filters: [{"query", "total"}]."""
+def did_you_mean(open_index: OpenIndex, q: str, chosen: Mapping[str, Sequence[str]],
+                 synonyms: Synonyms | None = None, expand: bool = True) -> list[dict]:
+    """Up to MAX_ALTERNATIVES queries like q that have hits under the same filters: [{"query", "total"}].
+
+    Each alternative is counted as search() would answer it (with the same synonyms and expand), so the
+    total shown next to a link is the total the link finds.
+    """
     tree = parse(q).tree
     if tree is None or not positives(tree):
         return []
@@ -106,7 +113,8 @@ def did_you_mean(open_index: OpenIndex, q: str, chosen: Mapping[str, Sequence[st
             if alt in tried or not alt.strip():
                 continue
             tried.add(alt)
-            hits, _selected = filtered(cache.maps, comp.evaluate(parse(alt).tree), chosen)
+            alt_tree = expand_tree(parse(alt).tree, synonyms if expand else None, comp.words).tree
+            hits, _selected = filtered(cache.maps, comp.evaluate(alt_tree), chosen)
             if hits:
                 out.append({"query": alt, "total": len(hits)})
                 if len(out) >= MAX_ALTERNATIVES:

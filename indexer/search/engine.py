@@ -183,7 +183,7 @@ def search(store: Store | OpenIndex, q: str, *, institutions: Sequence[str] = ()
         "expanded": expansion.added,
         "partial_matches": len(partial),
         # never a bare empty page: queries like q that do find something (after the searcher is released)
-        "did_you_mean": did_you_mean(open_index, q, chosen) if not hits_set and isinstance(q, str) else [],
+        "did_you_mean": did_you_mean(open_index, q, chosen, synonyms, expand) if not hits_set and isinstance(q, str) else [],
     }
 
 

@@ -126,3 +126,19 @@ def test_every_alternative_has_hits(seed_store: Store, q: str) -> None:
     if result["total"]:
         assert result["did_you_mean"] == []
     assert_alternatives_have_hits(seed_store, result)
+
+
+def test_alternatives_are_counted_with_the_searchs_synonyms(seed_store: Store) -> None:
+    """The total next to an alternative is what searching it finds, with synonyms on or off."""
+    from indexer.config import default_synonyms_path
+    from indexer.search.synonyms import load_synonyms
+
+    synonyms = load_synonyms(default_synonyms_path())
+    for expand in (True, False):
+        got = search(seed_store, "诉原治理", synonyms=synonyms, expand=expand)["did_you_mean"]
+        assert got, expand
+        for alt in got:
+            assert alt["total"] == search(seed_store, alt["query"], synonyms=synonyms, expand=expand)["total"] > 0
+    on = search(seed_store, "诉原治理", synonyms=synonyms)["did_you_mean"][0]
+    off = search(seed_store, "诉原治理", synonyms=synonyms, expand=False)["did_you_mean"][0]
+    assert on["query"] == off["query"] == "诉源治理" and on["total"] > off["total"]  # 诉源治理 has synonyms
