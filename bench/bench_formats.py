@@ -31,7 +31,7 @@ RESULTS = REPO_ROOT / "bench" / "RESULTS.md"
 
 def _report_files() -> types.ModuleType:
     """tests/ingest/report_files.py, loaded by path (bench is not a test package)."""
-    spec = importlib.util.spec_from_file_location("report_files", REPO_ROOT / "tests" / "ingest" / "report_files.py")
+    spec = importlib.util.spec_from_file_location("report_files", REPO_ROOT / "tests" / "helpers" / "report_files.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

@@ -1,4 +1,6 @@
-"""The thin command line over the library: `reportsearch reindex | search | export` (webapp.cli adds serve).
+"""The thin command line over the library: `reportsearch search | export | trend`.
+
+indexer/cli_index.py has reindex, add and remove; webapp.cli adds serve.
 
 Config (environment variables, default paths) is read here, at the edge, and passed down as arguments.
 Library exceptions become click.ClickException messages that say what to do next.
@@ -12,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from indexer.config import default_corpus_dir, default_format_options, default_index_dir
+from indexer.config import default_index_dir
 from indexer.errors import BadRequest, ReportSearchError, error_document
 from indexer.limits import DEFAULT_PER_PAGE, MAX_PER_PAGE, page_count
 
@@ -39,54 +41,6 @@ index_option = click.option(
 def indexed_corpus(build: OpenIndex) -> str:
     """The corpus folder a build was made from, as recorded in its build meta."""
     return build.meta.get("corpus") or "unknown (built before builds recorded their corpus)"
-
-
-class _ReindexFailed(click.ClickException):
-    """Nothing could be indexed: exit 2 (1 is "indexed, but some files were skipped")."""
-
-    exit_code = 2
-
-
-@click.command()
-@corpus_option
-@index_option
-@click.option("--procs", type=click.IntRange(min=1), default=None,
-              help="Writer processes [default: the number of CPUs from 2,000 paragraphs up, else 1].")
-def reindex(corpus_dir: Path | None, index_dir: Path | None, procs: int | None) -> None:
-    """Rebuild the index from the corpus; the old index serves until the new one is verified.
-
-    Exit 0 when every file was indexed, 1 when some were skipped (listed), 2 when nothing could be
-    indexed (unreadable corpus, another reindex running, a failed build).
-    """
-    from indexer.index.build import BuildError, build_index
-    from indexer.index.store import ReindexRunning
-    from indexer.ingest.corpus import CorpusError
-
-    corpus_dir = corpus_dir or default_corpus_dir()
-    index_dir = index_dir or default_index_dir(corpus_dir)
-    try:
-        summary = build_index(corpus_dir, index_dir, procs=procs, formats=default_format_options())
-    except (CorpusError, ReindexRunning, BuildError, OSError) as exc:
-        raise _ReindexFailed(f"reindex failed, the previous index (if any) still serves: {exc}") from exc
-    click.echo(
-        f"indexed {summary.reports} reports, {summary.paragraphs} paragraphs in {summary.seconds:.1f} s "
-        f"(build {summary.build_id}, index {index_dir}, corpus {Path(corpus_dir).resolve()})"
-    )
-    for name in summary.report_files:
-        click.echo(f"  {name}")
-    if summary.detected:
-        click.echo(f"detected (no catalog entry, {len(summary.detected)}):")
-        for name, found in summary.detected.items():
-            click.echo(f"  - {name}: {found.describe()}")
-    if summary.warnings:
-        click.echo(f"warnings ({len(summary.warnings)}):")
-        for warning in summary.warnings:
-            click.echo(f"  - {warning}")
-    if summary.skipped:
-        click.echo(f"skipped ({len(summary.skipped)}):")
-        for skipped in summary.skipped:
-            click.echo(f"  - {skipped.file}: {skipped.reason}")
-        click.get_current_context().exit(1)
 
 
 @click.command()
@@ -284,14 +238,15 @@ def trend(terms: tuple[str, ...], by: str, institutions: tuple[str, ...], themes
 
 
 def make_cli(*extra: click.Command) -> click.Group:
-    """The `reportsearch` group: reindex, search and export, plus `extra` (the console script adds serve)."""
+    """The `reportsearch` group: reindex, add, remove, search, export and trend, plus `extra` (the console script adds serve)."""
+    from indexer.cli_index import add, reindex, remove  # they import this module's options
     group = click.Group(
         "cli",
         help="reportsearch: full-text search over Chinese court and procuratorate work reports.",
         context_settings={"help_option_names": ["-h", "--help"]},
     )
     click.version_option(package_name="reportsearch")(group)
-    for command in (reindex, search, export, trend, *extra):
+    for command in (reindex, add, remove, search, export, trend, *extra):
         group.add_command(command)
     return group
 

@@ -13,10 +13,9 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import TextIO
 
-from whoosh.query import Every
-
 from indexer.index.schema import from_stored
 from indexer.index.store import OpenIndex, Store, pinned
+from indexer.search.order import corpus_ranks
 
 FIELDS = ("id", "report", "title", "institution", "years", "theme", "section", "position", "text")
 RANKED_FIELDS = ("rank", "id", "report", "title", "institution", "years", "theme", "section", "position", "score",
@@ -25,11 +24,12 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def iter_paragraphs(store: Store | OpenIndex) -> Iterator[dict]:
-    """Every paragraph of the build in corpus order: {"id","report","title",…,"text"}."""
-    with pinned(store).searcher() as searcher:
-        results = searcher.search(Every(), sortedby="seq", limit=None)
-        for hit in results:
-            yield from_stored(hit.fields()).to_dict()
+    """Every paragraph of the build in corpus order (build.json's report order, then position)."""
+    opened = pinned(store)
+    with opened.searcher() as searcher:
+        ranks = corpus_ranks(searcher, opened.meta)
+        for docnum in sorted(ranks, key=ranks.__getitem__):
+            yield from_stored(searcher.stored_fields(docnum)).to_dict()
 
 
 def write_jsonl(paragraphs: Iterable[dict], out: TextIO) -> int:

@@ -35,7 +35,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from indexer.index.store import Store
     from indexer.limits import MAX_REQUEST_BODY_BYTES
     from indexer.search.synonyms import SynonymFile
-    from webapp import api, errors, pages, render, trends
+    from webapp import api, errors, pages, render, source, trends
 
     app = Flask(__name__)
     app.config.update(
@@ -67,6 +67,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(trends.bp)
+    app.register_blueprint(source.bp)
     errors.register(app)
     app.add_template_filter(render.only_marks, "only_marks")
     app.add_template_filter(render.years_label, "years_label")

@@ -18,6 +18,7 @@ CHANNEL_TIMEOUT = 30  # seconds an idle connection may stay open
 
 def ensure_index(index_dir: Path, corpus_dir: Path) -> bool:
     """Build the index from corpus_dir when index_dir has none (or a stale one); True when it built."""
+    from indexer.config import default_format_options
     from indexer.index.build import build_index
     from indexer.index.store import IndexMissing, IndexStale, Store
 
@@ -28,7 +29,7 @@ def ensure_index(index_dir: Path, corpus_dir: Path) -> bool:
         click.echo(f"No index at {index_dir} yet: building it from {corpus_dir} …")
     except IndexStale as exc:
         click.echo(f"The index must be rebuilt ({exc}): building it from {corpus_dir} …")
-    summary = build_index(corpus_dir, index_dir)
+    summary = build_index(corpus_dir, index_dir, formats=default_format_options())  # as reindex reads the files
     click.echo(f"Indexed {summary.reports} reports, {summary.paragraphs} paragraphs in {summary.seconds:.1f}s.")
     for warning in summary.warnings:
         click.echo(f"warning: {warning}")

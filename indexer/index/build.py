@@ -32,6 +32,9 @@ from indexer.analysis import (
     initialize,
     word_analyzer,
 )
+from indexer.fsutil import fsync_path as _fsync_path
+from indexer.fsutil import write_synced as _write_file_synced
+from indexer.index.fingerprint import catalog_entries, corpus_digests, report_fingerprint, themes_fingerprint
 from indexer.index.lock import ReindexLock
 from indexer.index.schema import make_schema, to_document
 from indexer.index.segments import write_segments
@@ -80,14 +83,6 @@ def _noop(_phase: str) -> None:
     pass
 
 
-def _fsync_path(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def _fsync_tree(directory: Path) -> None:
     for item in directory.iterdir():
         if item.is_file():
@@ -95,13 +90,6 @@ def _fsync_tree(directory: Path) -> None:
         elif item.is_dir():  # arrays/ (indexer/index/arrays.py) is switched with the build too
             _fsync_tree(item)
     _fsync_path(directory)
-
-
-def _write_file_synced(path: Path, data: bytes) -> None:
-    with open(path, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
 
 
 def default_procs(paragraphs: int) -> int:
@@ -163,6 +151,7 @@ def write_build(
     dictionary: Path = DEFAULT_DICTIONARY,
     limitmb: int = 1024,
     checkpoint: Checkpoint = _noop,
+    on_docs: Callable[[int], None] | None = None,
 ) -> int:
     """Write every paragraph of `reports` as a new Whoosh index in build_dir; returns the document count."""
     build_dir.mkdir(parents=True, exist_ok=False)
@@ -171,7 +160,8 @@ def write_build(
     initialize(dictionary)
     index = whoosh.index.create_in(str(build_dir), make_schema(dictionary))
     docs = list(paragraph_documents(reports))
-    count = write_segments(index, docs, procs=procs, limitmb=limitmb, on_started=lambda: checkpoint("writing"))
+    count = write_segments(index, docs, procs=procs, limitmb=limitmb, on_started=lambda: checkpoint("writing"),
+                           on_docs=on_docs)
     checkpoint("committed")
     return count
 
@@ -197,7 +187,9 @@ def verify_build(build_dir: Path, reports: list[Report], dictionary: Path = DEFA
             raise BuildError(f"verification failed: searching {word!r} does not find paragraph {first.id}")
 
 
-def _report_meta(report: Report) -> dict:
+def report_meta(report: Report, fingerprint: str | None = None, warnings: list[str] | None = None,
+                detected: Detected | None = None) -> dict:
+    """A report's record in build.json (what the report page, the overview and an incremental reindex read)."""
     institutions = list(report.institutions) or [report.institution]
     return {
         "id": report.id,
@@ -209,6 +201,10 @@ def _report_meta(report: Report) -> dict:
         "date": report.date,
         "source": report.source,
         "paragraphs": len(report.paragraphs),
+        "fingerprint": fingerprint,
+        "warnings": [w for w in warnings or [] if w.startswith(f"{report.file}: ")],
+        # without a catalog entry: what was detected, so an incremental reindex that reuses it can still list it
+        "detected": detected.to_dict() if detected is not None else None,
     }
 
 
@@ -230,12 +226,12 @@ def build_reports(
     root.mkdir(parents=True, exist_ok=True)
     with ReindexLock(root):
         checkpoint("locked")
-        return _build_locked(
+        return build_locked(
             reports, root, warnings or [], skipped or [], corpus_dir, procs, dictionary, checkpoint, started
         )
 
 
-def _build_locked(
+def build_locked(
     reports: list[Report],
     root: Path,
     warnings: list[str],
@@ -245,14 +241,22 @@ def _build_locked(
     dictionary: Path,
     checkpoint: Checkpoint,
     started: float,
+    fingerprints: dict[str, str | None] | None = None,
+    extra_meta: dict | None = None,
+    on_docs: Callable[[int], None] | None = None,
+    detected: dict[str, Detected] | None = None,
 ) -> BuildSummary:
+    """A full build of reports into root, for a caller that holds the reindex lock (see build_reports)."""
     clean_leftovers(root)
     (root / BUILDS).mkdir(exist_ok=True)
     build_id = new_build_id()
     build_dir = root / BUILDS / build_id
     nprocs = default_procs(sum(len(r.paragraphs) for r in reports)) if procs is None else max(1, procs)
     try:
-        count = write_build(reports, build_dir, procs=nprocs, dictionary=dictionary, checkpoint=checkpoint)
+        count = write_build(reports, build_dir, procs=nprocs, dictionary=dictionary, checkpoint=checkpoint,
+                            on_docs=on_docs)
+        fingerprints = fingerprints or {}
+        detected = detected or {}
         meta = {
             "build_id": build_id,
             "format": INDEX_FORMAT_VERSION,
@@ -261,10 +265,11 @@ def _build_locked(
             "dictionary_fingerprint": dictionary_fingerprint(dictionary),
             "corpus": str(Path(corpus_dir).resolve()) if corpus_dir is not None else None,  # which corpus it holds
             "counts": {"reports": len(reports), "paragraphs": count},
-            "reports": [_report_meta(r) for r in reports],
+            "reports": [report_meta(r, fingerprints.get(r.file), warnings, detected.get(r.file)) for r in reports],
             "warnings": list(warnings),
             "skipped": [{"file": s.file, "reason": s.reason} for s in skipped],
             "procs": nprocs,
+            **(extra_meta or {}),
         }
         _write_file_synced(build_dir / META, json.dumps(meta, ensure_ascii=False, indent=1).encode("utf-8"))
         verify_build(build_dir, reports, dictionary)
@@ -291,6 +296,7 @@ def _build_locked(
         path=build_dir,
         procs=nprocs,
         report_files=[r.file for r in reports],
+        detected=dict(detected),
     )
 
 
@@ -312,22 +318,52 @@ def build_index(
     root.mkdir(parents=True, exist_ok=True)
     with ReindexLock(root):
         checkpoint("locked")
-        # Parse on every CPU (unless told one process) while this process loads jieba.
-        parse_procs = (os.cpu_count() or 1) if procs is None else max(1, procs)
-        load = load_corpus(Path(corpus_dir), processes=parse_procs, while_loading=lambda: initialize(dictionary),
-                           formats=formats)
-        checkpoint("loaded")
-        if not any(report.paragraphs for report in load.reports):
-            # An empty corpus is almost always a wrong --corpus path or a failed copy: never let it
-            # replace an index that answers queries.
-            problems = "; ".join(f"{s.file}: {s.reason}" for s in load.skipped[:5])
-            raise BuildError(
-                f"no paragraph could be indexed from {corpus_dir}"
-                + (f" ({problems})" if problems else " (no report files found)")
-                + ": nothing was changed; check the corpus folder and run reindex again"
-            )
-        summary = _build_locked(
-            load.reports, root, load.warnings, load.skipped, Path(corpus_dir), procs, dictionary, checkpoint, started
-        )
-        summary.detected = load.detected
-        return summary
+        return full_build_locked(Path(corpus_dir), root, procs=procs, dictionary=dictionary, checkpoint=checkpoint,
+                                 started=started, formats=formats)
+
+
+def full_build_locked(
+    corpus_dir: Path,
+    root: Path,
+    *,
+    procs: int | None = None,
+    dictionary: Path = DEFAULT_DICTIONARY,
+    checkpoint: Checkpoint = _noop,
+    started: float | None = None,
+    on_file: Callable[[int], None] | None = None,
+    on_docs: Callable[[int], None] | None = None,
+    extra_meta: dict | None = None,
+    formats: FormatOptions | None = None,
+) -> BuildSummary:
+    """build_index's work for a caller holding the lock; records per-report fingerprints for incremental reindexes."""
+    started = time.monotonic() if started is None else started
+    # Hash before parsing: a file edited meanwhile then looks changed next time (re-parsed), never the reverse.
+    digests = corpus_digests(corpus_dir)
+    entries = catalog_entries(corpus_dir)
+    dict_fp, themes_fp = dictionary_fingerprint(dictionary), themes_fingerprint()
+    # Parse on every CPU (unless told one process) while this process loads jieba.
+    parse_procs = (os.cpu_count() or 1) if procs is None else max(1, procs)
+    load = load_corpus(corpus_dir, processes=parse_procs, while_loading=lambda: initialize(dictionary),
+                       on_file=on_file, formats=formats)
+    checkpoint("loaded")
+    refuse_empty(load.reports, load.skipped, corpus_dir)
+    fingerprints = {r.file: report_fingerprint(digests.get(r.file), entries.get(r.file), dict_fp, themes_fp)
+                    for r in load.reports}
+    return build_locked(
+        load.reports, root, load.warnings, load.skipped, corpus_dir, procs, dictionary, checkpoint, started,
+        fingerprints=fingerprints, extra_meta={"themes_fingerprint": themes_fp, **(extra_meta or {})},
+        on_docs=on_docs, detected=load.detected,
+    )
+
+
+def refuse_empty(reports: list[Report], skipped: list[Skipped], corpus_dir: Path) -> None:
+    """BuildError when no report has a paragraph: never let an empty corpus replace a serving index."""
+    if any(report.paragraphs for report in reports):
+        return
+    # An empty corpus is almost always a wrong --corpus path or a failed copy.
+    problems = "; ".join(f"{s.file}: {s.reason}" for s in skipped[:5])
+    raise BuildError(
+        f"no paragraph could be indexed from {corpus_dir}"
+        + (f" ({problems})" if problems else " (no report files found)")
+        + ": nothing was changed; check the corpus folder and run reindex again"
+    )

@@ -12,7 +12,9 @@ Fields (contract):
     text         TEXT word analyzer, stored, phrase
     text_bi      TEXT bigram analyzer, phrase, not stored (substring recall / exact phrases)
     position     NUMERIC, stored, sortable  1-based paragraph order within its report
-    seq          NUMERIC, stored, sortable  corpus order of the paragraph (export / report order)
+    seq          NUMERIC, stored, sortable  corpus order of the paragraph when it was written (an incremental
+                                            build keeps older segments' numbers: readers order by build.json's
+                                            report list and position, see indexer/search/order.py)
 Added beyond the contract:
     report_order NUMERIC, stored, sortable  0-based index of the report in corpus order
 The three NUMERIC fields are columns without postings (ColumnNumber): nothing searches them by value,

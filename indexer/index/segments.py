@@ -243,6 +243,7 @@ def write_segments(
     weight: Callable[[dict], int] = lambda doc: len(doc.get("text") or ""),
     limitmb: int = 1024,
     on_started: Callable[[], None] = lambda: None,
+    on_docs: Callable[[int], None] | None = None,
 ) -> int:
     """Write docs into the empty index, in order, and commit; returns the count.
 
@@ -250,8 +251,26 @@ def write_segments(
     take a contiguous slice and write it as one segment per ~limitmb of postings; each reports its
     segment descriptors through a pipe, then waits until the parent has read every result (so workers
     live exactly as long as the writing phase); the parent commits all segments as one generation.
-    on_started is called once writing is under way (in the parent, with the workers running).
+    on_started is called once writing is under way (in the parent, with the workers running);
+    on_docs(n) after every n documents written, in the process that wrote them (progress display).
     """
+    segments = write_new_segments(index, docs, procs=procs, weight=weight, limitmb=limitmb,
+                                  on_started=on_started, on_docs=on_docs)
+    commit_new(index, segments)
+    return sum(s.doc_count_all() for s in segments)
+
+
+def write_new_segments(
+    index,  # noqa: ANN001 - a whoosh FileIndex
+    docs: Sequence[dict],
+    *,
+    procs: int = 1,
+    weight: Callable[[dict], int] = lambda doc: len(doc.get("text") or ""),
+    limitmb: int = 1024,
+    on_started: Callable[[], None] = lambda: None,
+    on_docs: Callable[[int], None] | None = None,
+) -> list:
+    """Write docs as new segments of index, in order, without committing them (see write_segments)."""
     weights = [weight(d) for d in docs]
     for field in index.schema:
         if _fast_kind(field) == WORDS:
@@ -260,14 +279,12 @@ def write_segments(
     ranges = _split(weights, max(1, procs))
     if len(ranges) == 1:
         on_started()
-        segments = _write_range(index, docs, weights, budget)
-    else:
-        segments = _write_forked(index, docs, weights, budget, ranges, on_started)
-    _commit(index, segments)
-    return sum(s.doc_count_all() for s in segments)
+        return _write_range(index, docs, weights, budget, on_docs)
+    return _write_forked(index, docs, weights, budget, ranges, on_started, on_docs)
 
 
-def _write_range(index, docs: Sequence[dict], weights: Sequence[int], budget: int) -> list:  # noqa: ANN001
+def _write_range(index, docs: Sequence[dict], weights: Sequence[int], budget: int,  # noqa: ANN001
+                 on_docs: Callable[[int], None] | None = None) -> list:
     """Segments for docs in order, a new one whenever the text written reaches budget characters."""
     segments = []
     start = 0
@@ -276,33 +293,42 @@ def _write_range(index, docs: Sequence[dict], weights: Sequence[int], budget: in
         while end < len(docs) and (end == start or total + weights[end] <= budget):
             total += weights[end]
             end += 1
-        writer = _write_one(index, docs[start:end])
+        writer = _write_one(index, docs[start:end], on_docs)
         segments.append(finalize_segment(writer))
         start = end
     return segments
 
 
-def _commit(index, segments: list) -> None:  # noqa: ANN001
+def commit_new(index, segments: list) -> None:  # noqa: ANN001
+    """Commit exactly `segments` (in docnum order) as the index's next generation; other segment files go."""
     names = [s.segment_id() for s in segments]
     if len(set(names)) != len(names):
         raise SegmentBuildError(f"writer processes produced clashing segment names {names}")
     commit_segments(index, segments)
 
 
-def _write_one(index, docs: Sequence[dict]):  # noqa: ANN001, ANN202 - whoosh objects
+_PROGRESS_EVERY = 256  # documents between on_docs calls
+
+
+def _write_one(index, docs: Sequence[dict], on_docs: Callable[[int], None] | None = None):  # noqa: ANN001, ANN202
     # No cancel() on failure: it deletes the temp folder other workers still write to; the caller
     # removes the whole build directory when writing fails.
     writer = FastSegmentWriter(index, _lk=False)
-    for doc in docs:
+    for n, doc in enumerate(docs, 1):
         writer.add_document(**doc)
+        if on_docs is not None and n % _PROGRESS_EVERY == 0:
+            on_docs(_PROGRESS_EVERY)
+    if on_docs is not None and len(docs) % _PROGRESS_EVERY:
+        on_docs(len(docs) % _PROGRESS_EVERY)
     return writer
 
 
 def _write_forked(index, docs: Sequence[dict], weights: Sequence[int], budget: int,  # noqa: ANN001
-                  ranges: list[tuple[int, int]], on_started: Callable[[], None]) -> list:
+                  ranges: list[tuple[int, int]], on_started: Callable[[], None],
+                  on_docs: Callable[[int], None] | None = None) -> list:
     def write(bounds: tuple[int, int]) -> list:
         start, end = bounds
-        return _write_range(index, docs[start:end], weights[start:end], budget)
+        return _write_range(index, docs[start:end], weights[start:end], budget, on_docs)
 
     try:
         results = fork_map(write, ranges, while_running=on_started, hold_until_read=True)

@@ -23,9 +23,10 @@ from __future__ import annotations
 import struct
 import zlib
 from array import array
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from operator import sub
 from pickle import dumps
+from typing import Any
 
 import whoosh
 
@@ -59,7 +60,8 @@ from whoosh.writing import SegmentWriter  # noqa: E402
 __all__ = [
     "Block", "DisjunctionMaxMatcher", "ListMatcher", "NullMatcher", "Positions", "SegmentWriter", "WrappingMatcher",
     "bm25f_params", "byte_to_length", "check_version", "commit_segments", "finalize_segment", "length_bytes",
-    "length_to_byte", "make_binary_tree", "pack_uint", "posting_blocks", "segment_id", "use_stored_compressor", "write_field_postings",
+    "length_to_byte", "make_binary_tree", "pack_uint", "posting_blocks", "segment_id", "segment_reader",
+    "toc_segments", "use_stored_compressor", "with_deletions", "write_field_postings",
 ]
 
 Block = tuple[Sequence[int], object, int]  # global docnums, raw weights (None / float / array), length
@@ -139,6 +141,28 @@ def commit_segments(index: object, segments: list) -> None:
     TOC(index.schema, segments, generation).write(storage, index.indexname)  # type: ignore[attr-defined]
     clean_files(storage, index.indexname, generation, segments)  # type: ignore[attr-defined]
     storage.temp_storage(f"{index.indexname}.tmp").destroy()  # type: ignore[attr-defined]
+
+
+def toc_segments(index: object) -> list:
+    """The segments an index's current TOC lists, in docnum order (reads the TOC only, opens no segment)."""
+    return list(index._segments())  # type: ignore[attr-defined]
+
+
+def with_deletions(segment: object, docnums: Iterable[int]) -> object:
+    """A copy of segment with docnums (segment-local) marked deleted: Whoosh keeps deletions in the TOC."""
+    import copy
+
+    segment = copy.deepcopy(segment)
+    for docnum in docnums:
+        segment.delete_document(docnum)  # type: ignore[attr-defined]
+    return segment
+
+
+def segment_reader(index: object, segment: object) -> Any:  # a whoosh SegmentReader (Whoosh ships no types)
+    """A reader of one segment of index alone (segment-local docnums; its deletions honoured)."""
+    from whoosh.reading import SegmentReader
+
+    return SegmentReader(index.storage, index.schema, segment)  # type: ignore[attr-defined]
 
 
 def write_field_postings(codec: object, fieldwriter: object, schema: object,

@@ -41,6 +41,8 @@ from indexer.model import Paragraph, Report
 CATALOG = "catalog.toml"
 UNKNOWN_INSTITUTION = "未知机构"
 MAX_PARAGRAPH = 4000  # characters; longer "paragraphs" are layout failures (no blank lines at all): split them
+EMPTY = "empty"  # why a file without text is skipped (reindex) or refused (add)
+NO_BODY = "no paragraphs of text found (only headings or captions)"
 _SENTENCE = re.compile(r"[^。！？；!?;]*[。！？；!?;]+[”’」』）)]*|[^。！？；!?;]+$")
 
 
@@ -67,6 +69,10 @@ class CorpusLoad:
     warnings: list[str] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     detected: dict[str, Detected] = field(default_factory=dict)
+
+
+# One parsed file: (report or None, its warnings, its skipped entries, its detected metadata).
+_Loaded = tuple[Report | None, list[str], list[Skipped], dict[str, Detected]]
 
 
 def report_id(rel: str) -> str:
@@ -240,12 +246,17 @@ def _metadata(
 def load_corpus(
     corpus_dir: Path, *, taxonomy: Taxonomy | None = None, max_bytes: int = MAX_FILE_BYTES, processes: int = 1,
     while_loading: Callable[[], None] | None = None, formats: FormatOptions | None = None,
+    reuse: Callable[[str, Path, str, CatalogEntry | None], Report | None] | None = None,
+    on_file: Callable[[int], None] | None = None,
 ) -> CorpusLoad:
     """Read every report file under corpus_dir (recursively, sorted) into Reports; problems are reported by file.
 
     processes > 1 parses the files in that many forked processes (contiguous runs of files of about equal
     size); the result is the same as with one. while_loading, if given, runs in this process meanwhile.
     formats carries the parsers' limits and the .doc converter (default: limits only, no converter).
+    reuse(rel, path, report id, catalog entry), if given, may return a Report to use instead of parsing the
+    file (an incremental reindex: the file and its entry did not change). on_file(paragraphs) is called
+    after each file is parsed, in the process that parsed it (progress display).
     """
     taxonomy = taxonomy or load_taxonomy()
     formats = formats or FormatOptions()
@@ -267,26 +278,39 @@ def load_corpus(
         if name not in present:
             why = "does not exist" if not (corpus_dir / name).exists() else "is not a readable report file here"
             load.skipped.append(Skipped(name, f"{CATALOG} entry {entry.title!r} names {name!r}, which {why}; fix or remove the entry"))
-    todo = [(rel, path, report_id(rel)) for rel, path in files]
+    every = [(rel, path, report_id(rel)) for rel, path in files]
+    reused: dict[str, Report] = {}
+    if reuse is not None:
+        for rel, path, rid in every:
+            got = reuse(rel, path, rid, entries.get(rel))
+            if got is not None:
+                reused[rel] = got
+    todo = [item for item in every if item[0] not in reused]
     loader = functools.partial(_load_files, entries=entries, taxonomy=taxonomy, max_bytes=max_bytes,
-                               catalog_broken=catalog_broken, formats=formats)
-    loaded: list[tuple[Report | None, list[str], list[Skipped], dict[str, Detected]]] | None = None
+                               catalog_broken=catalog_broken, formats=formats, on_file=on_file)
+    loaded: dict[str, _Loaded] | None = None
     if processes > 1 and len(todo) > 1:
         runs = _runs(todo, processes)
-        loaded = [one for run in fork_map(loader, runs, while_running=while_loading or (lambda: None)) for one in run]
+        results = [one for run in fork_map(loader, runs, while_running=while_loading or (lambda: None)) for one in run]
+        loaded = {rel: one for (rel, _, _), one in zip(todo, results)}
     elif while_loading is not None:
         while_loading()
     ids: dict[str, str] = {}
-    for n, (rel, path, rid) in enumerate(todo):
+    for rel, path, rid in every:
         if rid in ids:
             load.skipped.append(Skipped(rel, f"report id {rid!r} is already used by {ids[rid]}; rename one of the files"))
             continue
-        report, warnings, skipped, detected = loaded[n] if loaded is not None else loader([(rel, path, rid)])[0]
+        if rel in reused:
+            ids[rid] = rel
+            load.reports.append(reused[rel])
+            if on_file is not None:
+                on_file(0)  # counted as done: the progress line's file total includes it
+            continue
+        report, warnings, skipped, detected = loaded[rel] if loaded is not None else loader([(rel, path, rid)])[0]
         load.warnings.extend(warnings)
         load.skipped.extend(skipped)
         if report is not None:
             load.detected.update(detected)
-        if report is not None:
             ids[rid] = rel
             load.reports.append(report)
     return load
@@ -305,9 +329,17 @@ def read_report(data: bytes, rel: str, formats: FormatOptions, encoding: str | N
 
 def detect_file(path: Path, rel: str | None = None, formats: FormatOptions | None = None) -> Detected:
     """What a report file's own text says about its metadata (for `add`); FormatError if it cannot be read."""
-    rel = rel or path.name
-    extracted = read_report(path.read_bytes(), rel, formats or FormatOptions())
+    return detect_report(path.read_bytes(), rel or path.name, formats)
+
+
+def detect_report(data: bytes, rel: str, formats: FormatOptions | None = None) -> Detected:
+    """detect_file for bytes already read; FormatError (the reason reindex would skip it) if it is no report."""
+    extracted = read_report(data, rel, formats or FormatOptions()) if data.strip() else None
+    if extracted is None or not extracted.text.strip():
+        raise FormatError(EMPTY)
     blocks = parse_blocks(extracted.text)
+    if not any(b.kind == "body" for b in blocks):
+        raise FormatError(NO_BODY)
     return _detect(rel, extracted.text, blocks, extracted.title_hint)
 
 
@@ -332,14 +364,16 @@ def _runs(todo: list[tuple[str, Path, str]], parts: int) -> list[list[tuple[str,
 
 def _load_files(
     todo: list[tuple[str, Path, str]], *, entries: dict[str, CatalogEntry], taxonomy: Taxonomy, max_bytes: int,
-    catalog_broken: bool, formats: FormatOptions,
-) -> list[tuple[Report | None, list[str], list[Skipped], dict[str, Detected]]]:
+    catalog_broken: bool, formats: FormatOptions, on_file: Callable[[int], None] | None = None,
+) -> list[_Loaded]:
     """(report or None, its warnings, its skipped entries, its detected metadata) per file, in order."""
     out = []
     for rel, path, rid in todo:
         one = CorpusLoad()
         report = _load_file(rel, path, rid, entries.get(rel), taxonomy, max_bytes, one, catalog_broken, formats)
         out.append((report, one.warnings, one.skipped, one.detected))
+        if on_file is not None:
+            on_file(len(report.paragraphs) if report is not None else 0)
     return out
 
 
@@ -357,7 +391,7 @@ def _load_file(
         load.skipped.append(Skipped(rel, f"cannot be read ({exc.strerror or exc})"))
         return None
     if not data.strip():
-        load.skipped.append(Skipped(rel, "empty"))
+        load.skipped.append(Skipped(rel, EMPTY))
         return None
     try:
         extracted = read_report(data, rel, formats, entry.encoding if entry else None)
@@ -369,11 +403,11 @@ def _load_file(
     load.warnings.extend(f"{rel}: {w}" for w in extracted.warnings)
     text = extracted.text
     if not text.strip():
-        load.skipped.append(Skipped(rel, "empty"))
+        load.skipped.append(Skipped(rel, EMPTY))
         return None
     blocks = parse_blocks(text)
     if not any(b.kind == "body" for b in blocks):
-        load.skipped.append(Skipped(rel, "no paragraphs of text found (only headings or captions)"))
+        load.skipped.append(Skipped(rel, NO_BODY))
         return None
     if entry is None:
         why = f"{CATALOG} could not be read" if catalog_broken else f"no entry in {CATALOG}"

@@ -107,6 +107,11 @@ class Detected:
             f"date {self.date or 'none'}" + (f" ({self.date_from})" if self.date else ""),
         ])
 
+    @classmethod
+    def from_dict(cls, data: dict) -> Detected:
+        """The inverse of to_dict (build.json keeps what was detected for reports an incremental reindex reuses)."""
+        return cls(**{**data, "years": tuple(data.get("years") or ())})
+
     def to_dict(self) -> dict:
         """The JSON shape (for `add --dry-run` and tests)."""
         return {

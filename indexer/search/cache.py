@@ -15,6 +15,7 @@ from whoosh.searching import Searcher
 from indexer.analysis import normalize
 from indexer.index.store import OpenIndex
 from indexer.search.facets import FacetMaps, load_maps
+from indexer.search.order import corpus_ranks
 from indexer.search.ranking import Norms, TermCache
 
 
@@ -24,7 +25,8 @@ class BuildCache:
 
     maps: FacetMaps
     last_char: dict[str, frozenset[int]] | None = None
-    seq: dict[int, int] = field(default_factory=dict)
+    meta: dict = field(default_factory=dict)  # the build's build.json (its report list is the corpus order)
+    order: dict[int, int] | None = None  # docnum → corpus-order rank (see indexer/search/order.py), on first use
     norms: Norms = field(default_factory=Norms)
     terms: TermCache = field(default_factory=TermCache)
     folder: Path | None = None  # the build directory (its posting arrays, see indexer/search/vector.py)
@@ -62,8 +64,16 @@ def searching(open_index: OpenIndex) -> Iterator[tuple[Searcher, BuildCache]]:
         served = open_index.slot(SERVED_SLOT, lambda: _Served(searcher=open_index.searcher()))
         with served.lock:
             if served.cache is None:
-                served.cache = BuildCache(maps=load_maps(served.searcher), folder=open_index.path)
+                served.cache = BuildCache(maps=load_maps(served.searcher), folder=open_index.path,
+                                          meta=open_index.meta)
             yield served.searcher, served.cache
+
+
+def corpus_order(cache: BuildCache, searcher: Searcher) -> dict[int, int]:
+    """docnum → rank in corpus order of this build: read once."""
+    if cache.order is None:
+        cache.order = corpus_ranks(searcher, cache.meta)
+    return cache.order
 
 
 def last_chars(cache: BuildCache, searcher: Searcher) -> dict[str, frozenset[int]]:

@@ -20,7 +20,7 @@ substring-only matches (and, with synonyms, synonym-only matches) after them.
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Callable, Sequence
 
 from whoosh import query as wq
 from whoosh.searching import Searcher
@@ -29,7 +29,7 @@ from indexer.index.schema import from_stored
 from indexer.index.store import OpenIndex, Store, pinned
 from indexer.limits import MAX_PER_PAGE, SearchArgumentError, check_filter_values, parse_year_span
 from indexer.model import Paragraph
-from indexer.search.cache import BuildCache, searching
+from indexer.search.cache import BuildCache, corpus_order, searching
 from indexer.search.compile import Compiler
 from indexer.search.didyoumean import did_you_mean
 from indexer.search.evaluation import ARRAYS, Evaluation
@@ -65,7 +65,7 @@ def _hit(stored: dict, score: float, snippet: str) -> dict:
 
 
 def _ranked(s: Searcher, postings: Postings, norms: Norms, scorer: wq.Query | None, docs: frozenset[int], offset: int,
-            count_: int) -> list[tuple[int, float]]:
+            count_: int, order: Callable[[], dict[int, int]]) -> list[tuple[int, float]]:
     """docs[offset:offset+count] by BM25F (unscored ones after, in corpus order)."""
     if count_ <= 0 or offset >= len(docs):
         return []
@@ -74,9 +74,8 @@ def _ranked(s: Searcher, postings: Postings, norms: Norms, scorer: wq.Query | No
         fast = postings.top(s, norms, scorer, docs, need)
         if fast is not None:
             if len(fast) < need:  # every hit was scored: the unscored ones follow in corpus order
-                seq = s.reader().column_reader("seq")
                 scored = {d for d, _ in fast}
-                fast += [(d, 0.0) for d in sorted(docs - scored, key=lambda d: (seq[d], d))[: need - len(fast)]]
+                fast += [(d, 0.0) for d in sorted(docs - scored, key=order().__getitem__)[: need - len(fast)]]
             return fast[offset:need]
     ranked: list[tuple[int, float]] = []
     if scorer is not None:
@@ -86,10 +85,14 @@ def _ranked(s: Searcher, postings: Postings, norms: Norms, scorer: wq.Query | No
         scored: set[int] = set()
         if scorer is not None:
             scored = set(s.search(scorer, filter=set(docs), limit=None, terms=False).docs())
-        seq = s.reader().column_reader("seq")
-        rest = sorted(docs - scored, key=lambda d: (seq[d], d))
+        rest = sorted(docs - scored, key=order().__getitem__)
         ranked += [(d, 0.0) for d in rest[: need - len(ranked)]]
     return ranked[offset:need]
+
+
+def _corpus_order(cache: BuildCache, s: Searcher) -> Callable[[], dict[int, int]]:
+    """Unscored hits follow in corpus order (build.json's, see search/order.py), read once per build when needed."""
+    return lambda: corpus_order(cache, s)
 
 
 def _expanded(comp: Compiler, parsed: ParsedQuery, synonyms: Synonyms | None, expand: bool) -> Expansion:
@@ -110,10 +113,11 @@ def _best(s: Searcher, comp: Compiler, cache: BuildCache, tree: Node | None, hit
     scorer = comp.scoring_query(tree)
     first = hits & comp.evaluate(tree, whole_words=True) if scorer is not None else hits
     own = comp.scoring_query(own_tree) if own_tree is not None else scorer
-    docs = _ranked(s, comp.postings, cache.norms, own, first, offset, count_)
+    order = _corpus_order(cache, s)
+    docs = _ranked(s, comp.postings, cache.norms, own, first, offset, count_, order)
     if len(docs) < count_:
         docs += _ranked(s, comp.postings, cache.norms, scorer, hits - first, max(0, offset - len(first)),
-                        count_ - len(docs))
+                        count_ - len(docs), order)
     return docs
 
 
@@ -125,11 +129,12 @@ def _partial(s: Searcher, comp: Compiler, cache: BuildCache, tree: Node | None, 
     parts, groups = partial_groups(comp, tree, hits, allowed)
     room = PARTIAL_BELOW - len(hits)
     scorer = comp.scoring_query(tree)
+    order = _corpus_order(cache, s)
     listed: list[tuple[int, float]] = []
     for _n, docs in groups:  # most concepts first, by score within a group
         if len(listed) >= room:
             break
-        listed += _ranked(s, comp.postings, cache.norms, scorer, docs, 0, room - len(listed))
+        listed += _ranked(s, comp.postings, cache.norms, scorer, docs, 0, room - len(listed), order)
     return parts, listed
 
 

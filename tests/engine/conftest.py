@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from indexer.cli import cli
 from indexer.model import Paragraph, Report
 
 
@@ -68,3 +71,19 @@ def hand_reports(seed_paragraphs: list[str]) -> list[Report]:
 def make_reports():
     """Build Report objects by hand: make_reports({report id: [paragraph text, …]})."""
     return _make_reports
+
+
+@pytest.fixture()
+def corpus(tmp_path: Path, repo_corpus: Path) -> Path:
+    """A copy of the bundled corpus in tmp_path, for tests that change it."""
+    copy = tmp_path / "corpus"
+    shutil.copytree(repo_corpus, copy)
+    return copy
+
+
+@pytest.fixture()
+def indexed(tmp_path: Path, corpus: Path) -> tuple[Path, Path]:
+    """A copy of the bundled corpus and its index (made by `reportsearch reindex`): (corpus, index)."""
+    index = tmp_path / "index"
+    assert CliRunner().invoke(cli, ["reindex", "--corpus", str(corpus), "--index", str(index)]).exit_code == 0
+    return corpus, index

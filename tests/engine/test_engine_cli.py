@@ -5,12 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 
 from indexer.cli import cli
@@ -23,13 +21,6 @@ def reportsearch(*args: str, env: dict | None = None, timeout: float = 300) -> s
     cmd = [sys.executable, "-c", "from webapp.cli import main; main()", *args]
     return subprocess.run(cmd, capture_output=True, text=True, encoding="utf-8", timeout=timeout, cwd=REPO_ROOT,
                           env=env)
-
-
-@pytest.fixture()
-def corpus(tmp_path: Path, repo_corpus: Path) -> Path:
-    copy = tmp_path / "corpus"
-    shutil.copytree(repo_corpus, copy)
-    return copy
 
 
 def test_reindex_summary_and_export(tmp_path: Path, corpus: Path) -> None:

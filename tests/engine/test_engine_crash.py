@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import os
 import random
-import select
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -14,10 +12,10 @@ import uuid
 from pathlib import Path
 
 import pytest
-from whoosh.query import Term
 
-from indexer.index.store import BUILDS, Store
+from indexer.index.store import BUILDS
 from tests.helpers import REPO_ROOT
+from tests.helpers.crash import assert_serving, kill, wait_paused
 
 pytestmark = pytest.mark.slow
 
@@ -34,28 +32,6 @@ def start_reindex(corpus: Path, index: Path, *, pause: str | None = None, procs:
                "--index", str(index), "--procs", str(procs)]
     return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=REPO_ROOT, env=env,
                             text=True, encoding="utf-8")
-
-
-def wait_paused(proc: subprocess.Popen, phase: str, timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
-    assert proc.stderr is not None
-    while time.monotonic() < deadline:
-        ready, _, _ = select.select([proc.stderr], [], [], 1)
-        if ready:
-            line = proc.stderr.readline()
-            if line.startswith(f"PAUSED {phase}"):
-                return
-            if not line and proc.poll() is not None:
-                break
-    proc.kill()
-    raise AssertionError(f"reindex never reached {phase}: rc={proc.poll()} {proc.stderr.read()}")
-
-
-def kill(proc: subprocess.Popen) -> None:
-    proc.send_signal(signal.SIGKILL)
-    proc.wait(timeout=30)
-    proc.stdout.close()
-    proc.stderr.close()
 
 
 def reindex(corpus: Path, index: Path, procs: int = 1) -> subprocess.CompletedProcess:
@@ -75,23 +51,6 @@ def processes_with_marker(marker: str) -> list[int]:
             if f"REPORTSEARCH_TEST_MARKER={marker}".encode() in environ.split(b"\0"):
                 found.append(int(entry.name))
     return found
-
-
-def assert_serving(index: Path, build_id: str | None = None) -> str:
-    opened = Store(index).current()
-    if build_id is not None:
-        assert opened.build_id == build_id
-    with opened.searcher() as searcher:
-        assert searcher.doc_count() == opened.meta["counts"]["paragraphs"] > 0
-        assert len(searcher.search(Term("text", "诉源治理"), limit=None)) >= 1
-    return opened.build_id
-
-
-@pytest.fixture()
-def corpus(tmp_path: Path, repo_corpus: Path) -> Path:
-    copy = tmp_path / "corpus"
-    shutil.copytree(repo_corpus, copy)
-    return copy
 
 
 @pytest.fixture()

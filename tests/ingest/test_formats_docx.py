@@ -6,10 +6,10 @@ import io
 import zipfile
 
 import pytest
-import report_files as rf
 
 from indexer.ingest.formats import FormatError, extract
 from indexer.ingest.layout import parse_blocks
+from tests.helpers import report_files as rf
 
 W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 

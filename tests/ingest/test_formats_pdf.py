@@ -6,10 +6,10 @@ import io
 import re
 
 import pytest
-import report_files as rf
 
 from indexer.ingest.formats import FormatError, FormatOptions, extract
 from indexer.ingest.layout import parse_blocks
+from tests.helpers import report_files as rf
 
 
 def bodies(text: str) -> list[str]:

@@ -6,10 +6,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-import report_files as rf
 
 from indexer.ingest.corpus import load_corpus
 from indexer.ingest.formats import SUPPORTED_SUFFIXES, FormatOptions, extract, is_supported
+from tests.helpers import report_files as rf
 
 
 @pytest.fixture(scope="module")

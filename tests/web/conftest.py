@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.helpers.web import serving
 from webapp import create_app
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -104,33 +104,8 @@ def hostile_client(hostile_app):
 @pytest.fixture(scope="session")
 def live_server(app) -> Iterator[str]:
     """The app served by a real waitress server on 127.0.0.1:<free port>, in a background thread."""
-    import waitress
-    from waitress import wasyncore
-
-    from webapp.cli import MAX_REQUEST_HEADER_BYTES
-
-    server = waitress.create_server(
-        app, host="127.0.0.1", port=0, threads=4, max_request_header_size=MAX_REQUEST_HEADER_BYTES,
-        expose_tracebacks=False, ident="reportsearch",
-    )
-    stopping = threading.Event()
-
-    def run() -> None:
-        # server.run() cannot be stopped from another thread without racing its select(); poll a flag instead.
-        while not stopping.is_set():
-            wasyncore.loop(timeout=0.1, map=server._map, count=1)
-        server.task_dispatcher.shutdown()
-        # a channel whose client has gone but that the loop has not serviced yet still holds its output
-        # buffers (a temp file for a large page): close them, not just the sockets (else a ResourceWarning)
-        for channel in list(server.active_channels.values()):
-            channel.handle_close()
-        wasyncore.close_all(server._map)
-
-    thread = threading.Thread(target=run, name="waitress-test", daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.effective_port}"
-    stopping.set()
-    thread.join(timeout=30)
+    with serving(app) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -93,5 +93,7 @@ def test_serve_is_added_explicitly_not_by_importing_webapp_cli():
     import webapp.cli
 
     assert "serve" in webapp.cli.cli.commands
-    assert sorted(indexer.cli.cli.commands) == ["export", "reindex", "search", "trend"]  # importing webapp.cli added nothing
-    assert sorted(indexer.cli.make_cli(webapp.cli.serve).commands) == ["export", "reindex", "search", "serve", "trend"]
+    # importing webapp.cli added nothing
+    assert sorted(indexer.cli.cli.commands) == ["add", "export", "reindex", "remove", "search", "trend"]
+    assert sorted(indexer.cli.make_cli(webapp.cli.serve).commands) == [
+        "add", "export", "reindex", "remove", "search", "serve", "trend"]

@@ -1,0 +1,274 @@
+"""`add` and `remove`: put report files into the corpus (or take them out), keep catalog.toml in step, and
+make the change searchable with an incremental reindex (indexer/index/update.py).
+
+Everything happens under the reindex lock, so add, remove and reindex never run at once on one index.
+Crash safety, step by step (a kill at any point leaves a state the next run accepts and completes):
+1. add copies each file into a hidden staging folder of the corpus (fsync), then renames it into place:
+   the corpus never holds half a file. A file without a catalog entry is a legal corpus state (its
+   metadata is detected); `add` of the same file again completes the entry (recovery).
+2. the catalog is rewritten atomically (indexer/ingest/catalog_edit.py): old or new, never half.
+3. the index is updated incrementally; until its atomic switch the previous build serves.
+remove moves the file aside into `<corpus>/.removed/` (hidden: never indexed; nothing is deleted, the
+user can move it back) before cutting its catalog entry; `remove` again completes an interrupted one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import shutil
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from indexer.analysis import DEFAULT_DICTIONARY
+from indexer.errors import BadRequest, NotFound
+from indexer.fsutil import fsync_path, write_synced
+from indexer.index.fingerprint import catalog_entries, corpus_digests
+from indexer.index.lock import ReindexLock
+from indexer.index.update import Hooks, UpdateSummary, update_index
+from indexer.ingest.catalog import parse_years
+from indexer.ingest.catalog_edit import append_entries, remove_entry
+from indexer.ingest.corpus import CATALOG, CorpusLoad, _walk, detect_report, report_id
+from indexer.ingest.detect import Detected
+from indexer.ingest.formats import SUPPORTED_SUFFIXES, FormatError, FormatOptions, is_supported
+from indexer.limits import MAX_FILE_BYTES
+
+STAGING = ".reportsearch-staging"  # hidden: the corpus walk skips dot-folders
+REMOVED = ".removed"
+
+
+class AddError(BadRequest):
+    """The arguments of add/remove cannot be used (nothing was changed)."""
+
+
+@dataclass
+class Metadata:
+    """Metadata given on the command line; None means 'detect it'."""
+
+    title: str | None = None
+    institution: str | None = None
+    year: str | None = None
+    date: str | None = None
+    source: str | None = None
+
+
+@dataclass
+class Planned:
+    """One file of an add: where it goes, its catalog entry, and why it is refused (if it is)."""
+
+    source: Path
+    rel: str
+    report_id: str
+    entry: dict = field(default_factory=dict)
+    detected: Detected | None = None  # what the file's text says and where (None when refused before reading it)
+    refused: str = ""  # non-empty: not added, and why
+    recovering: bool = False  # the same bytes are already in place without a catalog entry (an interrupted add)
+    data: bytes = field(default=b"", repr=False)
+
+
+@dataclass
+class AddResult:
+    """What add did: the accepted and refused files and the index update (None for --dry-run or nothing to add)."""
+
+    planned: list[Planned]
+    update: UpdateSummary | None = None
+
+    @property
+    def accepted(self) -> list[Planned]:
+        """Files added (or to be added, with --dry-run)."""
+        return [p for p in self.planned if not p.refused]
+
+    @property
+    def refused(self) -> list[Planned]:
+        """Files refused, each with its reason."""
+        return [p for p in self.planned if p.refused]
+
+
+def _candidates(paths: list[Path]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.is_file() and is_supported(p)
+                           and not any(part.startswith(".") for part in p.relative_to(path).parts))
+            if not found:
+                raise AddError(f"{path}: no report files ({', '.join(SUPPORTED_SUFFIXES)}) in this folder")
+            files.extend(found)
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise AddError(f"{path}: no such file or folder")
+    return files
+
+
+def _check_metadata(meta: Metadata, count: int) -> None:
+    if meta.title is not None and count > 1:
+        raise AddError("--title names one report: add the files one at a time to give each its title")
+    if meta.year is not None:
+        try:
+            parse_years(meta.year)
+        except ValueError as exc:
+            raise AddError(f"--year: {exc}") from None
+    if meta.date is not None:
+        try:
+            dt.date.fromisoformat(meta.date)
+        except ValueError:
+            raise AddError(f"--date must be a date like 2024-01-18, not {meta.date!r}") from None
+    for name in ("title", "institution", "source"):
+        value = getattr(meta, name)
+        if value is not None and not value.strip():
+            raise AddError(f"--{name} must not be empty")
+
+
+def _year_value(years: tuple[int, ...]) -> int | str:
+    return years[0] if len(years) == 1 else f"{years[0]}-{years[-1]}"
+
+
+def plan_add(paths: list[Path], corpus_dir: Path, meta: Metadata, formats: FormatOptions | None = None) -> list[Planned]:
+    """What add would do for each file (nothing is changed); formats: the parsers' limits and .doc converter."""
+    files = _candidates(paths)
+    _check_metadata(meta, len(files))
+    corpus_dir = Path(corpus_dir)
+    digests = corpus_digests(corpus_dir) if corpus_dir.is_dir() else {}
+    by_digest = {sha: rel for rel, sha in sorted(digests.items())}
+    entries = catalog_entries(corpus_dir) if corpus_dir.is_dir() else {}
+    ids = {report_id(rel): rel for rel, _ in (_walk(corpus_dir, CorpusLoad()) if corpus_dir.is_dir() else [])}
+    plans: list[Planned] = []
+    taken: dict[str, str] = {}
+    for source in files:
+        rel = unicodedata.normalize("NFC", source.name)
+        plan = Planned(source=source, rel=rel, report_id=report_id(rel))
+        plans.append(plan)
+        if not is_supported(source):
+            plan.refused = f"not a supported report file ({', '.join(SUPPORTED_SUFFIXES)})"
+            continue
+        try:
+            size = source.stat().st_size
+            if size > MAX_FILE_BYTES:
+                plan.refused = f"{size:,} bytes is over the {MAX_FILE_BYTES:,}-byte limit; split the file"
+                continue
+            plan.data = source.read_bytes()
+        except OSError as exc:
+            plan.refused = f"cannot be read ({exc.strerror or exc})"
+            continue
+        sha = hashlib.sha256(plan.data).hexdigest()
+        same = by_digest.get(sha)
+        if same is not None and same == rel and rel not in entries:
+            plan.recovering = True  # copied by an add that was interrupted before its catalog entry
+        elif same is not None:
+            plan.refused = f"already in the corpus as {same} (same content)"
+            continue
+        elif (corpus_dir / rel).exists():
+            plan.refused = f"a different file named {rel} is already in the corpus; rename the file to add it"
+            continue
+        elif plan.report_id in ids:
+            plan.refused = f"report id {plan.report_id!r} is already used by {ids[plan.report_id]}; rename the file"
+            continue
+        if sha in taken or plan.report_id in taken.values():
+            plan.refused = "given twice in this add (same content or same name)"
+            continue
+        taken[sha] = plan.report_id
+        try:  # as reindex reads it (the same parser, in the same limited child)
+            found = plan.detected = detect_report(plan.data, rel, formats)
+        except FormatError as exc:
+            plan.refused = str(exc)
+            continue
+        institution = meta.institution or found.institution
+        year = meta.year or (_year_value(found.years) if found.years else None)
+        if not institution:
+            plan.refused = "institution not detected from the text; give it with --institution"
+            continue
+        if year is None:
+            plan.refused = "years not detected from the text or file name; give them with --year"
+            continue
+        if isinstance(year, str) and year.strip().isdigit():
+            year = int(year)
+        plan.entry = {"file": rel, "title": meta.title or found.title, "institution": institution, "year": year,
+                      "date": meta.date or found.date, "source": meta.source}
+    return plans
+
+
+def _place(plan: Planned, corpus_dir: Path) -> None:
+    """Copy the file into the corpus: staged (fsync), then renamed into place (atomic)."""
+    staging = corpus_dir / STAGING
+    staging.mkdir(exist_ok=True)
+    tmp = staging / f"{os.getpid()}-{plan.rel}"
+    write_synced(tmp, plan.data)
+    os.replace(tmp, corpus_dir / plan.rel)
+    fsync_path(corpus_dir)
+
+
+def add_reports(
+    paths: list[Path], corpus_dir: Path, root: Path, meta: Metadata | None = None, *, dry_run: bool = False,
+    procs: int | None = None, dictionary: Path = DEFAULT_DICTIONARY, hooks: Hooks | None = None,
+    formats: FormatOptions | None = None,
+) -> AddResult:
+    """Copy report files into the corpus, append their catalog entries, and index them incrementally."""
+    meta = meta or Metadata()
+    corpus_dir, root = Path(corpus_dir), Path(root)
+    if dry_run:
+        return AddResult(plan_add(paths, corpus_dir, meta, formats))
+    hooks = hooks or Hooks()
+    corpus_dir.mkdir(parents=True, exist_ok=True)
+    root.mkdir(parents=True, exist_ok=True)
+    with ReindexLock(root):
+        hooks.checkpoint("locked")
+        shutil.rmtree(corpus_dir / STAGING, ignore_errors=True)  # copies a killed add left half-written
+        result = AddResult(plan_add(paths, corpus_dir, meta, formats))  # planned under the lock: nobody changes the corpus now
+        if not result.accepted:
+            return result
+        for plan in result.accepted:
+            if not plan.recovering:
+                _place(plan, corpus_dir)
+        shutil.rmtree(corpus_dir / STAGING, ignore_errors=True)
+        hooks.checkpoint("copied")
+        append_entries(corpus_dir / CATALOG, [p.entry for p in result.accepted])
+        hooks.checkpoint("cataloged")
+        result.update = update_index(corpus_dir, root, procs=procs, dictionary=dictionary, hooks=hooks, locked=True,
+                                     formats=formats)
+        return result
+
+
+@dataclass
+class RemoveResult:
+    """What remove did: the file moved aside (None if it was already gone), whether an entry was cut, the update."""
+
+    report_id: str
+    moved_to: Path | None
+    entry_removed: bool
+    update: UpdateSummary
+
+
+def remove_report(
+    rid: str, corpus_dir: Path, root: Path, *, procs: int | None = None, dictionary: Path = DEFAULT_DICTIONARY,
+    hooks: Hooks | None = None, formats: FormatOptions | None = None,
+) -> RemoveResult:
+    """Take a report out of the corpus (moved to <corpus>/.removed/), the catalog and the index."""
+    hooks = hooks or Hooks()
+    corpus_dir, root = Path(corpus_dir), Path(root)
+    root.mkdir(parents=True, exist_ok=True)
+    with ReindexLock(root):
+        hooks.checkpoint("locked")
+        files = [rel for rel, _ in _walk(corpus_dir, CorpusLoad()) if report_id(rel) == rid]
+        described = [f for f in catalog_entries(corpus_dir) if report_id(f) == rid]
+        if not files and not described:
+            raise NotFound(f"no report {rid!r} in {corpus_dir}; `reportsearch search` or the web page shows report ids")
+        moved_to = None
+        for rel in files:
+            target = corpus_dir / REMOVED / rel
+            if target.exists():
+                target = target.with_name(f"{target.name}.{dt.datetime.now():%Y%m%dT%H%M%S}")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(corpus_dir / rel, target)
+            fsync_path(target.parent)
+            fsync_path((corpus_dir / rel).parent)
+            moved_to = target
+        hooks.checkpoint("moved")
+        removed = False
+        for rel in described or files:
+            removed = remove_entry(corpus_dir / CATALOG, rel) or removed
+        hooks.checkpoint("cataloged")
+        update = update_index(corpus_dir, root, procs=procs, dictionary=dictionary, hooks=hooks, locked=True,
+                              formats=formats)
+        return RemoveResult(report_id=rid, moved_to=moved_to, entry_removed=removed, update=update)
