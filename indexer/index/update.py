@@ -37,6 +37,7 @@ from pathlib import Path
 import whoosh.index
 
 from indexer.analysis import DEFAULT_DICTIONARY, INDEX_FORMAT_VERSION, dictionary_fingerprint, initialize
+from indexer.index.arrays import ARRAY_DIR
 from indexer.index.build import (
     BuildError,
     BuildSummary,
@@ -54,7 +55,6 @@ from indexer.index.build import (
     report_meta,
     switch_current,
 )
-from indexer.index.arrays import ARRAY_DIR
 from indexer.index.fingerprint import corpus_digests, report_fingerprint, themes_fingerprint
 from indexer.index.lock import ReindexLock
 from indexer.index.schema import make_schema
