@@ -36,6 +36,12 @@ index_option = click.option(
     default=None,
     help="Index folder [env REPORTSEARCH_INDEX, else ~/.local/share/reportsearch/index-<corpus>-<hash>: one per corpus].",
 )
+no_expand_option = click.option("--no-expand", "no_expand", is_flag=True,
+                                 help="Search the query's own words only (no synonyms).")
+synonyms_option = click.option(
+    "--synonyms", "synonyms_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    help="Synonyms file [env REPORTSEARCH_SYNONYMS, else the bundled indexer/synonyms.txt].")
+SYNONYMS_HINT = "（修正该行，或用 --no-expand 只搜原词）"  # appended to a SynonymsError's message
 
 
 def indexed_corpus(build: OpenIndex) -> str:
@@ -110,9 +116,8 @@ def _plain(snippet: str) -> str:
               show_default=True)
 @index_option
 @corpus_option
-@click.option("--no-expand", "no_expand", is_flag=True, help="Search the query's own words only (no synonyms).")
-@click.option("--synonyms", "synonyms_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Synonyms file [env REPORTSEARCH_SYNONYMS, else the bundled indexer/synonyms.txt].")
+@no_expand_option
+@synonyms_option
 @click.option("--json", "as_json", is_flag=True, help="Print the result as one UTF-8 JSON document.")
 def search(query: str, institutions: tuple[str, ...], years: tuple[str, ...], themes: tuple[str, ...],
            page: str, per_page: str, index_dir: Path | None, corpus_dir: Path | None, no_expand: bool,
@@ -155,7 +160,7 @@ def search(query: str, institutions: tuple[str, ...], years: tuple[str, ...], th
                             page=page_n, per_page=per_page_n, synonyms=synonyms, expand=not no_expand)
         check_facet_values(build, institutions=institutions, themes=themes)  # after: bad page etc. come first
     except SynonymsError as exc:
-        fail(f"{exc}（修正该行，或用 --no-expand 只搜原词）", exc.status)
+        fail(f"{exc}{SYNONYMS_HINT}", exc.status)
         return
     except ReportSearchError as exc:  # bad arguments (400), no usable index (503)
         fail(str(exc), exc.status)
@@ -194,10 +199,13 @@ def search(query: str, institutions: tuple[str, ...], years: tuple[str, ...], th
 @click.option("--theme", "themes", multiple=True, help="Only this theme (repeatable: ORed).")
 @index_option
 @corpus_option
+@no_expand_option
+@synonyms_option
 @click.option("--json", "as_json", is_flag=True, help="Print the whole result (every table) as one UTF-8 JSON document.")
 @click.option("--csv", "as_csv", is_flag=True, help="Print the --by table as CSV.")
 def trend(terms: tuple[str, ...], by: str, institutions: tuple[str, ...], themes: tuple[str, ...],
-          index_dir: Path | None, corpus_dir: Path | None, as_json: bool, as_csv: bool) -> None:
+          index_dir: Path | None, corpus_dir: Path | None, no_expand: bool, synonyms_file: Path | None,
+          as_json: bool, as_csv: bool) -> None:
     """How 1–5 queries (TERM…, each in the search syntax) occur by year and institution.
 
     Counts are matching paragraphs; a range report counts in every year it covers; per_1000 divides by
@@ -205,21 +213,26 @@ def trend(terms: tuple[str, ...], by: str, institutions: tuple[str, ...], themes
     """
     import sys
 
+    from indexer.config import default_synonyms_path
     from indexer.errors import error_document
     from indexer.index.store import IndexMissing, IndexStale, Store
     from indexer.search.engine import SearchArgumentError
+    from indexer.search.synonyms import SynonymsError, load_synonyms
     from indexer.search.trends import trends
     from indexer.trend_tables import institution_table, write_csv, write_text, year_table
 
     try:
-        result = trends(Store(index_dir or default_index_dir(corpus_dir)), list(terms), institutions=institutions, themes=themes)
-    except (SearchArgumentError, IndexMissing, IndexStale) as exc:
+        synonyms = None if no_expand else load_synonyms(synonyms_file or default_synonyms_path())
+        result = trends(Store(index_dir or default_index_dir(corpus_dir)), list(terms), institutions=institutions,
+                        themes=themes, synonyms=synonyms, expand=not no_expand)
+    except (SearchArgumentError, SynonymsError, IndexMissing, IndexStale) as exc:
+        message = f"{exc}{SYNONYMS_HINT}" if isinstance(exc, SynonymsError) else str(exc)
         if as_json:
-            _json_out(error_document(str(exc), exc.status))
+            _json_out(error_document(message, exc.status))
             raise SystemExit(2 if exc.status == 400 else 1) from exc
         if exc.status == 400:
-            raise click.UsageError(str(exc)) from exc
-        raise click.ClickException(str(exc)) from exc
+            raise click.UsageError(message) from exc
+        raise click.ClickException(message) from exc
     if as_json:
         _json_out(result)
         return

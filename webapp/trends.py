@@ -8,7 +8,7 @@ from flask import Blueprint, Response, jsonify, render_template, request
 from werkzeug.datastructures import MultiDict
 
 from indexer.limits import MAX_REQUEST_QUERY_CHARS
-from webapp import get_store
+from webapp import get_store, get_synonyms
 from webapp.pages import search_url
 from webapp.params import BadParameter, SearchParams, parse_search_args
 from webapp.trend_chart import fmt, trend_chart
@@ -22,41 +22,49 @@ FORM_SLOTS = 5
 
 @dataclass(frozen=True)
 class TrendParams:
-    """The validated state of a trends page: the terms (blank ones dropped) and the institution/theme filters."""
+    """The validated state of a trends page: the terms (blank ones dropped), the institution/theme filters
+    and whether synonyms expand the terms (expand=0 in the URL turns it off, as on /search)."""
 
     terms: tuple[str, ...]
     institutions: tuple[str, ...]
     themes: tuple[str, ...]
+    expand: bool = True
 
     def engine_kwargs(self) -> dict:
         """Keyword arguments for indexer.search.trends.trends (besides store and terms)."""
-        return {"institutions": list(self.institutions), "themes": list(self.themes)}
+        return {"institutions": list(self.institutions), "themes": list(self.themes),
+                "synonyms": get_synonyms(), "expand": self.expand}
 
     def search(self, term: str, *, year: int | None = None, institution: str | None = None) -> str:
         """The /search URL for one term, narrowed to a year and/or institution, with this page's filters."""
         institutions = (institution,) if institution else self.institutions
         return search_url(SearchParams(q=term, institutions=institutions, themes=self.themes,
-                                       years=(str(year),) if year is not None else ()))
+                                       years=(str(year),) if year is not None else (), expand=self.expand))
 
 
-def parse_trend_args(args: MultiDict) -> TrendParams:
-    """Validate the trends parameters (filters with the search's own rules); raise BadParameter."""
-    base = parse_search_args(args)  # the institution/theme filters are validated exactly like /search's
+def parse_trend_args(args: MultiDict, *, keep_blank: bool = False) -> TrendParams:
+    """Validate the trends parameters (filters with the search's own rules); raise BadParameter.
+
+    Blank terms are dropped (empty boxes of the form are not terms) unless keep_blank: the API passes
+    them on, so trends() refuses them with 400 as the CLI does.
+    """
+    base = parse_search_args(args)  # the institution/theme filters and expand are validated exactly like /search's
     terms = []
     for raw in args.getlist("q"):
         if len(raw) > MAX_REQUEST_QUERY_CHARS:
             raise BadParameter(f"查询过长：最多 {MAX_REQUEST_QUERY_CHARS} 个字符（收到 {len(raw)} 个）。")
-        if raw.strip():
-            terms.append(raw.strip())  # empty boxes of the form are not terms
-    return TrendParams(terms=tuple(terms), institutions=base.institutions, themes=base.themes)
+        if raw.strip() or keep_blank:
+            terms.append(raw.strip())
+    return TrendParams(terms=tuple(terms), institutions=base.institutions, themes=base.themes, expand=base.expand)
 
 
 @bp.get("/api/trends")
 def api() -> Response:
-    """trends()'s dict for ?q=…&q=… (1–5 terms), &institution=…, &theme=…; errors are {"error", "status"}."""
+    """trends()'s dict for ?q=…&q=… (1–5 terms, none empty), &institution=…, &theme=…, &expand=0;
+    errors are {"error", "status"}."""
     from indexer.search.trends import trends
 
-    params = parse_trend_args(request.args)
+    params = parse_trend_args(request.args, keep_blank=True)
     return jsonify(trends(get_store(), list(params.terms), **params.engine_kwargs()))
 
 

@@ -12,6 +12,8 @@ Definitions (what the README and the /trends page say):
   then name); `paragraphs` counts its distinct matching paragraphs (all of them are from that year on);
 - grid: institution × year counts (non-zero cells only), the same year rule.
 Filters follow the search's multi-select rule: values within a facet are ORed, facets are ANDed.
+Synonyms expand each term exactly as search(…, synonyms=, expand=) does, so the counts stay the totals of
+the searches the trends link to; each series' notice and `expanded` say which synonyms were added.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ from indexer.search.compile import Compiler
 from indexer.search.engine import check_facet_values
 from indexer.search.facets import FacetMaps, selection
 from indexer.search.query import parse
+from indexer.search.synonyms import Synonyms
+from indexer.search.synonyms import expand as expand_tree
 
 COLUMNS_SLOT = "trends.columns"
 
@@ -81,9 +85,10 @@ def check_trend_args(terms: object, institutions: object, themes: object) -> lis
 
 
 def _series(term: str, comp: Compiler, cols: Columns, allowed: frozenset[int] | None, years: list[int],
-            denominators: dict[int, int]) -> dict:
+            denominators: dict[int, int], synonyms: Synonyms | None) -> dict:
     parsed = parse(term)
-    hits = comp.evaluate(parsed.tree)
+    expansion = expand_tree(parsed.tree, synonyms, comp.words)  # the search's own expansion (engine._expanded)
+    hits = comp.evaluate(expansion.tree)
     if allowed is not None:
         hits = hits & allowed
     by_year: Counter[int] = Counter()
@@ -103,9 +108,11 @@ def _series(term: str, comp: Compiler, cols: Columns, allowed: frozenset[int] | 
     for (i, y), n in sorted(grid.items(), key=lambda kv: kv[0][1]):
         rows.setdefault(i, {})[str(y)] = n
     order = sorted((i for i in per_inst if i >= 0), key=lambda i: (first.get(i, 10_000), -per_inst[i], cols.institutions[i]))
+    notices = [n for n in (parsed.notice(), expansion.notice()) if n]
     return {
         "term": term,
-        "notice": parsed.notice(),
+        "notice": "。".join(notices) if notices else None,
+        "expanded": expansion.added,
         "total": len(hits),
         "by_year": [
             {"year": y, "count": by_year[y],
@@ -130,8 +137,11 @@ def _allowed(maps: FacetMaps, institutions: Sequence[str], themes: Sequence[str]
 
 
 def trends(store: Store, terms: Sequence[str], *, institutions: Sequence[str] = (),
-           themes: Sequence[str] = ()) -> dict:
-    """Counts of each term by year (raw and per 1,000 paragraphs), spread and institution × year grid."""
+           themes: Sequence[str] = (), synonyms: Synonyms | None = None, expand: bool = True) -> dict:
+    """Counts of each term by year (raw and per 1,000 paragraphs), spread and institution × year grid.
+
+    synonyms (read at the edges) expand each term's words unless expand is False, as in search().
+    """
     cleaned = check_trend_args(terms, institutions, themes)
     check_facet_values(store, institutions=institutions, themes=themes)
     open_index = store.current()
@@ -141,9 +151,11 @@ def trends(store: Store, terms: Sequence[str], *, institutions: Sequence[str] = 
         denominators = _denominators(cache, allowed)
         years = [y for y, n in denominators.items() if n]
         comp = Compiler(s, cache)
-        series = [_series(t, comp, cols, allowed, years, denominators) for t in cleaned]
+        used = synonyms if expand else None
+        series = [_series(t, comp, cols, allowed, years, denominators, used) for t in cleaned]
     return {
         "terms": cleaned,
+        "expand": bool(expand),
         "filters": {"institution": list(institutions), "theme": list(themes)},
         "years": years,
         "paragraphs": {str(y): denominators[y] for y in years},

@@ -13,11 +13,13 @@ from click.testing import CliRunner
 from trend_corpus import write_trend_corpus
 
 from indexer.cli import cli
+from indexer.config import default_synonyms_path
 from indexer.errors import BadRequest
 from indexer.export import iter_paragraphs
 from indexer.index.build import build_index
 from indexer.index.store import Store
 from indexer.search.engine import search
+from indexer.search.synonyms import load_synonyms, parse_synonyms
 from indexer.search.trends import TrendArgumentError, trends
 
 # Quoted phrases are Ctrl-F exact and the unquoted 扫黑除恶 never occurs in part in the filler text, so a
@@ -122,6 +124,41 @@ def test_counts_are_the_search_totals(trend_store: Store) -> None:
             assert n == search(trend_store, series["term"], institutions=[inst], years=[y])["total"]
 
 
+SYNONYMS = "扫黑除恶 => 枫桥经验\n"  # one-way: 扫黑除恶 also finds 枫桥经验, which occurs in other years too
+
+
+def test_counts_are_the_search_totals_with_synonyms_and_without(trend_store: Store, exported: list[dict],
+                                                                 tmp_path: Path) -> None:
+    synonyms = parse_synonyms(SYNONYMS)
+    expanded = trends(trend_store, ["扫黑除恶"], synonyms=synonyms)
+    plain = trends(trend_store, ["扫黑除恶"], synonyms=synonyms, expand=False)
+    for result, expand in ((expanded, True), (plain, False)):
+        series = result["series"][0]
+        assert result["expand"] is expand
+        assert series["total"] == search(trend_store, "扫黑除恶", synonyms=synonyms, expand=expand)["total"]
+        for point in series["by_year"]:
+            assert point["count"] == search(trend_store, "扫黑除恶", years=[str(point["year"])], synonyms=synonyms,
+                                            expand=expand)["total"]
+    assert expanded["series"][0]["total"] == direct(exported, ("扫黑除恶", "枫桥经验"))["total"]
+    assert plain["series"][0]["total"] == direct(exported, ("扫黑除恶",))["total"] < expanded["series"][0]["total"]
+    assert expanded["series"][0]["expanded"] == {"扫黑除恶": ["枫桥经验"]}
+    assert expanded["series"][0]["notice"] == "同时检索：枫桥经验（扫黑除恶）"
+    assert plain["series"][0]["expanded"] == {} and plain["series"][0]["notice"] is None
+    # the CLI reads the synonyms like `search`: --synonyms FILE, --no-expand
+    path = tmp_path / "synonyms.txt"
+    path.write_text(SYNONYMS, encoding="utf-8")
+    root = str(trend_store.root)
+    code, out = run(["扫黑除恶", "--synonyms", str(path), "--index", root, "--json"])
+    assert code == 0 and json.loads(out) == json.loads(json.dumps(expanded))
+    code, out = run(["扫黑除恶", "--synonyms", str(path), "--no-expand", "--index", root, "--json"])
+    assert code == 0 and json.loads(out) == json.loads(json.dumps(plain))
+    code, out = run(["扫黑除恶", "--synonyms", str(path), "--index", root])
+    assert code == 0 and "同时检索：枫桥经验（扫黑除恶）" in out
+    path.write_text("扫黑除恶 =>\n", encoding="utf-8")
+    code, out = run(["扫黑除恶", "--synonyms", str(path), "--index", root, "--json"])
+    assert code == 2 and json.loads(out)["status"] == 400 and "--no-expand" in json.loads(out)["error"]
+
+
 @pytest.mark.parametrize(("terms", "kwargs", "message"), [
     ([], {}, "至少一个检索词"),
     (["诉源治理", "  "], {}, "第 2 个检索词是空的"),
@@ -146,7 +183,9 @@ def run(args: list[str]) -> tuple[int, str]:
 def test_cli_json_is_the_library_result(trend_store: Store) -> None:
     code, out = run(['"诉源治理"', "扫黑除恶", "--institution", "甲市人民法院", "--index", str(trend_store.root), "--json"])
     assert code == 0
-    assert json.loads(out) == json.loads(json.dumps(trends(trend_store, ['"诉源治理"', "扫黑除恶"], institutions=["甲市人民法院"])))
+    bundled = load_synonyms(default_synonyms_path())  # the CLI's default, as for `search`
+    want = trends(trend_store, ['"诉源治理"', "扫黑除恶"], institutions=["甲市人民法院"], synonyms=bundled)
+    assert json.loads(out) == json.loads(json.dumps(want))
 
 
 def test_cli_csv_by_year_and_by_institution(trend_store: Store) -> None:

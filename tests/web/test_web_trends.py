@@ -20,18 +20,45 @@ def query(terms: list[str], **filters: list[str]) -> str:
     return urlencode(pairs)
 
 
-def test_api_is_the_library_result(client, store) -> None:
+def test_api_is_the_library_result(client, store, synonyms) -> None:
     response = client.get("/api/trends?" + query(TERMS))
     assert response.status_code == 200
-    assert response.get_json() == trends(store, TERMS)
+    assert response.get_json() == trends(store, TERMS, synonyms=synonyms)
     inst = trends(store, TERMS)["series"][1]["spread"][0]["institution"]
-    response = client.get("/api/trends?" + query(TERMS + [""], institution=[inst]))
-    assert response.get_json() == trends(store, TERMS, institutions=[inst])  # empty form boxes are not terms
+    response = client.get("/api/trends?" + query(TERMS, institution=[inst], expand=["0"]))
+    assert response.get_json() == trends(store, TERMS, institutions=[inst], expand=False)
+
+
+@pytest.mark.parametrize("expand", [True, False])
+def test_counts_are_the_totals_of_the_linked_searches(client, store, synonyms, expand: bool) -> None:
+    off = [] if expand else ["0"]
+    body = client.get("/api/trends?" + query(["电诈", "诉源治理"], expand=off)).get_json()
+    for series in body["series"]:  # 电诈 is only found through its synonyms in the bundled corpus
+        want = search(store, series["term"], synonyms=synonyms, expand=expand)
+        assert series["total"] == want["total"] and series["expanded"] == want["expanded"]
+        assert bool(series["expanded"]) is expand and (series["notice"] or "").startswith("同时检索") is expand
+    assert body["expand"] is expand and (body["series"][0]["total"] > 0) is expand
+    series = body["series"][1]
+    want = search(store, "诉源治理", synonyms=synonyms, expand=expand)
+    html = unescape(client.get("/trends?" + query(["诉源治理"], expand=off)).get_data(as_text=True))
+    links = [urlsplit(h) for h in re.findall(r'href="([^"]+)"', html)]
+    to_search = [parse_qs(u.query) for u in links if u.path == "/search"]
+    assert to_search and all(q.get("expand") == off or (expand and "expand" not in q) for q in to_search)
+    legend = next(q for q in to_search if "year" not in q and "institution" not in q)
+    page = client.get("/search?" + urlencode({k: v[0] for k, v in legend.items()})).get_data(as_text=True)
+    assert f"<strong data-total>{want['total']}</strong>" in page
+    box = re.search(r'<input type="checkbox" name="expand" value="0"( checked)?>', html)
+    assert box is not None and bool(box.group(1)) is not expand  # the form keeps the choice
+    for point in series["by_year"]:
+        if point["count"]:
+            assert point["count"] == search(store, "诉源治理", years=[str(point["year"])], synonyms=synonyms,
+                                            expand=expand)["total"]
 
 
 @pytest.mark.parametrize(("url", "message"), [
     ("/api/trends", "至少一个检索词"),
-    ("/api/trends?q=&q=%20", "至少一个检索词"),
+    ("/api/trends?q=&q=%20", "第 1 个检索词是空的"),
+    ("/api/trends?" + query(["诉源治理", ""]), "第 2 个检索词是空的"),  # the CLI refuses it too; only the form drops it
     ("/api/trends?" + query(list("甲乙丙丁戊己")), "最多比较 5 个"),
     ("/api/trends?" + query(["诉源治理"], institution=["没有这个法院"]), "未知机构"),
     ("/api/trends?" + query(["诉源治理"], theme=["没有这个主题"]), "未知主题"),
@@ -44,8 +71,8 @@ def test_api_errors_are_json_400(client, url: str, message: str) -> None:
     assert set(body) == {"error", "status"} and body["status"] == 400 and message in body["error"]
 
 
-def test_page_draws_one_line_per_term_a_table_and_spread(client, store) -> None:
-    result = trends(store, TERMS)
+def test_page_draws_one_line_per_term_a_table_and_spread(client, store, synonyms) -> None:
+    result = trends(store, TERMS, synonyms=synonyms)
     html = client.get("/trends?" + query(TERMS)).get_data(as_text=True)
     assert len(re.findall(r'<g class="series s\d"', html)) == 2
     assert html.count('<path class="line"') == 2
@@ -86,6 +113,9 @@ def test_search_page_links_to_the_trend_of_its_query(client, store) -> None:
     target = urlsplit(unescape(link.group(1)))
     assert target.path == "/trends" and parse_qs(target.query) == {"q": ["诉源治理"], "institution": [inst]}
     assert client.get(unescape(link.group(1))).status_code == 200
+    html = client.get("/search?" + urlencode({"q": "诉源治理", "expand": "0"})).get_data(as_text=True)
+    link = re.search(r'<a class="trend-link" href="([^"]+)"[^>]*>看趋势</a>', html)
+    assert link is not None and parse_qs(urlsplit(unescape(link.group(1))).query) == {"q": ["诉源治理"], "expand": ["0"]}
 
 
 @pytest.mark.browser
