@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 from typing import TextIO
 
+from indexer.export import csv_cell
+
 Table = list[list[object]]
 
 
@@ -36,8 +38,8 @@ def institution_table(result: dict) -> Table:
 
 
 def write_csv(table: Table, out: TextIO) -> None:
-    """The table as CSV with its header row."""
-    csv.writer(out, lineterminator="\n").writerows(table)
+    """The table as CSV with its header row, every cell (terms included) guarded by the export's csv_cell."""
+    csv.writer(out, lineterminator="\n").writerows([("" if v is None else csv_cell(v)) for v in row] for row in table)
 
 
 def write_text(table: Table, out: TextIO) -> None:

@@ -220,3 +220,14 @@ def test_cli_errors(trend_store: Store, tmp_path: Path) -> None:
     assert result.exit_code == 2 and "未知机构" in result.output
     code, out = run(["诉源治理", "--index", str(tmp_path / "none"), "--json"])
     assert code == 1 and json.loads(out)["status"] == 503
+
+
+def test_cli_csv_guards_terms_against_formula_injection(trend_store: Store) -> None:
+    root = str(trend_store.root)
+    code, out = run(["=1+1", "--csv", "--index", root])
+    rows = list(csv.reader(io.StringIO(out)))
+    assert code == 0 and rows[0] == ["year", "paragraphs", "'=1+1 count", "'=1+1 per_1000"]
+    code, out = run(["@扫黑除恶", "--by", "institution", "--csv", "--index", root])
+    rows = list(csv.reader(io.StringIO(out)))
+    assert code == 0 and len(rows) > 1 and {r[0] for r in rows[1:]} == {"'@扫黑除恶"}
+    assert all(not cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
