@@ -3,7 +3,7 @@
     .venv/bin/python -m bench.relevance
 
 Builds the bundled corpus (ours and bench/naive.py) in a temporary folder and runs every judged query of
-tests/search/search_judged.py: the original set ("exact" queries: words the reports use) and the issue-11
+tests/helpers/judged.py: the original set ("exact" queries: words the reports use) and the issue-11
 kinds (abbreviations, concepts, traditional characters, multi-word topics). Naive chunks are credited as
 the paragraph sharing the most character bigrams with them (markup stripped), as in the seeds test.
 """
@@ -21,7 +21,7 @@ from typing import Callable
 from bench.generate import REPO_ROOT
 from bench.naive import build_naive
 
-JUDGED_PY = REPO_ROOT / "tests" / "search" / "search_judged.py"
+JUDGED_PY = REPO_ROOT / "tests" / "helpers" / "judged.py"
 Grades = dict[str, dict[str, int]]
 _MARKUP = re.compile(r"[*#■▼]")
 
