@@ -7,7 +7,7 @@ Two PDFs of the same report, repeated to --pages pages: reportlab's (Adobe-GB1 C
 fake-bold leads drawn twice) and LibreOffice's export of the .docx (Noto CJK subset embedded, when soffice is
 installed). Per PDF and extractor: pages/s (best of 3, wall and CPU), and whether the text holds the report's
 sentences without CID garbage (U+FFFD, private-use code points) or doubled characters. The fixtures come from
-tests/ingest/report_files.py, the generator the tests use.
+tests/helpers/report_files.py, the generator the tests use.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ RESULTS = REPO_ROOT / "bench" / "RESULTS.md"
 
 
 def _report_files() -> types.ModuleType:
-    """tests/ingest/report_files.py, loaded by path (bench is not a test package)."""
+    """tests/helpers/report_files.py, loaded by path (bench is not a test package)."""
     spec = importlib.util.spec_from_file_location("report_files", REPO_ROOT / "tests" / "helpers" / "report_files.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)

@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 from indexer.index.whoosh_compat import REQUIRED_VERSION, check_version
+from tests.helpers import REPO_ROOT
 
-PACKAGE = Path(__file__).resolve().parents[2] / "indexer"
+PACKAGE = REPO_ROOT / "indexer"
 INTERNAL = re.compile(r"^\s*(?:from|import)\s+whoosh\.(?:codec|matching|system|util|writing|formats|filedb|scoring)\b",
                       re.M)
 

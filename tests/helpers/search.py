@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import random
 import re
 
 from indexer.analysis import normalize
@@ -41,3 +42,28 @@ def quote(s: str) -> str | None:
 def plain(fragment: str) -> str:
     """Marks stripped, entities unescaped."""
     return html.unescape(fragment.replace("<mark>", "").replace("</mark>", ""))
+
+
+# malformed queries: each must parse, search and render without raising
+MALFORMED = [
+    '"诉源治理', "“诉源治理", "「诉源治理", "诉源治理”", "(诉源治理", "诉源治理)", "((a) b", ")(", "OR", "AND", "NOT",
+    "-", "诉源治理 OR", "OR 诉源治理", "a OR OR b", "NOT", "a NOT", "foo:bar", "year:abc", "year:1900-2100",
+    "institution:", ":", "::", "*", "?", "诉*", "法?", "\x00\x01\x02", "a\x00b", "\u200b\u200e", "\ud800",
+    "x" * 5000, "诉" * 10_000, " OR ".join(["诉源"] * 300), "(" * 500, ")" * 500, "-" * 300, '"' * 7,
+    "“”", "「」", '""', "   ", "", "\n\t\r", "（诉源治理", "year:2017-", "theme:\"司法为民", "a:b:c",
+    "<script>alert(1)</script>", "'; DROP TABLE x; --", "%s%s%n", "\\", "NOT NOT NOT a", "-(-(-a))",
+]
+
+
+def sample_substrings(paragraphs: list[dict], n: int, seed: int) -> list[str]:
+    """n random 2–8 character pieces of the paragraphs' squeezed text (seeded)."""
+    rng = random.Random(seed)
+    out = []
+    while len(out) < n:
+        text = squeeze(rng.choice(paragraphs)["text"])
+        size = rng.randint(2, 8)
+        if len(text) < size:
+            continue
+        start = rng.randrange(len(text) - size + 1)
+        out.append(text[start : start + size])
+    return out

@@ -11,14 +11,13 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from test_formats_docx import docx_of, p, r
 
 from indexer.ingest.corpus import load_corpus
 from indexer.ingest.formats import FormatError, FormatOptions, extract
 from indexer.ingest.formats.isolate import extract_isolated
+from tests.helpers import REPO_ROOT
 from tests.helpers import report_files as rf
-
-REPO_ROOT = Path(__file__).resolve().parents[2]
+from tests.helpers.docx_xml import docx_of, p, r
 
 
 def bomb_docx(inflated: int) -> bytes:

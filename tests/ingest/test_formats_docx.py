@@ -10,32 +10,11 @@ import pytest
 from indexer.ingest.formats import FormatError, extract
 from indexer.ingest.layout import parse_blocks
 from tests.helpers import report_files as rf
-
-W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+from tests.helpers.docx_xml import docx_of, p, r
 
 
 def bodies(text: str) -> list[str]:
     return [b.text for b in parse_blocks(text) if b.kind == "body"]
-
-
-def docx_of(body_xml: str, *, extra: dict[str, bytes] | None = None, doctype: str = "") -> bytes:
-    """A minimal .docx with the given <w:body> content (hand-written XML, for cases python-docx cannot write)."""
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>')
-        z.writestr("word/document.xml",
-                   f'<?xml version="1.0" encoding="UTF-8"?>{doctype}<w:document {W_NS}><w:body>{body_xml}</w:body></w:document>')
-        for name, data in (extra or {}).items():
-            z.writestr(name, data)
-    return buf.getvalue()
-
-
-def p(*runs: str, ppr: str = "") -> str:
-    return f"<w:p>{f'<w:pPr>{ppr}</w:pPr>' if ppr else ''}{''.join(runs)}</w:p>"
-
-
-def r(text: str, bold: bool = False) -> str:
-    return f"<w:r>{'<w:rPr><w:b/></w:rPr>' if bold else ''}<w:t xml:space=\"preserve\">{text}</w:t></w:r>"
 
 
 @pytest.fixture(scope="module")

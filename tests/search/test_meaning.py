@@ -7,7 +7,6 @@ from pathlib import Path
 
 import opencc
 import pytest
-from test_search_seeds import sample_substrings
 from whoosh import query as wq
 
 from bench.relevance import mean_scores, resolve
@@ -22,7 +21,7 @@ from indexer.search.query import parse
 from indexer.search.synonyms import SynonymFile, Synonyms, expand, load_synonyms, parse_synonyms
 from tests.helpers import judged as search_judged
 from tests.helpers.judged import MEANING, TRADITIONAL
-from tests.helpers.search import MARK, all_hits, quote, squeeze
+from tests.helpers.search import MARK, all_hits, quote, sample_substrings, squeeze
 
 
 @pytest.fixture(scope="module")

@@ -19,15 +19,7 @@ from indexer.search.query import (
     positives,
     render,
 )
-
-MALFORMED = [
-    '"诉源治理', "“诉源治理", "「诉源治理", "诉源治理”", "(诉源治理", "诉源治理)", "((a) b", ")(", "OR", "AND", "NOT",
-    "-", "诉源治理 OR", "OR 诉源治理", "a OR OR b", "NOT", "a NOT", "foo:bar", "year:abc", "year:1900-2100",
-    "institution:", ":", "::", "*", "?", "诉*", "法?", "\x00\x01\x02", "a\x00b", "\u200b\u200e", "\ud800",
-    "x" * 5000, "诉" * 10_000, " OR ".join(["诉源"] * 300), "(" * 500, ")" * 500, "-" * 300, '"' * 7,
-    "“”", "「」", '""', "   ", "", "\n\t\r", "（诉源治理", "year:2017-", "theme:\"司法为民", "a:b:c",
-    "<script>alert(1)</script>", "'; DROP TABLE x; --", "%s%s%n", "\\", "NOT NOT NOT a", "-(-(-a))",
-]
+from tests.helpers.search import MALFORMED
 
 
 def test_words_are_anded_and_operators_work() -> None:

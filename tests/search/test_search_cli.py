@@ -10,11 +10,11 @@ from pathlib import Path
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_query import MALFORMED
 
 from indexer.cli import cli
 from indexer.index.store import Store
 from tests.helpers.errors import assert_error_document
+from tests.helpers.search import MALFORMED
 
 
 def run(args: list[str]) -> tuple[int, str]:

@@ -175,7 +175,7 @@ def test_match_beyond_32768_is_highlighted(tmp_path: Path) -> None:
 
 
 def test_malformed_queries_never_raise(fixture_store: Store) -> None:
-    from test_query import MALFORMED
+    from tests.helpers.search import MALFORMED
 
     for q in MALFORMED:
         result = search(fixture_store, q)

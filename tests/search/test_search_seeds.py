@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import random
 import re
 import time
 from pathlib import Path
@@ -13,22 +12,9 @@ from bench.relevance import resolve as resolve_judged
 from indexer.index.store import Store
 from indexer.search.engine import search
 from tests.helpers.judged import JUDGED, MEANING, ndcg_at
-from tests.helpers.search import all_hits, quote, squeeze
+from tests.helpers.search import all_hits, quote, sample_substrings, squeeze
 
 CJK = re.compile(r"^[\u4e00-\u9fff]+$")
-
-
-def sample_substrings(paragraphs: list[dict], n: int, seed: int) -> list[str]:
-    rng = random.Random(seed)
-    out = []
-    while len(out) < n:
-        text = squeeze(rng.choice(paragraphs)["text"])
-        size = rng.randint(2, 8)
-        if len(text) < size:
-            continue
-        start = rng.randrange(len(text) - size + 1)
-        out.append(text[start : start + size])
-    return out
 
 
 def test_sampled_substrings_quoted_are_ctrl_f_exact(seed_store: Store, seed_paragraphs: list[dict]) -> None:

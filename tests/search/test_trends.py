@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from trend_corpus import write_trend_corpus
 
 from indexer.cli import cli
 from indexer.config import default_synonyms_path
@@ -21,6 +20,7 @@ from indexer.index.store import Store
 from indexer.search.engine import search
 from indexer.search.synonyms import load_synonyms, parse_synonyms
 from indexer.search.trends import TrendArgumentError, trends
+from tests.helpers.trend_corpus import write_trend_corpus
 
 # Quoted phrases are Ctrl-F exact and the unquoted 扫黑除恶 never occurs in part in the filler text, so a
 # plain substring test over each exported paragraph is the direct count the engine must agree with.

@@ -4,40 +4,17 @@ from __future__ import annotations
 
 import socket
 import urllib.request
-from html.parser import HTMLParser
 from urllib.parse import urlencode
 
 import pytest
 from markupsafe import escape
 
 from indexer.search.engine import search
+from tests.helpers.html_checks import assert_inert
 from webapp import SECURITY_HEADERS
 from webapp.render import only_marks
 
 HOSTILE_ID = "hostile-report-2022"  # conftest.HOSTILE_FILE without .txt
-class Elements(HTMLParser):
-    """Every element the browser would build from a page: (tag, attributes)."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.found: list[tuple[str, dict[str, str | None]]] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.found.append((tag, dict(attrs)))
-
-
-def assert_inert(html: str) -> None:
-    """Nothing from the corpus or the query became markup: only our elements, our external scripts."""
-    parser = Elements()
-    parser.feed(html)
-    scripts = [attrs for tag, attrs in parser.found if tag == "script"]
-    assert scripts == [{"src": "/static/app.js", "defer": None}, {"src": "/static/suggest.js", "defer": None}]
-    for tag, attrs in parser.found:
-        assert tag not in ("img", "iframe", "b", "i", "object", "embed", "style"), tag
-        for name, value in attrs.items():
-            assert not name.startswith("on"), (tag, name)
-            if name in ("href", "src", "action", "formaction"):
-                assert not (value or "").lower().lstrip().startswith("javascript:"), (tag, name, value)
 
 
 # --- the sanitiser ------------------------------------------------------------------------------------

@@ -160,7 +160,7 @@ def test_trends_page_fits_a_phone(browser, live_server: str, artifacts: Path) ->
 
 @pytest.mark.parametrize("payload", ['"><script>alert(1)</script>', "</title><script>alert(1)</script>", "<b>执行</b>"])
 def test_terms_are_shown_as_text_in_the_svg_and_tables(client, payload: str) -> None:
-    from test_web_security import assert_inert
+    from tests.helpers.html_checks import assert_inert
 
     response = client.get("/trends?" + query([payload, "执行"]))
     html = response.get_data(as_text=True)
