@@ -15,7 +15,8 @@ refuses to load on another version.
 The one other place that knows Whoosh's insides is FastSegmentWriter (indexer/index/segments.py): it
 subclasses SegmentWriter (imported from here, so the version check guards it) and fills the posting
 lists that `write_field_postings` below writes in Whoosh 3's on-disk format, byte for byte.
-indexer/search/bestof.py subclasses DisjunctionMaxMatcher (imported from here) to fix its score().
+The fix of DisjunctionMaxMatcher's score() (best_of_matcher below) lives here too; indexer/search/bestof.py
+builds its query on it with public API only.
 """
 
 from __future__ import annotations
@@ -58,9 +59,9 @@ from whoosh.util.numeric import byte_to_length, length_to_byte  # noqa: E402
 from whoosh.writing import SegmentWriter  # noqa: E402
 
 __all__ = [
-    "Block", "DisjunctionMaxMatcher", "ListMatcher", "NullMatcher", "Positions", "SegmentWriter", "WrappingMatcher",
-    "bm25f_params", "byte_to_length", "check_version", "commit_segments", "finalize_segment", "length_bytes",
-    "length_to_byte", "make_binary_tree", "pack_uint", "posting_blocks", "segment_id", "segment_reader",
+    "Block", "ListMatcher", "NullMatcher", "Positions", "SegmentWriter", "WrappingMatcher",
+    "best_of_matcher", "bm25f_params", "byte_to_length", "check_version", "commit_segments", "finalize_segment",
+    "length_bytes", "length_to_byte", "make_binary_tree", "pack_uint", "posting_blocks", "segment_id", "segment_reader",
     "toc_segments", "use_stored_compressor", "with_deletions", "write_field_postings",
 ]
 
@@ -311,3 +312,51 @@ def _write_postings(postfile: PostingFile, postings: list[tuple[int, float, byte
     head = _TERMINFO.pack(False, total_weight, n, 0 if minlength is None else length_to_byte(minlength),
                           length_to_byte(maxlength), maxweight, postings[0][0], postings[-1][0])
     return head + pack_long(start) + pack_int(postfile.pos - start)
+
+
+# --- best-of matching (indexer/search/bestof.py) ---------------------------------------------------------
+# Whoosh 2.7.4's DisjunctionMaxMatcher.score() takes the max of both sub-matchers' scores without checking
+# that they are on the current document, so every document gets the largest score any alternative has
+# anywhere (and its replace() drops a still-active side). These subclasses override its score() and
+# replace() and read its sides `a`/`b`: internals, hence here.
+
+
+class _BestMatcher(DisjunctionMaxMatcher):
+    """Union of two matchers; the score is the higher of the sides that match the current document."""
+
+    def supports_block_quality(self) -> bool:
+        return False  # no block-quality pruning: correctness over that shortcut
+
+    def _on(self) -> list:
+        current = self.id()
+        return [m for m in (self.a, self.b) if m.is_active() and m.id() == current]
+
+    def score(self) -> float:
+        return max(m.score() for m in self._on())
+
+    def replace(self, minquality: float = 0) -> object:
+        a_on, b_on = self.a.is_active(), self.b.is_active()
+        if not (a_on or b_on):
+            return NullMatcher()
+        if not a_on:
+            return self.b.replace(minquality)
+        if not b_on:
+            return self.a.replace(minquality)
+        return self
+
+
+class _FirstMatcher(_BestMatcher):
+    """Union of two matchers; the first side's score where it matches, else the second side's."""
+
+    def score(self) -> float:
+        return self._on()[0].score()
+
+
+def best_of_matcher(matchers: Sequence, first_wins: bool = False) -> object:
+    """One matcher over matchers, a document scoring as its best side (first_wins: the first side's where it matches)."""
+    if len(matchers) == 1:
+        return matchers[0]
+    if not first_wins:
+        return make_binary_tree(_BestMatcher, list(matchers))
+    rest = matchers[1] if len(matchers) == 2 else make_binary_tree(_BestMatcher, list(matchers[1:]))
+    return _FirstMatcher(matchers[0], rest)

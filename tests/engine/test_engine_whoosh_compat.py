@@ -39,3 +39,23 @@ def test_no_other_module_imports_whoosh_internals():
                  if p.name != "whoosh_compat.py" and INTERNAL.search(p.read_text(encoding="utf-8"))]
     assert offenders == []
     assert REQUIRED_VERSION == (2, 7, 4)
+
+
+# Subclassing a Whoosh class overrides its internals. Allowed outside whoosh_compat.py only where the
+# module docstring says so: FastSegmentWriter, and a WrappingMatcher driven through its public methods.
+SUBCLASSES_ALLOWED = {("index/segments.py", "SegmentWriter"), ("search/ranking.py", "WrappingMatcher")}
+
+
+def test_whoosh_classes_are_subclassed_only_in_whoosh_compat():
+    import indexer.index.whoosh_compat as compat
+
+    whoosh_classes = {name for name in compat.__all__ + ["DisjunctionMaxMatcher", "Matcher"]
+                      if isinstance(getattr(compat, name, None), type) or name.endswith("Matcher")}
+    found = set()
+    for path in PACKAGE.rglob("*.py"):
+        if path.name == "whoosh_compat.py":
+            continue
+        for base in re.findall(r"^class\s+\w+\(([\w.]+)", path.read_text(encoding="utf-8"), re.M):
+            if base.split(".")[-1] in whoosh_classes or base.startswith("whoosh.matching"):
+                found.add((path.relative_to(PACKAGE).as_posix(), base.split(".")[-1]))
+    assert found == SUBCLASSES_ALLOWED  # bestof.py's DisjunctionMaxMatcher fix lives in whoosh_compat.py
