@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
+import struct
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -112,6 +114,12 @@ class OpenIndex:
                 closer()
 
 
+# What Whoosh 2.7.4's open_dir raises on missing or damaged files (a truncated or overwritten TOC: struct,
+# pickle, EOF, value/size errors). Anything else is a bug and must surface as one, not as a 503 "reindex".
+DAMAGED_BUILD = (OSError, EOFError, ValueError, MemoryError, struct.error, pickle.UnpicklingError,
+                 whoosh.index.IndexError)
+
+
 def read_current(root: Path) -> str | None:
     """The build id CURRENT names, or None when there is no CURRENT yet."""
     try:
@@ -145,7 +153,7 @@ def open_build(root: Path, build_id: str, dictionary: Path = DEFAULT_DICTIONARY)
         )
     try:
         index = whoosh.index.open_dir(str(path), readonly=True)
-    except Exception as exc:  # a damaged build: say what to do instead of a Whoosh traceback
+    except DAMAGED_BUILD as exc:  # a damaged build: say what to do instead of a Whoosh traceback
         raise IndexStale(f"the index at {path} cannot be opened ({exc}); run `reportsearch reindex`") from exc
     return OpenIndex(build_id=build_id, path=path, meta=meta, index=index)
 
