@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
@@ -11,25 +10,15 @@ from markupsafe import escape
 
 from indexer.search.engine import get_report, overview, search
 from tests.helpers.errors import assert_json_error
-
-
-class Collect(HTMLParser):
-    """Every start tag with its attributes, in document order."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.tags: list[tuple[str, dict[str, str | None]]] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.append((tag, dict(attrs)))
+from tests.helpers.html_checks import Elements
 
 
 def tags(html: str, element: str, /, **attrs: str) -> list[dict[str, str | None]]:
     """Attributes of every <element> having all the given attribute values (class matched by word)."""
-    parser = Collect()
+    parser = Elements()
     parser.feed(html)
     out = []
-    for tag, found in parser.tags:
+    for tag, found in parser.found:
         if tag != element:
             continue
         ok = True
