@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import REPO_ROOT
 from tests.helpers.web import serving
 from webapp import create_app
 
 pytestmark = pytest.mark.browser
-REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 def reportsearch(*args: str | Path) -> subprocess.CompletedProcess:
