@@ -151,6 +151,9 @@ def open_build(root: Path, build_id: str, dictionary: Path = DEFAULT_DICTIONARY)
             f"reindex required: the user dictionary changed since the index at {root} was built "
             f"({dictionary}); run `reportsearch reindex`"
         )
+    if any(toc.stat().st_size == 0 for toc in path.glob("*.toc")):  # Whoosh fails on it with a bare TypeError
+        raise IndexStale(f"the index at {path} cannot be opened (its table of contents is empty); "
+                         "run `reportsearch reindex`")
     try:
         index = whoosh.index.open_dir(str(path), readonly=True)
     except DAMAGED_BUILD as exc:  # a damaged build: say what to do instead of a Whoosh traceback

@@ -120,7 +120,7 @@ def test_changed_dictionary_makes_the_index_stale(tmp_path: Path, hand_reports: 
 
 # Whoosh 2.7.4's TOC reader leaves the file open when it fails to parse it (collected later, with a warning)
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning", "ignore:unclosed file:ResourceWarning")
-@pytest.mark.parametrize("damage", ["truncated", "overwritten", "removed"])
+@pytest.mark.parametrize("damage", ["truncated", "overwritten", "emptied", "removed"])
 def test_damaged_build_is_stale_with_what_to_do(tmp_path: Path, hand_reports: list[Report], damage: str) -> None:
     summary = build_reports(hand_reports, tmp_path, procs=1)
     toc = next((tmp_path / BUILDS / summary.build_id).glob("*.toc"))
@@ -128,6 +128,8 @@ def test_damaged_build_is_stale_with_what_to_do(tmp_path: Path, hand_reports: li
         toc.write_bytes(toc.read_bytes()[:10])
     elif damage == "overwritten":
         toc.write_bytes(bytes(range(256)) * 2)
+    elif damage == "emptied":
+        toc.write_bytes(b"")
     else:
         toc.unlink()
     with pytest.raises(IndexStale, match="cannot be opened .*run `reportsearch reindex`") as info:
