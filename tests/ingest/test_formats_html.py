@@ -72,3 +72,18 @@ def test_a_small_page_read_by_the_fallback_keeps_its_blocks_apart():
     assert bodies(extract(page.encode(), "small.html").text) == [
         "起诉危害经济秩序犯罪一百人，同比上升百分之五，办理涉企案件二百件。",
         "监督撤案二十件，纠正涉企违法行为三十件，为企业挽回损失五千万元。"]
+
+
+def test_a_short_report_page_keeps_its_section_heading():
+    """A short article (few paragraphs) still keeps its <h2> section heading: its paragraphs get their section."""
+    page = ('<html><head><meta charset="utf-8"><title>海宁市人民法院工作报告</title></head><body>'
+            '<div class="nav">首页 | 法院概况 | 审判工作</div><div class="article"><h1>海宁市人民法院工作报告</h1>'
+            "<p>各位代表：现在，我代表海宁市人民法院向大会报告工作，请予审议。</p>"
+            "<h2>一、2023年工作回顾</h2>"
+            "<p>2023年，全院受理各类案件一万二千件，审结一万一千件，<br>同比上升百分之五。深化诉源治理。</p>"
+            "<p>依法严惩电信网络诈骗犯罪，审结相关案件二百件，为群众挽回损失三千万元。</p>"
+            '</div><div class="footer">版权所有：海宁市人民法院 浙ICP备12345678号</div></body></html>')
+    blocks = parse_blocks(extract(page.encode("utf-8"), "haining.html").text)
+    headings = [b.text for b in blocks if b.kind == "heading"]
+    assert "一、2023年工作回顾" in headings
+    assert not any("首页" in b.text or "版权所有" in b.text for b in blocks)

@@ -131,6 +131,7 @@ def extract(data: bytes, name: str, options: FormatOptions, encoding: str | None
     doc = trafilatura.bare_extraction(
         _without_captions(page), include_formatting=True, include_tables=True, include_images=False,
         include_comments=False, include_links=False, with_metadata=True,
+        favor_recall=True,  # else trafilatura drops in-article <h2> headings of short reports (section lost)
     )
     body = getattr(doc, "body", None) if doc is not None else None
     title = clean_title_hint(re.split(r"\s*[_|｜]\s*|\s+-\s+", getattr(doc, "title", None) or "")[0], name)
