@@ -21,9 +21,10 @@ def search() -> Response:
 
     params = parse_search_args(request.args)
     store = get_store()
-    result = run_search(store, params.q, synonyms=get_synonyms(), **params.engine_kwargs())
-    # unknown institution/theme → 400 (SearchArgumentError); the HTML page keeps 0 hits with a removable chip
+    # unknown institution/theme → 400 (SearchArgumentError) before any search work; the HTML page keeps 0 hits
+    # with a removable chip
     check_facet_values(store, institutions=params.institutions, themes=params.themes)
+    result = run_search(store, params.q, synonyms=get_synonyms(), **params.engine_kwargs())
     return jsonify(result)
 
 

@@ -82,9 +82,7 @@ def _ranked(s: Searcher, postings: Postings, norms: Norms, scorer: wq.Query | No
         results = s.search(scorer, filter=set(docs), limit=need, terms=False)
         ranked = [(hit.docnum, hit.score or 0.0) for hit in results]
     if len(ranked) < need and len(ranked) < len(docs):
-        scored: set[int] = set()
-        if scorer is not None:
-            scored = set(s.search(scorer, filter=set(docs), limit=None, terms=False).docs())
+        scored = {d for d, _ in ranked}  # fewer than `need` came back: that is every hit the scorer matches
         rest = sorted(docs - scored, key=order().__getitem__)
         ranked += [(d, 0.0) for d in rest[: need - len(ranked)]]
     return ranked[offset:need]
@@ -122,10 +120,11 @@ def _best(s: Searcher, comp: Compiler, cache: BuildCache, tree: Node | None, hit
 
 
 def _partial(s: Searcher, comp: Compiler, cache: BuildCache, tree: Node | None, hits: frozenset[int],
-             allowed: frozenset[int]) -> tuple[list[Part], list[tuple[int, float]]]:
+             chosen: dict[str, tuple[str, ...]]) -> tuple[list[Part], list[tuple[int, float]]]:
     """The query's parts and the partial matches listed after fewer than PARTIAL_BELOW full ones."""
     if len(hits) >= PARTIAL_BELOW:
         return [], []
+    allowed, _selected = filtered(cache.maps, cache.maps.universe, chosen)  # only here: most searches never need it
     parts, groups = partial_groups(comp, tree, hits, allowed)
     room = PARTIAL_BELOW - len(hits)
     scorer = comp.scoring_query(tree)
@@ -161,8 +160,7 @@ def search(store: Store | OpenIndex, q: str, *, institutions: Sequence[str] = ()
         offset = (page - 1) * per_page
         own = parsed.tree if expansion.added else None
         full = _best(s, comp, cache, tree, hits_set, offset, per_page, own)
-        allowed, _selected = filtered(cache.maps, cache.maps.universe, chosen)
-        parts, partial = _partial(s, comp, cache, tree, hits_set, allowed)
+        parts, partial = _partial(s, comp, cache, tree, hits_set, chosen)
         skip = max(0, offset - len(hits_set))
         hits: list[dict] = []
         for n, (docnum, score) in enumerate(full + partial[skip : skip + per_page - len(full)]):
