@@ -33,7 +33,7 @@ from indexer.ingest.catalog_edit import append_entries, remove_entry
 from indexer.ingest.corpus import CATALOG, CorpusLoad, _walk, detect_report, report_id
 from indexer.ingest.detect import Detected
 from indexer.ingest.formats import SUPPORTED_SUFFIXES, FormatError, FormatOptions, is_supported
-from indexer.limits import MAX_FILE_BYTES
+from indexer.limits import MAX_FILE_BYTES, year_label
 
 STAGING = ".reportsearch-staging"  # hidden: the corpus walk skips dot-folders
 REMOVED = ".removed"
@@ -122,7 +122,8 @@ def _check_metadata(meta: Metadata, count: int) -> None:
 
 
 def _year_value(years: tuple[int, ...]) -> int | str:
-    return years[0] if len(years) == 1 else f"{years[0]}-{years[-1]}"
+    """A catalog `year`: an int for one year (TOML integer), else the canonical range string."""
+    return years[0] if len(years) == 1 else year_label(years[0], years[-1])
 
 
 def plan_add(paths: list[Path], corpus_dir: Path, meta: Metadata, formats: FormatOptions | None = None) -> list[Planned]:

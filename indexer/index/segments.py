@@ -90,16 +90,24 @@ class FastSegmentWriter(SegmentWriter):
         self._single: dict[int, bytes] = {}
         use_stored_compressor(self.perdocwriter)  # stored fields: same zlib format, cheaper set-up per document
 
-    def _word_spans(self, field, value: str) -> list[tuple[str, int, int]]:  # noqa: ANN001
-        return field.analyzer.items[0].index_spans(normalize(value))
+    @staticmethod
+    def _normal(value: str, folded: dict[str, str]) -> str:
+        """normalize(value), once per document: text, its bigrams and its lead's check share one folding."""
+        got = folded.get(value)
+        if got is None:
+            got = folded[value] = normalize(value)
+        return got
 
-    def _terms(self, name: str, field, value: str, doc_spans: dict) -> list[str]:  # noqa: ANN001
+    def _word_spans(self, field, value: str, folded: dict[str, str]) -> list[tuple[str, int, int]]:  # noqa: ANN001
+        return field.analyzer.items[0].index_spans(self._normal(value, folded))
+
+    def _terms(self, name: str, field, value: str, doc_spans: dict, folded: dict[str, str]) -> list[str]:  # noqa: ANN001
         """The token texts of a value of one of our TEXT fields, in position order."""
         if self._kinds[name] == BIGRAMS:
-            return bigram_terms(normalize(value))
+            return bigram_terms(self._normal(value, folded))
         spans = doc_spans.get(value)
         if spans is None:
-            spans = self._word_spans(field, value)
+            spans = self._word_spans(field, value, folded)
         return [w for w, _, _ in spans]
 
     def _add_positions(self, name: str, terms: list[str], docnum: int) -> int:
@@ -151,12 +159,13 @@ class FastSegmentWriter(SegmentWriter):
         self._check_fields(schema, names)
         # One jieba pass over the paragraph text; a lead that is a prefix cut alike reuses its first words.
         doc_spans: dict[str, list[tuple[str, int, int]]] = {}
+        folded: dict[str, str] = {}
         text = fields.get("text")
         if isinstance(text, str) and self._kinds.get("text") == WORDS:
-            spans = doc_spans[text] = self._word_spans(schema["text"], text)
+            spans = doc_spans[text] = self._word_spans(schema["text"], text, folded)
             lead = fields.get("lead")
             if (isinstance(lead, str) and lead and self._kinds.get("lead") == WORDS and text.startswith(lead)
-                    and prefix_cuts_alike(normalize(text), len(lead))):
+                    and prefix_cuts_alike(self._normal(text, folded), len(lead))):
                 doc_spans[lead] = [s for s in spans if s[2] <= len(lead)]
         perdoc.start_doc(docnum)
         for name in names:
@@ -175,9 +184,9 @@ class FastSegmentWriter(SegmentWriter):
                         if terms is None:
                             if len(self._cache) >= _CACHE_LIMIT:
                                 self._cache.clear()
-                            terms = self._cache[key] = self._terms(name, field, value, doc_spans)
+                            terms = self._cache[key] = self._terms(name, field, value, doc_spans, folded)
                     else:
-                        terms = self._terms(name, field, value, doc_spans)
+                        terms = self._terms(name, field, value, doc_spans, folded)
                     length = self._add_positions(name, terms, docnum)
                 else:
                     # Whoosh's own field.index (ID, KEYWORD, NUMERIC): cached, since institution, report,
