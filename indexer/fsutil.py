@@ -15,6 +15,17 @@ def fsync_path(path: Path) -> None:
         os.close(fd)
 
 
+def write_atomic(path: Path, data: bytes, tmp: Path | None = None) -> None:
+    """Replace path with data: temp file (default .<name>.<pid>.tmp beside it) + fsync + os.replace + fsync of the folder."""
+    tmp = tmp or path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        write_synced(tmp, data)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    fsync_path(path.parent)
+
+
 def write_synced(path: Path, data: bytes) -> None:
     """Write data to path and fsync it (the caller renames it into place or fsyncs the folder)."""
     with open(path, "wb") as handle:

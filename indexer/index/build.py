@@ -33,6 +33,7 @@ from indexer.analysis import (
     word_analyzer,
 )
 from indexer.fsutil import fsync_path as _fsync_path
+from indexer.fsutil import write_atomic
 from indexer.fsutil import write_synced as _write_file_synced
 from indexer.index.fingerprint import catalog_entries, corpus_digests, report_fingerprint, themes_fingerprint
 from indexer.index.lock import ReindexLock
@@ -128,10 +129,8 @@ def _remove_old_builds(root: Path, keep: set[str]) -> None:
 
 def switch_current(root: Path, build_id: str) -> None:
     """Atomically point root/CURRENT at build_id (temp file + fsync + os.replace + fsync dir)."""
-    tmp = root / f"{CURRENT}.{os.getpid()}.tmp"
-    _write_file_synced(tmp, f"{build_id}\n".encode("ascii"))
-    os.replace(tmp, root / CURRENT)
-    _fsync_path(root)
+    # the temp file's name is the one clean_leftovers looks for
+    write_atomic(root / CURRENT, f"{build_id}\n".encode("ascii"), tmp=root / f"{CURRENT}.{os.getpid()}.tmp")
 
 
 def paragraph_documents(reports: Iterable[Report]) -> Iterable[dict]:

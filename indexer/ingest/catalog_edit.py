@@ -16,24 +16,13 @@ from pathlib import Path
 import tomlkit
 import tomlkit.items
 
-from indexer.fsutil import fsync_path, write_synced
+from indexer.fsutil import write_atomic
 from indexer.ingest.catalog import CatalogError, read_catalog
 
 HEADER = (
     "# Metadata for every report in this folder: the source of truth for institution, years and title.\n"
     "# One [[report]] table per file (written by `reportsearch add`; edit freely).\n"
 )
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Replace path with data: temp file + fsync + os.replace + fsync of the folder."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        write_synced(tmp, data)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-    fsync_path(path.parent)
 
 
 def _current_text(path: Path) -> str:
