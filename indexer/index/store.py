@@ -27,6 +27,7 @@ from indexer.analysis import (
     dictionary_fingerprint,
 )
 from indexer.errors import Conflict, Unavailable
+from indexer.index.whoosh_compat import open_mapped
 
 CURRENT = "CURRENT"
 BUILDS = "builds"
@@ -155,7 +156,7 @@ def open_build(root: Path, build_id: str, dictionary: Path = DEFAULT_DICTIONARY)
         raise IndexStale(f"the index at {path} cannot be opened (its table of contents is empty); "
                          "run `reportsearch reindex`")
     try:
-        index = whoosh.index.open_dir(str(path), readonly=True)
+        index = open_mapped(str(path))  # segment files read in place, not copied into memory
     except DAMAGED_BUILD as exc:  # a damaged build: say what to do instead of a Whoosh traceback
         raise IndexStale(f"the index at {path} cannot be opened ({exc}); run `reportsearch reindex`") from exc
     return OpenIndex(build_id=build_id, path=path, meta=meta, index=index)

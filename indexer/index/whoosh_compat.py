@@ -21,7 +21,10 @@ builds its query on it with public API only.
 
 from __future__ import annotations
 
+import mmap
+import os
 import struct
+import sys
 import zlib
 from array import array
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -49,6 +52,8 @@ check_version(whoosh.__version__)  # before importing internals that may not exi
 
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3TermInfo  # noqa: E402
 from whoosh.filedb import filetables  # noqa: E402
+from whoosh.filedb.filestore import FileStorage  # noqa: E402
+from whoosh.filedb.structfile import StructFile  # noqa: E402
 from whoosh.formats import Positions  # noqa: E402
 from whoosh.index import TOC, clean_files  # noqa: E402
 from whoosh.matching import DisjunctionMaxMatcher, ListMatcher, NullMatcher, WrappingMatcher  # noqa: E402
@@ -61,7 +66,7 @@ from whoosh.writing import SegmentWriter  # noqa: E402
 __all__ = [
     "Block", "ListMatcher", "NullMatcher", "Positions", "SegmentWriter", "WrappingMatcher",
     "best_of_matcher", "bm25f_params", "byte_to_length", "check_version", "commit_segments", "finalize_segment",
-    "length_bytes", "length_to_byte", "make_binary_tree", "pack_uint", "posting_blocks", "segment_id", "segment_reader",
+    "length_bytes", "length_to_byte", "make_binary_tree", "open_mapped", "pack_uint", "posting_blocks", "segment_id", "segment_reader",
     "toc_segments", "use_stored_compressor", "with_deletions", "write_field_postings",
 ]
 
@@ -360,3 +365,102 @@ def best_of_matcher(matchers: Sequence, first_wins: bool = False) -> object:
         return make_binary_tree(_BestMatcher, list(matchers))
     rest = matchers[1] if len(matchers) == 2 else make_binary_tree(_BestMatcher, list(matchers[1:]))
     return _FirstMatcher(matchers[0], rest)
+
+
+# ---------------------------------------------------------------- opening a build without copying it (store.py)
+
+
+class _Window:
+    """A read-only file over [start, end) of a shared mmap, with its own position: slicing the map reads the
+    pages in place (Whoosh's BufferFile wraps the region in a BytesIO, which copies all of it first)."""
+
+    __slots__ = ("_map", "_start", "_end", "_pos")
+
+    def __init__(self, source: mmap.mmap, start: int, length: int) -> None:
+        self._map, self._start, self._end, self._pos = source, start, start + length, start
+
+    def read(self, n: int | None = -1) -> bytes:
+        pos = self._pos
+        end = self._end if n is None or n < 0 else min(pos + n, self._end)
+        self._pos = end
+        return self._map[pos:end]
+
+    def readline(self, n: int | None = -1) -> bytes:  # pickle.load reads with read() and readline()
+        pos = self._pos
+        end = self._end if n is None or n < 0 else min(pos + n, self._end)
+        nl = self._map.find(b"\n", pos, end)
+        return self.read((nl + 1 if nl >= 0 else end) - pos)
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        base = self._start if whence == 0 else self._pos if whence == 1 else self._end
+        self._pos = min(max(base + offset, self._start), self._end)
+        return self._pos - self._start
+
+    def tell(self) -> int:
+        return self._pos - self._start
+
+    def close(self) -> None:
+        pass  # the map belongs to the segment file (MappedFile below), closed with it
+
+
+class MappedFile(StructFile):
+    """A Whoosh StructFile over a region of a memory-mapped segment file; subsets share the map."""
+
+    def __init__(self, source: mmap.mmap, start: int, length: int, name: str | None = None, owner: bool = False) -> None:
+        super().__init__(_Window(source, start, length), name=name)
+        self._map, self._start, self._owner = source, start, owner
+
+    def subset(self, position: int, length: int, name: str | None = None) -> "MappedFile":
+        """A sub-file (CompoundStorage calls this for each file inside a .seg) without copying it."""
+        return MappedFile(self._map, self._start + position, length, name=name or self._name)
+
+    def get(self, position: int, length: int) -> bytes:
+        at = self._start + position
+        return self._map[at:at + length]
+
+    def get_array(self, position: int, typecode: str, length: int) -> array:
+        a = array(typecode)
+        a.frombytes(self.get(position, length * a.itemsize))
+        if sys.byteorder == "little":
+            a.byteswap()  # Whoosh writes arrays big-endian
+        return a
+
+    def close(self) -> None:
+        if self.is_closed:
+            return
+        self.is_closed = True
+        if self.onclose:
+            self.onclose(self)
+        if self._owner:
+            self._map.close()
+
+
+class MappedStorage(FileStorage):
+    """A read-only FileStorage whose compound segment files are memory-mapped and read in place.
+
+    Whoosh's own mmap path copies each file inside a segment into memory when a reader opens it (a whole
+    posting file per segment: gigabytes at a million paragraphs, seconds at start-up). Here CompoundStorage
+    gets a file without a fileno, so it takes the `subset` path, and each subset reads the shared map.
+    Processes serving the same build share those pages through the page cache.
+    """
+
+    supports_mmap = False  # CompoundStorage must not map (and copy) the file itself
+
+    def __init__(self, path: str) -> None:
+        super().__init__(path, supports_mmap=False, readonly=True)
+
+    def open_file(self, name: str, **kwargs: object) -> StructFile:
+        """A segment (.seg) as a MappedFile; any other file as Whoosh opens it."""
+        if not name.endswith(".seg"):
+            return super().open_file(name, **kwargs)
+        with open(self._fpath(name), "rb") as fh:
+            size = os.fstat(fh.fileno()).st_size
+            if not size:
+                return super().open_file(name, **kwargs)
+            source = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+        return MappedFile(source, 0, size, name=name, owner=True)
+
+
+def open_mapped(path: str) -> object:
+    """whoosh.index.open_dir(path, readonly=True), reading segment files in place through MappedStorage."""
+    return MappedStorage(path).open_index()

@@ -1,0 +1,106 @@
+"""Opening a build reads its segment files in place (memory-mapped), never copying them into memory,
+and gives exactly what Whoosh's own opening gives (issue 12: lean memory, fast start)."""
+
+from __future__ import annotations
+
+import os
+import tracemalloc
+from pathlib import Path
+
+import pytest
+import whoosh.index
+from whoosh import query as wq
+
+from bench.generate import generate_corpus
+from indexer.index.build import build_index
+from indexer.index.store import Store
+from indexer.index.whoosh_compat import open_mapped
+
+
+@pytest.fixture(scope="module")
+def build_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    base = tmp_path_factory.mktemp("mapped")
+    generate_corpus(2500, base / "corpus", seed=7)
+    build_index(base / "corpus", base / "index", procs=2)  # two segments
+    return next((base / "index" / "builds").iterdir())
+
+
+def _segments_bytes(build: Path) -> int:
+    return sum(p.stat().st_size for p in build.glob("*.seg"))
+
+
+def _frequent_words(searcher: object, fieldname: str, n: int) -> list[bytes]:
+    reader = searcher.reader()  # type: ignore[attr-defined]
+    by_freq = sorted(reader.lexicon(fieldname), key=lambda t: -reader.doc_frequency(fieldname, t))
+    return by_freq[:n]
+
+
+def _everything(index: object) -> dict:
+    """Stored fields of every paragraph, and Whoosh's own ranked search (with phrases) for frequent words."""
+    with index.searcher() as s:  # type: ignore[attr-defined]
+        out: dict = {"stored": [dict(fields) for _, fields in s.reader().iter_docs()]}
+        words = _frequent_words(s, "text", 12)
+        for w in words:
+            term = wq.Term("text", w)
+            out[w] = [(hit.docnum, hit.score) for hit in s.search(term, limit=30)]
+        pair = [w.decode("utf-8") for w in words[:2]]
+        phrase = wq.Phrase("text", pair, slop=3)
+        out["phrase"] = [(hit.docnum, hit.score) for hit in s.search(phrase, limit=None)]
+        out["lengths"] = [s.reader().doc_field_length(d, "text") for d in range(0, s.doc_count_all(), 97)]
+        return out
+
+
+def test_mapped_opening_reads_exactly_what_whoosh_reads(build_dir: Path) -> None:
+    plain = _everything(whoosh.index.open_dir(str(build_dir), readonly=True))
+    mapped = _everything(open_mapped(str(build_dir)))
+    assert len(plain["stored"]) >= 2400
+    assert plain["phrase"]
+    assert mapped == plain
+
+
+def _peak_while_reading(index: object, words: list[bytes]) -> int:
+    """Peak Python allocation (bytes) while a searcher opens and reads all postings of the given words."""
+    tracemalloc.start()
+    try:
+        with index.searcher() as s:  # type: ignore[attr-defined]
+            for w in words:
+                s.reader().postings("text_bi", w).all_ids()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_opening_a_build_does_not_copy_its_segments_into_memory(build_dir: Path) -> None:
+    size = _segments_bytes(build_dir)
+    assert size > 2_000_000
+    plain = whoosh.index.open_dir(str(build_dir), readonly=True)
+    with plain.searcher() as s:
+        words = _frequent_words(s, "text_bi", 5)
+    copied = _peak_while_reading(plain, words)
+    mapped = _peak_while_reading(open_mapped(str(build_dir)), words)
+    assert copied > 0.5 * size  # the baseline: Whoosh's BufferFile copies the files it opens
+    assert mapped < 0.1 * size, (mapped, size, copied)
+
+
+def _open_fds() -> int:
+    return len(os.listdir("/proc/self/fd"))
+
+
+def test_closing_a_searcher_releases_its_maps(build_dir: Path) -> None:
+    index = open_mapped(str(build_dir))
+    with index.searcher() as s:
+        s.doc_count()
+    before = _open_fds()
+    for _ in range(20):
+        with index.searcher() as s:
+            _frequent_words(s, "text", 3)
+    assert _open_fds() <= before
+
+
+def test_the_store_serves_through_mapped_segments(build_dir: Path) -> None:
+    store = Store(build_dir.parent.parent)
+    opened = store.current()
+    assert opened.index.storage.__class__.__name__ == "MappedStorage"
+    with opened.searcher() as s:
+        assert s.doc_count() >= 2400
+    store.close()
