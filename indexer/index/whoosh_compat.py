@@ -426,7 +426,7 @@ class MappedFile(StructFile):
         return a
 
     def close(self) -> None:
-        if self.is_closed:
+        if self.is_closed:  # type: ignore[has-type]
             return
         self.is_closed = True
         if self.onclose:
