@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
@@ -9,6 +10,7 @@ import click
 from indexer.cli import corpus_option, index_option, indexed_corpus, make_cli
 from indexer.config import default_corpus_dir, default_index_dir
 from indexer.limits import MAX_REQUEST_BODY_BYTES, MAX_REQUEST_HEADER_BYTES
+from webapp.prefork import Supervisor, default_workers, listening_socket
 
 # Waitress settings (documented in the README): bounded request size, a fixed worker pool.
 SERVER_THREADS = 8
@@ -57,9 +59,11 @@ def warn_if_other_corpus(index_dir: Path, corpus_dir: Path) -> str:
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(0, 65535), help="Port (0: any free port).")
+@click.option("--workers", type=click.IntRange(1, 64), default=None,
+              help="Server processes sharing the port [default: one per CPU, at most 4].")
 @index_option
 @corpus_option
-def serve(host: str, port: int, index_dir: Path | None, corpus_dir: Path | None) -> None:
+def serve(host: str, port: int, workers: int | None, index_dir: Path | None, corpus_dir: Path | None) -> None:
     """Serve the web app with waitress; builds the index from the corpus first if there is none."""
     import waitress
 
@@ -83,10 +87,7 @@ def serve(host: str, port: int, index_dir: Path | None, corpus_dir: Path | None)
         app = create_app({"INDEX_DIR": index_dir, "CORPUS_DIR": corpus_dir})
     except SynonymsError as exc:
         raise click.ClickException(f"{exc}: fix that line (or point REPORTSEARCH_SYNONYMS elsewhere), then serve again") from exc
-    server = waitress.create_server(
-        app,
-        host=host,
-        port=port,
+    settings = dict(
         threads=SERVER_THREADS,
         max_request_header_size=MAX_REQUEST_HEADER_BYTES,
         max_request_body_size=MAX_REQUEST_BODY_BYTES,
@@ -95,6 +96,11 @@ def serve(host: str, port: int, index_dir: Path | None, corpus_dir: Path | None)
         expose_tracebacks=False,
         ident="reportsearch",
     )
+    workers = workers or default_workers()
+    if workers > 1 and hasattr(os, "fork"):
+        serve_forked(app, host, port, workers, settings, f"index {index_dir}, corpus {held}")
+        return
+    server = waitress.create_server(app, host=host, port=port, **settings)
     click.echo(f"Serving reportsearch on http://{host}:{server.effective_port}/ (index {index_dir}, corpus {held}); "
                "Ctrl-C stops.")
     try:
@@ -103,6 +109,31 @@ def serve(host: str, port: int, index_dir: Path | None, corpus_dir: Path | None)
         click.echo("Stopped.")
     finally:
         server.close()
+
+
+def serve_forked(app: object, host: str, port: int, workers: int, settings: dict, serving: str) -> None:
+    """Serve app from `workers` forked processes sharing one listening socket, until SIGTERM or Ctrl-C."""
+    import waitress
+
+    try:
+        sock = listening_socket(host, port)
+    except OSError as exc:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {exc}; choose another --host or --port") from exc
+
+    def serve_one() -> None:
+        server = waitress.create_server(app, sockets=[sock], **settings)
+        try:
+            server.run()
+        finally:
+            server.close()
+
+    click.echo(f"Serving reportsearch on http://{host}:{sock.getsockname()[1]}/ ({serving}; {workers} worker "
+               "processes); Ctrl-C stops.")
+    code = Supervisor(serve_one, workers, log=lambda message: click.echo(message, err=True)).run()
+    sock.close()
+    if code:
+        raise click.ClickException("the server stopped because its workers could not run (see the messages above)")
+    click.echo("Stopped.")
 
 
 cli = make_cli(serve)  # registered explicitly: importing this module changes no other module's group

@@ -91,9 +91,16 @@ class Server:
         return json.loads(body)
 
     def rss_kib(self) -> int:
-        """The server's resident set size (VmRSS, KiB) from /proc."""
-        status = Path(f"/proc/{self.pid}/status").read_text(encoding="ascii")
-        return int(re.search(r"^VmRSS:\s+(\d+) kB", status, re.M).group(1))
+        """The server's resident set size (VmRSS, KiB) from /proc, summed over it and its worker processes."""
+        pids = [self.pid, *map(int, Path(f"/proc/{self.pid}/task/{self.pid}/children").read_text().split())]
+        total = 0
+        for pid in pids:
+            try:
+                status = Path(f"/proc/{pid}/status").read_text(encoding="ascii")
+            except FileNotFoundError:  # a worker that just exited
+                continue
+            total += int(re.search(r"^VmRSS:\s+(\d+) kB", status, re.M).group(1))
+        return total
 
     def alive(self) -> bool:
         """True while the process has not exited."""

@@ -18,10 +18,11 @@ from webapp.cli import cli
 SCRIPT = Path(sys.executable).parent / "reportsearch"
 
 
-def start_serve(index: Path, corpus: Path) -> tuple[subprocess.Popen, str, list[str]]:
+def start_serve(index: Path, corpus: Path, *extra: str) -> tuple[subprocess.Popen, str, list[str]]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("REPORTSEARCH_")}
     proc = subprocess.Popen(
-        [str(SCRIPT), "serve", "--host", "127.0.0.1", "--port", "0", "--index", str(index), "--corpus", str(corpus)],
+        [str(SCRIPT), "serve", "--host", "127.0.0.1", "--port", "0", "--index", str(index), "--corpus", str(corpus),
+         *extra],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
     )
     lines: list[str] = []
@@ -53,7 +54,7 @@ def stop(proc: subprocess.Popen) -> None:
 def test_serve_is_a_command_of_the_cli():
     result = CliRunner().invoke(cli, ["serve", "--help"])
     assert result.exit_code == 0
-    for option in ("--host", "--port", "--index", "--corpus"):
+    for option in ("--host", "--port", "--index", "--corpus", "--workers"):
         assert option in result.output
 
 
@@ -97,3 +98,61 @@ def test_serve_is_added_explicitly_not_by_importing_webapp_cli():
     assert sorted(indexer.cli.cli.commands) == ["add", "export", "reindex", "remove", "search", "trend"]
     assert sorted(indexer.cli.make_cli(webapp.cli.serve).commands) == [
         "add", "export", "reindex", "remove", "search", "serve", "trend"]
+
+
+def _children(pid: int, want: int | None = None) -> set[int]:
+    """The server's worker processes (waiting up to 30 s for `want` of them: they start after the banner)."""
+    deadline = time.monotonic() + 30
+    while True:
+        got = {int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()}
+        if want is None or len(got) == want or time.monotonic() > deadline:
+            return got
+        time.sleep(0.05)
+
+
+def _search_concurrently(base: str, n: int) -> list[int]:
+    from concurrent.futures import ThreadPoolExecutor
+
+    def one(i: int) -> int:
+        with urllib.request.urlopen(f"{base}/api/search?q=%E6%89%A7%E8%A1%8C&page={1 + i % 2}", timeout=60) as r:
+            assert json.loads(r.read())["total"] > 0
+            return r.status
+
+    with ThreadPoolExecutor(8) as pool:
+        return list(pool.map(one, range(n)))
+
+
+def test_serve_with_workers_answers_from_several_processes_and_stops_them_all(tmp_path, repo_corpus):
+    proc, base, lines = start_serve(tmp_path / "index", repo_corpus, "--workers", "3")
+    try:
+        assert any("3 worker processes" in line for line in lines), lines
+        workers = _children(proc.pid, 3)
+        assert len(workers) == 3
+        assert _search_concurrently(base, 40) == [200] * 40
+    finally:
+        stop(proc)
+    assert proc.returncode == 0
+    for pid in workers:  # none left behind
+        assert not Path(f"/proc/{pid}").exists() or "State:\tZ" in Path(f"/proc/{pid}/status").read_text()
+
+
+def test_a_worker_that_dies_is_replaced(tmp_path, repo_corpus):
+    import signal
+
+    proc, base, _ = start_serve(tmp_path / "index", repo_corpus, "--workers", "2")
+    try:
+        first = _children(proc.pid, 2)
+        victim = min(first)
+        os.kill(victim, signal.SIGKILL)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            now = _children(proc.pid)
+            if len(now) == 2 and victim not in now:
+                break
+            time.sleep(0.1)
+        assert len(now) == 2 and victim not in now, (first, now)
+        assert _search_concurrently(base, 10) == [200] * 10
+    finally:
+        stop(proc)
+    out = proc.stdout.read() if proc.stdout and not proc.stdout.closed else ""
+    assert proc.returncode == 0, out
