@@ -163,6 +163,31 @@ def served(cmd: list[str], index: Path, corpus: Path, mix: list[Query], *, secon
     }
 
 
+def differential(store, mix: list[Query]) -> dict:  # noqa: ANN001 - an indexer Store
+    """The mix through the reference evaluation (Python sets, the code before the posting arrays) and the
+    array evaluation that search() uses: how many answers differ (ids, order, scores, totals, facets,
+    snippets), and the reference's CPU time per query (after the warm-up pass above)."""
+    from indexer.search.engine import search
+    from indexer.search.evaluation import ARRAYS, SETS
+
+    differ, cpu = 0, []
+    for q in mix:
+        c0 = time.thread_time()
+        old = search(store, q.q, **q.kwargs(), evaluation=SETS)
+        cpu.append((time.thread_time() - c0) * 1000)
+        differ += old != search(store, q.q, **q.kwargs(), evaluation=ARRAYS)
+    return {"differential_differ": differ, **{f"sets_cpu_{k}_ms": v for k, v in pct(cpu).items()}}
+
+
+def trend_ratio(index: Path) -> dict:
+    """A 5-term trend against one search of each term on this build (bench/trends.py), CPU and wall medians."""
+    from bench.trends import TERMS, bench_trends
+
+    got = bench_trends(index, TERMS, repeats=3)
+    return {"trend_cpu_ms": got["trend_cpu_ms"], "trend_search_cpu_ms": got["search_cpu_ms"],
+            "trend_ratio_cpu": got["ratio_cpu"], "trend_ratio_wall": got["ratio_wall"]}
+
+
 def profile_queries(run_one, mix: list[Query], top: int = 18) -> str:  # noqa: ANN001
     """cProfile of one pass of the mix: the top functions by cumulative time."""
     prof = cProfile.Profile()
@@ -237,6 +262,10 @@ def bench_size(n: int, args: argparse.Namespace, cmd: list[str], tok) -> dict:  
     r["ours_p95_by_kind_ms"] = {k: measure.percentile(v, 95) for k, v in kinds.items()}
     if args.profile:
         r["profile"] = profile_queries(ours, mix)
+    print("  differential: reference (sets) vs array evaluation …", flush=True)
+    r.update(differential(store, mix))
+    print("  trends …", flush=True)
+    r.update(trend_ratio(index))
 
     if n <= args.baseline_max:
         print("  naive baseline build …", flush=True)
@@ -272,8 +301,8 @@ ROWS: list[tuple[str, str, str]] = [
     ("reindex paragraphs/s", "reindex_par_per_s", "{:,.0f}"),
     ("reindex characters/s (k)", "reindex_chars_per_s", "k"),
     ("reindex peak RSS, largest process (MB)", "reindex_rss_max_mb", "{:.0f}"),
-    ("reindex peak memory, process tree, summed PSS (MB)", "reindex_rss_tree_mb", "{:.0f}"),
-    ("index size (MB)", "index_mb", "{:.1f}"),
+    ("reindex peak memory, process tree, summed PSS (MB) (goal ≤ 4096 at 1M)", "reindex_rss_tree_mb", "{:.0f}"),
+    ("index size (MB) (goal ≤ 2560 at 1M)", "index_mb", "{:.1f}"),
     ("index size / text size", "index_vs_text", "{:.2f}×"),
     ("jieba floor, 1 core (s)", "floor_s", "{:.1f}"),
     ("**reindex / floor** (goal ≤ 1.5)", "reindex_vs_floor", "{:.2f}"),
@@ -281,24 +310,30 @@ ROWS: list[tuple[str, str, str]] = [
     ("naive build, 1 process (s)", "naive_build_s", "{:.1f}"),
     ("naive index size (MB)", "naive_index_mb", "{:.1f}"),
     ("queries in the mix", "queries", "{:.0f}"),
-    ("ours p50 (ms) (goal ≤ 20 at 100k)", "ours_p50_ms", "{:.1f}"),
-    ("ours p95 (ms) (goal ≤ 50 at 100k)", "ours_p95_ms", "{:.1f}"),
+    ("ours p50 (ms) (goal ≤ 5 at 100k, ≤ 20 at 1M)", "ours_p50_ms", "{:.1f}"),
+    ("ours p95 (ms) (goal ≤ 25 at 100k, ≤ 100 at 1M)", "ours_p95_ms", "{:.1f}"),
     ("ours p99 (ms)", "ours_p99_ms", "{:.1f}"),
     ("ours query errors", "ours_errors", "{:.0f}"),
     ("ours CPU p50 / p95 (ms)", "ours_cpu_p50_ms|ours_cpu_p95_ms", "{:.1f}"),
+    ("reference evaluation (sets) CPU p50 / p95 (ms)", "sets_cpu_p50_ms|sets_cpu_p95_ms", "{:.1f}"),
+    ("**differential: answers differing, sets vs arrays** (must be 0)", "differential_differ", "{:.0f}"),
+    ("5-term trend CPU (ms) / one search CPU (ms)", "trend_cpu_ms|trend_search_cpu_ms", "{:.1f}"),
+    ("**5-term trend / one search**, CPU / wall (goal: a few times)", "trend_ratio_cpu|trend_ratio_wall", "{:.2f}"),
     ("naive p50 (ms)", "naive_p50_ms", "{:.1f}"),
     ("naive p95 (ms)", "naive_p95_ms", "{:.1f}"),
     ("naive p99 (ms)", "naive_p99_ms", "{:.1f}"),
     ("naive CPU p50 / p95 (ms)", "naive_cpu_p50_ms|naive_cpu_p95_ms", "{:.1f}"),
     ("**naive / ours at p95** (goal ≥ 3)", "naive_vs_ours_p95", "{:.2f}×"),
     ("naive / ours at p95, CPU time", "naive_vs_ours_cpu_p95", "{:.2f}×"),
-    ("served requests/s (8 threads)", "rps", "{:.1f}"),
+    ("served requests/s (8 clients) (goal ≥ 200 at 100k, ≥ 40 at 1M)", "rps", "{:.1f}"),
     ("served p50 (ms)", "http_p50_ms", "{:.1f}"),
+    ("served p95 (ms)", "http_p95_ms", "{:.1f}"),
     ("served p99 (ms)", "http_p99_ms", "{:.1f}"),
     ("served errors (must be 0)", "errors", "{:.0f}"),
-    ("server RSS after load (MB)", "server_rss_mb", "{:.0f}"),
+    ("server memory after load, all processes, summed PSS (MB) (goal ≤ 512 at 100k, ≤ 2048 at 1M)",
+     "server_rss_mb", "{:.0f}"),
     ("cold start: CLI search to first output (s)", "cli_first_output_s", "{:.2f}"),
-    ("cold start: server start to first response (s)", "first_response_s", "{:.2f}"),
+    ("cold start: server start to first response (s) (goal ≤ 1 at 100k, ≤ 3 at 1M)", "first_response_s", "{:.2f}"),
 ]
 
 

@@ -43,6 +43,8 @@ def test_the_whole_harness_runs_at_smoke_size(tmp_path: Path):
         assert r[key] > 0, key
     assert r["queries"] >= 200
     assert r["errors"] == 0 and r["ours_errors"] == 0
+    assert r["differential_differ"] == 0  # the reference and the array evaluation answer alike
+    assert r["trend_ratio_cpu"] > 0
     md = results_md.read_text(encoding="utf-8")
     assert "reindex / floor" in md and f"{SMOKE_PARAGRAPHS:,} paragraphs" in md
 
