@@ -203,6 +203,36 @@ def profile_queries(run_one, mix: list[Query], top: int = 18) -> str:  # noqa: A
     return buf.getvalue()
 
 
+def measure_reindex(n: int, corpus: Path, index: Path, chars: int, paragraphs: list[str], args: argparse.Namespace,
+                    cmd: list[str], tok) -> dict:  # noqa: ANN001
+    """`reportsearch reindex` in a subprocess (wall, CPU, peak memory, index size) against the jieba floor."""
+    r: dict = {}
+    if index.exists():
+        shutil.rmtree(index)
+    print("  reindex …", flush=True)
+    run = measure.run_child([*cmd, "reindex", "--corpus", str(corpus), "--index", str(index)], timeout=600 + n * 0.05,
+                            max_tree_mb=args.max_rss_gb * 1024)
+    if run.aborted:
+        print(f"  reindex {run.aborted}", file=sys.stderr)
+        return {"aborted": f"reindex {run.aborted}", "reindex_rss_tree_mb": run.tree_peak_mb}
+    if run.returncode != 0:
+        raise RuntimeError(f"reindex exited {run.returncode}:\n{run.stdout[-2000:]}\n{run.stderr[-2000:]}")
+    r.update(
+        reindex_s=run.seconds, reindex_cpu_s=run.cpu_s, reindex_par_per_s=n / run.seconds, reindex_chars_per_s=chars / run.seconds,
+        reindex_rss_max_mb=run.max_rss_mb, reindex_rss_tree_mb=run.tree_peak_mb,
+        index_mb=measure.dir_size(index) / 2**20, reindex_summary=run.stdout.strip()[-500:],
+    )
+    print("  jieba floor …", flush=True)
+    c0 = time.process_time()
+    r["floor_s"] = jieba_floor(paragraphs, tok)
+    r["floor_cpu_s"] = time.process_time() - c0
+    r["reindex_vs_floor"] = r["reindex_s"] / r["floor_s"]
+    r["reindex_cpu_vs_floor_cpu"] = r["reindex_cpu_s"] / r["floor_cpu_s"]
+    m = re.search(r"(\d+) paragraphs", run.stdout)
+    r["indexed_paragraphs"] = int(m.group(1)) if m else float("nan")
+    return r
+
+
 def bench_size(n: int, args: argparse.Namespace, cmd: list[str], tok) -> dict:  # noqa: ANN001
     """Every measurement for one corpus size."""
     root: Path = args.out
@@ -217,31 +247,18 @@ def bench_size(n: int, args: argparse.Namespace, cmd: list[str], tok) -> dict:  
         raise RuntimeError(f"{corpus}: {len(text.paragraphs)} body paragraphs on disk, expected {n}")
 
     index = root / f"index-{n}"
-    if index.exists():
-        shutil.rmtree(index)
-    print("  reindex …", flush=True)
-    run = measure.run_child([*cmd, "reindex", "--corpus", str(corpus), "--index", str(index)], timeout=600 + n * 0.05,
-                            max_tree_mb=args.max_rss_gb * 1024)
-    if run.aborted:
-        print(f"  reindex {run.aborted}", file=sys.stderr)
-        r.update(aborted=f"reindex {run.aborted}", reindex_rss_tree_mb=run.tree_peak_mb)
-        return r
-    if run.returncode != 0:
-        raise RuntimeError(f"reindex exited {run.returncode}:\n{run.stdout[-2000:]}\n{run.stderr[-2000:]}")
-    r.update(
-        reindex_s=run.seconds, reindex_cpu_s=run.cpu_s, reindex_par_per_s=n / run.seconds, reindex_chars_per_s=chars / run.seconds,
-        reindex_rss_max_mb=run.max_rss_mb, reindex_rss_tree_mb=run.tree_peak_mb,
-        index_mb=measure.dir_size(index) / 2**20, reindex_summary=run.stdout.strip()[-500:],
-    )
+    if args.reuse_index:
+        from indexer.index.store import read_current
+
+        if read_current(index) is None:
+            raise RuntimeError(f"--reuse-index: no index at {index}; run once without it (or with --reindex-only)")
+        r["index_mb"] = measure.dir_size(index) / 2**20
+    else:
+        measured = measure_reindex(n, corpus, index, chars, text.paragraphs, args, cmd, tok)
+        r.update(measured)
+        if "aborted" in measured:
+            return r
     r["index_vs_text"] = r["index_mb"] / r["text_mb"]
-    print("  jieba floor …", flush=True)
-    c0 = time.process_time()
-    r["floor_s"] = jieba_floor(text.paragraphs, tok)
-    r["floor_cpu_s"] = time.process_time() - c0
-    r["reindex_vs_floor"] = r["reindex_s"] / r["floor_s"]
-    r["reindex_cpu_vs_floor_cpu"] = r["reindex_cpu_s"] / r["floor_cpu_s"]
-    m = re.search(r"(\d+) paragraphs", run.stdout)
-    r["indexed_paragraphs"] = int(m.group(1)) if m else float("nan")
     if args.reindex_only:  # indexing work alone: the query, baseline and serving rows stay empty
         return r
 
@@ -393,6 +410,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     ap.add_argument("--max-rss-gb", type=float, default=round(0.7 * measure.total_ram_gb(), 1),
                     help="stop reindex when its processes use more than this (default 70%% of RAM)")
     ap.add_argument("--reindex-only", action="store_true", help="measure reindex and the jieba floor only")
+    ap.add_argument("--reuse-index", action="store_true",
+                    help="query the index a previous run built under --out (no reindex, no jieba floor rows)")
     ap.add_argument("--profile", action="store_true", help="also cProfile one pass of our query mix")
     ap.add_argument("--results", type=Path, default=RESULTS_MD, help="markdown file to append to ('-' for none)")
     ap.add_argument("--json", type=Path, default=None, help="also write the raw results as JSON here")

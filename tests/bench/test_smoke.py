@@ -47,6 +47,14 @@ def test_the_whole_harness_runs_at_smoke_size(tmp_path: Path):
     assert r["trend_ratio_cpu"] > 0
     md = results_md.read_text(encoding="utf-8")
     assert "reindex / floor" in md and f"{SMOKE_PARAGRAPHS:,} paragraphs" in md
+    # the query rows again on the same build (how the 1M curve is measured in two sittings): no reindex rows
+    [again] = main([
+        "--paragraphs", str(SMOKE_PARAGRAPHS), "--out", str(tmp_path / "work"), "--reuse-index",
+        "--load-seconds", "1", "--baseline-max", "0", "--results", "-",
+    ])
+    assert "reindex_s" not in again and "floor_s" not in again
+    assert again["index_mb"] == pytest.approx(r["index_mb"]) and again["queries"] == r["queries"]
+    assert again["differential_differ"] == 0 and again["errors"] == 0 and again["rps"] > 0
 
 
 def test_the_trend_benchmark_runs_at_smoke_size(tmp_path: Path):
