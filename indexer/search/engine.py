@@ -269,9 +269,9 @@ def facet_values(store: Store | OpenIndex) -> dict[str, list[str]]:
     with searching(pinned(store)) as (_s, cache):
         maps = cache.maps
         return {
-            "institution": sorted(k for k, v in maps.institution.items() if v),
-            "year": [str(y) for y in sorted(k for k, v in maps.year.items() if v)],
-            "theme": sorted(k for k, v in maps.theme.items() if v),
+            "institution": sorted(k for k in maps.institution if maps.institution.size(k)),
+            "year": [str(y) for y in sorted(k for k in maps.year if maps.year.size(k))],
+            "theme": sorted(k for k in maps.theme if maps.theme.size(k)),
         }
 
 

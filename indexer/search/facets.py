@@ -6,11 +6,15 @@ The maps are read once per open build from the ID fields' posting lists (no stor
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Iterator
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping, Sequence
+from typing import Generic, Iterable, Mapping, Sequence, TypeVar
 
+import numpy as np
 from whoosh.searching import Searcher
 
+from indexer.index.arrays import EMPTY
+from indexer.index.whoosh_compat import posting_blocks
 from indexer.limits import YearError, parse_year_span
 
 _ASCII01 = bytes.maketrans(b"\x00\x01", b"01")
@@ -18,16 +22,63 @@ FACETS = ("institution", "year", "theme")
 FACET_LABELS = {"institution": "机构", "year": "年份", "theme": "主题"}  # what users read (web, CLI, messages)
 
 
+K = TypeVar("K", bound=Hashable)
+
+
+class DocSets(Mapping[K, frozenset[int]], Generic[K]):
+    """value → the docnums carrying it, held as sorted int32 arrays; a value's frozenset is made on first use.
+
+    Why arrays: the array evaluation (indexer/search/vector.py) reads them as they are, and a million
+    paragraphs as Python sets cost ~60 bytes a docnum per facet in every server process; only the
+    reference evaluation and trends ask for sets.
+    """
+
+    def __init__(self, arrays: dict[K, np.ndarray]) -> None:
+        self._arrays = arrays
+        self._sets: dict[K, frozenset[int]] = {}
+
+    def __getitem__(self, key: K) -> frozenset[int]:
+        got = self._sets.get(key)
+        if got is None:
+            got = self._sets[key] = frozenset(self._arrays[key].tolist())  # KeyError for an unknown value
+        return got
+
+    def __iter__(self) -> Iterator[K]:
+        return iter(self._arrays)
+
+    def __len__(self) -> int:
+        return len(self._arrays)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._arrays
+
+    def array(self, key: K) -> np.ndarray:
+        """The value's docnums, sorted (empty for an unknown value)."""
+        return self._arrays.get(key, EMPTY)
+
+    def size(self, key: K) -> int:
+        """How many paragraphs carry the value."""
+        return len(self._arrays.get(key, EMPTY))
+
+
 @dataclass
 class FacetMaps:
-    """Per build: every paragraph (docnum) set by facet value, the live docnums, and corpus order."""
+    """Per build: every paragraph (docnum) by facet value, the live docnums, and corpus order."""
 
-    institution: dict[str, frozenset[int]]
-    theme: dict[str, frozenset[int]]
-    year: dict[int, frozenset[int]]
-    universe: frozenset[int]
-    report: dict[str, frozenset[int]] = field(default_factory=dict)
+    institution: DocSets[str]
+    theme: DocSets[str]
+    year: DocSets[int]
+    universe_ids: np.ndarray  # the live docnums, sorted
+    report: DocSets[str] = field(default_factory=lambda: DocSets({}))
     masks: dict[str, dict] = field(default_factory=dict)  # facet → value → bitset (see to_bits), built lazily
+    _universe: frozenset[int] | None = None
+
+    @property
+    def universe(self) -> frozenset[int]:
+        """The live docnums as a set (built on first use: the reference evaluation's NOT and filters)."""
+        if self._universe is None:
+            self._universe = frozenset(self.universe_ids.tolist())
+        return self._universe
 
     def to_bits(self, docs: Iterable[int]) -> int:
         """docs as a bitset: an int with bit (size-1-d) set for each docnum d.
@@ -42,7 +93,7 @@ class FacetMaps:
         return int(flags.translate(_ASCII01), 2) if size else 0
 
     def _size(self) -> int:
-        return max(self.universe) + 1 if self.universe else 0
+        return int(self.universe_ids[-1]) + 1 if len(self.universe_ids) else 0
 
     def value_masks(self, facet: str) -> dict:
         """Bitsets of every value of one facet, built once per build."""
@@ -60,31 +111,48 @@ class FacetMaps:
         return frozenset(out)
 
 
-def _postings(searcher: Searcher, fieldname: str) -> dict[str, frozenset[int]]:
+def _postings(searcher: Searcher, fieldname: str, alive: np.ndarray | None) -> dict[str, np.ndarray]:
+    """value → sorted docnums of one ID field, read a posting block at a time from each segment.
+
+    Block by block (one array of ids per 128 postings) rather than Whoosh's all_ids(), which steps
+    through every posting in Python: at a million paragraphs that is millions of calls per facet,
+    seconds of a server's first response. alive: a mask of live docnums when the build has deletions.
+    """
     reader = searcher.reader()
-    out: dict[str, frozenset[int]] = {}
+    parts: dict[str, list[np.ndarray]] = {}
     if fieldname not in reader.indexed_field_names():
-        return out
-    for term in reader.lexicon(fieldname):
-        value = term.decode("utf-8") if isinstance(term, bytes) else str(term)
-        ids = reader.postings(fieldname, term).all_ids()
-        out[value] = frozenset(d for d in ids if not reader.is_deleted(d)) if reader.has_deletions() else frozenset(ids)
+        return {}
+    for leaf, base in reader.leaf_readers():  # in docnum order, so each value's docnums come out sorted
+        if fieldname not in leaf.indexed_field_names():
+            continue
+        for term in leaf.lexicon(fieldname):
+            value = term.decode("utf-8") if isinstance(term, bytes) else str(term)
+            got = parts.setdefault(value, [])
+            for ids, _, n in posting_blocks(leaf.postings(fieldname, term)):
+                got.append(np.asarray(ids[:n], dtype=np.int32) + np.int32(base))
+    out = {v: np.concatenate(a) if len(a) > 1 else a[0] for v, a in parts.items() if a}
+    if alive is not None:
+        out = {v: a[alive[a]] for v, a in out.items()}
     return out
 
 
 def load_maps(searcher: Searcher) -> FacetMaps:
     """Read the facet maps of one build from its posting lists."""
     reader = searcher.reader()
-    years: dict[int, frozenset[int]] = {}
-    for value, docs in _postings(searcher, "years").items():
-        if value.isdigit():
-            years[int(value)] = docs
+    alive = None
+    if reader.has_deletions():  # all_doc_ids() asks is_deleted() per docnum: only when there are deletions
+        universe = np.fromiter(reader.all_doc_ids(), np.int32)
+        alive = np.zeros(reader.doc_count_all(), dtype=bool)
+        alive[universe] = True
+    else:
+        universe = np.arange(reader.doc_count_all(), dtype=np.int32)
+    years = {int(v): docs for v, docs in _postings(searcher, "years", alive).items() if v.isdigit()}
     return FacetMaps(
-        institution=_postings(searcher, "institution"),
-        theme=_postings(searcher, "theme"),
-        year=dict(sorted(years.items())),
-        universe=frozenset(reader.all_doc_ids()),
-        report=_postings(searcher, "report"),
+        institution=DocSets(_postings(searcher, "institution", alive)),
+        theme=DocSets(_postings(searcher, "theme", alive)),
+        year=DocSets(dict(sorted(years.items()))),
+        universe_ids=universe,
+        report=DocSets(_postings(searcher, "report", alive)),
     )
 
 

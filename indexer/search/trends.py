@@ -23,6 +23,8 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from indexer.index.store import Store
 from indexer.limits import MAX_TREND_TERMS, SearchArgumentError, check_filter_values
 from indexer.search.cache import BuildCache, searching
@@ -50,19 +52,18 @@ class Columns:
 
 
 def _columns(maps: FacetMaps) -> Columns:
-    size = max(maps.universe) + 1 if maps.universe else 0
+    size = maps._size()
     names = tuple(sorted(maps.institution))
-    inst = [-1] * size
+    inst = np.full(size, -1, dtype=np.int32)
     for i, name in enumerate(names):
-        for d in maps.institution[name]:
-            inst[d] = i
+        inst[maps.institution.array(name)] = i
     years: list[tuple[int, ...]] = [()] * size
-    for y, docs in maps.year.items():  # maps.year is sorted, so each tuple comes out ascending
-        for d in docs:
+    for y in maps.year:  # maps.year is sorted, so each tuple comes out ascending
+        for d in maps.year.array(y).tolist():
             years[d] += (y,)
     shared: dict[tuple[int, ...], tuple[int, ...]] = {}
     # one object per distinct year tuple: at 1M paragraphs the column is a pointer array, not 1M tuples
-    return Columns(names, array("i", inst), tuple(shared.setdefault(ys, ys) for ys in years))
+    return Columns(names, array("i", inst.tobytes()), tuple(shared.setdefault(ys, ys) for ys in years))
 
 
 def check_trend_args(terms: object, institutions: object, themes: object) -> list[str]:
@@ -167,5 +168,5 @@ def _denominators(cache: BuildCache, allowed: frozenset[int] | None) -> dict[int
     """Paragraphs covering each year, under the filters (the per-1,000 denominator)."""
     maps = cache.maps
     if allowed is None:
-        return {y: len(docs) for y, docs in maps.year.items()}
+        return {y: maps.year.size(y) for y in maps.year}
     return {y: len(docs & allowed) for y, docs in maps.year.items()}

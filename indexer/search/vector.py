@@ -73,11 +73,11 @@ class FacetColumns:
     @classmethod
     def of(cls, maps: FacetMaps) -> "FacetColumns":
         """The columns of one build's facet maps (read once per build)."""
-        cols = cls(size=maps._size(), universe=_ids(maps.universe))
+        cols = cls(size=maps._size(), universe=maps.universe_ids)
         for facet in FACETS:
-            by_value: dict = getattr(maps, facet)
+            by_value = getattr(maps, facet)
             cols.values[facet] = list(by_value)
-            docs = [_ids(d) for d in by_value.values()]
+            docs = [by_value.array(v) for v in by_value]
             ids = [np.full(len(d), i, np.int32) for i, d in enumerate(docs)]
             cols.pairs[facet] = (np.concatenate(docs) if docs else EMPTY, np.concatenate(ids) if ids else EMPTY)
         return cols
@@ -87,7 +87,7 @@ class FacetColumns:
         key = (facet, value)
         got = self.arrays.get(key)
         if got is None:
-            got = self.arrays[key] = _ids(getattr(maps, facet).get(value, frozenset()))
+            got = self.arrays[key] = getattr(maps, facet).array(value)
         return got
 
     def years(self, maps: FacetMaps, first: int, last: int) -> np.ndarray:
