@@ -109,6 +109,16 @@ class FieldArrays:
             j = self._find(hi)
         return int(self.offsets[i]), int(self.offsets[j])
 
+    def ending_with(self, tail: bytes) -> np.ndarray:
+        """Indexes of the terms that end with tail (vectorised over the term table)."""
+        starts = self.terms.starts
+        ends = np.asarray(starts[1:])
+        cand = np.flatnonzero(ends - np.asarray(starts[:-1]) >= len(tail))
+        blob = self.terms.blob
+        for j, byte in enumerate(tail):
+            cand = cand[blob[ends[cand] - len(tail) + j] == byte]
+        return cand
+
     def _find(self, term: bytes) -> int:
         """bisect_left over the terms: the 8-byte keys (numpy) narrow it to the few terms sharing them."""
         key = np.uint64(_key8(term))
@@ -157,6 +167,17 @@ class PostingArrays:
         """Global docnums (sorted, int32) of one term's postings."""
         got = self._gather(fieldname, term.encode("utf-8"), None)
         return np.concatenate(got) if len(got) > 1 else got[0] if got else EMPTY
+
+    def suffix_ids(self, fieldname: str, suffix: str) -> np.ndarray:
+        """Global docnums (sorted, unique) of the postings of every term ending with suffix."""
+        got = []
+        for arrays, base in self.fields[fieldname]:
+            for i in arrays.ending_with(suffix.encode("utf-8")).tolist():
+                a, b = int(arrays.offsets[i]), int(arrays.offsets[i + 1])
+                if b > a:
+                    docs = arrays.docs[a:b]
+                    got.append(docs + np.int32(base) if base else np.array(docs))
+        return docnums(got) if got else EMPTY
 
     def prefix_ids(self, fieldname: str, prefix: str) -> np.ndarray:
         """Global docnums (sorted, unique) of the postings of every term starting with prefix."""

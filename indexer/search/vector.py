@@ -20,7 +20,7 @@ from whoosh.searching import Searcher
 
 from indexer.index.arrays import EMPTY, PostingArrays, docnums
 from indexer.index.whoosh_compat import segment_id
-from indexer.search.cache import BuildCache, last_chars
+from indexer.search.cache import BuildCache
 from indexer.search.compile import DIRECT_VERIFY, Compiler, _needle
 from indexer.search.facets import FACETS, FacetMaps, finish_counts, parse_year
 from indexer.search.query import Concept, Filter, Node, Not, Or, Phrase, Words
@@ -187,8 +187,10 @@ class ArrayCompiler(Compiler):
         if key in self.amemo:
             return self.amemo[key]
         if len(needle) == 1:
-            found = union([self.arrays.prefix_ids("text_bi", needle),
-                           _ids(last_chars(self.cache, self.s).get(needle, frozenset()))])
+            # every occurrence of a character starts a bigram, or ends the text's last one, or is the whole
+            # text (a lone character is its own token): the terms starting or ending with it, from the
+            # term table (Compiler reads every stored text once per build for the last characters instead)
+            found = union([self.arrays.prefix_ids("text_bi", needle), self.arrays.suffix_ids("text_bi", needle)])
         else:
             grams = list(dict.fromkeys(needle[i : i + 2] for i in range(len(needle) - 1)))
             sets = sorted((self.arrays.doc_ids("text_bi", g) for g in grams), key=len)

@@ -17,7 +17,7 @@ from indexer.index.arrays import ARRAY_DIR, ARRAY_FIELDS
 from indexer.index.build import build_index
 from indexer.index.store import Store
 from indexer.search.cache import searching
-from indexer.search.compile import Compiler
+from indexer.search.compile import Compiler, _needle
 from indexer.search.engine import ranked, search
 from indexer.search.evaluation import ARRAYS, SETS
 from indexer.search.query import parse
@@ -137,3 +137,24 @@ def test_a_build_without_arrays_is_searched_the_reference_way(generated: tuple[P
         assert search(store, q.q, **q.kwargs()) == search(reference, q.q, **q.kwargs(), evaluation=SETS), q
     store.close()
     reference.close()
+
+
+def test_single_characters_are_found_alike_from_the_term_table(generated: tuple[Path, Path]) -> None:
+    """A one-character needle: the arrays look up bigrams starting and ending with it (no stored text read);
+    the reference reads every paragraph's last character. Every character of the corpus, both ways."""
+    store = Store(generated[1])
+    with searching(store.current()) as (s, cache):
+        arrays = build_arrays(s, cache)
+        assert arrays is not None
+        texts = [fields["text"] for _, fields in s.reader().iter_docs()]
+        chars = sorted({ch for t in texts for ch in _needle(t)})
+        assert len(chars) > 500
+        new, old = ArrayCompiler(s, cache, arrays), Compiler(s, cache)
+        only_last = 0
+        for ch in chars:
+            got = new.substring_array(ch).tolist()
+            assert got == sorted(old.substring_docs(ch)), ch
+            only_last += bool(len(minus(arrays.postings.suffix_ids("text_bi", ch), arrays.postings.prefix_ids("text_bi", ch))))
+        assert only_last  # some paragraphs hold a character only as their last one: the suffix lookup is exercised
+    for ch in ("法", "院", "。", "执"):
+        assert search(store, ch, evaluation=ARRAYS) == search(store, ch, evaluation=SETS)
