@@ -145,7 +145,7 @@ def test_a_bug_while_opening_is_not_disguised_as_a_stale_index(tmp_path: Path, h
     def broken(*_args: object, **_kwargs: object) -> None:
         raise AttributeError("a programming error")  # injected: what a bug in our code or a Whoosh upgrade raises
 
-    monkeypatch.setattr("whoosh.index.open_dir", broken)
+    monkeypatch.setattr("whoosh.filedb.filestore.FileStorage.open_index", broken)  # under open_dir and MappedStorage
     with pytest.raises(AttributeError, match="a programming error"):
         Store(tmp_path).current()
 
