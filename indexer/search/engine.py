@@ -124,7 +124,8 @@ def _partial(s: Searcher, comp: Compiler, cache: BuildCache, tree: Node | None, 
     """The query's parts and the partial matches listed after fewer than PARTIAL_BELOW full ones."""
     if len(hits) >= PARTIAL_BELOW:
         return [], []
-    allowed, _selected = filtered(cache.maps, cache.maps.universe, chosen)  # only here: most searches never need it
+    # the facet selection, when there is one: most searches never need it
+    allowed = filtered(cache.maps, cache.maps.universe, chosen)[0] if any(chosen.values()) else None
     parts, groups = partial_groups(comp, tree, hits, allowed)
     room = PARTIAL_BELOW - len(hits)
     scorer = comp.scoring_query(tree)

@@ -58,17 +58,20 @@ def split_query(comp: Compiler, tree: Node | None) -> tuple[list[Node], list[Nod
 
 
 def partial_groups(comp: Compiler, tree: Node | None, exclude: frozenset[int],
-                   allowed: frozenset[int]) -> tuple[list[Part], list[tuple[int, frozenset[int]]]]:
+                   allowed: frozenset[int] | None) -> tuple[list[Part], list[tuple[int, frozenset[int]]]]:
     """The query's parts, and the partial matches grouped by how many parts they match (most first).
 
-    Only paragraphs in `allowed` (the facet selection), satisfying every constraint and not in
-    `exclude` (the full matches) are considered.
+    Only paragraphs in `allowed` (the facet selection; None: every paragraph), satisfying every
+    constraint and not in `exclude` (the full matches) are considered.
     """
     concepts, constraints = split_query(comp, tree)
     if len(concepts) < 2:
         return [], []
     parts = [Part(_label(c), comp.evaluate(c)) for c in concepts]
-    pool = allowed - exclude
+    # the paragraphs matching some part, not all paragraphs minus the hits (a million-element set per query)
+    pool = frozenset().union(*(p.docs for p in parts)) - exclude
+    if allowed is not None:
+        pool = pool & allowed
     for c in constraints:
         pool = pool & comp.evaluate(c)
     counts: dict[int, int] = {}

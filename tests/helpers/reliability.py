@@ -90,8 +90,16 @@ class Server:
         assert status == 200, (status, body[:300])
         return json.loads(body)
 
+    def serving_processes(self) -> int:
+        """How many processes answer requests: the workers of `serve --workers N`, or the server itself."""
+        return len(Path(f"/proc/{self.pid}/task/{self.pid}/children").read_text().split()) or 1
+
     def rss_kib(self) -> int:
-        """The server's resident set size (VmRSS, KiB) from /proc, summed over it and its worker processes."""
+        """The server's anonymous resident memory (RssAnon, KiB: its heaps), summed over it and its workers.
+
+        Not VmRSS: that also counts the pages of the memory-mapped index a process has touched, which grow
+        as queries reach more of the index and are the page cache (shared, reclaimable), not a leak.
+        """
         pids = [self.pid, *map(int, Path(f"/proc/{self.pid}/task/{self.pid}/children").read_text().split())]
         total = 0
         for pid in pids:
@@ -99,7 +107,7 @@ class Server:
                 status = Path(f"/proc/{pid}/status").read_text(encoding="ascii")
             except FileNotFoundError:  # a worker that just exited
                 continue
-            total += int(re.search(r"^VmRSS:\s+(\d+) kB", status, re.M).group(1))
+            total += int(re.search(r"^RssAnon:\s+(\d+) kB", status, re.M).group(1))
         return total
 
     def alive(self) -> bool:
