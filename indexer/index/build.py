@@ -47,6 +47,7 @@ from indexer.index.store import (
     is_complete,
     read_current,
 )
+from indexer.index.whoosh_compat import open_mapped
 from indexer.ingest.corpus import Skipped, load_corpus
 from indexer.ingest.detect import Detected
 from indexer.ingest.formats import FormatOptions
@@ -168,7 +169,7 @@ def write_build(
 def verify_build(build_dir: Path, reports: list[Report], dictionary: Path = DEFAULT_DICTIONARY) -> None:
     """Check a written build before it may serve: every paragraph is there once and is findable."""
     expected = sum(len(r.paragraphs) for r in reports)
-    index = whoosh.index.open_dir(str(build_dir), readonly=True)
+    index = open_mapped(str(build_dir))  # read in place: copying a million-paragraph build costs gigabytes
     with index.searcher() as searcher:
         if searcher.doc_count() != expected:
             raise BuildError(f"verification failed: {searcher.doc_count()} documents written, {expected} paragraphs")

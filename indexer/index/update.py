@@ -60,7 +60,7 @@ from indexer.index.lock import ReindexLock
 from indexer.index.schema import make_schema
 from indexer.index.segments import commit_new, write_new_segments
 from indexer.index.store import BUILDS, COMPLETE, META, is_complete, read_current
-from indexer.index.whoosh_compat import segment_reader, toc_segments, with_deletions
+from indexer.index.whoosh_compat import open_mapped, segment_reader, toc_segments, with_deletions
 from indexer.ingest.catalog import CatalogEntry
 from indexer.ingest.corpus import CorpusLoad, load_corpus
 from indexer.ingest.detect import Detected
@@ -228,7 +228,7 @@ def _incremental_build(
     """Write the new build folder and switch to it; a string (the reason) when a full build should merge instead."""
     root, reports, dictionary, hooks = run.root, load.reports, run.dictionary, run.hooks
     old_dir = root / BUILDS / previous["build_id"]
-    old_index = whoosh.index.open_dir(str(old_dir), readonly=True)
+    old_index = open_mapped(str(old_dir))  # segments read in place, not copied
     kept, deleted_total, live_total = _segments_without(old_index, dropped)
     old_index.close()
     new_paragraphs = sum(len(r.paragraphs) for r in parsed)

@@ -461,6 +461,6 @@ class MappedStorage(FileStorage):
         return MappedFile(source, 0, size, name=name, owner=True)
 
 
-def open_mapped(path: str) -> object:
+def open_mapped(path: str) -> Any:  # a whoosh FileIndex (Whoosh ships no types)
     """whoosh.index.open_dir(path, readonly=True), reading segment files in place through MappedStorage."""
     return MappedStorage(path).open_index()
