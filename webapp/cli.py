@@ -10,7 +10,7 @@ import click
 from indexer.cli import corpus_option, index_option, indexed_corpus, make_cli
 from indexer.config import default_corpus_dir, default_index_dir
 from indexer.limits import MAX_REQUEST_BODY_BYTES, MAX_REQUEST_HEADER_BYTES
-from webapp.prefork import Supervisor, default_workers, listening_socket
+from webapp.prefork import Supervisor, default_workers, listening_sockets
 
 # Waitress settings (documented in the README): bounded request size, a fixed worker pool.
 SERVER_THREADS = 8
@@ -116,21 +116,22 @@ def serve_forked(app: object, host: str, port: int, workers: int, settings: dict
     import waitress
 
     try:
-        sock = listening_socket(host, port)
+        socks = listening_sockets(host, port)
     except OSError as exc:
         raise click.ClickException(f"cannot listen on {host}:{port}: {exc}; choose another --host or --port") from exc
 
     def serve_one() -> None:
-        server = waitress.create_server(app, sockets=[sock], **settings)
+        server = waitress.create_server(app, sockets=socks, **settings)
         try:
             server.run()
         finally:
             server.close()
 
-    click.echo(f"Serving reportsearch on http://{host}:{sock.getsockname()[1]}/ ({serving}; {workers} worker "
+    click.echo(f"Serving reportsearch on http://{host}:{socks[0].getsockname()[1]}/ ({serving}; {workers} worker "
                "processes); Ctrl-C stops.")
     code = Supervisor(serve_one, workers, log=lambda message: click.echo(message, err=True)).run()
-    sock.close()
+    for sock in socks:
+        sock.close()
     if code:
         raise click.ClickException("the server stopped because its workers could not run (see the messages above)")
     click.echo("Stopped.")

@@ -1,14 +1,19 @@
-"""Serving with several processes: one listening socket, bound before forking, served by N waitress servers.
+"""Serving with several processes: listening sockets bound before forking, served by N waitress servers.
 
 Why: search is pure Python, so one process answers on one core however many threads it has (the GIL).
 Each worker is a forked copy of the started app (jieba's dictionary loaded once, pages shared), and the
 build's files are memory-mapped read-only (indexer/index/arrays.py, whoosh_compat.MappedStorage), so
 workers share the index through the page cache instead of holding copies. Each worker opens the index
 itself, after the fork: Whoosh readers seek shared file objects, which processes must not share.
+
+Signals: the supervisor keeps SIGTERM, SIGINT and SIGCHLD blocked and takes them with sigwaitinfo, so no
+handler ever runs in the middle of a fork or of its own bookkeeping; a child inherits the mask, installs
+its stop handler, then unblocks, so a signal can never run supervisor code in a worker.
 """
 
 from __future__ import annotations
 
+import ctypes
 import os
 import signal
 import socket
@@ -20,6 +25,10 @@ from types import FrameType
 RESTART_PAUSE = 1.0  # seconds between restarts of a worker that keeps dying, so a crash loop cannot spin
 QUICK_DEATH = 5.0  # a worker that exits sooner than this after starting counts as failing to start
 MAX_QUICK_DEATHS = 3
+STOP_TIMEOUT = 10.0  # seconds workers get to finish on stop before SIGKILL
+_STOP_SIGNALS = {signal.SIGTERM, signal.SIGINT}
+_WATCHED = _STOP_SIGNALS | {signal.SIGCHLD}
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 def default_workers() -> int:
@@ -27,29 +36,60 @@ def default_workers() -> int:
     return max(1, min(4, os.cpu_count() or 1))
 
 
-def listening_socket(host: str, port: int, backlog: int = 1024) -> socket.socket:
-    """A bound, listening, non-blocking TCP socket on host:port (port 0: any free port)."""
-    family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
-    sock = socket.socket(family, kind, proto)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(address)
-    sock.listen(backlog)
-    sock.setblocking(False)
-    return sock
+def listening_sockets(host: str, port: int, backlog: int = 1024) -> list[socket.socket]:
+    """Bound, listening, non-blocking TCP sockets on every address host resolves to (port 0: a free port)."""
+    socks: list[socket.socket] = []
+    seen: set[tuple] = set()
+    try:
+        for family, kind, proto, _, address in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM):
+            key = (family, address[:2])
+            if key in seen:
+                continue
+            seen.add(key)
+            if socks and port == 0:  # the other families listen on the port the first one got
+                address = (address[0], socks[0].getsockname()[1], *address[2:])
+            sock = socket.socket(family, kind, proto)
+            socks.append(sock)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            if family == socket.AF_INET6:
+                sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)  # IPv4 gets its own socket
+            sock.bind(address)
+            sock.listen(backlog)
+            sock.setblocking(False)
+    except OSError:
+        for sock in socks:
+            sock.close()
+        raise
+    return socks
 
 
 def _stop_on(signum: int, frame: FrameType | None) -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # one stop is enough: a second signal must not interrupt it
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     raise KeyboardInterrupt  # server.run() ends and the worker closes its server
 
 
-def _start_worker(serve_one: Callable[[], None]) -> int:
-    pid = os.fork()
+def _die_with_parent() -> None:
+    """Ask Linux to SIGTERM this worker when the supervisor dies (even by SIGKILL): no orphan keeps the port."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, int(signal.SIGTERM), 0, 0, 0)
+    except (OSError, AttributeError):  # not Linux: the supervisor's own stop still applies
+        pass
+
+
+def _start_worker(serve_one: Callable[[], None], parent: int) -> int:
+    pid = os.fork()  # with the watched signals blocked (Supervisor.run), so none is handled mid-fork
     if pid:
         return pid
     code = 0
     try:
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         signal.signal(signal.SIGTERM, _stop_on)
         signal.signal(signal.SIGINT, _stop_on)
+        _die_with_parent()
+        if os.getppid() != parent:  # the supervisor died before prctl took effect
+            raise KeyboardInterrupt
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _WATCHED)
         serve_one()
     except KeyboardInterrupt:
         pass
@@ -57,14 +97,11 @@ def _start_worker(serve_one: Callable[[], None]) -> int:
         print(f"reportsearch worker {os.getpid()} stopped: {type(exc).__name__}: {exc}", file=sys.stderr, flush=True)
         code = 1
     finally:
+        signal.pthread_sigmask(signal.SIG_BLOCK, _WATCHED)  # nothing may interrupt the exit below
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(code)
     return 0  # unreachable: os._exit above
-
-
-class _Stop(Exception):
-    """Raised by the supervisor's signal handler: it must interrupt a blocking waitpid (PEP 475 retries it)."""
 
 
 class Supervisor:
@@ -75,64 +112,69 @@ class Supervisor:
         self.started: dict[int, float] = {}
         self.quick_deaths = 0
 
-    def _stop(self, signum: int, frame: FrameType | None) -> None:
-        raise _Stop
-
     def run(self) -> int:
         """Start the workers and restart any that dies; on a stop signal, stop them all. The exit code."""
-        previous = {s: signal.signal(s, self._stop) for s in (signal.SIGTERM, signal.SIGINT)}
+        previous = signal.pthread_sigmask(signal.SIG_BLOCK, _WATCHED)
         try:
             for _ in range(self.workers):
-                self.started[_start_worker(self.serve_one)] = time.monotonic()
+                self._start()
             return self._watch()
-        except _Stop:
-            return 0
         finally:
-            signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second signal must not interrupt the shutdown
-            signal.signal(signal.SIGINT, signal.SIG_IGN)
             self._stop_all()
-            for s, handler in previous.items():
-                signal.signal(s, handler)
+            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+    def _start(self) -> None:
+        self.started[_start_worker(self.serve_one, os.getpid())] = time.monotonic()
 
     def _watch(self) -> int:
         while True:
+            info = signal.sigwaitinfo(_WATCHED)
+            if info.si_signo in _STOP_SIGNALS:
+                return 0
+            for pid, status in self._reap():
+                lived = time.monotonic() - self.started.pop(pid)
+                self.log(f"worker {pid} exited ({_describe(status)}) after {lived:.1f}s: starting another")
+                self.quick_deaths = self.quick_deaths + 1 if lived < QUICK_DEATH else 0
+                if self.quick_deaths >= MAX_QUICK_DEATHS:
+                    self.log(f"workers keep exiting right after start ({MAX_QUICK_DEATHS} in a row): stopping the server")
+                    return 1
+                if self.quick_deaths:
+                    time.sleep(RESTART_PAUSE)
+                self._start()
+
+    def _reap(self) -> list[tuple[int, int]]:
+        """The workers that have exited (one SIGCHLD may stand for several), reaped."""
+        out = []
+        while self.started:
             try:
-                pid, status = os.waitpid(-1, 0)  # until a worker exits or _stop raises
+                pid, status = os.waitpid(-1, os.WNOHANG)
             except ChildProcessError:
-                return 1
-            if pid not in self.started:
-                continue
-            lived = time.monotonic() - self.started.pop(pid)
-            self.log(f"worker {pid} exited ({_describe(status)}) after {lived:.1f}s: starting another")
-            self.quick_deaths = self.quick_deaths + 1 if lived < QUICK_DEATH else 0
-            if self.quick_deaths >= MAX_QUICK_DEATHS:
-                self.log(f"workers keep exiting right after start ({MAX_QUICK_DEATHS} in a row): stopping the server")
-                return 1
-            time.sleep(RESTART_PAUSE if self.quick_deaths else 0)
-            self.started[_start_worker(self.serve_one)] = time.monotonic()
+                break
+            if not pid:
+                break
+            if pid in self.started:
+                out.append((pid, status))
+        return out
 
     def _stop_all(self) -> None:
         for pid in list(self.started):
             try:
                 os.kill(pid, signal.SIGTERM)
             except ProcessLookupError:
-                self.started.pop(pid)
-        deadline = time.monotonic() + 20
+                pass
+        deadline = time.monotonic() + STOP_TIMEOUT
         while self.started and time.monotonic() < deadline:
-            try:
-                pid, _ = os.waitpid(-1, os.WNOHANG)
-            except ChildProcessError:
-                break
-            if pid:
+            for pid, _ in self._reap():
                 self.started.pop(pid, None)
-            else:
+            if self.started:
                 time.sleep(0.05)
-        for pid in self.started:  # did not stop in time
+        for pid in list(self.started):  # did not stop in time
             try:
                 os.kill(pid, signal.SIGKILL)
                 os.waitpid(pid, 0)
             except (ProcessLookupError, ChildProcessError):
                 pass
+            self.started.pop(pid, None)
 
 
 def _describe(status: int) -> str:

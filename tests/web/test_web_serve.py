@@ -136,7 +136,7 @@ def test_serve_with_workers_answers_from_several_processes_and_stops_them_all(tm
         assert not Path(f"/proc/{pid}").exists() or "State:\tZ" in Path(f"/proc/{pid}/status").read_text()
 
 
-def test_a_worker_that_dies_is_replaced(tmp_path, repo_corpus):
+def test_a_worker_that_dies_is_replaced_and_ctrl_c_stops_them_all(tmp_path, repo_corpus):
     import signal
 
     proc, base, _ = start_serve(tmp_path / "index", repo_corpus, "--workers", "2")
@@ -152,7 +152,29 @@ def test_a_worker_that_dies_is_replaced(tmp_path, repo_corpus):
             time.sleep(0.1)
         assert len(now) == 2 and victim not in now, (first, now)
         assert _search_concurrently(base, 10) == [200] * 10
+        proc.send_signal(signal.SIGINT)  # Ctrl-C reaching the supervisor alone
+        assert proc.wait(timeout=30) == 0
     finally:
         stop(proc)
-    out = proc.stdout.read() if proc.stdout and not proc.stdout.closed else ""
-    assert proc.returncode == 0, out
+    for pid in now:
+        assert not Path(f"/proc/{pid}").exists() or "State:\tZ" in Path(f"/proc/{pid}/status").read_text()
+
+
+def test_workers_do_not_outlive_a_killed_supervisor(tmp_path, repo_corpus):
+    import signal
+
+    proc, _, _ = start_serve(tmp_path / "index", repo_corpus, "--workers", "2")
+    try:
+        workers = _children(proc.pid, 2)
+        assert len(workers) == 2
+        proc.send_signal(signal.SIGKILL)  # no chance to stop them itself: the kernel tells them (PR_SET_PDEATHSIG)
+        proc.wait(timeout=30)
+        deadline = time.monotonic() + 30
+        alive = workers
+        while alive and time.monotonic() < deadline:
+            alive = {p for p in workers if Path(f"/proc/{p}").exists()
+                     and "State:\tZ" not in Path(f"/proc/{p}/status").read_text()}
+            time.sleep(0.1)
+        assert not alive, "workers kept serving after their supervisor was killed"
+    finally:
+        stop(proc)
