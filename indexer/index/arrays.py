@@ -99,6 +99,7 @@ class FieldArrays:
         self.offsets = load["offsets"]
         self.docs = load["docs"]
         self.tf = load["tf"]
+        self._endings: dict[bytes, np.ndarray] = {}  # tail → term indexes; tails are 1-char needles (bounded)
 
     def span(self, lo: bytes, hi: bytes | None = None) -> tuple[int, int]:
         """The posting range of term lo (hi None), or of every term in [lo, hi)."""
@@ -110,7 +111,13 @@ class FieldArrays:
         return int(self.offsets[i]), int(self.offsets[j])
 
     def ending_with(self, tail: bytes) -> np.ndarray:
-        """Indexes of the terms that end with tail (vectorised over the term table)."""
+        """Indexes of the terms that end with tail (vectorised over the term table; kept per tail)."""
+        got = self._endings.get(tail)
+        if got is None:
+            got = self._endings[tail] = self._scan_endings(tail)
+        return got
+
+    def _scan_endings(self, tail: bytes) -> np.ndarray:
         starts = self.terms.starts
         ends = np.asarray(starts[1:])
         cand = np.flatnonzero(ends - np.asarray(starts[:-1]) >= len(tail))

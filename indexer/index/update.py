@@ -302,7 +302,7 @@ def _incremental_build(
 def _segments_without(index, dropped: set[str]) -> tuple[list, int, int]:  # noqa: ANN001 - a whoosh FileIndex
     """The index's segments with the paragraphs of `dropped` reports deleted, empty ones left out; plus the
     deleted and live paragraph counts of what is kept. Segments are opened only when something is dropped
-    (opening one reads its files into memory: ~1 s at 100k paragraphs)."""
+    (a reader per segment, to find the dropped reports' paragraphs)."""
     kept, deleted_total, live_total = [], 0, 0
     for segment in toc_segments(index):
         if dropped:

@@ -408,7 +408,7 @@ class MappedFile(StructFile):
 
     def __init__(self, source: mmap.mmap, start: int, length: int, name: str | None = None, owner: bool = False) -> None:
         super().__init__(_Window(source, start, length), name=name)
-        self._map, self._start, self._owner = source, start, owner
+        self._map, self._start, self._end, self._owner = source, start, start + length, owner
 
     def subset(self, position: int, length: int, name: str | None = None) -> "MappedFile":
         """A sub-file (CompoundStorage calls this for each file inside a .seg) without copying it."""
@@ -416,7 +416,7 @@ class MappedFile(StructFile):
 
     def get(self, position: int, length: int) -> bytes:
         at = self._start + position
-        return self._map[at:at + length]
+        return self._map[at:min(at + length, self._end)]  # never past this file, into the next one
 
     def get_array(self, position: int, typecode: str, length: int) -> array:
         a = array(typecode)

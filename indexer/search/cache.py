@@ -54,8 +54,8 @@ SERVED_SLOT = "search.served"
 def searching(open_index: OpenIndex) -> Iterator[tuple[Searcher, BuildCache]]:
     """The build's searcher and cache, for one request.
 
-    Opening a Whoosh searcher copies the segment's term, posting and stored-field files into memory
-    (BufferFile wraps the mmap in a BytesIO): ~85 ms at 10k paragraphs, per query. So each build keeps
+    Opening a Whoosh searcher reads each segment's term tables and unpickles its schema and readers, and
+    the derived data below (facet maps, norms, posting caches) takes longer still, so each build keeps
     one searcher in a slot of its OpenIndex, held for the request (so a reindex switching builds closes
     it only when no request uses it any more), and requests take turns with it: Whoosh readers seek
     shared file objects, and pure-Python search work is serialised by the GIL anyway.

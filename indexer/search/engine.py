@@ -124,8 +124,9 @@ def _partial(s: Searcher, comp: Compiler, cache: BuildCache, tree: Node | None, 
     """The query's parts and the partial matches listed after fewer than PARTIAL_BELOW full ones."""
     if len(hits) >= PARTIAL_BELOW:
         return [], []
-    # the facet selection, when there is one: most searches never need it
-    allowed = filtered(cache.maps, cache.maps.universe, chosen)[0] if any(chosen.values()) else None
+    # the facet selection, when there is one (the selections' intersection: never a set of every paragraph)
+    chosen_sets = [sel for sel in filtered(cache.maps, frozenset(), chosen)[1].values() if sel is not None]
+    allowed = frozenset.intersection(*chosen_sets) if chosen_sets else None
     parts, groups = partial_groups(comp, tree, hits, allowed)
     room = PARTIAL_BELOW - len(hits)
     scorer = comp.scoring_query(tree)

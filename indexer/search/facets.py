@@ -61,7 +61,7 @@ class DocSets(Mapping[K, frozenset[int]], Generic[K]):
         return len(self._arrays.get(key, EMPTY))
 
 
-@dataclass
+@dataclass(eq=False)  # arrays inside: compare by identity
 class FacetMaps:
     """Per build: every paragraph (docnum) by facet value, the live docnums, and corpus order."""
 
@@ -80,17 +80,18 @@ class FacetMaps:
             self._universe = frozenset(self.universe_ids.tolist())
         return self._universe
 
-    def to_bits(self, docs: Iterable[int]) -> int:
+    def to_bits(self, docs: Iterable[int] | np.ndarray) -> int:
         """docs as a bitset: an int with bit (size-1-d) set for each docnum d.
 
         Built at C speed: one byte per docnum, translated to ASCII '0'/'1' and parsed as base 2; counting
         a facet value over all hits is then one `&` and one `bit_count()`.
         """
         size = self._size()
-        flags = bytearray(size)
-        for d in docs:
-            flags[d] = 1
-        return int(flags.translate(_ASCII01), 2) if size else 0
+        if not size:
+            return 0
+        flags = np.zeros(size, dtype=np.uint8)
+        flags[docs if isinstance(docs, np.ndarray) else np.fromiter(docs, np.int64)] = 1
+        return int(flags.tobytes().translate(_ASCII01), 2)
 
     def _size(self) -> int:
         return int(self.universe_ids[-1]) + 1 if len(self.universe_ids) else 0
@@ -99,15 +100,16 @@ class FacetMaps:
         """Bitsets of every value of one facet, built once per build."""
         got = self.masks.get(facet)
         if got is None:
-            got = self.masks[facet] = {v: self.to_bits(docs) for v, docs in getattr(self, facet).items()}
+            values: DocSets = getattr(self, facet)
+            got = self.masks[facet] = {v: self.to_bits(values.array(v)) for v in values}  # no sets made
         return got
 
     def years_between(self, first: int, last: int) -> frozenset[int]:
         """Paragraphs covering any year in [first, last]."""
         out: set[int] = set()
-        for y, docs in self.year.items():
+        for y in self.year:
             if first <= y <= last:
-                out |= docs
+                out.update(self.year.array(y).tolist())  # only the years in range, and no set kept per year
         return frozenset(out)
 
 

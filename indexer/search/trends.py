@@ -169,4 +169,4 @@ def _denominators(cache: BuildCache, allowed: frozenset[int] | None) -> dict[int
     maps = cache.maps
     if allowed is None:
         return {y: maps.year.size(y) for y in maps.year}
-    return {y: len(docs & allowed) for y, docs in maps.year.items()}
+    return {y: len(allowed.intersection(maps.year.array(y).tolist())) for y in maps.year}

@@ -87,7 +87,9 @@ class FacetColumns:
         key = (facet, value)
         got = self.arrays.get(key)
         if got is None:
-            got = self.arrays[key] = getattr(maps, facet).array(value)
+            got = getattr(maps, facet).array(value)
+            if value in getattr(maps, facet):  # a value the build has (bounded); unknown ones are not kept
+                self.arrays[key] = got
         return got
 
     def years(self, maps: FacetMaps, first: int, last: int) -> np.ndarray:
@@ -109,12 +111,12 @@ class BuildArrays:
 
 
 def build_arrays(searcher: Searcher, cache: BuildCache) -> BuildArrays | None:
-    """The build's arrays (mapped once per build); None when it was built without them or has deletions."""
+    """The build's arrays (mapped once per build); None when it was built without them."""
     if cache.arrays is None:
         reader = searcher.reader()
         folder = cache.folder
         leaves = [(folder, segment_id(r), base) for r, base in reader.leaf_readers()]
-        ok = folder is not None and not reader.has_deletions() \
+        ok = folder is not None \
             and all(seg is not None and PostingArrays.available(folder, seg) for _, seg, _ in leaves)
         cache.arrays = BuildArrays(PostingArrays(leaves), FacetColumns.of(cache.maps)) if ok else False  # type: ignore[arg-type]
     return cache.arrays or None  # type: ignore[return-value]
@@ -170,6 +172,13 @@ class ArrayCompiler(Compiler):
         self.columns = arrays.columns
         self.postings = ArrayPostings(searcher, arrays.postings)
         self.amemo: dict[tuple, np.ndarray] = {}
+        # After an incremental change or removal the arrays still hold the deleted paragraphs' postings
+        # (as Whoosh's segments do until a merge); every leaf set is cut to the live docnums, as Whoosh's
+        # own posting readers skip deleted documents for the reference.
+        self.live = arrays.columns.universe if searcher.reader().has_deletions() else None
+
+    def _alive(self, docs: np.ndarray) -> np.ndarray:
+        return docs if self.live is None else intersect(docs, self.live)
 
     def evaluate(self, node: Node | None, whole_words: bool = False) -> frozenset[int]:
         """Compiler.evaluate's set, computed as an array."""
@@ -178,7 +187,7 @@ class ArrayCompiler(Compiler):
     def term_array(self, word: str) -> np.ndarray:
         key = ("w", word)
         if key not in self.amemo:
-            self.amemo[key] = union([self.arrays.doc_ids("text", word), self.arrays.doc_ids("section", word)])
+            self.amemo[key] = self._alive(union([self.arrays.doc_ids("text", word), self.arrays.doc_ids("section", word)]))
         return self.amemo[key]
 
     def substring_array(self, needle: str) -> np.ndarray:
@@ -207,7 +216,7 @@ class ArrayCompiler(Compiler):
                     found = union([sure, np.array(confirmed, dtype=np.int32)])
                 else:  # positional bigram phrase, as Compiler does (positions have no array form yet)
                     found = _ids(self.docs(wq.Phrase("text_bi", [needle[i : i + 2] for i in range(len(needle) - 1)])))
-        self.amemo[key] = found
+        found = self.amemo[key] = self._alive(found)
         return found
 
     def chunk_array(self, text: str, whole_words: bool) -> np.ndarray:

@@ -104,3 +104,20 @@ def test_the_store_serves_through_mapped_segments(build_dir: Path) -> None:
     with opened.searcher() as s:
         assert s.doc_count() >= 2400
     store.close()
+
+
+def test_a_mapped_sub_file_reads_only_its_own_bytes(tmp_path: Path) -> None:
+    from indexer.index.whoosh_compat import MappedStorage
+
+    (tmp_path / "x.seg").write_bytes(b"abcdefgh\nij")
+    whole = MappedStorage(str(tmp_path)).open_file("x.seg")
+    sub = whole.subset(2, 3)  # b"cde", as CompoundStorage opens a file inside a segment
+    assert sub.get(0, 10) == b"cde"  # never into the next file
+    assert sub.read() == b"cde" and sub.tell() == 3
+    sub.seek(1)
+    assert sub.read(1) == b"d" and sub.tell() == 2
+    sub.seek(0, 2)
+    assert sub.tell() == 3 and sub.read(5) == b""
+    tail = whole.subset(4, 7)  # b"efgh\nij"
+    assert tail.readline() == b"efgh\n" and tail.readline() == b"ij"
+    whole.close()

@@ -158,3 +158,37 @@ def test_single_characters_are_found_alike_from_the_term_table(generated: tuple[
         assert only_last  # some paragraphs hold a character only as their last one: the suffix lookup is exercised
     for ch in ("法", "院", "。", "执"):
         assert search(store, ch, evaluation=ARRAYS) == search(store, ch, evaluation=SETS)
+
+
+@pytest.fixture(scope="module")
+def with_deletions(generated: tuple[Path, Path], tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
+    """The generated index after removing two reports incrementally: its segments keep deleted paragraphs."""
+    from indexer.collection import remove_report
+    from indexer.ingest.catalog import load_catalog
+    from indexer.ingest.corpus import report_id
+
+    base = tmp_path_factory.mktemp("deletions")
+    shutil.copytree(generated[0], base / "corpus")
+    shutil.copytree(generated[1], base / "index")
+    ids = [report_id(entry.file) for entry in load_catalog(base / "corpus" / "catalog.toml")]
+    gone = [ids[len(ids) // 3], ids[-2]]  # one from each writer's segment
+    for rid in gone:
+        remove_report(rid, base / "corpus", base / "index")
+    return base / "index", gone
+
+
+def test_a_build_with_deletions_is_searched_by_arrays_with_identical_results(
+        with_deletions: tuple[Path, list[str]], mix: list) -> None:
+    index, gone = with_deletions
+    store = Store(index)
+    with searching(store.current()) as (s, cache):
+        assert s.reader().has_deletions()
+        assert build_arrays(s, cache) is not None  # the arrays serve it, deleted postings and all
+    differ = [q for q in mix if search(store, q.q, **q.kwargs(), evaluation=ARRAYS)
+              != search(store, q.q, **q.kwargs(), evaluation=SETS)]
+    assert not differ, differ[:3]
+    for q in mix[:60]:
+        assert not any(h["report"] in gone for h in search(store, q.q, **q.kwargs(), evaluation=ARRAYS)["hits"])
+    for ch in ("法", "。", "院"):
+        assert search(store, ch, evaluation=ARRAYS) == search(store, ch, evaluation=SETS)
+    store.close()
