@@ -268,11 +268,13 @@ def load(port: int, paths: list[str], *, concurrency: int, seconds: float, max_r
     return LoadResult(len(latencies), errors[0], time.perf_counter() - start, latencies, first_error[0])
 
 
-def stop(proc: subprocess.Popen) -> None:
-    """Terminate a child process and reap it (killed if it has not exited within 15 s)."""
+def stop(proc: subprocess.Popen, timeout: float = 15) -> None:
+    """Terminate a child process and reap it (killed if it has not exited within `timeout` seconds)."""
+    if proc.poll() is not None:
+        return
     proc.terminate()
     try:
-        proc.wait(timeout=15)
+        proc.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait()

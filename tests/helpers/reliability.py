@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
+from bench import measure
+
 SCRIPT = Path(sys.executable).parent / "reportsearch"
 
 # Corpus B = corpus A + one new report (a seed's text with a distinctive word added) and one changed text.
@@ -139,11 +141,5 @@ def start_server(index: Path, corpus: Path, log: Path, *, timeout: float = 120) 
 
 
 def stop_server(proc: subprocess.Popen) -> None:
-    """SIGTERM, then SIGKILL if it does not exit."""
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+    """SIGTERM, then SIGKILL if it does not exit within 20 s (the benchmark's stop, with a longer wait)."""
+    measure.stop(proc, timeout=20)

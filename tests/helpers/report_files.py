@@ -12,6 +12,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from indexer.ingest.layout import parse_blocks
+
 TITLE = "平湖市人民法院工作报告"
 DELIVERED = "——2024年1月18日在平湖市第十七届人民代表大会第四次会议上"
 LONG = (
@@ -40,6 +42,11 @@ REPORT: list[tuple[str, str]] = [
 def body_texts() -> list[str]:
     """The paragraphs every format must yield, in order (leads lose their marker)."""
     return [t.replace("|", "") for k, t in REPORT if k in ("body", "lead") and t != "各位代表："]
+
+
+def bodies(text: str) -> list[str]:
+    """The body paragraphs layout finds in an extracted text (to compare with body_texts())."""
+    return [b.text for b in parse_blocks(text) if b.kind == "body"]
 
 
 def as_markdown() -> str:

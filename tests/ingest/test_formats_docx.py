@@ -13,17 +13,13 @@ from tests.helpers import report_files as rf
 from tests.helpers.docx_xml import docx_of, p, r
 
 
-def bodies(text: str) -> list[str]:
-    return [b.text for b in parse_blocks(text) if b.kind == "body"]
-
-
 @pytest.fixture(scope="module")
 def docx_text() -> str:
     return extract(rf.as_docx(), "report.docx").text
 
 
 def test_paragraphs_soft_breaks_and_split_runs_join(docx_text):
-    assert bodies(docx_text) == rf.body_texts()
+    assert rf.bodies(docx_text) == rf.body_texts()
 
 
 def test_styles_make_headings_and_bold_runs_make_leads(docx_text):
@@ -56,7 +52,7 @@ def test_bold_unindented_short_line_is_a_heading_but_an_indented_one_is_a_lead()
 
 def test_a_table_becomes_one_paragraph_per_row_apart_from_the_text():
     data = rf.as_docx(table=[["类别", "收案", "结案"], ["刑事", "1200件", "1180件"], ["民事", "9000件", "8800件"]])
-    paras = bodies(extract(data, "t.docx").text)
+    paras = rf.bodies(extract(data, "t.docx").text)
     i = paras.index("类别：刑事；收案：1200件；结案：1180件。")
     assert paras[i + 1] == "类别：民事；收案：9000件；结案：8800件。"
     assert paras[i - 1] == rf.body_texts()[-1] and paras[i + 2] == "以上数据截至2023年12月31日。"

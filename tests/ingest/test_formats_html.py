@@ -14,14 +14,10 @@ FURNITURE = ("首页", "当前位置", "发布时间", "浏览量", "字号", "�
              "版权所有", "ICP备", "公网安备", "技术支持", "图为", "English", "无障碍")
 
 
-def bodies(text: str) -> list[str]:
-    return [b.text for b in parse_blocks(text) if b.kind == "body"]
-
-
 @pytest.mark.parametrize("charset", ["gb2312", "gbk", "utf-8"])
 def test_article_paragraphs_from_a_court_page_in_its_charset(charset):
     out = extract(rf.as_html(charset=charset), "page.html")
-    assert bodies(out.text) == rf.body_texts()
+    assert rf.bodies(out.text) == rf.body_texts()
     assert out.encoding == ("gb18030" if charset != "utf-8" else "utf-8")
 
 
@@ -41,13 +37,14 @@ def test_headings_title_and_bold_leads_are_kept():
 def test_br_inside_a_paragraph_is_not_a_paragraph_break():
     page = ("<html><body><article><p>审结案件一千件，<br>同比上升百分之五。</p>"
             "<p>执结案件五百件，<br/>执行到位金额三亿元。</p></article></body></html>")
-    assert bodies(extract(page.encode(), "p.html").text) == ["审结案件一千件，同比上升百分之五。", "执结案件五百件，执行到位金额三亿元。"]
+    assert rf.bodies(extract(page.encode(), "p.html").text) == [
+        "审结案件一千件，同比上升百分之五。", "执结案件五百件，执行到位金额三亿元。"]
 
 
 def test_bom_wins_over_a_wrong_meta_charset():
     page = rf.as_html(charset="utf-8").decode("utf-8").replace("charset=utf-8", "charset=gb2312")
     out = extract(codecs.BOM_UTF8 + page.encode("utf-8"), "bom.html")
-    assert bodies(out.text) == rf.body_texts()
+    assert rf.bodies(out.text) == rf.body_texts()
 
 
 def test_a_page_without_an_article_is_refused():
@@ -62,14 +59,14 @@ def test_article_headings_become_headings(tag):
     out = extract(rf.as_html(heading_tag=tag), "page.html")
     blocks = parse_blocks(out.text)
     assert [b.text for b in blocks if b.kind == "heading"] == [rf.TITLE, "一、2023年工作回顾", "二、2024年工作安排"]
-    assert bodies(out.text) == rf.body_texts()
+    assert rf.bodies(out.text) == rf.body_texts()
 
 
 def test_a_small_page_read_by_the_fallback_keeps_its_blocks_apart():
     page = ("<html><body><div class='nav'><a href='/'>首页</a></div><article><h1>海宁市人民检察院工作报告</h1>"
             "<h2>一、全力服务大局</h2><p>起诉危害经济秩序犯罪一百人，同比上升百分之五，办理涉企案件二百件。</p>"
             "<h3>（一）护航民营经济</h3><p>监督撤案二十件，纠正涉企违法行为三十件，为企业挽回损失五千万元。</p></article></body></html>")
-    assert bodies(extract(page.encode(), "small.html").text) == [
+    assert rf.bodies(extract(page.encode(), "small.html").text) == [
         "起诉危害经济秩序犯罪一百人，同比上升百分之五，办理涉企案件二百件。",
         "监督撤案二十件，纠正涉企违法行为三十件，为企业挽回损失五千万元。"]
 

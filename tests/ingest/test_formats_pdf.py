@@ -12,17 +12,13 @@ from indexer.ingest.layout import parse_blocks
 from tests.helpers import report_files as rf
 
 
-def bodies(text: str) -> list[str]:
-    return [b.text for b in parse_blocks(text) if b.kind == "body"]
-
-
 @pytest.fixture(scope="module")
 def pdf_text() -> str:
     return extract(rf.as_pdf(), "report.pdf").text
 
 
 def test_wrapped_lines_rejoin_into_the_reports_paragraphs(pdf_text):
-    assert bodies(pdf_text) == rf.body_texts()
+    assert rf.bodies(pdf_text) == rf.body_texts()
 
 
 @pytest.mark.parametrize("footer", ["— {n} —", "-{n}-", "第{n}页", "第 {n} 页 共 3 页", "{n}"])
@@ -31,7 +27,7 @@ def test_running_header_and_page_numbers_are_dropped(footer):
     text = extract(data, "report.pdf").text
     assert text.count(rf.TITLE) == 1  # the title heading stays; the running header on every page goes
     assert not re.search(r"^\W*[-—]?\s*\d\s*[-—]?\W*$|第\s*\d\s*页", text, re.M)
-    assert bodies(text) == rf.body_texts()
+    assert rf.bodies(text) == rf.body_texts()
 
 
 def test_headings_title_and_bold_leads_are_recognised(pdf_text):
@@ -46,7 +42,7 @@ def test_fake_bold_is_read_once(pdf_text):
     # The leads and headings are drawn twice 0.35 pt apart: one copy is text, the other only makes it bold.
     assert "坚坚" not in pdf_text and "一一" not in pdf_text and "平平" not in pdf_text
     plain = extract(rf.as_pdf(fake_bold=False), "report.pdf").text
-    assert bodies(plain) == bodies(pdf_text)
+    assert rf.bodies(plain) == rf.bodies(pdf_text)
 
 
 def test_cjk_text_layer_has_no_cid_garbage(pdf_text):
@@ -65,7 +61,7 @@ def test_libreoffice_pdf_with_embedded_cjk_fonts(tmp_path):
     """A PDF as Word/LibreOffice exports it (Noto CJK subset embedded, header and 第N页 footer fields)."""
     data = rf.convert(rf.as_docx(), ".docx", "pdf", tmp_path)
     text = extract(data, "exported.pdf").text
-    assert bodies(text) == rf.body_texts()
+    assert rf.bodies(text) == rf.body_texts()
     assert "# " + rf.TITLE in text.splitlines() and "第3页" not in text
 
 

@@ -55,9 +55,8 @@ def test_legacy_doc_through_each_converter(legacy_doc, tool):
     converter = rf.soffice() if tool == "soffice" else shutil.which("antiword")
     assert converter, f"{tool} is installed by .ci/run"
     out = extract(legacy_doc, "old.doc", FormatOptions(doc_converter=converter))
-    from indexer.ingest.layout import parse_blocks
 
-    assert [b.text for b in parse_blocks(out.text) if b.kind == "body"] == rf.body_texts()
+    assert rf.bodies(out.text) == rf.body_texts()
     assert out.format == "doc"
 
 
