@@ -116,39 +116,67 @@ class Compiler:
 
     def evaluate(self, node: Node | None, whole_words: bool = False) -> frozenset[int]:
         """The exact set of docnums matching the tree (whole_words: chunks only as jieba words)."""
-        maps = self.cache.maps
+        return self.walk(node, whole_words)
+
+    def walk(self, node: Node | None, whole_words: bool = False):  # noqa: ANN201 - a set here, an array in ArrayCompiler
+        """The query's rules, written once: the docnums matching the tree, built with this compiler's
+        leaves and set operations (Python sets here; ArrayCompiler swaps in sorted docnum arrays)."""
         if node is None:
-            return maps.universe
+            return self.all_docs()
         if isinstance(node, Words):
-            return self.chunk_docs(node.text, whole_words)
+            return self.chunk(node.text, whole_words)
         if isinstance(node, Phrase):
             needle = _needle(node.text)
-            return self.substring_docs(needle) if needle else frozenset()
+            return self.substring(needle) if needle else self.no_docs()
         if isinstance(node, Filter):
-            if node.field == "year":
-                return maps.years_between(*node.year_range())
-            return getattr(maps, node.field).get(node.value, frozenset())
+            return self.filter_docs(node)
         if isinstance(node, Not):
-            return maps.universe - self.evaluate(node.child)  # excluded in any form, not just as words
+            return self.minus(self.all_docs(), self.walk(node.child))  # excluded in any form, not just as words
         if isinstance(node, Concept) and whole_words:
-            return self.evaluate(node.word, whole_words)  # the first tier: the user's own words, whole
+            return self.walk(node.word, whole_words)  # the first tier: the user's own words, whole
         if isinstance(node, (Or, Concept)):
-            out: frozenset[int] = frozenset()
-            for c in node.children:
-                out = out | self.evaluate(c, whole_words)
-            return out
+            return self.union([self.walk(c, whole_words) for c in node.children])
         pos = [c for c in node.children if not isinstance(c, Not)]
         neg = [c for c in node.children if isinstance(c, Not)]
-        result = maps.universe if not pos else None
+        result = self.all_docs() if not pos else None
         for c in sorted(pos, key=lambda c: not isinstance(c, (Filter, Phrase))):
-            got = self.evaluate(c, whole_words)
-            result = got if result is None else result & got
-            if not result:
-                return frozenset()
+            got = self.walk(c, whole_words)
+            result = got if result is None else self.intersect(result, got)
+            if not len(result):
+                return self.no_docs()
         assert result is not None
-        for c in neg:
-            result = result - self.evaluate(c.child)
+        for n in neg:
+            result = self.minus(result, self.walk(n.child))
         return result
+
+    # the leaves and operations walk() builds with (overridden by vector.ArrayCompiler)
+
+    def all_docs(self) -> frozenset[int]:
+        return self.cache.maps.universe
+
+    def no_docs(self) -> frozenset[int]:
+        return frozenset()
+
+    def chunk(self, text: str, whole_words: bool) -> frozenset[int]:
+        return self.chunk_docs(text, whole_words)
+
+    def substring(self, needle: str) -> frozenset[int]:
+        return self.substring_docs(needle)
+
+    def filter_docs(self, node: Filter) -> frozenset[int]:
+        maps = self.cache.maps
+        if node.field == "year":
+            return maps.years_between(*node.year_range())
+        return getattr(maps, node.field).get(node.value, frozenset())
+
+    def union(self, parts: list) -> frozenset[int]:
+        return frozenset().union(*parts)
+
+    def intersect(self, a: frozenset[int], b: frozenset[int]) -> frozenset[int]:
+        return a & b
+
+    def minus(self, a: frozenset[int], b: frozenset[int]) -> frozenset[int]:
+        return a - b
 
     # scoring -------------------------------------------------------------
 

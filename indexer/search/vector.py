@@ -23,7 +23,7 @@ from indexer.index.whoosh_compat import segment_id
 from indexer.search.cache import BuildCache
 from indexer.search.compile import DIRECT_VERIFY, Compiler, _needle
 from indexer.search.facets import FACETS, FacetMaps, finish_counts, parse_year
-from indexer.search.query import Concept, Filter, Node, Not, Or, Phrase, Words
+from indexer.search.query import Filter, Node
 from indexer.search.ranking import Block, Norms, Postings, _weights
 from indexer.search.vrank import Dense, top_arrays
 
@@ -182,7 +182,7 @@ class ArrayCompiler(Compiler):
 
     def evaluate(self, node: Node | None, whole_words: bool = False) -> frozenset[int]:
         """Compiler.evaluate's set, computed as an array."""
-        return frozenset(self.evaluate_array(node, whole_words).tolist())
+        return frozenset(self.walk(node, whole_words).tolist())
 
     def term_array(self, word: str) -> np.ndarray:
         key = ("w", word)
@@ -233,37 +233,35 @@ class ArrayCompiler(Compiler):
         return found
 
     def evaluate_array(self, node: Node | None, whole_words: bool = False) -> np.ndarray:
-        """The sorted docnums matching the tree (Compiler.evaluate's rules)."""
+        """The sorted docnums matching the tree (Compiler.walk's rules over arrays)."""
+        return self.walk(node, whole_words)
+
+    def all_docs(self) -> np.ndarray:  # type: ignore[override]
+        return self.columns.universe
+
+    def no_docs(self) -> np.ndarray:  # type: ignore[override]
+        return EMPTY
+
+    def chunk(self, text: str, whole_words: bool) -> np.ndarray:  # type: ignore[override]
+        return self.chunk_array(text, whole_words)
+
+    def substring(self, needle: str) -> np.ndarray:  # type: ignore[override]
+        return self.substring_array(needle)
+
+    def filter_docs(self, node: Filter) -> np.ndarray:  # type: ignore[override]
         cols, maps = self.columns, self.cache.maps
-        if node is None:
-            return cols.universe
-        if isinstance(node, Words):
-            return self.chunk_array(node.text, whole_words)
-        if isinstance(node, Phrase):
-            needle = _needle(node.text)
-            return self.substring_array(needle) if needle else EMPTY
-        if isinstance(node, Filter):
-            if node.field == "year":
-                return cols.years(maps, *node.year_range())
-            return cols.value(maps, node.field, node.value)
-        if isinstance(node, Not):
-            return minus(cols.universe, self.evaluate_array(node.child))
-        if isinstance(node, Concept) and whole_words:
-            return self.evaluate_array(node.word, whole_words)
-        if isinstance(node, (Or, Concept)):
-            return union([self.evaluate_array(c, whole_words) for c in node.children])
-        pos = [c for c in node.children if not isinstance(c, Not)]
-        neg = [c for c in node.children if isinstance(c, Not)]
-        result = cols.universe if not pos else None
-        for c in sorted(pos, key=lambda c: not isinstance(c, (Filter, Phrase))):
-            got = self.evaluate_array(c, whole_words)
-            result = got if result is None else intersect(result, got)
-            if not len(result):
-                return EMPTY
-        assert result is not None
-        for n in neg:
-            result = minus(result, self.evaluate_array(n.child))
-        return result
+        if node.field == "year":
+            return cols.years(maps, *node.year_range())
+        return cols.value(maps, node.field, node.value)
+
+    def union(self, parts: list) -> np.ndarray:  # type: ignore[override]
+        return union(parts)
+
+    def intersect(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:  # type: ignore[override]
+        return intersect(a, b)
+
+    def minus(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:  # type: ignore[override]
+        return minus(a, b)
 
 
 def selection_array(cols: FacetColumns, maps: FacetMaps, facet: str, values: Sequence[str]) -> np.ndarray | None:
