@@ -20,7 +20,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from bench import measure
-from bench.generate import DEFAULT_BENCHDATA, DEFAULT_OUT, REPO_ROOT, generate_corpus
+from bench.generate import DEFAULT_BENCHDATA, DEFAULT_OUT, REPO_ROOT
 
 RESULTS_MD = REPO_ROOT / "bench" / "RESULTS.md"
 TERMS = ("诉源治理", "扫黑除恶", "营商环境", "执行难", "枫桥经验")  # frequent and rare policy words
@@ -35,13 +35,13 @@ def _timed(fn: Callable[[], object]) -> tuple[float, float]:
 
 def ensure_index(n: int, out: Path, seed: int, benchdata: Path) -> Path:
     """The index of the n-paragraph generated corpus under out, generated and built if missing."""
+    from bench.run import ensure_corpus  # the same corpus bench.run generates and marks (seed, prose pool)
     from indexer.index.build import build_index
     from indexer.index.store import read_current
 
-    corpus, index = out / f"corpus-{n}", out / f"index-{n}"
-    if not (corpus / "catalog.toml").exists():
-        generate_corpus(n, corpus, seed=seed, benchdata=benchdata)
-    if read_current(index) is None:
+    corpus, index = ensure_corpus(n, out, seed, benchdata), out / f"index-{n}"
+    marker = corpus / ".bench-generated.json"
+    if read_current(index) is None or marker.stat().st_mtime > (index / "CURRENT").stat().st_mtime:  # regenerated
         build_index(corpus, index)
     return index
 

@@ -219,7 +219,7 @@ def get_report(store: Store | OpenIndex, report_id: str, *, q: str = "", institu
         return None
     parsed: ParsedQuery = parse(q if isinstance(q, str) else "")
     with searching(open_index) as (s, cache):
-        comp = Compiler(s, cache)
+        comp = ARRAYS.compiler(s, cache)  # the posting arrays, as search() reads them
         tree = _expanded(comp, parsed, synonyms, expand).tree
         docs = cache.maps.report.get(report_id, frozenset())
         matched = comp.evaluate(tree) & docs if tree is not None else frozenset()

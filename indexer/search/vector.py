@@ -62,13 +62,12 @@ def union(arrays: Sequence[np.ndarray]) -> np.ndarray:
 
 @dataclass
 class FacetColumns:
-    """Per build: each facet's values and (docnum, value id) pairs, and docnum arrays of filter values."""
+    """Per build: each facet's values and (docnum, value id) pairs (facet counts by bincount)."""
 
     size: int
     universe: np.ndarray
     values: dict[str, list] = field(default_factory=dict)
     pairs: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
-    arrays: dict[tuple[str, object], np.ndarray] = field(default_factory=dict)  # bounded by the build's values
 
     @classmethod
     def of(cls, maps: FacetMaps) -> "FacetColumns":
@@ -84,13 +83,7 @@ class FacetColumns:
 
     def value(self, maps: FacetMaps, facet: str, value: object) -> np.ndarray:
         """Docnums carrying one value of a facet (institution, theme, report, year)."""
-        key = (facet, value)
-        got = self.arrays.get(key)
-        if got is None:
-            got = getattr(maps, facet).array(value)
-            if value in getattr(maps, facet):  # a value the build has (bounded); unknown ones are not kept
-                self.arrays[key] = got
-        return got
+        return getattr(maps, facet).array(value)  # the maps hold them as arrays already
 
     def years(self, maps: FacetMaps, first: int, last: int) -> np.ndarray:
         """Docnums covering any year in [first, last] (FacetMaps.years_between)."""
