@@ -300,12 +300,14 @@ class JiebaTokenizer(_SpanTokenizer):
         return _spans(norm, _index_cut(self.dictionary, self.fingerprint))
 
     def warm_index(self) -> None:
-        """Build the index writer's cut now (before writer processes fork, so they share it)."""
+        """Build the index writer's cut and the folding table now (before writer processes fork, so they share them)."""
         _index_cut(self.dictionary, self.fingerprint)
+        _normalize_table()
 
     def warm(self) -> None:
-        """Load the jieba instance now (start-up), not on the first query."""
+        """Load the jieba instance and the folding table now (start-up), not on the first query."""
         _jieba_instance(self.dictionary, self.fingerprint)
+        _normalize_table()
 
     def _token_spans(self, norm: str) -> Iterator[tuple[str, int, int]]:
         # Called only when tokenizing, so tokenize=False never loads jieba.

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from flask import Blueprint, Response, jsonify, render_template, request
 from werkzeug.datastructures import MultiDict
 
-from indexer.limits import MAX_REQUEST_QUERY_CHARS
+from indexer.limits import MAX_REQUEST_QUERY_CHARS, MAX_TREND_TERMS
 from webapp import get_store, get_synonyms
 from webapp.pages import search_url
 from webapp.params import BadParameter, SearchParams, parse_search_args
@@ -17,7 +17,7 @@ bp = Blueprint("trends", __name__)
 
 MAX_GRID_ROWS = 60  # institutions listed per term on the page; /api/trends and the CLI list all
 MAX_FILTER_CHOICES = 100  # institution checkboxes offered (those with matches, most first)
-FORM_SLOTS = 5
+FORM_SLOTS = MAX_TREND_TERMS  # one box per term a trend takes
 
 
 @dataclass(frozen=True)

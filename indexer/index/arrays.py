@@ -42,6 +42,10 @@ def docnums(arrays: Sequence[np.ndarray]) -> np.ndarray:
     return np.flatnonzero(mask).astype(np.int32)
 
 
+def _joined(parts: list[np.ndarray]) -> np.ndarray:
+    return np.concatenate(parts) if len(parts) > 1 else parts[0] if parts else EMPTY
+
+
 def _key8(term: bytes) -> int:
     """A term's first 8 bytes as a big-endian number: ordered like the terms themselves (no NUL in terms)."""
     return int.from_bytes(term[:8].ljust(8, b"\0"), "big")
@@ -152,28 +156,27 @@ class PostingArrays:
         """Whether the build wrote the arrays hit sets need for this segment."""
         return all(cls.has(folder, segment, f) for f in REQUIRED_FIELDS)
 
-    def _gather(self, fieldname: str, lo: bytes, hi: bytes | None, tf: bool = False) -> list[np.ndarray]:
-        out = []
+    def _gather(self, fieldname: str, lo: bytes, hi: bytes | None, tf: bool = False
+                ) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """Per segment with postings in range: global docnums, and (tf) their weights; one term lookup each."""
+        docs_out, tf_out = [], []
         for arrays, base in self.fields[fieldname]:
             a, b = arrays.span(lo, hi)
             if b > a:
+                docs = arrays.docs[a:b]
+                docs_out.append(docs + np.int32(base) if base else np.array(docs))
                 if tf:
-                    out.append(np.array(arrays.tf[a:b]))
-                else:
-                    docs = arrays.docs[a:b]
-                    out.append(docs + np.int32(base) if base else np.array(docs))
-        return out
+                    tf_out.append(np.array(arrays.tf[a:b]))
+        return docs_out, tf_out
 
     def postings(self, fieldname: str, term: str) -> tuple[np.ndarray, np.ndarray]:
         """Global docnums (sorted, int32) and weights (float32) of one term's postings."""
-        key = term.encode("utf-8")
-        tfs = self._gather(fieldname, key, None, tf=True)
-        return self.doc_ids(fieldname, term), np.concatenate(tfs) if tfs else np.zeros(0, np.float32)
+        docs, tfs = self._gather(fieldname, term.encode("utf-8"), None, tf=True)
+        return _joined(docs), np.concatenate(tfs) if tfs else np.zeros(0, np.float32)
 
     def doc_ids(self, fieldname: str, term: str) -> np.ndarray:
         """Global docnums (sorted, int32) of one term's postings."""
-        got = self._gather(fieldname, term.encode("utf-8"), None)
-        return np.concatenate(got) if len(got) > 1 else got[0] if got else EMPTY
+        return _joined(self._gather(fieldname, term.encode("utf-8"), None)[0])
 
     def suffix_ids(self, fieldname: str, suffix: str) -> np.ndarray:
         """Global docnums (sorted, unique) of the postings of every term ending with suffix."""
@@ -189,5 +192,5 @@ class PostingArrays:
     def prefix_ids(self, fieldname: str, prefix: str) -> np.ndarray:
         """Global docnums (sorted, unique) of the postings of every term starting with prefix."""
         lo = prefix.encode("utf-8")
-        got = self._gather(fieldname, lo, lo + b"\xff")  # no UTF-8 sequence contains the byte 0xff
+        got = self._gather(fieldname, lo, lo + b"\xff")[0]  # no UTF-8 sequence contains the byte 0xff
         return docnums(got) if got else EMPTY
