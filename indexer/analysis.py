@@ -44,7 +44,8 @@ DEFAULT_DICTIONARY: Path = Path(__file__).resolve().parent / "userdict.txt"
 # by an older version is reported as stale ("reindex required") instead of silently mismatching.
 # 2: traditional characters folded to simplified (OpenCC t2s) in normalize
 # 3: position, seq and report_order are columns without postings (indexer/index/schema.py)
-INDEX_FORMAT_VERSION = 3
+# 4: full-text fields indexed only in the posting arrays, with positions, lengths and facet columns
+INDEX_FORMAT_VERSION = 4
 
 _FULLWIDTH = {0xFF01 + i: 0x21 + i for i in range(94)}  # ！..～ → !..~
 _FULLWIDTH[0x3000] = 0x20  # ideographic space → space

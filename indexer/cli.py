@@ -130,7 +130,7 @@ def search(query: str, institutions: tuple[str, ...], years: tuple[str, ...], th
     from indexer.index.store import Store
     from indexer.search.engine import check_facet_values
     from indexer.search.engine import search as run_search
-    from indexer.search.facets import FACET_LABELS
+    from indexer.search.evaluation.facets import FACET_LABELS
     from indexer.search.synonyms import SynonymsError, load_synonyms
 
     def fail(message: str, status: int) -> None:

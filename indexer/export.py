@@ -13,9 +13,11 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import TextIO
 
+import numpy as np
+
 from indexer.index.schema import from_stored
 from indexer.index.store import OpenIndex, Store, pinned
-from indexer.search.order import corpus_ranks
+from indexer.search.evaluation.context import context
 
 FIELDS = ("id", "report", "title", "institution", "years", "theme", "section", "position", "text")
 RANKED_FIELDS = ("rank", "id", "report", "title", "institution", "years", "theme", "section", "position", "score",
@@ -26,10 +28,11 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 def iter_paragraphs(store: Store | OpenIndex) -> Iterator[dict]:
     """Every paragraph of the build in corpus order (build.json's report order, then position)."""
     opened = pinned(store)
-    with opened.searcher() as searcher:
-        ranks = corpus_ranks(searcher, opened.meta)
-        for docnum in sorted(ranks, key=ranks.__getitem__):
-            yield from_stored(searcher.stored_fields(docnum)).to_dict()
+    with opened.hold():
+        ctx = context(opened)
+        docs = ctx.universe[np.argsort(ctx.order()[ctx.universe], kind="stable")]
+        for docnum in docs.tolist():
+            yield from_stored(ctx.stored(docnum)).to_dict()
 
 
 def write_jsonl(paragraphs: Iterable[dict], out: TextIO) -> int:

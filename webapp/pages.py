@@ -20,7 +20,7 @@ from flask import (
 from flask.typing import ResponseReturnValue
 
 from indexer.limits import EXPORT_MAX_ROWS, MAX_REPORT_QUERY_CHARS, page_count
-from indexer.search.facets import FACET_LABELS, FACETS
+from indexer.search.evaluation.facets import FACET_LABELS, FACETS
 from webapp import get_store, get_synonyms
 from webapp.params import SearchParams, parse_search_args
 from webapp.render import year_chart

@@ -25,7 +25,7 @@ from indexer.limits import (
     parse_year_span,
     year_label,
 )
-from indexer.search.facets import FACET_LABELS
+from indexer.search.evaluation.facets import FACET_LABELS
 
 _INT = re.compile(r"^\s*\d{1,9}\s*$")
 

@@ -1,49 +1,43 @@
-"""Posting arrays: each segment's postings of the searched full-text fields as memory-mapped numpy files.
+"""The posting arrays: every segment's full-text postings, field lengths and facet columns as numpy files.
 
-Why: evaluating a query one posting at a time in Python (decoding Whoosh's pickled posting blocks) is
-what made hit sets of 30–50k paragraphs slow (issue 12). The build writes, next to each Whoosh segment
-and in the same build directory (so a build switch switches them too), per field:
+The one evaluation path (indexer/search/) reads only these; Whoosh's segment files beside them hold the
+stored documents and the ``id``/``report`` terms that incremental updates delete by. The build writes,
+in its ``arrays/`` folder (switched with the build, hard-linked when a later build reuses the segment):
 
-    arrays/<segment id>.<field>.terms.npy    uint8: the field's terms, UTF-8, sorted, concatenated
-    arrays/<segment id>.<field>.tstart.npy   int64: where term i starts in terms (n + 1 entries)
-    arrays/<segment id>.<field>.keys.npy     uint64: term i's first 8 bytes, big-endian (binary search)
-    arrays/<segment id>.<field>.offsets.npy  int64: where term i's postings start in docs / tf (n + 1)
-    arrays/<segment id>.<field>.docs.npy     int32: segment-local docnums, ascending within each term
-    arrays/<segment id>.<field>.tf.npy       float32: the posting's weight (term frequency)
+    <segment>.<field>.terms.npy      uint8: the field's terms, UTF-8, sorted, concatenated
+    <segment>.<field>.tstart.npy     int64: where term i starts in terms (n + 1 entries)
+    <segment>.<field>.keys.npy       uint64: term i's first 8 bytes, big-endian (binary search in numpy)
+    <segment>.<field>.offsets.npy    int64: term i's postings are docs[offsets[i]:offsets[i + 1]] (n + 1)
+    <segment>.<field>.docs.npy       int32: segment-local docnums, ascending within a term
+    <segment>.<field>.tf.npy         uint8/16/32: positions per posting (the term frequency)
+    <segment>.<field>.pstart.npy     int64: term i's positions start here, tf of them per posting, in order
+    <segment>.<field>.positions.npy  uint16/32: token order numbers, ascending within a posting
+    <segment>.<field>.lengths.npy    uint8: Whoosh's length byte of each document's token count
+    <segment>.<column>.npy           int32 per document: institution / theme / report value ids, position;
+                                     year_docs/year_values: (docnum, year) pairs (a report covers years)
+    <segment>.columns.json           the columns' value tables, document count, exact field length totals
 
-Files are keyed by segment id, so a build that carries a segment over carries its arrays with it.
-Whoosh stays the index of record: the arrays hold the same postings, and a build without them (older
-builds) is searched through Whoosh alone. Opening maps the files read-only (np.load(mmap_mode="r")):
-nothing is copied into memory and processes serving the same build share the pages.
+Opening maps every file read-only (np.load(mmap_mode="r")): nothing is copied, and server processes
+share the pages. Fields: text, section, lead (jieba words) and text_bi (character bigrams).
 """
 
 from __future__ import annotations
 
+import json
 from bisect import bisect_left
 from collections.abc import Mapping, Sequence
-from itertools import chain
-from operator import itemgetter
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 
+from indexer.index.postings import FieldPostings
+
 ARRAY_DIR = "arrays"
-ARRAY_FIELDS = ("text", "section", "lead", "text_bi")  # the fields hit sets and term scores read
-REQUIRED_FIELDS = ("text", "section", "text_bi")  # a build's arrays are used when at least these exist
-_PARTS = ("terms", "tstart", "keys", "offsets", "docs", "tf")
+ARRAY_FIELDS = ("text", "section", "lead", "text_bi")
+COLUMNS = ("institution", "theme", "report")  # one value id per document
+_PARTS = ("terms", "tstart", "keys", "offsets", "docs", "tf", "pstart", "positions", "lengths")
 EMPTY = np.zeros(0, dtype=np.int32)
-
-
-def docnums(arrays: Sequence[np.ndarray]) -> np.ndarray:
-    """The sorted distinct docnums of several non-empty arrays, through a boolean mask (O(docnums))."""
-    mask = np.zeros(max(int(a.max()) for a in arrays) + 1, dtype=bool)
-    for a in arrays:
-        mask[a] = True
-    return np.flatnonzero(mask).astype(np.int32)
-
-
-def _joined(parts: list[np.ndarray]) -> np.ndarray:
-    return np.concatenate(parts) if len(parts) > 1 else parts[0] if parts else EMPTY
 
 
 def _key8(term: bytes) -> int:
@@ -51,32 +45,54 @@ def _key8(term: bytes) -> int:
     return int.from_bytes(term[:8].ljust(8, b"\0"), "big")
 
 
-def _path(folder: Path, segment: str, fieldname: str, part: str) -> Path:
-    return folder / ARRAY_DIR / f"{segment}.{fieldname}.{part}.npy"
+def _path(folder: Path, segment: str, name: str) -> Path:
+    return folder / ARRAY_DIR / f"{segment}.{name}.npy"
 
 
-def write_arrays(folder: Path, segment: str, postings: Mapping[str, Mapping[str | bytes, Sequence[tuple]]]) -> None:
-    """Write one segment's posting arrays (field → term → [(docnum, weight, …)], docnums ascending)."""
+class _Chunks:
+    """A file numpy writes to chunk by chunk through write(): on a full disk the OS's ENOSPC surfaces
+    ("No space left on device"), where ndarray.tofile only says how many bytes it could not write."""
+
+    def __init__(self, f: BinaryIO) -> None:
+        self.f = f
+
+    def write(self, data: bytes) -> int:
+        return self.f.write(data)
+
+
+def _save(folder: Path, segment: str, name: str, data: np.ndarray) -> None:
+    with open(_path(folder, segment, name), "wb") as f:
+        np.save(_Chunks(f), np.ascontiguousarray(data), allow_pickle=False)
+
+
+def write_field(folder: Path, segment: str, fieldname: str, p: FieldPostings) -> None:
+    """Write one field's posting arrays of a segment."""
     (folder / ARRAY_DIR).mkdir(exist_ok=True)
-    for name in ARRAY_FIELDS:
-        terms = postings.get(name, {})
-        keyed = sorted((t if isinstance(t, bytes) else t.encode("utf-8"), t) for t in terms)
-        lists = [terms[t] for _, t in keyed]
-        tstart = np.zeros(len(keyed) + 1, dtype=np.int64)
-        np.cumsum(np.fromiter((len(k) for k, _ in keyed), np.int64, len(keyed)), out=tstart[1:])
-        offsets = np.zeros(len(lists) + 1, dtype=np.int64)
-        np.cumsum(np.fromiter(map(len, lists), np.int64, len(lists)), out=offsets[1:])
-        total = int(offsets[-1])
-        parts: dict[str, np.ndarray] = {
-            "terms": np.frombuffer(b"".join(k for k, _ in keyed), dtype=np.uint8),
-            "tstart": tstart,
-            "keys": np.fromiter((_key8(k) for k, _ in keyed), np.uint64, len(keyed)),
-            "offsets": offsets,
-            "docs": np.fromiter(map(itemgetter(0), chain.from_iterable(lists)), np.int32, total),
-            "tf": np.fromiter(map(itemgetter(1), chain.from_iterable(lists)), np.float32, total),
-        }
-        for part, data in parts.items():
-            np.save(_path(folder, segment, name, part), data, allow_pickle=False)
+    tstart = np.zeros(len(p.terms) + 1, dtype=np.int64)
+    np.cumsum(np.fromiter(map(len, p.terms), np.int64, len(p.terms)), out=tstart[1:])
+    parts = {
+        "terms": np.frombuffer(b"".join(p.terms), dtype=np.uint8),
+        "tstart": tstart,
+        "keys": np.fromiter(map(_key8, p.terms), np.uint64, len(p.terms)),
+        "offsets": p.offsets, "docs": p.docs, "tf": p.tf, "pstart": p.pstart, "positions": p.positions,
+        "lengths": p.lengths,
+    }
+    for part, data in parts.items():
+        _save(folder, segment, f"{fieldname}.{part}", data)
+
+
+def write_columns(folder: Path, segment: str, docs: int, columns: Mapping[str, Sequence[str]],
+                  ids: Mapping[str, np.ndarray], positions: np.ndarray, year_docs: np.ndarray,
+                  year_values: np.ndarray, lengths: Mapping[str, int]) -> None:
+    """Write a segment's facet columns (value ids per document, with their value tables) and statistics."""
+    (folder / ARRAY_DIR).mkdir(exist_ok=True)
+    for name in COLUMNS:
+        _save(folder, segment, name, ids[name].astype(np.int32))
+    _save(folder, segment, "position", positions.astype(np.int32))
+    _save(folder, segment, "year_docs", year_docs.astype(np.int32))
+    _save(folder, segment, "year_values", year_values.astype(np.int16))
+    meta = {"docs": docs, "lengths": dict(lengths), "values": {k: list(v) for k, v in columns.items()}}
+    (folder / ARRAY_DIR / f"{segment}.columns.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
 
 
 class _Terms(Sequence[bytes]):
@@ -93,104 +109,76 @@ class _Terms(Sequence[bytes]):
         return self.blob[self.starts[i] : self.starts[i + 1]].tobytes()
 
 
+def _load(folder: Path, segment: str, name: str) -> np.ndarray:
+    # a plain ndarray over the mapping: np.memmap's Python-level __getitem__/__array_finalize__ cost more
+    # than the slices themselves on the hot path
+    return np.load(_path(folder, segment, name), mmap_mode="r", allow_pickle=False).view(np.ndarray)
+
+
 class FieldArrays:
     """One segment's posting arrays of one field."""
 
     def __init__(self, folder: Path, segment: str, fieldname: str) -> None:
-        load = {p: np.load(_path(folder, segment, fieldname, p), mmap_mode="r", allow_pickle=False) for p in _PARTS}
+        load = {p: _load(folder, segment, f"{fieldname}.{p}") for p in _PARTS}
         self.terms = _Terms(load["terms"], load["tstart"])
         self.keys = load["keys"]
         self.offsets = load["offsets"]
         self.docs = load["docs"]
         self.tf = load["tf"]
+        self.pstart = load["pstart"]
+        self.positions = load["positions"]
+        self.lengths = load["lengths"]
         self._endings: dict[bytes, np.ndarray] = {}  # tail → term indexes; tails are 1-char needles (bounded)
 
-    def span(self, lo: bytes, hi: bytes | None = None) -> tuple[int, int]:
-        """The posting range of term lo (hi None), or of every term in [lo, hi)."""
-        i = self._find(lo)
-        if hi is None:
-            j = i + 1 if i < len(self.terms) and self.terms[i] == lo else i
-        else:
-            j = self._find(hi)
-        return int(self.offsets[i]), int(self.offsets[j])
+    def find(self, term: bytes) -> int:
+        """The index of term, or -1."""
+        i = self._bisect(term)
+        return i if i < len(self.terms) and self.terms[i] == term else -1
+
+    def term_range(self, lo: bytes, hi: bytes) -> tuple[int, int]:
+        """Indexes [i, j) of the terms in [lo, hi)."""
+        return self._bisect(lo), self._bisect(hi)
 
     def ending_with(self, tail: bytes) -> np.ndarray:
         """Indexes of the terms that end with tail (vectorised over the term table; kept per tail)."""
         got = self._endings.get(tail)
         if got is None:
-            got = self._endings[tail] = self._scan_endings(tail)
+            starts = np.asarray(self.terms.starts)
+            ends = starts[1:]
+            cand = np.flatnonzero(ends - starts[:-1] >= len(tail))
+            blob = self.terms.blob
+            for j, byte in enumerate(tail):
+                cand = cand[blob[ends[cand] - len(tail) + j] == byte]
+            got = self._endings[tail] = cand
         return got
 
-    def _scan_endings(self, tail: bytes) -> np.ndarray:
-        starts = self.terms.starts
-        ends = np.asarray(starts[1:])
-        cand = np.flatnonzero(ends - np.asarray(starts[:-1]) >= len(tail))
-        blob = self.terms.blob
-        for j, byte in enumerate(tail):
-            cand = cand[blob[ends[cand] - len(tail) + j] == byte]
-        return cand
-
-    def _find(self, term: bytes) -> int:
+    def _bisect(self, term: bytes) -> int:
         """bisect_left over the terms: the 8-byte keys (numpy) narrow it to the few terms sharing them."""
         key = np.uint64(_key8(term))
         a = int(np.searchsorted(self.keys, key, "left"))
         b = int(np.searchsorted(self.keys, key, "right"))
         return bisect_left(self.terms, term, a, b)
 
+    def df(self, i: int) -> int:
+        """Term i's document frequency in this segment (deleted documents included, as Whoosh counts)."""
+        return int(self.offsets[i + 1] - self.offsets[i])
 
-class PostingArrays:
-    """The posting arrays of every segment of one build, docnums made global by the segment's base."""
 
-    def __init__(self, segments: Sequence[tuple[Path, str, int]]) -> None:
-        """segments: (build folder, segment id, docnum base) in docnum order."""
-        self.fields = {name: [(FieldArrays(folder, seg, name), base) for folder, seg, base in segments]
-                       for name in ARRAY_FIELDS if all(self.has(folder, seg, name) for folder, seg, _ in segments)}
+class SegmentArrays:
+    """One segment's fields, columns and statistics."""
+
+    def __init__(self, folder: Path, segment: str) -> None:
+        self.segment = segment
+        meta = json.loads((folder / ARRAY_DIR / f"{segment}.columns.json").read_text(encoding="utf-8"))
+        self.size: int = meta["docs"]
+        self.total_lengths: dict[str, int] = meta["lengths"]
+        self.values: dict[str, list[str]] = meta["values"]
+        self.fields = {name: FieldArrays(folder, segment, name) for name in ARRAY_FIELDS}
+        self.columns = {name: _load(folder, segment, name) for name in (*COLUMNS, "position")}
+        self.year_docs = _load(folder, segment, "year_docs")
+        self.year_values = _load(folder, segment, "year_values")
 
     @staticmethod
-    def has(folder: Path, segment: str, fieldname: str) -> bool:
-        """Whether the build wrote this segment's arrays of fieldname (older builds did not)."""
-        return all(_path(folder, segment, fieldname, p).is_file() for p in _PARTS)
-
-    @classmethod
-    def available(cls, folder: Path, segment: str) -> bool:
-        """Whether the build wrote the arrays hit sets need for this segment."""
-        return all(cls.has(folder, segment, f) for f in REQUIRED_FIELDS)
-
-    def _gather(self, fieldname: str, lo: bytes, hi: bytes | None, tf: bool = False
-                ) -> tuple[list[np.ndarray], list[np.ndarray]]:
-        """Per segment with postings in range: global docnums, and (tf) their weights; one term lookup each."""
-        docs_out, tf_out = [], []
-        for arrays, base in self.fields[fieldname]:
-            a, b = arrays.span(lo, hi)
-            if b > a:
-                docs = arrays.docs[a:b]
-                docs_out.append(docs + np.int32(base) if base else np.array(docs))
-                if tf:
-                    tf_out.append(np.array(arrays.tf[a:b]))
-        return docs_out, tf_out
-
-    def postings(self, fieldname: str, term: str) -> tuple[np.ndarray, np.ndarray]:
-        """Global docnums (sorted, int32) and weights (float32) of one term's postings."""
-        docs, tfs = self._gather(fieldname, term.encode("utf-8"), None, tf=True)
-        return _joined(docs), np.concatenate(tfs) if tfs else np.zeros(0, np.float32)
-
-    def doc_ids(self, fieldname: str, term: str) -> np.ndarray:
-        """Global docnums (sorted, int32) of one term's postings."""
-        return _joined(self._gather(fieldname, term.encode("utf-8"), None)[0])
-
-    def suffix_ids(self, fieldname: str, suffix: str) -> np.ndarray:
-        """Global docnums (sorted, unique) of the postings of every term ending with suffix."""
-        got = []
-        for arrays, base in self.fields[fieldname]:
-            for i in arrays.ending_with(suffix.encode("utf-8")).tolist():
-                a, b = int(arrays.offsets[i]), int(arrays.offsets[i + 1])
-                if b > a:
-                    docs = arrays.docs[a:b]
-                    got.append(docs + np.int32(base) if base else np.array(docs))
-        return docnums(got) if got else EMPTY
-
-    def prefix_ids(self, fieldname: str, prefix: str) -> np.ndarray:
-        """Global docnums (sorted, unique) of the postings of every term starting with prefix."""
-        lo = prefix.encode("utf-8")
-        got = self._gather(fieldname, lo, lo + b"\xff")[0]  # no UTF-8 sequence contains the byte 0xff
-        return docnums(got) if got else EMPTY
+    def available(folder: Path, segment: str) -> bool:
+        """Whether the build wrote this segment's arrays."""
+        return (folder / ARRAY_DIR / f"{segment}.columns.json").is_file()

@@ -23,8 +23,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import whoosh.index
-from whoosh.query import Term
-
 from indexer.analysis import (
     DEFAULT_DICTIONARY,
     INDEX_FORMAT_VERSION,
@@ -47,7 +45,8 @@ from indexer.index.store import (
     is_complete,
     read_current,
 )
-from indexer.index.whoosh_compat import open_mapped
+from indexer.index.arrays import SegmentArrays
+from indexer.index.whoosh_compat import open_mapped, toc_segments
 from indexer.ingest.corpus import Skipped, load_corpus
 from indexer.ingest.detect import Detected
 from indexer.ingest.formats import FormatOptions
@@ -170,21 +169,38 @@ def verify_build(build_dir: Path, reports: list[Report], dictionary: Path = DEFA
     """Check a written build before it may serve: every paragraph is there once and is findable."""
     expected = sum(len(r.paragraphs) for r in reports)
     index = open_mapped(str(build_dir))  # read in place: copying a million-paragraph build costs gigabytes
-    with index.searcher() as searcher:
-        if searcher.doc_count() != expected:
-            raise BuildError(f"verification failed: {searcher.doc_count()} documents written, {expected} paragraphs")
-        ids = sum(1 for _ in searcher.reader().lexicon("id"))
+    with index.reader() as reader:
+        if reader.doc_count() != expected:
+            raise BuildError(f"verification failed: {reader.doc_count()} documents written, {expected} paragraphs")
+        ids = sum(1 for _ in reader.lexicon("id"))
         if ids != expected:
             raise BuildError(f"verification failed: {ids} distinct paragraph ids for {expected} paragraphs")
+        segments = toc_segments(index)
+        missing = [s.segment_id() for s in segments if not SegmentArrays.available(build_dir, s.segment_id())]
+        if missing:
+            raise BuildError(f"verification failed: segments without posting arrays: {', '.join(missing)}")
         first = next((p for r in reports for p in r.paragraphs), None)
         if first is None:
             return
         word = next((t.text for t in word_analyzer(dictionary)(first.text)), None)
         if word is None:
             return
-        found = searcher.search(Term("text", word), limit=None)
-        if not any(hit["id"] == first.id for hit in found):
+        if not _finds(build_dir, segments, list(reader.postings("id", first.id).all_ids()), word):
             raise BuildError(f"verification failed: searching {word!r} does not find paragraph {first.id}")
+
+
+def _finds(build_dir: Path, segments: list, docnums: list[int], word: str) -> bool:
+    """Whether the posting arrays of `text` list word in the (global) docnum of a paragraph."""
+    base = 0
+    for seg in segments:
+        size = seg.doc_count_all()
+        local = [d - base for d in docnums if base <= d < base + size]
+        if local:
+            field = SegmentArrays(build_dir, seg.segment_id()).fields["text"]
+            i = field.find(word.encode("utf-8", "surrogatepass"))
+            return i >= 0 and local[0] in field.docs[field.offsets[i]:field.offsets[i + 1]]
+        base += size
+    return False
 
 
 def report_meta(report: Report, fingerprint: str | None = None, warnings: list[str] | None = None,

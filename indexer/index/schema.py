@@ -1,26 +1,28 @@
-"""The Whoosh schema: one document per paragraph; the field names every stage uses.
+"""The paragraph schema: one document per paragraph; the field names every stage uses.
 
 Fields (contract):
     id           ID, stored, unique         paragraph id "<report>-p<position>"
-    report       ID, stored                 report id
-    title        STORED                     report title
-    institution  ID, stored, sortable       full official name (sortable: fast facet counts)
-    years        KEYWORD, stored            space-separated "2017 2018 …" (a range report covers each year)
-    theme        ID, stored, sortable       one theme of the taxonomy
-    section      TEXT word analyzer, stored heading above the paragraph (boost it at query time)
-    lead         TEXT word analyzer         bold/numbered lead of the paragraph (boost it at query time)
-    text         TEXT word analyzer, stored, phrase
-    text_bi      TEXT bigram analyzer, phrase, not stored (substring recall / exact phrases)
-    position     NUMERIC, stored, sortable  1-based paragraph order within its report
-    seq          NUMERIC, stored, sortable  corpus order of the paragraph when it was written (an incremental
+    report       ID, stored                 report id (incremental updates delete a report's paragraphs by it)
+    title        stored                     report title
+    institution  stored                     full official name
+    years        stored                     space-separated "2017 2018 …" (a range report covers each year)
+    theme        stored                     one theme of the taxonomy
+    section      words, stored              heading above the paragraph (boosted at query time)
+    lead         words                      bold/numbered lead of the paragraph (boosted at query time)
+    text         words, stored              the paragraph
+    text_bi      bigrams                    the paragraph's character bigrams (substring recall, exact phrases)
+    position     stored                     1-based paragraph order within its report
+    seq          stored                     corpus order of the paragraph when it was written (an incremental
                                             build keeps older segments' numbers: readers order by build.json's
-                                            report list and position, see indexer/search/order.py)
+                                            report list and position, see indexer/search/context.py)
 Added beyond the contract:
-    report_order NUMERIC, stored, sortable  0-based index of the report in corpus order
-The three NUMERIC fields are columns without postings (ColumnNumber): nothing searches them by value,
-everything reads them as stored values or columns (sorting, ties), and their trie terms were ~9 % of
-all postings.
-    lead_text    STORED                     the lead string itself (the `lead` field is not stored)
+    report_order stored                     0-based index of the report in corpus order
+    lead_text    stored                     the lead string itself (the `lead` field is not stored)
+
+"words" and "bigrams" fields (ArrayText) are analysed by our tokenizers (indexer/analysis.py) but indexed
+only in the posting arrays (indexer/index/arrays.py), with positions, lengths and facet columns: the
+one evaluation path reads nothing else, so Whoosh's segments keep the stored documents and the two ID
+fields, not a second copy of every posting (index format 4).
 """
 
 from __future__ import annotations
@@ -28,7 +30,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.analysis import Analyzer
+from whoosh.fields import ID, STORED, FieldType, Schema
 
 from indexer.analysis import (
     DEFAULT_DICTIONARY,
@@ -41,10 +44,24 @@ from indexer.model import Paragraph
 SCHEMA_VERSION = INDEX_FORMAT_VERSION
 
 
-class ColumnNumber(NUMERIC):
-    """A NUMERIC field that is stored and a column but not indexed: no terms, no postings."""
+class ArrayText(FieldType):
+    """A full-text field indexed in the posting arrays (indexer/index/arrays.py), not in Whoosh's files."""
 
     indexed = False
+
+    def __init__(self, analyzer: Analyzer, stored: bool = False) -> None:  # noqa: D107 - Whoosh's FieldType protocol
+        self.analyzer = analyzer
+        self.format = None
+        self.scorable = False
+        self.stored = stored
+        self.unique = False
+        self.vector = None
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and other.analyzer == self.analyzer and other.stored == self.stored  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return hash((type(self).__name__, self.stored))
 
 
 def make_schema(dictionary: Path = DEFAULT_DICTIONARY) -> Schema:
@@ -54,17 +71,17 @@ def make_schema(dictionary: Path = DEFAULT_DICTIONARY) -> Schema:
         id=ID(stored=True, unique=True),
         report=ID(stored=True),
         title=STORED(),
-        institution=ID(stored=True, sortable=True),
-        years=KEYWORD(stored=True, scorable=False),
-        theme=ID(stored=True, sortable=True),
-        section=TEXT(analyzer=words, stored=True, phrase=True),
-        lead=TEXT(analyzer=words, phrase=True),
+        institution=STORED(),
+        years=STORED(),
+        theme=STORED(),
+        section=ArrayText(words, stored=True),
+        lead=ArrayText(words),
         lead_text=STORED(),
-        text=TEXT(analyzer=words, stored=True, phrase=True),
-        text_bi=TEXT(analyzer=bigram_analyzer(), stored=False, phrase=True),
-        position=ColumnNumber(int, stored=True, sortable=True),
-        seq=ColumnNumber(int, stored=True, sortable=True),
-        report_order=ColumnNumber(int, stored=True, sortable=True),
+        text=ArrayText(words, stored=True),
+        text_bi=ArrayText(bigram_analyzer()),
+        position=STORED(),
+        seq=STORED(),
+        report_order=STORED(),
     )
 
 

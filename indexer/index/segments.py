@@ -1,50 +1,41 @@
-"""Fast segment writing: the same Whoosh segment files, without Whoosh's per-token and per-posting machinery.
+"""Segment writing: Whoosh's segment files for the stored documents and ID terms, posting arrays for the rest.
 
-Why: profiling a reindex showed Whoosh's SegmentWriter spending most of its time outside jieba — a Token
-object per token per field, the PostingPool pickling every posting to temporary run files and back for
-an external sort, and a column lookup (with a stat() call) for the field length of every posting.
-This writer produces the same segment (same codec, same posting values, byte for byte):
+Why not Whoosh's SegmentWriter: it spends most of a reindex outside jieba — a Token object per token per
+field, a PostingPool pickling every posting to temporary run files for an external sort, a column lookup
+for the field length of every posting. Here:
 
-- our TEXT fields are indexed from plain lists: one jieba pass per paragraph for ``text`` (``lead`` is
-  taken from it when the lead is a prefix that segments alike, see analysis.prefix_cuts_alike), bigrams
-  by string slicing for ``text_bi``, and a per-writer cache for values that repeat (section headings);
-- postings are collected in memory per field and term (documents arrive in order, so each posting list
-  is already sorted) and written block by block straight into Whoosh's W3 postings writer;
-- other fields (ID, KEYWORD, NUMERIC, STORED) go through Whoosh's own ``field.index``.
+- the full-text fields (``text``, ``section``, ``lead``: jieba words; ``text_bi``: bigrams) are indexed
+  into the posting arrays (indexer/index/postings.py, indexer/index/arrays.py): one jieba pass per
+  paragraph for ``text`` (``lead`` is taken from it when the lead is a prefix that segments alike, see
+  analysis.prefix_cuts_alike), a per-writer cache for values that repeat (section headings), and the
+  postings, positions and lengths computed as whole-array operations when the segment is finished;
+- the facet columns (institution, theme, report, position, years) go into the arrays as well;
+- the ID fields (``id``, ``report``) go through Whoosh's own ``field.index`` and its W3 postings writer,
+  and every stored field into Whoosh's stored-fields column, exactly as Whoosh writes them.
 
 ``write_segments`` runs such writers in `procs` processes over contiguous slices of the documents
 (forked, so the loaded jieba and the parsed reports are shared, nothing is pickled but the finished
-segments' descriptors), each process starting a new segment whenever its in-memory postings reach
-``limitmb``, and commits all segments, in document order, as one index generation.
+segments' descriptors), each process starting a new segment whenever its text reaches ``limitmb``'s
+budget, and commits all segments, in document order, as one index generation.
 """
 
 from __future__ import annotations
 
-import functools
-from collections import Counter
+from array import array
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from pickle import dumps
 
-from whoosh.analysis import CompositeAnalyzer
+import numpy as np
 
-from indexer.analysis import (
-    BigramTokenizer,
-    JiebaTokenizer,
-    bigram_terms,
-    normalize,
-    prefix_cuts_alike,
-)
+from indexer.analysis import BigramTokenizer, JiebaTokenizer, normalize, prefix_cuts_alike
 from indexer.forking import WorkerError, fork_map
-from indexer.index.arrays import write_arrays
+from indexer.index.arrays import COLUMNS, write_columns, write_field
+from indexer.index.postings import BigramTokens, WordTokens
+from indexer.index.schema import ArrayText
 from indexer.index.whoosh_compat import (
-    Positions,
     SegmentWriter,
-    byte_to_length,
     commit_segments,
     finalize_segment,
-    length_to_byte,
-    pack_uint,
     use_stored_compressor,
     write_field_postings,
 )
@@ -57,37 +48,34 @@ class SegmentBuildError(Exception):
     """A worker process failed to write its segment."""
 
 
-def _fast_kind(field) -> str | None:  # noqa: ANN001 - a whoosh FieldType
-    """WORDS / BIGRAMS for a positions TEXT field on one of our tokenizers, else None (Whoosh indexes it)."""
-    analyzer = getattr(field, "analyzer", None)
-    fmt = getattr(field, "format", None)
-    if not isinstance(analyzer, CompositeAnalyzer) or len(analyzer.items) != 1:
+def _array_kind(field) -> str | None:  # noqa: ANN001 - a whoosh FieldType
+    """WORDS / BIGRAMS for a field indexed in the posting arrays, else None (Whoosh indexes or stores it)."""
+    if not isinstance(field, ArrayText):
         return None
-    if type(fmt) is not Positions or fmt.field_boost != 1.0 or field.vector or field.separate_spelling():
-        return None
-    tokenizer = analyzer.items[0]
+    tokenizer = field.analyzer.items[0]
     if isinstance(tokenizer, JiebaTokenizer):
         return WORDS
     if isinstance(tokenizer, BigramTokenizer):
         return BIGRAMS
-    return None
-
-
-@functools.lru_cache(maxsize=4096)
-def _stored_length(length: int) -> int:
-    """The field length a posting carries: what Whoosh reads back from the (byte-quantised) lengths column."""
-    return byte_to_length(length_to_byte(length)) if length else 0
+    raise SegmentBuildError(f"no array writer for the tokenizer {tokenizer!r}")
 
 
 class FastSegmentWriter(SegmentWriter):
-    """A SegmentWriter that indexes our analyzers' fields directly and keeps postings in memory."""
+    """A SegmentWriter that stores documents and the ID fields in Whoosh's segment and indexes the
+    full-text fields into posting arrays (indexer/index/postings.py) beside it."""
 
     def __init__(self, ix, **kwargs: object) -> None:  # noqa: ANN001 - a whoosh Index; kwargs are SegmentWriter's
         super().__init__(ix, **kwargs)
-        self._postings: dict[str, dict[bytes, list[tuple[int, float, bytes, int]]]] = {}
-        self._kinds = {name: _fast_kind(field) for name, field in self.schema.items()}
+        self._postings: dict[str, dict[bytes, list[tuple[int, float, bytes, int]]]] = {}  # Whoosh's ID fields
+        self._kinds = {name: _array_kind(field) for name, field in self.schema.items()}
+        self._tokens: dict[str, WordTokens | BigramTokens] = {
+            name: WordTokens() if kind == WORDS else BigramTokens() for name, kind in self._kinds.items() if kind}
         self._cache: dict[tuple[str, str], list] = {}
-        self._single: dict[int, bytes] = {}
+        self._values: dict[str, dict[str, int]] = {name: {} for name in COLUMNS}
+        self._value_ids = {name: array("i") for name in COLUMNS}
+        self._positions = array("i")
+        self._year_docs = array("i")
+        self._year_values = array("h")
         use_stored_compressor(self.perdocwriter)  # stored fields: same zlib format, cheaper set-up per document
 
     @staticmethod
@@ -98,57 +86,33 @@ class FastSegmentWriter(SegmentWriter):
             got = folded[value] = normalize(value)
         return got
 
-    def _word_spans(self, field, value: str, folded: dict[str, str]) -> list[tuple[str, int, int]]:  # noqa: ANN001
-        return field.analyzer.items[0].index_spans(self._normal(value, folded))
-
-    def _terms(self, name: str, field, value: str, doc_spans: dict, folded: dict[str, str]) -> list[str]:  # noqa: ANN001
-        """The token texts of a value of one of our TEXT fields, in position order."""
-        if self._kinds[name] == BIGRAMS:
-            return bigram_terms(self._normal(value, folded))
+    def _word_terms(self, name: str, value: str, doc_spans: dict, folded: dict[str, str]) -> list[str]:
         spans = doc_spans.get(value)
-        if spans is None:
-            spans = self._word_spans(field, value, folded)
-        return [w for w, _, _ in spans]
+        if spans is not None:
+            return [w for w, _, _ in spans]
+        # Values that repeat across paragraphs (section headings) are segmented once.
+        key = (name, value)
+        terms = self._cache.get(key)
+        if terms is None:
+            if len(self._cache) >= _CACHE_LIMIT:
+                self._cache.clear()
+            tokenizer = self.schema[name].analyzer.items[0]
+            terms = self._cache[key] = [w for w, _, _ in tokenizer.index_spans(self._normal(value, folded))]
+        return terms
 
-    def _add_positions(self, name: str, terms: list[str], docnum: int) -> int:
-        """Post each distinct term of one field value (Positions format) for docnum; returns the token count."""
-        n = len(terms)
-        stored_length = _stored_length(n)
-        postings = self._postings.get(name)
-        if postings is None:
-            postings = self._postings[name] = {}
-        get = postings.get
-        last = dict(zip(terms, range(n)))  # C-level; a term's LAST position
-        if len(last) != n:  # some terms repeat: collect their positions (few)
-            repeated: dict[str, list[int]] = {t: [] for t, k in Counter(terms).items() if k > 1}
-            for pos, term in enumerate(terms):
-                plist = repeated.get(term)
-                if plist is not None:
-                    plist.append(pos)
-            for term, plist in repeated.items():
-                del last[term]
-                deltas = [plist[0]] + [b - a for a, b in zip(plist, plist[1:])]
-                posting = (docnum, float(len(plist)), pack_uint(len(deltas)) + dumps(deltas, 2), stored_length)
-                known = get(term)
-                if known is None:
-                    postings[term] = [posting]
-                else:
-                    known.append(posting)
-        single = self._single
-        single_get = single.get
-        for term, pos in last.items():
-            value = single_get(pos)
-            if value is None:
-                value = single[pos] = pack_uint(1) + dumps([pos], 2)
-            known = get(term)
-            if known is None:
-                postings[term] = [(docnum, 1.0, value, stored_length)]
-            else:
-                known.append((docnum, 1.0, value, stored_length))
-        return n
+    def _columns(self, fields: dict) -> None:
+        for name in COLUMNS:
+            value = str(fields.get(name) or "")
+            table = self._values[name]
+            self._value_ids[name].append(table.setdefault(value, len(table)) if value else -1)  # -1: no value
+        self._positions.append(int(fields.get("position") or 0))
+        for y in str(fields.get("years") or "").split():
+            if y.isdigit():
+                self._year_docs.append(self.docnum)
+                self._year_values.append(int(y))
 
     def add_document(self, **fields: object) -> None:
-        """Add one document (same result as SegmentWriter.add_document; no boosts, vectors or spelling)."""
+        """Add one document (stored fields and ID terms as SegmentWriter.add_document; no boosts or vectors)."""
         self._check_state()
         schema = self.schema
         docnum = self.docnum
@@ -162,66 +126,66 @@ class FastSegmentWriter(SegmentWriter):
         folded: dict[str, str] = {}
         text = fields.get("text")
         if isinstance(text, str) and self._kinds.get("text") == WORDS:
-            spans = doc_spans[text] = self._word_spans(schema["text"], text, folded)
+            tokenizer = schema["text"].analyzer.items[0]
+            spans = doc_spans[text] = tokenizer.index_spans(self._normal(text, folded))
             lead = fields.get("lead")
             if (isinstance(lead, str) and lead and self._kinds.get("lead") == WORDS and text.startswith(lead)
                     and prefix_cuts_alike(self._normal(text, folded), len(lead))):
                 doc_spans[lead] = [s for s in spans if s[2] <= len(lead)]
         perdoc.start_doc(docnum)
+        for name, tokens in self._tokens.items():  # every document gets a (maybe empty) entry in every field
+            value = fields.get(name)
+            if not isinstance(value, str) or not value:
+                tokens.add([] if isinstance(tokens, WordTokens) else "")
+            elif isinstance(tokens, WordTokens):
+                tokens.add(self._word_terms(name, value, doc_spans, folded))
+            else:
+                tokens.add(self._normal(value, folded))
         for name in names:
             value = fields[name]
             if value is None:
                 continue
             field = schema[name]
-            length = 0
             if field.indexed:
-                kind = self._kinds[name]
-                if kind is not None:
-                    if kind == WORDS and value not in doc_spans:
-                        # Values that repeat across paragraphs (section headings) are segmented once.
-                        key = (name, value)
-                        terms = self._cache.get(key)
-                        if terms is None:
-                            if len(self._cache) >= _CACHE_LIMIT:
-                                self._cache.clear()
-                            terms = self._cache[key] = self._terms(name, field, value, doc_spans, folded)
+                # Whoosh's own field.index (the ID fields): cached, since report ids repeat across paragraphs
+                key = (name, value)
+                items = self._cache.get(key)
+                if items is None:
+                    if len(self._cache) >= _CACHE_LIMIT:
+                        self._cache.clear()
+                    items = self._cache[key] = list(field.index(value))
+                postings = self._postings.setdefault(name, {})
+                for term, _freq, weight, vbytes in items:
+                    known = postings.get(term)
+                    if known is None:
+                        postings[term] = [(docnum, weight, vbytes, 0)]
                     else:
-                        terms = self._terms(name, field, value, doc_spans, folded)
-                    length = self._add_positions(name, terms, docnum)
-                else:
-                    # Whoosh's own field.index (ID, KEYWORD, NUMERIC): cached, since institution, report,
-                    # theme, years and positions repeat across paragraphs.
-                    key = (name, value)
-                    items = self._cache.get(key)
-                    if items is None:
-                        if len(self._cache) >= _CACHE_LIMIT:
-                            self._cache.clear()
-                        items = self._cache[key] = list(field.index(value))
-                    if field.scorable:
-                        length = sum(item[1] for item in items)
-                    stored_length = _stored_length(length)
-                    postings = self._postings.get(name)
-                    if postings is None:
-                        postings = self._postings[name] = {}
-                    for term, _freq, weight, vbytes in items:
-                        known = postings.get(term)
-                        if known is None:
-                            postings[term] = [(docnum, weight, vbytes, stored_length)]
-                        else:
-                            known.append((docnum, weight, vbytes, stored_length))
-            perdoc.add_field(name, field, value if field.stored else None, length)
+                        known.append((docnum, weight, vbytes, 0))
+            perdoc.add_field(name, field, value if field.stored else None, 0)
             column = field.column_type
             if column:
                 perdoc.add_column_value(name, column, field.to_column_value(value))
         perdoc.finish_doc()
+        self._columns(fields)
         self._added = True
         self.docnum += 1
 
     def _flush_segment(self) -> None:
         self.perdocwriter.close()
         write_field_postings(self.codec, self.fieldwriter, self.schema, self._postings)
-        # the same postings as numpy arrays beside the segment, for array-speed hit sets (index/arrays.py)
-        write_arrays(Path(self.storage.folder), self.newsegment.segment_id(), self._postings)
+        folder = Path(self.storage.folder)
+        segment = self.newsegment.segment_id()
+        totals = {}
+        for name, tokens in self._tokens.items():
+            postings = tokens.finish()
+            write_field(folder, segment, name, postings)
+            totals[name] = postings.total_length
+        write_columns(
+            folder, segment, self.docnum, {k: list(v) for k, v in self._values.items()},
+            {k: np.frombuffer(v, dtype=np.int32) for k, v in self._value_ids.items()},
+            np.frombuffer(self._positions, dtype=np.int32), np.frombuffer(self._year_docs, dtype=np.int32),
+            np.frombuffer(self._year_values, dtype=np.int16), totals,
+        )
         self._postings = {}
 
 
@@ -282,7 +246,7 @@ def write_new_segments(
     """Write docs as new segments of index, in order, without committing them (see write_segments)."""
     weights = [weight(d) for d in docs]
     for field in index.schema:
-        if _fast_kind(field) == WORDS:
+        if _array_kind(field) == WORDS:
             field.analyzer.items[0].warm_index()  # once here, not once per forked writer
     budget = max(1, limitmb * 2**20 // _BYTES_PER_CHAR)
     ranges = _split(weights, max(1, procs))

@@ -117,6 +117,17 @@ def segment_id(reader: object) -> str | None:
     return segment().segment_id() if callable(segment) else None
 
 
+def bm25f_defaults() -> tuple[float, float]:
+    """(B, K1) of Whoosh's default weighting (BM25F()), which every search of a build scores with."""
+    weighting = BM25F()
+    return weighting.B, weighting.K1
+
+
+def deleted_docs(segment: object) -> Iterable[int]:
+    """The segment-local docnums a TOC's segment marks deleted."""
+    return segment.deleted_docs()  # type: ignore[attr-defined]
+
+
 def bm25f_params(weighting: object, fieldname: str) -> tuple[float, float] | None:
     """(B, K1) the BM25F weighting uses for fieldname; None when the weighting is not BM25F."""
     if not isinstance(weighting, BM25F):

@@ -13,9 +13,9 @@ from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 
 from indexer.index.store import OpenIndex
-from indexer.search.cache import searching
-from indexer.search.compile import Compiler
-from indexer.search.facets import filtered
+from indexer.search.evaluation.context import context
+from indexer.search.evaluation.facets import filtered
+from indexer.search.evaluation.matching import Matcher
 from indexer.search.hanzi import to_simplified, to_traditional
 from indexer.search.query import And, Node, Not, Or, Words, parse, positives, render
 from indexer.search.suggest import SuggestData, fold, suggest_data
@@ -76,16 +76,16 @@ def _replace(node: Node, old: Node, new: Node | None) -> Node | None:
     return node
 
 
-def _candidates(q: str, tree: Node, comp: Compiler, data: SuggestData) -> Iterator[str]:
+def _candidates(q: str, tree: Node, comp: Matcher, data: SuggestData) -> Iterator[str]:
     for other in (to_simplified(q), to_traditional(q)):
         if other != q:
             yield other
-    dead = [leaf for leaf in positives(tree)[:MAX_DEAD_TERMS] if not comp.evaluate(leaf)]
+    dead = [leaf for leaf in positives(tree)[:MAX_DEAD_TERMS] if not len(comp.evaluate(leaf))]
     for leaf in dead:
         for text in similar(data, leaf.text):
             yield render(_replace(tree, leaf, type(leaf)(text)))  # type: ignore[arg-type]
         for word in comp.words(leaf.text) if isinstance(leaf, Words) else ():
-            if len(word) > 1 and not comp.term_docs(word):
+            if len(word) > 1 and not len(comp.term_docs(word)):
                 for text in similar(data, word, 1):
                     yield render(_replace(tree, leaf, Words(leaf.text.replace(word, text, 1))))  # type: ignore[arg-type]
     for leaf in dead:
@@ -104,18 +104,19 @@ def did_you_mean(open_index: OpenIndex, q: str, chosen: Mapping[str, Sequence[st
     tree = parse(q).tree
     if tree is None or not positives(tree):
         return []
-    data = suggest_data(open_index)  # before searching(): it takes the build's searcher itself
+    data = suggest_data(open_index)
     out: list[dict] = []
     tried: set[str] = {q}
-    with searching(open_index) as (s, cache):
-        comp = Compiler(s, cache)
+    with open_index.hold():
+        ctx = context(open_index)
+        comp = Matcher(ctx)
         for alt in _candidates(q, tree, comp, data):
             if alt in tried or not alt.strip():
                 continue
             tried.add(alt)
             alt_tree = expand_tree(parse(alt).tree, synonyms if expand else None, comp.words).tree
-            hits, _selected = filtered(cache.maps, comp.evaluate(alt_tree), chosen)
-            if hits:
+            hits, _selected = filtered(ctx, comp.evaluate(alt_tree), chosen)
+            if len(hits):
                 out.append({"query": alt, "total": len(hits)})
                 if len(out) >= MAX_ALTERNATIVES:
                     break

@@ -1,42 +1,35 @@
-"""Searching one build: query tree → exact hit set → facets → ranked page with highlighted snippets.
+"""The public search API over one build: search(), ranked(), get_report(), mark_texts(), facet_values(),
+check_facet_values(), overview().
 
-How a query matches (see indexer/search/query.py for the syntax):
-- an unquoted chunk is cut into words by the index's word analyzer; a paragraph matches when every word
-  matches, as a jieba word (field `text`, or its section heading) or as a substring (bigram phrase on `text_bi`), or when the
-  whole chunk occurs as a substring. So any chunk of 2+ characters that occurs in a paragraph finds it;
-- a quoted phrase matches exactly the paragraphs whose text, whitespace removed and full-width folded,
-  contains it (bigram phrase on `text_bi`, then verified against the stored text);
-- a one-character term or phrase is looked up through the bigrams that start with that character, plus
-  the paragraphs whose last character it is (Ctrl-F exact as well);
-- with synonyms (indexer/search/synonyms.py), each query word is a concept: the word OR its synonyms
-  (matched exactly); traditional characters match simplified ones through analysis.normalize;
-- fewer than 10 full matches: partial matches follow them (indexer/search/partial.py).
-Hit sets are sorted docnum arrays over the build's posting arrays (indexer/search/evaluation.py; plain
-Python sets for builds without them), so boolean operators, facet counts over all hits and the
-multi-select rule are set algebra. Ranking is Whoosh BM25F over text, section and lead (boosted), with
-bigram and proximity clauses, in two tiers: paragraphs matching every chunk as whole words come first,
-substring-only matches (and, with synonyms, synonym-only matches) after them.
+A request takes the build's context (indexer/search/evaluation/context.py: memory-mapped posting arrays
+and columns, shared by concurrent requests without a lock) and goes: query tree (indexer/search/query.py,
+synonyms expanded by indexer/search/synonyms.py) → exact hit set (evaluation/matching.py: sorted docnum
+arrays) → facet counts (evaluation/facets.py) → the page ranked (scoring/: BM25F over text, section and
+lead with bigram and proximity clauses, in two tiers — paragraphs matching every chunk as whole words
+first, substring-only and synonym-only matches after them) → snippets (snippets.py, marks.py). Fewer
+than 10 full matches: partial matches follow them (partial.py); none: did-you-mean alternatives.
 """
 
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from typing import Sequence
 
-from whoosh import query as wq
-from whoosh.searching import Searcher
+import numpy as np
 
 from indexer.index.schema import from_stored
 from indexer.index.store import OpenIndex, Store, pinned
 from indexer.limits import MAX_PER_PAGE, SearchArgumentError, check_filter_values, parse_year_span
 from indexer.model import Paragraph
-from indexer.search.cache import BuildCache, corpus_order, searching
-from indexer.search.compile import Compiler
 from indexer.search.didyoumean import did_you_mean
-from indexer.search.evaluation import ARRAYS, Evaluation
-from indexer.search.facets import FACET_LABELS, FACETS, filtered
+from indexer.search.evaluation.context import BuildContext, context
+from indexer.search.evaluation.facets import FACET_LABELS, FACETS, allowed, count, filtered, known_values
+from indexer.search.evaluation.matching import Matcher
+from indexer.search.evaluation.sets import intersect, members, minus
+from indexer.search.marks import Marker
 from indexer.search.partial import PARTIAL_BELOW, Part, missing, partial_groups
 from indexer.search.query import Node, ParsedQuery, parse
-from indexer.search.ranking import Norms, Postings
+from indexer.search.scoring.plan import plan
+from indexer.search.scoring.rank import ranked as rank_docs
 from indexer.search.snippets import build_snippet, highlight
 from indexer.search.synonyms import Expansion, Synonyms
 from indexer.search.synonyms import expand as expand_tree
@@ -53,10 +46,10 @@ def _check_args(page: object, per_page: object, institutions: object, years: obj
     if isinstance(per_page, bool) or not isinstance(per_page, int) or not 1 <= per_page <= MAX_PER_PAGE:
         raise SearchArgumentError(f"每页条数必须在 1 到 {MAX_PER_PAGE} 之间（收到 {per_page!r}）")
     for facet, values in zip(FACETS, (institutions, years, themes)):
-        if isinstance(values, str) or not all(isinstance(v, str) for v in values):  # type: ignore[union-attr]
+        if isinstance(values, str) or not all(isinstance(v, str) for v in values):  # type: ignore[attr-defined]
             raise SearchArgumentError(f"{FACET_LABELS[facet]}筛选值必须是文本列表")
         check_filter_values(FACET_LABELS[facet], values)  # type: ignore[arg-type]
-    for y in years:  # type: ignore[union-attr]
+    for y in years:  # type: ignore[attr-defined]
         parse_year_span(y)  # YearError is a SearchArgumentError
 
 
@@ -64,87 +57,50 @@ def _hit(stored: dict, score: float, snippet: str) -> dict:
     return from_stored(stored).to_dict() | {"snippet": snippet, "score": round(float(score), 4)}
 
 
-def _ranked(s: Searcher, postings: Postings, norms: Norms, scorer: wq.Query | None, docs: frozenset[int], offset: int,
-            count_: int, order: Callable[[], dict[int, int]]) -> list[tuple[int, float]]:
-    """docs[offset:offset+count] by BM25F (unscored ones after, in corpus order)."""
-    if count_ <= 0 or offset >= len(docs):
-        return []
-    need = offset + count_
-    if isinstance(scorer, wq.Or):
-        fast = postings.top(s, norms, scorer, docs, need)
-        if fast is not None:
-            if len(fast) < need:  # every hit was scored: the unscored ones follow in corpus order
-                scored = {d for d, _ in fast}
-                fast += [(d, 0.0) for d in sorted(docs - scored, key=order().__getitem__)[: need - len(fast)]]
-            return fast[offset:need]
-    ranked: list[tuple[int, float]] = []
-    if scorer is not None:
-        results = s.search(scorer, filter=set(docs), limit=need, terms=False)
-        ranked = [(hit.docnum, hit.score or 0.0) for hit in results]
-    if len(ranked) < need and len(ranked) < len(docs):
-        scored = {d for d, _ in ranked}  # fewer than `need` came back: that is every hit the scorer matches
-        rest = sorted(docs - scored, key=order().__getitem__)
-        ranked += [(d, 0.0) for d in rest[: need - len(ranked)]]
-    return ranked[offset:need]
-
-
-def _corpus_order(cache: BuildCache, s: Searcher) -> Callable[[], dict[int, int]]:
-    """Unscored hits follow in corpus order (build.json's, see search/order.py), read once per build when needed."""
-    return lambda: corpus_order(cache, s)
-
-
-def _expanded(comp: Compiler, parsed: ParsedQuery, synonyms: Synonyms | None, expand: bool) -> Expansion:
+def _expanded(m: Matcher, parsed: ParsedQuery, synonyms: Synonyms | None, expand: bool) -> Expansion:
     """The parsed tree with its words expanded by the synonyms (unchanged when expand is False)."""
-    return expand_tree(parsed.tree, synonyms if expand else None, comp.words)
+    return expand_tree(parsed.tree, synonyms if expand else None, m.words)
 
 
-def _best(s: Searcher, comp: Compiler, cache: BuildCache, tree: Node | None, hits: frozenset[int], offset: int,
-          count_: int, own_tree: Node | None = None) -> list[tuple[int, float]]:
+def _best(ctx: BuildContext, m: Matcher, tree: Node | None, hits: np.ndarray, offset: int, count_: int,
+          own_tree: Node | None = None) -> list[tuple[int, float]]:
     """hits[offset:offset+count] in rank order: whole-word matches first, substring-only matches after.
 
     own_tree: the unexpanded query, when tree is expanded. The first tier holds the user's own words
-    whole, so every concept scores as its word there: the unexpanded query ranks it identically, on the
-    fast top-k path; the synonym-only hits (second tier) are ranked by the expanded query.
+    whole, so every concept scores as its word there: the unexpanded query ranks it identically; the
+    synonym-only hits (second tier) are ranked by the expanded query.
     """
     if offset >= len(hits) or count_ <= 0:
         return []
-    scorer = comp.scoring_query(tree)
-    first = hits & comp.evaluate(tree, whole_words=True) if scorer is not None else hits
-    own = comp.scoring_query(own_tree) if own_tree is not None else scorer
-    order = _corpus_order(cache, s)
-    docs = _ranked(s, comp.postings, cache.norms, own, first, offset, count_, order)
+    clauses = plan(tree, m.words)
+    first = intersect(hits, m.evaluate(tree, whole_words=True)) if clauses is not None else hits
+    own = plan(own_tree, m.words) if own_tree is not None else clauses
+    docs = rank_docs(ctx, m.terms, own, first, offset, count_)
     if len(docs) < count_:
-        docs += _ranked(s, comp.postings, cache.norms, scorer, hits - first, max(0, offset - len(first)),
-                        count_ - len(docs), order)
+        docs += rank_docs(ctx, m.terms, clauses, minus(hits, first), max(0, offset - len(first)), count_ - len(docs))
     return docs
 
 
-def _partial(s: Searcher, comp: Compiler, cache: BuildCache, tree: Node | None, hits: frozenset[int],
+def _partial(ctx: BuildContext, m: Matcher, tree: Node | None, hits: np.ndarray,
              chosen: dict[str, tuple[str, ...]]) -> tuple[list[Part], list[tuple[int, float]]]:
     """The query's parts and the partial matches listed after fewer than PARTIAL_BELOW full ones."""
     if len(hits) >= PARTIAL_BELOW:
         return [], []
-    # the facet selection, when there is one (the selections' intersection: never a set of every paragraph)
-    chosen_sets = [sel for sel in filtered(cache.maps, frozenset(), chosen)[1].values() if sel is not None]
-    allowed = frozenset.intersection(*chosen_sets) if chosen_sets else None
-    parts, groups = partial_groups(comp, tree, hits, allowed)
+    parts, groups = partial_groups(m, tree, hits, allowed(ctx, chosen))
     room = PARTIAL_BELOW - len(hits)
-    scorer = comp.scoring_query(tree)
-    order = _corpus_order(cache, s)
+    clauses = plan(tree, m.words)
     listed: list[tuple[int, float]] = []
     for _n, docs in groups:  # most concepts first, by score within a group
         if len(listed) >= room:
             break
-        listed += _ranked(s, comp.postings, cache.norms, scorer, docs, 0, room - len(listed), order)
+        listed += rank_docs(ctx, m.terms, clauses, docs, 0, room - len(listed))
     return parts, listed
 
 
 def search(store: Store | OpenIndex, q: str, *, institutions: Sequence[str] = (), years: Sequence[str] = (),
            themes: Sequence[str] = (), page: int = 1, per_page: int = 10, synonyms: Synonyms | None = None,
-           expand: bool = True, evaluation: Evaluation = ARRAYS) -> dict:
+           expand: bool = True) -> dict:
     """Ranked hits for q with facet counts over all hits; see the module docstring and CONTRACTS.md.
-
-    evaluation: how hit sets and facets are computed (indexer/search/evaluation.py; same results).
 
     synonyms (read at the edges, e.g. SynonymFile.current()) expand q's words unless expand is False.
     After fewer than PARTIAL_BELOW full matches come partial ones (indexer/search/partial.py), marked
@@ -154,21 +110,25 @@ def search(store: Store | OpenIndex, q: str, *, institutions: Sequence[str] = ()
     parsed = parse(q if isinstance(q, str) else "")
     chosen = {"institution": tuple(institutions), "year": tuple(years), "theme": tuple(themes)}
     open_index = pinned(store)
-    with searching(open_index) as (s, cache):
-        comp = evaluation.compiler(s, cache)
-        expansion = _expanded(comp, parsed, synonyms, expand)
+    with open_index.hold():
+        ctx = context(open_index)
+        m = Matcher(ctx)
+        expansion = _expanded(m, parsed, synonyms, expand)
         tree = expansion.tree
-        hits_set, facets = evaluation.hits(comp, tree, chosen)
+        matched = m.evaluate(tree)
+        found, selected = filtered(ctx, matched, chosen)
+        facets = count(ctx, matched, selected, chosen)
         offset = (page - 1) * per_page
         own = parsed.tree if expansion.added else None
-        full = _best(s, comp, cache, tree, hits_set, offset, per_page, own)
-        parts, partial = _partial(s, comp, cache, tree, hits_set, chosen)
-        skip = max(0, offset - len(hits_set))
+        full = _best(ctx, m, tree, found, offset, per_page, own)
+        parts, partial = _partial(ctx, m, tree, found, chosen)
+        skip = max(0, offset - len(found))
         hits: list[dict] = []
+        marker = Marker(ctx.tokenizer, tree)
         for n, (docnum, score) in enumerate(full + partial[skip : skip + per_page - len(full)]):
-            stored = s.stored_fields(docnum)
+            stored = ctx.stored(docnum)
             text = stored.get("text", "")
-            spans, keys = comp.marks(tree, text)
+            spans, keys = marker.spans(text)
             lacks = missing(parts, docnum) if n >= len(full) else []
             hits.append(_hit(stored, score, build_snippet(text, spans, keys).html) | {"partial": bool(lacks),
                                                                                       "missing": lacks})
@@ -176,7 +136,7 @@ def search(store: Store | OpenIndex, q: str, *, institutions: Sequence[str] = ()
     return {
         "query": q if isinstance(q, str) else "",
         "notice": "。".join(notices) if notices else None,
-        "total": len(hits_set),
+        "total": len(found),
         "page": page,
         "per_page": per_page,
         "hits": hits,
@@ -184,14 +144,14 @@ def search(store: Store | OpenIndex, q: str, *, institutions: Sequence[str] = ()
         "expand": bool(expand),
         "expanded": expansion.added,
         "partial_matches": len(partial),
-        # never a bare empty page: queries like q that do find something (after the searcher is released)
-        "did_you_mean": did_you_mean(open_index, q, chosen, synonyms, expand) if not hits_set and isinstance(q, str) else [],
+        # never a bare empty page: queries like q that do find something
+        "did_you_mean": did_you_mean(open_index, q, chosen, synonyms, expand) if not len(found) and isinstance(q, str) else [],
     }
 
 
 def ranked(store: Store | OpenIndex, q: str, *, institutions: Sequence[str] = (), years: Sequence[str] = (),
            themes: Sequence[str] = (), limit: int, synonyms: Synonyms | None = None,
-           expand: bool = True, evaluation: Evaluation = ARRAYS) -> list[tuple[Paragraph, float]]:
+           expand: bool = True) -> list[tuple[Paragraph, float]]:
     """The first `limit` full-match hits of search() in the same order, with their scores; no facets,
     no snippets, no partial matches (what `total` counts)."""
     if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
@@ -199,13 +159,15 @@ def ranked(store: Store | OpenIndex, q: str, *, institutions: Sequence[str] = ()
     _check_args(1, 1, institutions, years, themes)
     parsed = parse(q if isinstance(q, str) else "")
     chosen = {"institution": tuple(institutions), "year": tuple(years), "theme": tuple(themes)}
-    with searching(pinned(store)) as (s, cache):
-        comp = evaluation.compiler(s, cache)
-        expansion = _expanded(comp, parsed, synonyms, expand)
-        hits_set, _facets = evaluation.hits(comp, expansion.tree, chosen, facets=False)
+    open_index = pinned(store)
+    with open_index.hold():
+        ctx = context(open_index)
+        m = Matcher(ctx)
+        expansion = _expanded(m, parsed, synonyms, expand)
+        found, _selected = filtered(ctx, m.evaluate(expansion.tree), chosen)
         own = parsed.tree if expansion.added else None
-        best = _best(s, comp, cache, expansion.tree, hits_set, 0, limit, own)
-        return [(from_stored(s.stored_fields(d)), score) for d, score in best]
+        best = _best(ctx, m, expansion.tree, found, 0, limit, own)
+        return [(from_stored(ctx.stored(d)), score) for d, score in best]
 
 
 def get_report(store: Store | OpenIndex, report_id: str, *, q: str = "", institutions: Sequence[str] = (),
@@ -218,20 +180,23 @@ def get_report(store: Store | OpenIndex, report_id: str, *, q: str = "", institu
     if meta is None or not isinstance(report_id, str):
         return None
     parsed: ParsedQuery = parse(q if isinstance(q, str) else "")
-    with searching(open_index) as (s, cache):
-        comp = ARRAYS.compiler(s, cache)  # the posting arrays, as search() reads them
-        tree = _expanded(comp, parsed, synonyms, expand).tree
-        docs = cache.maps.report.get(report_id, frozenset())
-        matched = comp.evaluate(tree) & docs if tree is not None else frozenset()
+    with open_index.hold():
+        ctx = context(open_index)
+        m = Matcher(ctx)
+        tree = _expanded(m, parsed, synonyms, expand).tree
+        docs = ctx.columns["report"].docs(report_id, ctx.live)
+        matched = intersect(m.evaluate(tree), docs) if tree is not None else docs[:0]
         chosen = {"institution": institutions, "year": years, "theme": themes}
-        matched, _selected = filtered(cache.maps, matched, chosen)  # the same multi-select rule as search()
+        matched, _selected = filtered(ctx, matched, chosen)  # the same multi-select rule as search()
+        is_hit = members(docs, matched)
+        marker = Marker(ctx.tokenizer, tree)
         paragraphs = []
         hits = []
-        for docnum in docs:
-            para = from_stored(s.stored_fields(docnum)).to_dict()
-            spans = comp.marks(tree, para["text"])[0] if docnum in matched else []
+        for docnum, hit in zip(docs.tolist(), is_hit.tolist()):
+            para = from_stored(ctx.stored(docnum)).to_dict()
+            spans = marker.spans(para["text"])[0] if hit else []
             paragraphs.append({k: para[k] for k in REPORT_PARAGRAPH_KEYS} | {"html": highlight(para["text"], spans)})
-            if docnum in matched:
+            if hit:
                 hits.append(para["position"])
     paragraphs.sort(key=lambda p: p["position"])
     return {
@@ -254,10 +219,11 @@ def mark_texts(store: Store | OpenIndex, q: str, texts: Sequence[str], *, synony
     parsed = parse(q if isinstance(q, str) else "")
     if parsed.tree is None:
         return [highlight(t, []) for t in texts]
-    with searching(pinned(store)) as (s, cache):
-        comp = Compiler(s, cache)
-        tree = _expanded(comp, parsed, synonyms, expand).tree
-        return [highlight(t, comp.marks(tree, t)[0]) for t in texts]
+    open_index = pinned(store)
+    with open_index.hold():
+        ctx = context(open_index)
+        marker = Marker(ctx.tokenizer, _expanded(Matcher(ctx), parsed, synonyms, expand).tree)
+        return [highlight(t, marker.spans(t)[0]) for t in texts]
 
 
 def mark_text(store: Store | OpenIndex, q: str, text: str, *, synonyms: Synonyms | None = None,
@@ -268,13 +234,10 @@ def mark_text(store: Store | OpenIndex, q: str, text: str, *, synonyms: Synonyms
 
 def facet_values(store: Store | OpenIndex) -> dict[str, list[str]]:
     """The institution, year and theme values the current build has (sorted)."""
-    with searching(pinned(store)) as (_s, cache):
-        maps = cache.maps
-        return {
-            "institution": sorted(k for k in maps.institution if maps.institution.size(k)),
-            "year": [str(y) for y in sorted(k for k in maps.year if maps.year.size(k))],
-            "theme": sorted(k for k in maps.theme if maps.theme.size(k)),
-        }
+    open_index = pinned(store)
+    with open_index.hold():
+        ctx = context(open_index)
+        return {facet: [str(v) for v in known_values(ctx, facet)] for facet in FACETS}
 
 
 def check_facet_values(store: Store | OpenIndex, *, institutions: Sequence[str] = (), themes: Sequence[str] = ()) -> None:

@@ -12,18 +12,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from indexer.search.compile import Compiler
+import numpy as np
+
+from indexer.search.evaluation.matching import Matcher
+from indexer.search.evaluation.sets import intersect, members, minus, union
 from indexer.search.query import And, Concept, Filter, Node, Not, Or, Phrase, Words, render
 
 PARTIAL_BELOW = 10  # partial matches are listed only when fewer full matches than this
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Part:
-    """One concept of the query: how it is named to the user, and the paragraphs matching it."""
+    """One concept of the query: how it is named to the user, and the paragraphs matching it (sorted)."""
 
     label: str
-    docs: frozenset[int]
+    docs: np.ndarray
 
 
 def _label(node: Node) -> str:
@@ -34,7 +37,7 @@ def _label(node: Node) -> str:
     return render(node)
 
 
-def split_query(comp: Compiler, tree: Node | None) -> tuple[list[Node], list[Node]]:
+def split_query(comp: Matcher, tree: Node | None) -> tuple[list[Node], list[Node]]:
     """(concepts, constraints) of the tree's top level (see the module docstring)."""
     if tree is None:
         return [], []
@@ -57,8 +60,8 @@ def split_query(comp: Compiler, tree: Node | None) -> tuple[list[Node], list[Nod
     return concepts, constraints
 
 
-def partial_groups(comp: Compiler, tree: Node | None, exclude: frozenset[int],
-                   allowed: frozenset[int] | None) -> tuple[list[Part], list[tuple[int, frozenset[int]]]]:
+def partial_groups(comp: Matcher, tree: Node | None, exclude: np.ndarray,
+                   allowed: np.ndarray | None) -> tuple[list[Part], list[tuple[int, np.ndarray]]]:
     """The query's parts, and the partial matches grouped by how many parts they match (most first).
 
     Only paragraphs in `allowed` (the facet selection; None: every paragraph), satisfying every
@@ -68,24 +71,21 @@ def partial_groups(comp: Compiler, tree: Node | None, exclude: frozenset[int],
     if len(concepts) < 2:
         return [], []
     parts = [Part(_label(c), comp.evaluate(c)) for c in concepts]
-    # the paragraphs matching some part, not all paragraphs minus the hits (a million-element set per query)
-    pool = frozenset().union(*(p.docs for p in parts)) - exclude
+    # the paragraphs matching some part, not all paragraphs minus the hits
+    pool = minus(union([p.docs for p in parts], comp.ctx.size), exclude)
     if allowed is not None:
-        pool = pool & allowed
+        pool = intersect(pool, allowed)
     for c in constraints:
-        pool = pool & comp.evaluate(c)
-    counts: dict[int, int] = {}
+        pool = intersect(pool, comp.evaluate(c))
+    counts = np.zeros(len(pool), dtype=np.int32)
     for p in parts:
-        for d in p.docs & pool:
-            counts[d] = counts.get(d, 0) + 1
+        counts += members(pool, p.docs)
     least = max(1, len(parts) // 2)
-    by_count: dict[int, set[int]] = {}
-    for d, n in counts.items():
-        if least <= n < len(parts):
-            by_count.setdefault(n, set()).add(d)
-    return parts, [(n, frozenset(by_count[n])) for n in sorted(by_count, reverse=True)]
+    groups = [(n, pool[counts == n]) for n in range(len(parts) - 1, least - 1, -1)]
+    return parts, [(n, docs) for n, docs in groups if len(docs)]
 
 
 def missing(parts: list[Part], docnum: int) -> list[str]:
     """The labels of the parts a paragraph does not match, in query order."""
-    return [p.label for p in parts if docnum not in p.docs]
+    probe = np.array([docnum], dtype=np.int32)
+    return [p.label for p in parts if not members(probe, p.docs)[0]]

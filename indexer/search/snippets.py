@@ -7,6 +7,9 @@ and sentences are cut on Chinese punctuation. Everything that is not a <mark> is
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_left
+from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 from typing import Iterable
@@ -18,6 +21,8 @@ MAX_TOTAL_CHARS = 200  # with fragments added for query words the best passage l
 CONTEXT_BEFORE = 24  # characters kept before the first mark when a long sentence must be cut
 
 Span = tuple[int, int]
+_ENDS = re.compile("[" + re.escape(SENTENCE_ENDS) + "]")
+_SPACE = re.compile(r"\s")
 
 
 @dataclass(frozen=True)
@@ -28,13 +33,15 @@ class Snippet:
     fragments: tuple[Span, ...]
 
 
-def compact(folded: str) -> tuple[str, list[int]]:
+def compact(folded: str) -> tuple[str, Sequence[int]]:
     """The text without whitespace, and for each of its characters the offset in the original."""
+    if _SPACE.search(folded) is None:  # the common case: nothing to squeeze, offsets are the identity
+        return folded, range(len(folded))
     index = [i for i, ch in enumerate(folded) if not ch.isspace()]
     return "".join(folded[i] for i in index), index
 
 
-def find_substrings(folded: str, needles: Iterable[str], squeezed: tuple[str, list[int]] | None = None) -> list[Span]:
+def find_substrings(folded: str, needles: Iterable[str], squeezed: tuple[str, Sequence[int]] | None = None) -> list[Span]:
     """Every occurrence of each needle in the text, whitespace in the text ignored; spans in original offsets.
 
     `folded` is the normalised text (same length as the stored text); needles are normalised and
@@ -85,11 +92,11 @@ def sentences(text: str) -> list[Span]:
     """Sentence ranges: cut after 。！？； (and line breaks); the terminator stays with its sentence."""
     out: list[Span] = []
     start = 0
-    for i, ch in enumerate(text):
-        if ch in SENTENCE_ENDS:
-            if text[start : i + 1].strip():
-                out.append((start, i + 1))
-            start = i + 1
+    for m in _ENDS.finditer(text):
+        i = m.start()
+        if text[start : i + 1].strip():
+            out.append((start, i + 1))
+        start = i + 1
     if text[start:].strip():
         out.append((start, len(text)))
     return out or [(0, len(text))]
@@ -137,7 +144,7 @@ def build_snippet(text: str, spans: list[Span], keys: list[str] | None = None, s
     sents = sentences(text)
     if not spans:
         frag = _trim(text, _lead(sents, size))
-        return Snippet(_render(text, [frag], []), (frag,))
+        return Snippet(_render(text, [frag], [], sents), (frag,))
     covered: set[str] = set()
     chosen: list[Span] = []
     used = 0
@@ -145,12 +152,19 @@ def build_snippet(text: str, spans: list[Span], keys: list[str] | None = None, s
     def free(sp: Span) -> bool:
         return not any(sp[0] < c[1] and c[0] < sp[1] for c in chosen)
 
+    # per sentence, the keyed and merged spans starting in it (both sorted by start): O(spans) per round
+    key_starts = [sp[0] for sp, _ in keyed]
+    span_starts = [sp[0] for sp in spans]
+    ranges = [(bisect_left(key_starts, s0), bisect_left(key_starts, e0), bisect_left(span_starts, s0),
+               bisect_left(span_starts, e0)) for s0, e0 in sents]
     while len(chosen) < MAX_FRAGMENTS and used < MAX_TOTAL_CHARS:
         best, best_score, focus = -1, (0, 0, 0), None
-        for i, (s0, e0) in enumerate(sents):
-            here = [(sp, k) for sp, k in keyed if s0 <= sp[0] < e0 and free(sp)]
+        for i, (k0, k1, m0, m1) in enumerate(ranges):
+            if k0 == k1:
+                continue  # no mark in this sentence: it can never score
+            here = [(sp, k) for sp, k in keyed[k0:k1] if free(sp)]
             new = {k for _, k in here} - covered
-            score = (len(new), sum(1 for sp in spans if s0 <= sp[0] < e0 and free(sp)), -i)
+            score = (len(new), sum(1 for sp in spans[m0:m1] if free(sp)), -i)
             if score[0] > 0 and score > best_score:
                 first_new = next(sp for sp, k in here if k in new)
                 best, best_score, focus = i, score, (None if not chosen else first_new)
@@ -170,7 +184,7 @@ def build_snippet(text: str, spans: list[Span], keys: list[str] | None = None, s
             if s1 >= e and e1 - s < size + 20 and s1 == e:
                 e = e1
         chosen[0] = _trim(text, (s, e))
-    return Snippet(_render(text, chosen, spans), tuple(chosen))
+    return Snippet(_render(text, chosen, spans, sents), tuple(chosen))
 
 
 def _join(frags: list[Span]) -> list[Span]:
@@ -203,9 +217,8 @@ def _trim(text: str, frag: Span) -> Span:
     return (s, e) if s < e else frag
 
 
-def _render(text: str, frags: list[Span], spans: list[Span]) -> str:
-    """Join fragments: … between ones that are not contiguous and where a sentence was cut."""
-    bounds = sentences(text)
+def _render(text: str, frags: list[Span], spans: list[Span], bounds: list[Span]) -> str:
+    """Join fragments: … between ones that are not contiguous and where a sentence was cut (bounds: sentences)."""
     starts = {s for s, _ in bounds} | {0}
     ends = {e for _, e in bounds} | {len(text)}
     html: list[str] = []

@@ -23,13 +23,13 @@ from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
 
-from whoosh.searching import Searcher
+import numpy as np
 
 from indexer.analysis import JiebaTokenizer, normalize
 from indexer.errors import BadRequest
 from indexer.index.store import OpenIndex, Store, pinned
 from indexer.limits import DEFAULT_SUGGESTIONS, MAX_SUGGESTIONS
-from indexer.search.cache import searching
+from indexer.search.evaluation.context import BuildContext, context
 from indexer.search.hanzi import to_simplified
 from indexer.search.query import OPERATORS
 
@@ -90,33 +90,34 @@ def fold(text: str) -> str:
 
 
 def suggest_data(open_index: OpenIndex) -> SuggestData:
-    """The build's SuggestData, built on first use (call outside `searching()`: it takes the searcher)."""
+    """The build's SuggestData, built on first use (other requests go on meanwhile; suggestions wait)."""
     with open_index.hold():
         holder = open_index.slot(SUGGEST_SLOT, _Holder)
         with holder.lock:
             if holder.data is None:
-                with searching(open_index) as (s, _cache):  # what needs the searcher, briefly: searches wait
-                    read = _read(s)
-                holder.data = build_data(*read)  # segmenting the sample takes a while: outside the searcher's lock
+                holder.data = build_data(*_read(context(open_index)))
             return holder.data
 
 
-def _words(s: Searcher) -> Counter[str]:
+def _words(ctx: BuildContext) -> Counter[str]:
+    """Each word of the `text` field with its document frequency (summed over segments, as Whoosh's)."""
     counts: Counter[str] = Counter()
-    for reader, _offset in s.reader().leaf_readers():
-        for term, info in reader.iter_field("text"):
-            word = term.decode("utf-8") if isinstance(term, bytes) else term
+    for arrays, _base in ctx.fields["text"]:
+        offsets = np.asarray(arrays.offsets)
+        dfs = (offsets[1:] - offsets[:-1]).tolist()
+        terms = arrays.terms
+        for i, df in enumerate(dfs):
+            word = terms[i].decode("utf-8", "surrogatepass")
             if len(word) > 1 and _WORDY.search(word):
-                counts[word] += info.doc_frequency()
+                counts[word] += df
     return counts
 
 
-def _sample(s: Searcher) -> list[int]:
-    reader = s.reader()
-    n = reader.doc_count_all()
+def _sample(ctx: BuildContext) -> list[int]:
+    n = ctx.size
     step = max(1.0, n / PHRASE_SAMPLE)
     picked = sorted({int(i * step) for i in range(min(n, PHRASE_SAMPLE))})
-    return [d for d in picked if not reader.is_deleted(d)]
+    return [d for d in picked if ctx.live is None or ctx.live[d]]
 
 
 def ngrams(spans: list[tuple[str, int, int]]) -> set[tuple[str, ...]]:
@@ -137,10 +138,10 @@ def ngrams(spans: list[tuple[str, int, int]]) -> set[tuple[str, ...]]:
     return out
 
 
-def _read(s: Searcher) -> tuple[Counter[str], list[str], int, JiebaTokenizer]:
+def _read(ctx: BuildContext) -> tuple[Counter[str], list[str], int, JiebaTokenizer]:
     """(word counts, the sampled paragraphs' texts, paragraphs, the index's word tokenizer) of a build."""
-    texts = [s.stored_fields(d).get("text", "") for d in _sample(s)]
-    return _words(s), texts, s.reader().doc_count(), s.schema["text"].analyzer.items[0]
+    texts = [ctx.stored(d).get("text", "") for d in _sample(ctx)]
+    return _words(ctx), texts, len(ctx.universe), ctx.tokenizer
 
 
 def build_data(words: Counter[str], texts: list[str], paragraphs: int, tokenizer: JiebaTokenizer) -> SuggestData:

@@ -18,52 +18,24 @@ the searches the trends link to; each series' notice and `expanded` say which sy
 
 from __future__ import annotations
 
-from array import array
-from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import numpy as np
 
 from indexer.index.store import Store
 from indexer.limits import MAX_TREND_TERMS, SearchArgumentError, check_filter_values
-from indexer.search.cache import BuildCache, searching
-from indexer.search.compile import Compiler
 from indexer.search.engine import check_facet_values
-from indexer.search.facets import FacetMaps, selection
+from indexer.search.evaluation.context import BuildContext, context
+from indexer.search.evaluation.facets import selection
+from indexer.search.evaluation.matching import Matcher
+from indexer.search.evaluation.sets import intersect
 from indexer.search.query import parse
 from indexer.search.synonyms import Synonyms
 from indexer.search.synonyms import expand as expand_tree
 
-COLUMNS_SLOT = "trends.columns"
-
 
 class TrendArgumentError(SearchArgumentError):
     """A bad trend request (no term, an empty term, too many terms, a bad filter): the message is for the user."""
-
-
-@dataclass(frozen=True)
-class Columns:
-    """Per-docnum institution and years of one build, so counting a hit set is one pass over its docnums."""
-
-    institutions: tuple[str, ...]
-    institution_of: array  # index into institutions, -1 for none
-    years_of: tuple[tuple[int, ...], ...]
-
-
-def _columns(maps: FacetMaps) -> Columns:
-    size = maps._size()
-    names = tuple(sorted(maps.institution))
-    inst = np.full(size, -1, dtype=np.int32)
-    for i, name in enumerate(names):
-        inst[maps.institution.array(name)] = i
-    years: list[tuple[int, ...]] = [()] * size
-    for y in maps.year:  # maps.year is sorted, so each tuple comes out ascending
-        for d in maps.year.array(y).tolist():
-            years[d] += (y,)
-    shared: dict[tuple[int, ...], tuple[int, ...]] = {}
-    # one object per distinct year tuple: at 1M paragraphs the column is a pointer array, not 1M tuples
-    return Columns(names, array("i", inst.tobytes()), tuple(shared.setdefault(ys, ys) for ys in years))
 
 
 def check_trend_args(terms: object, institutions: object, themes: object) -> list[str]:
@@ -85,30 +57,37 @@ def check_trend_args(terms: object, institutions: object, themes: object) -> lis
     return cleaned
 
 
-def _series(term: str, comp: Compiler, cols: Columns, allowed: frozenset[int] | None, years: list[int],
-            denominators: dict[int, int], synonyms: Synonyms | None) -> dict:
+def _series(term: str, m: Matcher, allowed: np.ndarray | None, years: list[int], denominators: dict[int, int],
+            synonyms: Synonyms | None) -> dict:
+    ctx = m.ctx
     parsed = parse(term)
-    expansion = expand_tree(parsed.tree, synonyms, comp.words)  # the search's own expansion (engine._expanded)
-    hits = comp.evaluate(expansion.tree)
+    expansion = expand_tree(parsed.tree, synonyms, m.words)  # the search's own expansion (engine._expanded)
+    hits = m.evaluate(expansion.tree)
     if allowed is not None:
-        hits = hits & allowed
-    by_year: Counter[int] = Counter()
-    grid: Counter[tuple[int, int]] = Counter()
-    per_inst: Counter[int] = Counter()
-    inst_of, years_of = cols.institution_of, cols.years_of
-    for d in hits:
-        i = inst_of[d]
-        per_inst[i] += 1
-        for y in years_of[d]:
-            by_year[y] += 1
-            grid[i, y] += 1
+        hits = intersect(hits, allowed)
+    names = ctx.columns["institution"].values
+    inst = ctx.columns["institution"].of
+    mask = np.zeros(ctx.size, dtype=bool)
+    mask[hits] = True
+    of_hits = inst[hits]
+    per_inst = np.bincount(of_hits[of_hits >= 0], minlength=len(names))
+    pairs = mask[ctx.years.docs]
+    year_idx = ctx.years.index[pairs]
+    pair_inst = inst[ctx.years.docs[pairs]]
+    nyears = len(ctx.years.values)
+    by_year = np.bincount(year_idx, minlength=nyears)
+    ok = pair_inst >= 0
+    grid = np.bincount(pair_inst[ok] * nyears + year_idx[ok], minlength=len(names) * nyears).reshape(len(names), nyears)
+    counted = {y: int(by_year[i]) for i, y in enumerate(ctx.years.values)}
     first: dict[int, int] = {}
-    for (i, y) in grid:
-        first[i] = min(y, first.get(i, y))
     rows: dict[int, dict[str, int]] = {}
-    for (i, y), n in sorted(grid.items(), key=lambda kv: kv[0][1]):
-        rows.setdefault(i, {})[str(y)] = n
-    order = sorted((i for i in per_inst if i >= 0), key=lambda i: (first.get(i, 10_000), -per_inst[i], cols.institutions[i]))
+    for i, j in zip(*np.nonzero(grid)):  # row by row, years ascending
+        i, j = int(i), int(j)
+        y = ctx.years.values[j]
+        first.setdefault(i, y)
+        rows.setdefault(i, {})[str(y)] = int(grid[i, j])
+    order = sorted((i for i in np.flatnonzero(per_inst).tolist()),
+                   key=lambda i: (first.get(i, 10_000), -int(per_inst[i]), names[i]))
     notices = [n for n in (parsed.notice(), expansion.notice()) if n]
     return {
         "term": term,
@@ -116,24 +95,22 @@ def _series(term: str, comp: Compiler, cols: Columns, allowed: frozenset[int] | 
         "expanded": expansion.added,
         "total": len(hits),
         "by_year": [
-            {"year": y, "count": by_year[y],
-             "per_1000": round(1000 * by_year[y] / denominators[y], 3) if denominators[y] else 0.0}
+            {"year": y, "count": counted.get(y, 0),
+             "per_1000": round(1000 * counted.get(y, 0) / denominators[y], 3) if denominators[y] else 0.0}
             for y in years
         ],
-        "spread": [
-            {"institution": cols.institutions[i], "first_year": first.get(i), "paragraphs": per_inst[i]} for i in order
-        ],
-        "grid": {cols.institutions[i]: rows.get(i, {}) for i in order},
+        "spread": [{"institution": names[i], "first_year": first.get(i), "paragraphs": int(per_inst[i])} for i in order],
+        "grid": {names[i]: rows.get(i, {}) for i in order},
     }
 
 
-def _allowed(maps: FacetMaps, institutions: Sequence[str], themes: Sequence[str]) -> frozenset[int] | None:
+def _allowed(ctx: BuildContext, institutions: Sequence[str], themes: Sequence[str]) -> np.ndarray | None:
     """Paragraphs the filters let through (None: no filter), with the search's multi-select rule."""
-    out: frozenset[int] | None = None
+    out: np.ndarray | None = None
     for facet, values in (("institution", institutions), ("theme", themes)):
-        chosen = selection(maps, facet, tuple(values))
+        chosen = selection(ctx, facet, tuple(values))
         if chosen is not None:
-            out = chosen if out is None else out & chosen
+            out = chosen if out is None else intersect(out, chosen)
     return out
 
 
@@ -146,14 +123,14 @@ def trends(store: Store, terms: Sequence[str], *, institutions: Sequence[str] = 
     cleaned = check_trend_args(terms, institutions, themes)
     check_facet_values(store, institutions=institutions, themes=themes)
     open_index = store.current()
-    with searching(open_index) as (s, cache):
-        cols = open_index.slot(COLUMNS_SLOT, lambda: _columns(cache.maps))
-        allowed = _allowed(cache.maps, institutions, themes)
-        denominators = _denominators(cache, allowed)
+    with open_index.hold():
+        ctx = context(open_index)
+        allowed = _allowed(ctx, institutions, themes)
+        denominators = _denominators(ctx, allowed)
         years = [y for y, n in denominators.items() if n]
-        comp = Compiler(s, cache)
+        m = Matcher(ctx)
         used = synonyms if expand else None
-        series = [_series(t, comp, cols, allowed, years, denominators, used) for t in cleaned]
+        series = [_series(t, m, allowed, years, denominators, used) for t in cleaned]
     return {
         "terms": cleaned,
         "expand": bool(expand),
@@ -164,9 +141,9 @@ def trends(store: Store, terms: Sequence[str], *, institutions: Sequence[str] = 
     }
 
 
-def _denominators(cache: BuildCache, allowed: frozenset[int] | None) -> dict[int, int]:
+def _denominators(ctx: BuildContext, allowed: np.ndarray | None) -> dict[int, int]:
     """Paragraphs covering each year, under the filters (the per-1,000 denominator)."""
-    maps = cache.maps
-    if allowed is None:
-        return {y: maps.year.size(y) for y in maps.year}
-    return {y: len(allowed.intersection(maps.year.array(y).tolist())) for y in maps.year}
+    keep = np.zeros(ctx.size, dtype=bool)
+    keep[ctx.universe if allowed is None else allowed] = True
+    n = np.bincount(ctx.years.index[keep[ctx.years.docs]], minlength=len(ctx.years.values))
+    return {y: int(n[i]) for i, y in enumerate(ctx.years.values)}

@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 
 import pytest
-from whoosh.query import Phrase, Term
+from whoosh.query import Term
 
 from indexer.export import iter_paragraphs
 from indexer.index.build import build_reports, clean_leftovers
@@ -24,6 +24,7 @@ from indexer.index.store import (
     Store,
 )
 from indexer.model import Report
+from tests.helpers.search import substring_ids, word_ids
 
 
 def paragraph_count(reports: list[Report]) -> int:
@@ -45,11 +46,11 @@ def test_build_then_store_serves_it(tmp_path: Path, hand_reports: list[Report]) 
     assert set(meta["reports"][0]) >= {"id", "file", "title", "institution", "institutions", "years", "date",
                                        "source", "paragraphs"}
     assert meta["dictionary_fingerprint"] and meta["built_at"]
+    assert len(word_ids(opened, "诉源治理")) >= 1
+    # substring recall through the bigram field: "源治" is inside 诉源治理
+    assert len(substring_ids(opened, "诉源治理")) >= 1
     with opened.searcher() as searcher:
         assert searcher.doc_count() == summary.paragraphs
-        assert len(searcher.search(Term("text", "诉源治理"), limit=None)) >= 1
-        # substring recall through the bigram field: "源治" is inside 诉源治理
-        assert len(searcher.search(Phrase("text_bi", ["诉源", "源治", "治理"]), limit=None)) >= 1
         hit = searcher.search(Term("id", "fy-a-p1"))[0]
         assert hit["report"] == "fy-a" and hit["years"] == "2020" and hit["position"] == 1
 
@@ -96,10 +97,9 @@ def test_store_follows_a_new_build_and_keeps_the_previous(tmp_path: Path, make_r
     assert second.build_id != first.build_id
     with second.searcher() as searcher:
         assert searcher.doc_count() == 2
-        assert len(searcher.search(Term("text", "共享法庭"))) == 1
+    assert len(word_ids(second, "共享法庭")) == 1
     # a request still holding the previous build keeps working: it is kept until the next switch
-    with first.searcher() as searcher:
-        assert len(searcher.search(Term("text", "诉源治理"))) == 1
+    assert len(word_ids(first, "诉源治理")) == 1
     build_reports(make_reports({"third": ["第三次构建。"]}), tmp_path, procs=1)
     third = store.current()
     assert builds(tmp_path) == sorted([second.build_id, third.build_id])
@@ -165,8 +165,7 @@ def test_failure_mid_build_leaves_the_old_index(tmp_path: Path, make_reports, ph
         build_reports(new_reports, tmp_path, procs=1, checkpoint=fail)
     opened = Store(tmp_path).current()
     assert opened.build_id == old.build_id
-    with opened.searcher() as searcher:
-        assert [hit["id"] for hit in searcher.search(Term("text", "59.62%"))] == ["old-p1"]
+    assert word_ids(opened, "59.62%") == ["old-p1"]
     assert builds(tmp_path) == [old.build_id]  # the failed build removed itself
     assert build_reports(new_reports, tmp_path, procs=1).paragraphs == 3
 
@@ -206,15 +205,20 @@ def test_build_json_lists_warnings_and_skipped(tmp_path: Path, hand_reports: lis
 
 
 def test_order_fields_are_columns_without_postings(tmp_path: Path, hand_reports: list[Report]) -> None:
-    # issue 12: position/seq/report_order are read as columns and stored values, never searched by value
+    # issue 12: position/seq/report_order are read as stored values and columns, never searched by value;
+    # index format 4: Whoosh indexes only the ID fields, the full-text fields and columns are posting arrays
+    from indexer.search.evaluation.context import context
+
     build_reports(hand_reports, tmp_path, procs=2)
     paragraphs = [p for r in hand_reports for p in r.paragraphs]
-    with Store(tmp_path).current().searcher() as searcher:
+    opened = Store(tmp_path).current()
+    with opened.searcher() as searcher:
         reader = searcher.reader()
         assert {"position", "seq", "report_order"}.isdisjoint(reader.indexed_field_names())
-        assert {"text", "text_bi", "id", "report"} <= set(reader.indexed_field_names())
-        seq = reader.column_reader("seq")
-        position = reader.column_reader("position")
-        by_seq = sorted(range(reader.doc_count_all()), key=lambda d: seq[d])
+        assert set(reader.indexed_field_names()) == {"id", "report"}
+        by_seq = sorted(range(reader.doc_count_all()), key=lambda d: reader.stored_fields(d)["seq"])
         assert [reader.stored_fields(d)["id"] for d in by_seq] == [p.id for p in paragraphs]
-        assert [position[d] for d in by_seq] == [p.position for p in paragraphs]
+    with opened.hold():
+        ctx = context(opened)
+        assert set(ctx.fields) == {"text", "section", "lead", "text_bi"}
+        assert [int(ctx.position[d]) for d in by_seq] == [p.position for p in paragraphs]

@@ -1,16 +1,15 @@
-"""Store / OpenIndex lifetime: a build's long-lived searcher is released only when no request holds it."""
+"""Store / OpenIndex lifetime: a build's long-lived search context is released only when no request holds it."""
 
 from __future__ import annotations
 
 import threading
 from pathlib import Path
 
-from whoosh.query import Term
-
 from indexer.index.build import build_reports
 from indexer.index.store import Store
-from indexer.search.cache import SERVED_SLOT
 from indexer.search.engine import search
+from indexer.search.evaluation.context import CONTEXT_SLOT
+from tests.helpers.search import word_ids
 
 
 class Tracked:
@@ -43,13 +42,13 @@ def test_close_waits_for_the_last_holder(tmp_path: Path, make_reports) -> None:
     assert again.closed == 1 and first.closed == 1  # nothing left to release twice
 
 
-def test_switching_builds_closes_the_old_searcher_only_after_its_requests(tmp_path: Path, make_reports) -> None:
+def test_switching_builds_closes_the_old_context_only_after_its_requests(tmp_path: Path, make_reports) -> None:
     store = Store(tmp_path)
     build_reports(make_reports({"old": ["旧报告的段落，推进诉源治理工作。"]}), tmp_path, procs=1)
     assert search(store, "诉源治理")["total"] == 1
     old = store.current()
-    served = old.slot(SERVED_SLOT, lambda: None)
-    assert served is not None and not served.searcher.is_closed
+    served = old.slot(CONTEXT_SLOT, lambda: None)
+    assert served is not None and not served.closed
     entered, switched = threading.Event(), threading.Event()
     seen: list[int] = []
 
@@ -64,13 +63,12 @@ def test_switching_builds_closes_the_old_searcher_only_after_its_requests(tmp_pa
     entered.wait(30)
     build_reports(make_reports({"new": ["新报告第一段，深化共享法庭建设。"]}), tmp_path, procs=1)
     assert search(store, "共享法庭")["total"] == 1  # the store moved on (and retired the old build)
-    assert not served.searcher.is_closed  # …but the pinned request still holds it
+    assert not served.closed  # …but the pinned request still holds it
     switched.set()
     worker.join(30)
     assert seen == [1]
-    assert served.searcher.is_closed  # released once the request ended
-    with store.current().searcher() as s:
-        assert len(s.search(Term("text", "共享法庭"))) == 1
+    assert served.closed  # released once the request ended
+    assert len(word_ids(store, "共享法庭")) == 1
     store.close()
 
 

@@ -7,8 +7,11 @@ import random
 import re
 
 from indexer.analysis import normalize
-from indexer.index.store import Store
+from indexer.index.store import OpenIndex, Store, pinned
 from indexer.search.engine import search
+from indexer.search.evaluation.context import context
+from indexer.search.evaluation.matching import Matcher
+from indexer.search.evaluation.terms import Terms
 
 MARK = re.compile(r"<mark>(.*?)</mark>", re.S)
 
@@ -67,3 +70,21 @@ def sample_substrings(paragraphs: list[dict], n: int, seed: int) -> list[str]:
         start = rng.randrange(len(text) - size + 1)
         out.append(text[start : start + size])
     return out
+
+
+def word_ids(source: Store | OpenIndex, word: str, fieldname: str = "text") -> list[str]:
+    """Ids of the paragraphs whose `fieldname` has word as a jieba word (what Whoosh's Term(field, word) found)."""
+    opened = pinned(source)
+    with opened.hold():
+        ctx = context(opened)
+        docs = Terms(ctx).docs(fieldname, word)
+        return [ctx.stored(d)["id"] for d in docs.tolist()]
+
+
+def substring_ids(source: Store | OpenIndex, text: str) -> list[str]:
+    """Ids of the paragraphs whose folded, whitespace-free text contains text (a quoted phrase's matches)."""
+    opened = pinned(source)
+    with opened.hold():
+        ctx = context(opened)
+        docs = Matcher(ctx).substring_docs(squeeze(text))
+        return [ctx.stored(d)["id"] for d in docs.tolist()]

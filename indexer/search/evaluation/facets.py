@@ -1,0 +1,120 @@
+"""Facets: the selection a user ticked (institution, year, theme) and the counts shown beside each value.
+
+Multi-select rule: values within a facet are ORed, facets are ANDed; each facet's counts are taken over
+the matched paragraphs within the OTHER facets' selections, so ticking a value never hides its siblings.
+Counting is one bincount per facet over the build's columns (indexer/search/evaluation/context.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+
+from indexer.limits import YearError, parse_year_span
+from indexer.search.evaluation.context import BuildContext
+from indexer.search.evaluation.sets import intersect, union
+
+FACETS = ("institution", "year", "theme")
+FACET_LABELS = {"institution": "机构", "year": "年份", "theme": "主题"}  # what users read (web, CLI, messages)
+
+Chosen = Mapping[str, Sequence[str]]
+
+
+def parse_year(value: str) -> tuple[int, int] | None:
+    """'2019' → (2019, 2019); '2017-2021' → (2017, 2021); anything else → None (see indexer.limits)."""
+    try:
+        return parse_year_span(value, ordered=False)
+    except YearError:
+        return None
+
+
+def selection(ctx: BuildContext, facet: str, values: Sequence[str]) -> np.ndarray | None:
+    """Paragraphs carrying any selected value of one facet (None when nothing is selected)."""
+    if not values:
+        return None
+    got = []
+    for v in values:
+        if facet == "year":
+            rng = parse_year(v)
+            if rng is not None:
+                got.append(ctx.years.between(*rng, ctx.live))
+        else:
+            got.append(ctx.columns[facet].docs(v, ctx.live))
+    return union(got, ctx.size)
+
+
+def filtered(ctx: BuildContext, matched: np.ndarray, chosen: Chosen) -> tuple[np.ndarray, dict[str, np.ndarray | None]]:
+    """The hits (matched paragraphs within every facet's selection) and each facet's selection."""
+    selected = {f: selection(ctx, f, tuple(chosen.get(f, ()))) for f in FACETS}
+    hits = matched
+    for sel in selected.values():
+        if sel is not None:
+            hits = intersect(hits, sel)
+    return hits, selected
+
+
+def allowed(ctx: BuildContext, chosen: Chosen) -> np.ndarray | None:
+    """The paragraphs the selection lets through (None: no selection)."""
+    out: np.ndarray | None = None
+    for sel in filtered(ctx, ctx.universe[:0], chosen)[1].values():
+        if sel is not None:
+            out = sel if out is None else intersect(out, sel)
+    return out
+
+
+def counts_of(ctx: BuildContext, facet: str, docs: np.ndarray) -> dict[str, int]:
+    """How many of docs carry each value of one facet (non-zero counts only)."""
+    if not len(docs):
+        return {}
+    if facet == "year":
+        n = ctx.year_counts(docs)
+        names: list = ctx.years.values
+    else:
+        column = ctx.columns[facet]
+        of = column.of[docs]
+        n = np.bincount(of[of >= 0], minlength=len(column.values))
+        names = column.values
+    return {str(names[i]): int(n[i]) for i in np.flatnonzero(n).tolist()}
+
+
+def count(ctx: BuildContext, matched: np.ndarray, selected: Mapping[str, np.ndarray | None], chosen: Chosen
+          ) -> dict[str, dict[str, int]]:
+    """Counts per facet value over the matched paragraphs, each facet with the other facets' filters only."""
+    out: dict[str, dict[str, int]] = {}
+    for facet in FACETS:
+        base = matched
+        for f, sel in selected.items():
+            if f != facet and sel is not None:
+                base = intersect(base, sel)
+        out[facet] = finish_counts(ctx, facet, counts_of(ctx, facet, base), chosen)
+    return out
+
+
+def known_values(ctx: BuildContext, facet: str) -> list:
+    """The values of a facet that live paragraphs carry (years as ints), sorted."""
+    if facet == "year":
+        live = ctx.live
+        docs = ctx.years.docs
+        present = np.bincount(ctx.years.index[live[docs]] if live is not None else ctx.years.index,
+                              minlength=len(ctx.years.values))
+        return [y for y, n in zip(ctx.years.values, present.tolist()) if n]
+    column = ctx.columns[facet]
+    of = column.of if ctx.live is None else column.of[ctx.live]
+    present = np.bincount(of[of >= 0], minlength=len(column.values))
+    return sorted(v for v, n in zip(column.values, present.tolist()) if n)
+
+
+def finish_counts(ctx: BuildContext, facet: str, counts: dict[str, int], chosen: Chosen) -> dict[str, int]:
+    """One facet's counts as shown: selected values kept visible (count 0), years in order, others by count."""
+    for v in chosen.get(facet, ()):  # keep a selected value visible (count 0) so it can be unticked
+        if facet == "year":
+            rng = parse_year(v)
+            known = rng is not None and any(rng[0] <= y <= rng[1] for y in ctx.years.values)
+            if known and rng is not None and rng[0] == rng[1]:
+                counts.setdefault(str(rng[0]), 0)
+        elif v in ctx.columns[facet].ids:
+            counts.setdefault(v, 0)
+    if facet == "year":
+        return {k: counts[k] for k in sorted(counts)}
+    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))

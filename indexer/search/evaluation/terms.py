@@ -1,0 +1,157 @@
+"""One request's reads of the posting arrays: each term looked up once per segment, global docnums out.
+
+Postings include documents an incremental update deleted (as Whoosh's own postings do, so document
+frequencies count them until a merge); hit sets drop them (`live`), scores never meet them because
+they are computed for hits only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from indexer.index.arrays import EMPTY, FieldArrays
+from indexer.search.evaluation.context import BuildContext
+from indexer.search.evaluation.sets import distinct, members, union
+
+_FAR = np.int64(1) << np.int64(32)  # key = docnum << 32 | position: positions of two documents never meet
+
+
+@dataclass(frozen=True)
+class Postings:
+    """One term's postings in every segment: global docnums (sorted), term frequencies, where they are."""
+
+    docs: np.ndarray  # int32, ascending
+    tf: np.ndarray  # int64
+    parts: tuple[tuple[FieldArrays, int, int, int, int], ...]  # (field arrays, base, term index, start, end)
+    df: int  # document frequency, deleted documents included
+
+    @property
+    def empty(self) -> bool:
+        """No posting."""
+        return not len(self.docs)
+
+
+_NONE = Postings(EMPTY, np.zeros(0, dtype=np.int64), (), 0)
+
+
+class Terms:
+    """Posting reads for one request (memoised by field and term)."""
+
+    def __init__(self, ctx: BuildContext) -> None:
+        self.ctx = ctx
+        self.memo: dict[tuple[str, str], Postings] = {}
+        self.docmemo: dict[tuple[str, str, str], np.ndarray] = {}
+
+    def postings(self, fieldname: str, term: str) -> Postings:
+        """The postings of fieldname:term."""
+        key = (fieldname, term)
+        got = self.memo.get(key)
+        if got is None:
+            got = self.memo[key] = self._read(fieldname, term.encode("utf-8", "surrogatepass"))
+        return got
+
+    def _read(self, fieldname: str, term: bytes) -> Postings:
+        docs, tfs, parts = [], [], []
+        for arrays, base in self.ctx.fields[fieldname]:
+            i = arrays.find(term)
+            if i < 0:
+                continue
+            a, b = int(arrays.offsets[i]), int(arrays.offsets[i + 1])
+            if b > a:
+                local = arrays.docs[a:b]
+                docs.append(local + np.int32(base) if base else np.asarray(local))
+                tfs.append(arrays.tf[a:b])
+                parts.append((arrays, base, i, a, b))
+        if not parts:
+            return _NONE
+        return Postings(
+            docs=np.concatenate(docs) if len(docs) > 1 else docs[0],
+            tf=np.concatenate(tfs).astype(np.int64) if len(tfs) > 1 else np.asarray(tfs[0], dtype=np.int64),
+            parts=tuple(parts),
+            df=sum(b - a for _, _, _, a, b in parts),
+        )
+
+    def alive(self, docs: np.ndarray) -> np.ndarray:
+        """docs without the deleted ones."""
+        live = self.ctx.live
+        return docs if live is None or not len(docs) else docs[live[docs]]
+
+    def docs(self, fieldname: str, term: str) -> np.ndarray:
+        """Live docnums of fieldname:term."""
+        key = ("=", fieldname, term)
+        got = self.docmemo.get(key)
+        if got is None:
+            got = self.docmemo[key] = self.alive(self.postings(fieldname, term).docs)
+        return got
+
+    def prefix_docs(self, fieldname: str, prefix: str) -> np.ndarray:
+        """Live docnums of every term of fieldname starting with prefix."""
+        lo = prefix.encode("utf-8", "surrogatepass")
+        hi = lo + b"\xff"  # no UTF-8 sequence contains the byte 0xff
+        return self._many(fieldname, "^", prefix, lambda arrays: range(*arrays.term_range(lo, hi)))
+
+    def suffix_docs(self, fieldname: str, suffix: str) -> np.ndarray:
+        """Live docnums of every term of fieldname ending with suffix."""
+        tail = suffix.encode("utf-8", "surrogatepass")
+        return self._many(fieldname, "$", suffix, lambda arrays: arrays.ending_with(tail).tolist())
+
+    def _many(self, fieldname: str, kind: str, text: str, which) -> np.ndarray:  # noqa: ANN001 - term indexes per segment
+        key = (kind, fieldname, text)
+        got = self.docmemo.get(key)
+        if got is None:
+            parts = []
+            for arrays, base in self.ctx.fields[fieldname]:
+                idx = np.asarray(list(which(arrays)), dtype=np.int64)
+                if not len(idx):
+                    continue
+                starts = np.asarray(arrays.offsets)[idx]
+                ends = np.asarray(arrays.offsets)[idx + 1]
+                sel = _ranges(starts, ends)
+                if len(sel):
+                    parts.append(np.asarray(arrays.docs)[sel] + np.int32(base))
+            got = self.docmemo[key] = self.alive(union(parts, self.ctx.size) if len(parts) > 1 else
+                                                 distinct(np.sort(parts[0])) if parts else EMPTY)
+        return got
+
+    def keys(self, fieldname: str, term: str, within: np.ndarray | None = None) -> np.ndarray:
+        """Sorted int64 keys docnum << 32 | position of every occurrence of term (in documents `within`)."""
+        p = self.postings(fieldname, term)
+        out = []
+        for arrays, base, i, a, b in p.parts:
+            local = np.asarray(arrays.docs[a:b])
+            tf = np.asarray(arrays.tf[a:b], dtype=np.int64)
+            ends = np.cumsum(tf)
+            starts = ends - tf
+            if within is not None:
+                glob = local.astype(np.int64) + base
+                if len(within) * 8 < len(glob):  # few documents wanted: look them up in the postings
+                    at = np.searchsorted(glob, within)
+                    np.minimum(at, len(glob) - 1, out=at)
+                    pick = np.unique(at[glob[at] == within])
+                else:
+                    pick = np.flatnonzero(members(glob, within.astype(np.int64)))
+                local, tf, starts = local[pick], tf[pick], starts[pick]
+            if not len(local):
+                continue
+            p0 = int(arrays.pstart[i])
+            where = _ranges(starts + p0, starts + p0 + tf)
+            pos = np.asarray(arrays.positions)[where].astype(np.int64)
+            doc = np.repeat(local.astype(np.int64) + base, tf)
+            out.append(doc * _FAR + pos)
+        if not out:
+            return np.zeros(0, dtype=np.int64)
+        return np.concatenate(out) if len(out) > 1 else out[0]
+
+
+def _ranges(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """The concatenation of arange(s, e) for each pair (vectorised)."""
+    lens = (ends - starts).astype(np.int64)
+    total = int(lens.sum())
+    if not total:
+        return np.zeros(0, dtype=np.int64)
+    keep = lens > 0
+    starts, lens = starts[keep].astype(np.int64), lens[keep]
+    offsets = np.cumsum(lens) - lens
+    return np.repeat(starts - offsets, lens) + np.arange(total, dtype=np.int64)
