@@ -48,7 +48,10 @@ NOTES = """Where the semantics differ (why the hit counts are not equal):
 - Ours finds Ctrl-F substrings: a word query matches where its words occur as text, whole words or not (法院 inside
   人民法院, 理改 inside 治理改革); the peers match whole jieba tokens only, and jieba cuts 人民法院 as one token.
   The "Ctrl-F over the text" column is a direct scan with our semantics over the paragraph text alone.
-- Ours also matches a paragraph's section heading and lead (BM25F over text, section, lead); the peers index the text.
+- NOT excludes by the same rule: ours drops a paragraph where 环境 occurs anywhere (生态环境 too), a peer only where 环境 is a
+  token, so `生态 NOT 环境` finds fewer paragraphs with ours.
+- Ours also matches a paragraph's section heading and lead as whole words (BM25F over text, section, lead); the peers
+  index the text alone.
 - With synonyms on (as shipped) ours also matches each word's synonyms (indexer/synonyms.txt); expand=False is the
   like-for-like row. Partial matches (listed after fewer than 10 full ones) are not in any total.
 - Quoted phrases: ours is character-exact (whitespace removed, folded); a peer's phrase is its jieba words adjacent,
@@ -184,6 +187,7 @@ def run_peers(index: Path, folder: Path, *, mix: Sequence[str] = PEER_MIX, repea
     if tantivy_module() is not None:
         print("  peers: tantivy build …", flush=True)
         peers[TANTIVY], builds[TANTIVY] = _build(lambda: Tantivy.build(folder / "tantivy", read_docs(prep.tokens)), folder / "tantivy")
+    prep.tokens.unlink()  # an intermediate (≈ the text's size again); the engines hold their own copies
     store = Store(index)
     try:
         engines: dict[str, Callable[[int], dict]] = {
