@@ -109,3 +109,12 @@ def build_mix(
         )
     mix += [Query("deep", rng.choice(frequent[:20]), page=rng.randint(5, 30)) for _ in range(30)]
     return mix
+
+
+# Issue 17's mix for the peer comparison (bench/peers.py): words, jieba-split words, a Ctrl-F-only
+# substring (理改), quoted phrases, AND, OR and NOT, as users type them. Ours and each peer answer these.
+PEER_MIX: tuple[str, ...] = (
+    "法院", "执行难", "营商环境", "电信网络诈骗", "司法为民", "改革", '"诉源治理"', "知识产权 保护", "扫黑除恶 OR 黑恶",
+    "生态 NOT 环境", "人民", "理改", "农民工", '"人民群众"', "经济 发展", "队伍建设", "疫情", "破产", "教育", "科技创新",
+    "乡村振兴", '"高质量发展"', "社会 治理", "公益诉讼", "未成年人", "脱贫", "改革开放", "国有企业", "司法救助", "监督",
+)

@@ -5,7 +5,8 @@
 Per size: generate (or reuse) the corpus; `reportsearch reindex` in a subprocess (wall, throughput, peak
 RSS, index size) against the jieba floor (jieba alone, one core, same text and dictionary); the naive
 baseline built and queried in-process; the same fixed query mix through indexer.search.engine.search (the API's
-code path); `reportsearch serve` under a bounded loopback load; cold starts of the CLI and the server.
+code path); SQLite FTS5 and tantivy on the same paragraphs and a 30-query mix (bench/peers.py);
+`reportsearch serve` under a bounded loopback load; cold starts of the CLI and the server.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ from pathlib import Path
 from bench import measure
 from bench.generate import DEFAULT_BENCHDATA, DEFAULT_OUT, REPO_ROOT, generate_corpus, prose_source
 from bench.naive import build_naive
+from bench.peers import markdown as peers_markdown
+from bench.peers import run_peers, shipped_synonyms
 from bench.queries import Query, build_mix, read_corpus_text
 
 RESULTS_MD = REPO_ROOT / "bench" / "RESULTS.md"
@@ -283,6 +286,9 @@ def bench_size(n: int, args: argparse.Namespace, cmd: list[str], tok) -> dict:  
     r.update(differential(store, mix))
     print("  trends …", flush=True)
     r.update(trend_ratio(index))
+    if args.peers:  # SQLite FTS5 and tantivy on the same paragraphs, in this sitting (bench/peers.py)
+        r["peers"] = run_peers(index, root / f"peers-{n}", synonyms=args.synonyms,
+                               ours_build={"build_s": r.get("reindex_s"), "build_cpu_s": r.get("reindex_cpu_s")})
 
     if n <= args.baseline_max:
         print("  naive baseline build …", flush=True)
@@ -395,6 +401,7 @@ def report_block(results: list[dict], args: argparse.Namespace, argv: list[str])
         "",
         table(results),
         "",
+        *(peers_markdown(r["peers"]) for r in results if "peers" in r),
     ])
 
 
@@ -412,6 +419,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     ap.add_argument("--reindex-only", action="store_true", help="measure reindex and the jieba floor only")
     ap.add_argument("--reuse-index", action="store_true",
                     help="query the index a previous run built under --out (no reindex, no jieba floor rows)")
+    ap.add_argument("--no-peers", dest="peers", action="store_false", help="skip the SQLite FTS5 / tantivy comparison")
     ap.add_argument("--profile", action="store_true", help="also cProfile one pass of our query mix")
     ap.add_argument("--results", type=Path, default=RESULTS_MD, help="markdown file to append to ('-' for none)")
     ap.add_argument("--json", type=Path, default=None, help="also write the raw results as JSON here")
@@ -427,6 +435,7 @@ def main(argv: list[str] | None = None) -> list[dict]:
     args.out.mkdir(parents=True, exist_ok=True)
     args.load_start = os.getloadavg()[0]
     cmd = reportsearch_command()
+    args.synonyms = shipped_synonyms() if args.peers else None  # what `reportsearch search` expands with
     tok = jieba_tokenizer()
     results = []
     for n in args.sizes:

@@ -47,6 +47,9 @@ def test_the_whole_harness_runs_at_smoke_size(tmp_path: Path):
     assert r["trend_ratio_cpu"] > 0
     md = results_md.read_text(encoding="utf-8")
     assert "reindex / floor" in md and f"{SMOKE_PARAGRAPHS:,} paragraphs" in md
+    # the peers ran in the same sitting, on the paragraphs this build holds, and their table was appended
+    assert r["peers"]["paragraphs"] >= SMOKE_PARAGRAPHS and r["peers"]["engines"]["fts5"]["cpu_p50_ms"] > 0
+    assert f"### Peers · {r['peers']['paragraphs']:,} paragraphs" in md and "SQLite FTS5" in md
     # the query rows again on the same build (how the 1M curve is measured in two sittings): no reindex rows
     [again] = main([
         "--paragraphs", str(SMOKE_PARAGRAPHS), "--out", str(tmp_path / "work"), "--reuse-index",
