@@ -166,22 +166,6 @@ def served(cmd: list[str], index: Path, corpus: Path, mix: list[Query], *, secon
     }
 
 
-def differential(store, mix: list[Query]) -> dict:  # noqa: ANN001 - an indexer Store
-    """The mix through the reference evaluation (Python sets, the code before the posting arrays) and the
-    array evaluation that search() uses: how many answers differ (ids, order, scores, totals, facets,
-    snippets), and the reference's CPU time per query (after the warm-up pass above)."""
-    from indexer.search.engine import search
-    from indexer.search.evaluation import ARRAYS, SETS
-
-    differ, cpu = 0, []
-    for q in mix:
-        c0 = time.thread_time()
-        old = search(store, q.q, **q.kwargs(), evaluation=SETS)
-        cpu.append((time.thread_time() - c0) * 1000)
-        differ += old != search(store, q.q, **q.kwargs(), evaluation=ARRAYS)
-    return {"differential_differ": differ, **{f"sets_cpu_{k}_ms": v for k, v in pct(cpu).items()}}
-
-
 def trend_ratio(index: Path) -> dict:
     """A 5-term trend against one search of each term on this build (bench/trends.py), CPU and wall medians."""
     from bench.trends import TERMS, bench_trends
@@ -282,8 +266,6 @@ def bench_size(n: int, args: argparse.Namespace, cmd: list[str], tok) -> dict:  
     r["ours_p95_by_kind_ms"] = {k: measure.percentile(v, 95) for k, v in kinds.items()}
     if args.profile:
         r["profile"] = profile_queries(ours, mix)
-    print("  differential: reference (sets) vs array evaluation …", flush=True)
-    r.update(differential(store, mix))
     print("  trends …", flush=True)
     r.update(trend_ratio(index))
     if args.peers:  # SQLite FTS5 and tantivy on the same paragraphs, in this sitting (bench/peers.py)
@@ -338,8 +320,6 @@ ROWS: list[tuple[str, str, str]] = [
     ("ours p99 (ms)", "ours_p99_ms", "{:.1f}"),
     ("ours query errors", "ours_errors", "{:.0f}"),
     ("ours CPU p50 / p95 (ms)", "ours_cpu_p50_ms|ours_cpu_p95_ms", "{:.1f}"),
-    ("reference evaluation (sets) CPU p50 / p95 (ms)", "sets_cpu_p50_ms|sets_cpu_p95_ms", "{:.1f}"),
-    ("**differential: answers differing, sets vs arrays** (must be 0)", "differential_differ", "{:.0f}"),
     ("5-term trend CPU (ms) / one search CPU (ms)", "trend_cpu_ms|trend_search_cpu_ms", "{:.1f}"),
     ("**5-term trend / one search**, CPU / wall (goal: a few times)", "trend_ratio_cpu|trend_ratio_wall", "{:.2f}"),
     ("naive p50 (ms)", "naive_p50_ms", "{:.1f}"),
