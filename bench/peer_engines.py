@@ -5,7 +5,7 @@ tokens our `text` field holds), space-joined under a whitespace-splitting tokeni
 institution, years and theme, and answers a query as our search() answers a page: the total, the top 10
 by BM25 with a highlighted snippet each, and counts per institution, year and theme over ALL hits.
 
-Query translation (the subset of indexer/search/query.py the mix uses): space-separated terms are ANDed,
+Query translation (the subset of indexer/search/language/query.py the mix uses): space-separated terms are ANDed,
 `A OR B` joins alternatives, `NOT A` excludes; an unquoted term is cut into jieba words, all required; a
 quoted phrase is its words adjacent and in order. Tokens, not characters: a peer cannot find 法院 inside
 the token 人民法院, nor 理改 inside 治理 改革 (bench/peers.py reports where that makes counts differ).

@@ -37,7 +37,7 @@ from bench.peer_engines import TANTIVY_MISSING, Clause, Fts5, Peer, Tantivy, ctr
 from bench.queries import PEER_MIX
 
 if TYPE_CHECKING:
-    from indexer.search.synonyms import Synonyms
+    from indexer.search.language.synonyms import Synonyms
 
 P = TypeVar("P")
 
@@ -74,7 +74,7 @@ class Prepared:
 def shipped_synonyms() -> Synonyms:
     """The synonyms a user's `reportsearch search` expands with ($REPORTSEARCH_SYNONYMS, else the bundled file)."""
     from indexer.config import default_synonyms_path
-    from indexer.search.synonyms import load_synonyms
+    from indexer.search.language.synonyms import load_synonyms
 
     return load_synonyms(default_synonyms_path())
 

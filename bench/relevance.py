@@ -87,7 +87,7 @@ def main() -> int:
     from indexer.index.build import build_index
     from indexer.index.store import Store
     from indexer.search.engine import search
-    from indexer.search.synonyms import load_synonyms
+    from indexer.search.language.synonyms import load_synonyms
 
     module = load_judgments()
     with tempfile.TemporaryDirectory() as tmp:

@@ -5,7 +5,7 @@
 Keystroke mix, drawn deterministically from the build's own completions: every prefix (1–4 characters) of
 sampled words and phrases as typed character by character, the same prefixes in traditional characters,
 after a first word ("执行 扫…"), and prefixes nothing starts with. Each is timed (wall and thread CPU) through
-indexer.search.suggest.suggest (the engine) and through GET /api/suggest on the real Flask app (test
+indexer.search.features.suggest.suggest (the engine) and through GET /api/suggest on the real Flask app (test
 client: routing, parameter checks and JSON included, no socket) and over HTTP from `reportsearch serve`
 (one keep-alive client, as one person typing). One warm-up pass, then one timed pass.
 The build of the suggestion data (first request after a reindex) and zero-hit searches with their
@@ -32,7 +32,7 @@ GOAL_MS = 10.0  # /api/suggest at 100k paragraphs (issue 11)
 
 def keystrokes(data, rng: random.Random, words: int) -> list[tuple[str, str]]:  # noqa: ANN001 - SuggestData
     """(kind, q) for every prefix typed while entering sampled words and phrases, plus variants."""
-    from indexer.search.hanzi import to_traditional
+    from indexer.search.language.hanzi import to_traditional
 
     pool = [e.text for e in data.entries if len(e.text) >= 2]
     picked = rng.sample(pool, min(words, len(pool)))
@@ -96,7 +96,7 @@ def run(index: Path, words: int, seed: int) -> dict:
     from indexer.analysis import initialize
     from indexer.index.store import Store
     from indexer.search.engine import search
-    from indexer.search.suggest import suggest, suggest_data
+    from indexer.search.features.suggest import suggest, suggest_data
     from webapp import create_app
 
     initialize()

@@ -51,7 +51,7 @@ def bench_trends(index: Path, terms: tuple[str, ...], repeats: int) -> dict:
     from indexer.analysis import initialize
     from indexer.index.store import Store
     from indexer.search.engine import search
-    from indexer.search.trends import trends
+    from indexer.search.features.trends import trends
 
     initialize()
     store = Store(index)

@@ -131,7 +131,7 @@ def search(query: str, institutions: tuple[str, ...], years: tuple[str, ...], th
     from indexer.search.engine import check_facet_values
     from indexer.search.engine import search as run_search
     from indexer.search.evaluation.facets import FACET_LABELS
-    from indexer.search.synonyms import SynonymsError, load_synonyms
+    from indexer.search.language.synonyms import SynonymsError, load_synonyms
 
     def fail(message: str, status: int) -> None:
         # exit 2 for the caller's mistake (4xx), 1 when there is no usable index (503)
@@ -217,8 +217,8 @@ def trend(terms: tuple[str, ...], by: str, institutions: tuple[str, ...], themes
     from indexer.errors import error_document
     from indexer.index.store import IndexMissing, IndexStale, Store
     from indexer.search.engine import SearchArgumentError
-    from indexer.search.synonyms import SynonymsError, load_synonyms
-    from indexer.search.trends import trends
+    from indexer.search.features.trends import trends
+    from indexer.search.language.synonyms import SynonymsError, load_synonyms
     from indexer.trend_tables import institution_table, write_csv, write_text, year_table
 
     try:

@@ -28,7 +28,7 @@ MAX_FILTER_CHARS = 100  # per value: the longest institution name is ~20 charact
 MAX_TREND_TERMS = 5  # queries compared on one trend chart (five lines stay readable)
 EXPORT_MAX_ROWS = 1_000  # /export.csv writes at most this many hits (ranked, best first)
 
-# --- completions of the search box (indexer/search/suggest.py, /api/suggest) --------------------------------
+# --- completions of the search box (indexer/search/features/suggest.py, /api/suggest) --------------------------------
 DEFAULT_SUGGESTIONS = 8
 MAX_SUGGESTIONS = 20  # a list longer than a phone screen helps nobody
 
@@ -36,7 +36,7 @@ MAX_SUGGESTIONS = 20  # a list longer than a phone screen helps nobody
 MAX_REQUEST_BODY_BYTES = 64 * 1024  # nothing is uploaded; larger bodies are refused early
 MAX_REQUEST_HEADER_BYTES = 256 * 1024  # request line + headers; larger → 431 from waitress, app untouched
 
-# --- the query language (indexer/search/query.py): bounds on the cost of one query -----------------------
+# --- the query language (indexer/search/language/query.py): bounds on the cost of one query -----------------------
 MAX_QUERY_CHARS = 256  # longer input is cut to its first 256 characters
 MAX_TERMS = 32  # words, phrases, filters used; the rest are dropped
 MAX_DEPTH = 8  # parentheses nested deeper are ignored (their content kept as plain terms)

@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from flask import Response
 
     from indexer.index.store import OpenIndex, Store
-    from indexer.search.synonyms import Synonyms
+    from indexer.search.language.synonyms import Synonyms
 
 SECURITY_HEADERS = {
     # No inline script or style anywhere: our JS and CSS are files under /static.
@@ -34,7 +34,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from indexer.config import default_corpus_dir, default_index_dir, default_synonyms_path
     from indexer.index.store import Store
     from indexer.limits import MAX_REQUEST_BODY_BYTES
-    from indexer.search.synonyms import SynonymFile
+    from indexer.search.language.synonyms import SynonymFile
     from webapp import api, errors, pages, render, source, trends
 
     app = Flask(__name__)

@@ -31,7 +31,7 @@ def search() -> Response:
 @bp.get("/suggest")
 def suggest() -> Response:
     """Completions of the word being typed at the end of ?q= (words and phrases with paragraph counts)."""
-    from indexer.search.suggest import suggest as run_suggest
+    from indexer.search.features.suggest import suggest as run_suggest
 
     q, limit = parse_suggest_args(request.args)
     response = jsonify(run_suggest(get_store(), q, limit=limit))

@@ -69,7 +69,7 @@ def serve(host: str, port: int, workers: int | None, index_dir: Path | None, cor
 
     from indexer.index.build import BuildError
     from indexer.index.store import ReindexRunning
-    from indexer.search.synonyms import SynonymsError
+    from indexer.search.language.synonyms import SynonymsError
     from webapp import create_app
 
     corpus_dir = corpus_dir or default_corpus_dir()

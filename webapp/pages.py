@@ -123,7 +123,7 @@ def search() -> ResponseReturnValue:
         return redirect(url_for("pages.home"))
     from indexer.search.engine import mark_texts
     from indexer.search.engine import search as run_search
-    from indexer.search.synonyms import expansion_notice
+    from indexer.search.language.synonyms import expansion_notice
 
     store = get_store()
     synonyms = get_synonyms()

@@ -31,7 +31,7 @@ class TrendParams:
     expand: bool = True
 
     def engine_kwargs(self) -> dict:
-        """Keyword arguments for indexer.search.trends.trends (besides store and terms)."""
+        """Keyword arguments for indexer.search.features.trends.trends (besides store and terms)."""
         return {"institutions": list(self.institutions), "themes": list(self.themes),
                 "synonyms": get_synonyms(), "expand": self.expand}
 
@@ -62,7 +62,7 @@ def parse_trend_args(args: MultiDict, *, keep_blank: bool = False) -> TrendParam
 def api() -> Response:
     """trends()'s dict for ?q=…&q=… (1–5 terms, none empty), &institution=…, &theme=…, &expand=0;
     errors are {"error", "status"}."""
-    from indexer.search.trends import trends
+    from indexer.search.features.trends import trends
 
     params = parse_trend_args(request.args, keep_blank=True)
     return jsonify(trends(get_store(), list(params.terms), **params.engine_kwargs()))
@@ -72,7 +72,7 @@ def api() -> Response:
 def page() -> str:
     """The trend chart of up to 5 terms, the table under it, and each term's spread over institutions."""
     from indexer.search.engine import facet_values
-    from indexer.search.trends import trends
+    from indexer.search.features.trends import trends
 
     params = parse_trend_args(request.args)
     store = get_store()

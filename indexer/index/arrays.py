@@ -70,7 +70,7 @@ def write_field(folder: Path, segment: str, fieldname: str, p: FieldPostings) ->
     (folder / ARRAY_DIR).mkdir(exist_ok=True)
     tstart = np.zeros(len(p.terms) + 1, dtype=np.int64)
     np.cumsum(np.fromiter(map(len, p.terms), np.int64, len(p.terms)), out=tstart[1:])
-    parts = {
+    parts: dict[str, np.ndarray] = {
         "terms": np.frombuffer(b"".join(p.terms), dtype=np.uint8),
         "tstart": tstart,
         "keys": np.fromiter(map(_key8, p.terms), np.uint64, len(p.terms)),

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import whoosh.index
+
 from indexer.analysis import (
     DEFAULT_DICTIONARY,
     INDEX_FORMAT_VERSION,
@@ -33,6 +34,7 @@ from indexer.analysis import (
 from indexer.fsutil import fsync_path as _fsync_path
 from indexer.fsutil import write_atomic
 from indexer.fsutil import write_synced as _write_file_synced
+from indexer.index.arrays import SegmentArrays
 from indexer.index.fingerprint import catalog_entries, corpus_digests, report_fingerprint, themes_fingerprint
 from indexer.index.lock import ReindexLock
 from indexer.index.schema import make_schema, to_document
@@ -45,7 +47,6 @@ from indexer.index.store import (
     is_complete,
     read_current,
 )
-from indexer.index.arrays import SegmentArrays
 from indexer.index.whoosh_compat import open_mapped, toc_segments
 from indexer.ingest.corpus import Skipped, load_corpus
 from indexer.ingest.detect import Detected

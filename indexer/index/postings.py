@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from indexer.index.whoosh_compat import byte_to_length, length_to_byte
+from indexer.index.whoosh_compat import byte_to_length
 
 _LENGTH_CACHE = np.array([byte_to_length(i) for i in range(256)], dtype=np.int64)
 _SPACES = np.array([c for c in range(0x3001) if chr(c).isspace()], dtype=np.uint32)  # none above U+3000

@@ -49,7 +49,7 @@ class ArrayText(FieldType):
 
     indexed = False
 
-    def __init__(self, analyzer: Analyzer, stored: bool = False) -> None:  # noqa: D107 - Whoosh's FieldType protocol
+    def __init__(self, analyzer: Analyzer, stored: bool = False) -> None:
         self.analyzer = analyzer
         self.format = None
         self.scorable = False
@@ -58,7 +58,7 @@ class ArrayText(FieldType):
         self.vector = None
 
     def __eq__(self, other: object) -> bool:
-        return type(other) is type(self) and other.analyzer == self.analyzer and other.stored == self.stored  # type: ignore[attr-defined]
+        return isinstance(other, ArrayText) and other.analyzer == self.analyzer and other.stored == self.stored
 
     def __hash__(self) -> int:
         return hash((type(self).__name__, self.stored))

@@ -66,11 +66,11 @@ class FastSegmentWriter(SegmentWriter):
 
     def __init__(self, ix, **kwargs: object) -> None:  # noqa: ANN001 - a whoosh Index; kwargs are SegmentWriter's
         super().__init__(ix, **kwargs)
-        self._postings: dict[str, dict[bytes, list[tuple[int, float, bytes, int]]]] = {}  # Whoosh's ID fields
+        self._postings: dict[str, dict[bytes | str, list[tuple[int, float, bytes, int]]]] = {}  # Whoosh's ID fields
         self._kinds = {name: _array_kind(field) for name, field in self.schema.items()}
         self._tokens: dict[str, WordTokens | BigramTokens] = {
             name: WordTokens() if kind == WORDS else BigramTokens() for name, kind in self._kinds.items() if kind}
-        self._cache: dict[tuple[str, str], list] = {}
+        self._cache: dict[tuple[str, object], list] = {}
         self._values: dict[str, dict[str, int]] = {name: {} for name in COLUMNS}
         self._value_ids = {name: array("i") for name in COLUMNS}
         self._positions = array("i")
@@ -135,12 +135,11 @@ class FastSegmentWriter(SegmentWriter):
         perdoc.start_doc(docnum)
         for name, tokens in self._tokens.items():  # every document gets a (maybe empty) entry in every field
             value = fields.get(name)
-            if not isinstance(value, str) or not value:
-                tokens.add([] if isinstance(tokens, WordTokens) else "")
-            elif isinstance(tokens, WordTokens):
-                tokens.add(self._word_terms(name, value, doc_spans, folded))
+            text_value = value if isinstance(value, str) else ""
+            if isinstance(tokens, WordTokens):
+                tokens.add(self._word_terms(name, text_value, doc_spans, folded) if text_value else [])
             else:
-                tokens.add(self._normal(value, folded))
+                tokens.add(self._normal(text_value, folded) if text_value else "")
         for name in names:
             value = fields[name]
             if value is None:
@@ -192,7 +191,8 @@ class FastSegmentWriter(SegmentWriter):
 def _split(sizes: Sequence[int], parts: int) -> list[tuple[int, int]]:
     """Contiguous [start, end) ranges of the items, `parts` of them, with about equal total size."""
     total = sum(sizes)
-    bounds, acc, start = [], 0, 0
+    bounds: list[tuple[int, int]] = []
+    acc, start = 0, 0
     for i, size in enumerate(sizes):
         acc += size
         if len(bounds) < parts - 1 and acc >= total * (len(bounds) + 1) / parts:
@@ -202,10 +202,11 @@ def _split(sizes: Sequence[int], parts: int) -> list[tuple[int, int]]:
     return [b for b in bounds if b[1] > b[0]] or [(0, 0)]
 
 
-# Memory the in-memory postings take per character of paragraph text (measured: ~1.6 GB peak for a
-# process writing 50,000 paragraphs, ~13.5 M characters). A process starts a new segment before its
-# postings would outgrow limitmb, so memory stays bounded at any corpus size.
-_BYTES_PER_CHAR = 128
+# Memory a writer takes per character of paragraph text, at its peak (finishing a segment's posting
+# arrays: code points, bigram keys, docnums, positions and the sort's index, ~8 bytes each, a few of each
+# alive at once). A process starts a new segment before it would outgrow limitmb, so memory stays
+# bounded at any corpus size.
+_BYTES_PER_CHAR = 64
 
 
 def write_segments(
@@ -258,17 +259,14 @@ def write_new_segments(
 
 def _write_range(index, docs: Sequence[dict], weights: Sequence[int], budget: int,  # noqa: ANN001
                  on_docs: Callable[[int], None] | None = None) -> list:
-    """Segments for docs in order, a new one whenever the text written reaches budget characters."""
+    """Segments for docs in order, each at most ~budget characters of text and all about the same size
+    (no small tail segment: every segment costs each query a term lookup)."""
+    parts = max(1, -(-sum(weights) // max(1, budget)))
     segments = []
-    start = 0
-    while start < len(docs):
-        end, total = start, 0
-        while end < len(docs) and (end == start or total + weights[end] <= budget):
-            total += weights[end]
-            end += 1
-        writer = _write_one(index, docs[start:end], on_docs)
-        segments.append(finalize_segment(writer))
-        start = end
+    for start, end in _split(weights, parts):
+        if end > start:
+            writer = _write_one(index, docs[start:end], on_docs)
+            segments.append(finalize_segment(writer))
     return segments
 
 

@@ -2,8 +2,8 @@
 check_facet_values(), overview().
 
 A request takes the build's context (indexer/search/evaluation/context.py: memory-mapped posting arrays
-and columns, shared by concurrent requests without a lock) and goes: query tree (indexer/search/query.py,
-synonyms expanded by indexer/search/synonyms.py) → exact hit set (evaluation/matching.py: sorted docnum
+and columns, shared by concurrent requests without a lock) and goes: query tree (indexer/search/language/query.py,
+synonyms expanded by indexer/search/language/synonyms.py) → exact hit set (evaluation/matching.py: sorted docnum
 arrays) → facet counts (evaluation/facets.py) → the page ranked (scoring/: BM25F over text, section and
 lead with bigram and proximity clauses, in two tiers — paragraphs matching every chunk as whole words
 first, substring-only and synonym-only matches after them) → snippets (snippets.py, marks.py). Fewer
@@ -20,19 +20,19 @@ from indexer.index.schema import from_stored
 from indexer.index.store import OpenIndex, Store, pinned
 from indexer.limits import MAX_PER_PAGE, SearchArgumentError, check_filter_values, parse_year_span
 from indexer.model import Paragraph
-from indexer.search.didyoumean import did_you_mean
 from indexer.search.evaluation.context import BuildContext, context
 from indexer.search.evaluation.facets import FACET_LABELS, FACETS, allowed, count, filtered, known_values
 from indexer.search.evaluation.matching import Matcher
 from indexer.search.evaluation.sets import intersect, members, minus
-from indexer.search.marks import Marker
-from indexer.search.partial import PARTIAL_BELOW, Part, missing, partial_groups
-from indexer.search.query import Node, ParsedQuery, parse
+from indexer.search.features.didyoumean import did_you_mean
+from indexer.search.features.partial import PARTIAL_BELOW, Part, missing, partial_groups
+from indexer.search.highlight.marks import Marker
+from indexer.search.highlight.snippets import build_snippet, highlight
+from indexer.search.language.query import Node, ParsedQuery, parse
+from indexer.search.language.synonyms import Expansion, Synonyms
+from indexer.search.language.synonyms import expand as expand_tree
 from indexer.search.scoring.plan import plan
 from indexer.search.scoring.rank import ranked as rank_docs
-from indexer.search.snippets import build_snippet, highlight
-from indexer.search.synonyms import Expansion, Synonyms
-from indexer.search.synonyms import expand as expand_tree
 
 REPORT_PARAGRAPH_KEYS = ("id", "position", "section", "theme", "institution", "text")  # + "html" (CONTRACTS.md)
 
@@ -103,7 +103,7 @@ def search(store: Store | OpenIndex, q: str, *, institutions: Sequence[str] = ()
     """Ranked hits for q with facet counts over all hits; see the module docstring and CONTRACTS.md.
 
     synonyms (read at the edges, e.g. SynonymFile.current()) expand q's words unless expand is False.
-    After fewer than PARTIAL_BELOW full matches come partial ones (indexer/search/partial.py), marked
+    After fewer than PARTIAL_BELOW full matches come partial ones (indexer/search/features/partial.py), marked
     "partial": true with the concepts they lack in "missing"; `total` and the facets count full matches.
     """
     _check_args(page, per_page, institutions, years, themes)

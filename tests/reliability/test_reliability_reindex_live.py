@@ -37,7 +37,7 @@ def engine_answer(index: Path, q: str) -> dict:
     from indexer.config import default_synonyms_path
     from indexer.index.store import Store
     from indexer.search.engine import search
-    from indexer.search.synonyms import load_synonyms
+    from indexer.search.language.synonyms import load_synonyms
 
     synonyms = load_synonyms(default_synonyms_path())
     return json.loads(json.dumps(search(Store(index), q, per_page=PER_PAGE, synonyms=synonyms), ensure_ascii=False))

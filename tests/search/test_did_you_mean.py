@@ -7,8 +7,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from indexer.index.store import Store
-from indexer.search.didyoumean import did_you_mean, distance
 from indexer.search.engine import search
+from indexer.search.features.didyoumean import did_you_mean, distance
 
 NO_FILTERS: dict[str, list[str]] = {}
 
@@ -131,7 +131,7 @@ def test_every_alternative_has_hits(seed_store: Store, q: str) -> None:
 def test_alternatives_are_counted_with_the_searchs_synonyms(seed_store: Store) -> None:
     """The total next to an alternative is what searching it finds, with synonyms on or off."""
     from indexer.config import default_synonyms_path
-    from indexer.search.synonyms import load_synonyms
+    from indexer.search.language.synonyms import load_synonyms
 
     synonyms = load_synonyms(default_synonyms_path())
     for expand in (True, False):

@@ -7,18 +7,18 @@ from pathlib import Path
 
 import opencc
 import pytest
+from indexer.search.bestof import BestOf
+from indexer.search.cache import searching
+from indexer.search.compile import Compiler
 from whoosh import query as wq
 
 from bench.relevance import mean_scores, resolve
 from indexer.config import default_synonyms_path
 from indexer.index.build import build_index
 from indexer.index.store import Store
-from indexer.search.bestof import BestOf
-from indexer.search.cache import searching
-from indexer.search.compile import Compiler
 from indexer.search.engine import get_report, mark_text, search
-from indexer.search.query import parse
-from indexer.search.synonyms import SynonymFile, Synonyms, expand, load_synonyms, parse_synonyms
+from indexer.search.language.query import parse
+from indexer.search.language.synonyms import SynonymFile, Synonyms, expand, load_synonyms, parse_synonyms
 from tests.helpers import judged as search_judged
 from tests.helpers.judged import MEANING, TRADITIONAL
 from tests.helpers.search import MARK, all_hits, quote, sample_substrings, squeeze

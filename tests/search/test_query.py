@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indexer.search.query import (
+from indexer.search.language.query import (
     MAX_DEPTH,
     MAX_QUERY_CHARS,
     MAX_TERMS,

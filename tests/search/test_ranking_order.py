@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import pytest
-
 import indexer.search.ranking as ranking
-from indexer.index.store import Store
+import pytest
 from indexer.search.cache import searching
 from indexer.search.compile import Compiler
+
+from indexer.index.store import Store
 from indexer.search.engine import search
-from indexer.search.query import parse
+from indexer.search.language.query import parse
 
 QUERIES = [  # ≥ 10 hits each on the bundled reports, then a few smaller ones
     "法院", "审判", "检察", "案件", "工作", "推进", "加强", "建设", "依法", "群众", "诉讼",
@@ -44,7 +44,7 @@ def test_top_hits_are_whoosh_unlimited_bm25f_order(seed_store: Store, monkeypatc
     checked = 0
     for q in QUERIES:
         expected = whoosh_order(seed_store, q)
-        # full matches only: partial ones (indexer/search/partial.py) follow them, ranked by their own rule
+        # full matches only: partial ones (indexer/search/features/partial.py) follow them, ranked by their own rule
         got = [(h["id"], h["score"]) for h in search(seed_store, q, per_page=10)["hits"] if not h["partial"]]
         assert got == expected[:10], q
         deep = [(h["id"], h["score"]) for page in (2, 3) for h in search(seed_store, q, page=page, per_page=10)["hits"]

@@ -8,7 +8,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indexer.search.snippets import (
+from indexer.search.highlight.snippets import (
     SNIPPET_CHARS,
     build_snippet,
     find_substrings,

@@ -1,4 +1,4 @@
-"""Completions (indexer.search.suggest) on a real index of the bundled corpus, checked against direct counts."""
+"""Completions (indexer.search.features.suggest) on a real index of the bundled corpus, checked against direct counts."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from indexer.analysis import JiebaTokenizer, normalize
 from indexer.errors import BadRequest
 from indexer.index.store import Store
 from indexer.limits import MAX_SUGGESTIONS
-from indexer.search.suggest import fold, suggest
+from indexer.search.features.suggest import fold, suggest
 
 PREFIXES = ["诉", "诉源", "执行", "扫黑", "共享", "法", "审判", "检察", "案件", "一件"]
 

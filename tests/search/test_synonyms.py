@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from indexer.config import default_synonyms_path
-from indexer.search.synonyms import MAX_SYNONYMS, SynonymFile, SynonymsError, load_synonyms, parse_synonyms
+from indexer.search.language.synonyms import MAX_SYNONYMS, SynonymFile, SynonymsError, load_synonyms, parse_synonyms
 
 
 def test_equivalent_and_one_way_lines() -> None:

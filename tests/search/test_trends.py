@@ -18,8 +18,8 @@ from indexer.export import iter_paragraphs
 from indexer.index.build import build_index
 from indexer.index.store import Store
 from indexer.search.engine import search
-from indexer.search.synonyms import load_synonyms, parse_synonyms
-from indexer.search.trends import TrendArgumentError, trends
+from indexer.search.features.trends import TrendArgumentError, trends
+from indexer.search.language.synonyms import load_synonyms, parse_synonyms
 from tests.helpers.trend_corpus import write_trend_corpus
 
 # Quoted phrases are Ctrl-F exact and the unquoted 扫黑除恶 never occurs in part in the filler text, so a

@@ -9,6 +9,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from indexer.search.cache import searching
+from indexer.search.compile import Compiler, _needle
+from indexer.search.ranking import SMALL_SET, Norms, top
+from indexer.search.vector import ArrayCompiler, ArrayPostings, build_arrays, intersect, minus, union
 
 from bench.generate import generate_corpus
 from bench.queries import build_mix, read_corpus_text
@@ -16,13 +20,9 @@ from indexer.analysis import DEFAULT_DICTIONARY, word_analyzer
 from indexer.index.arrays import ARRAY_DIR, ARRAY_FIELDS
 from indexer.index.build import build_index
 from indexer.index.store import Store
-from indexer.search.cache import searching
-from indexer.search.compile import Compiler, _needle
 from indexer.search.engine import ranked, search
 from indexer.search.evaluation import ARRAYS, SETS
-from indexer.search.query import parse
-from indexer.search.ranking import SMALL_SET, Norms, top
-from indexer.search.vector import ArrayCompiler, ArrayPostings, build_arrays, intersect, minus, union
+from indexer.search.language.query import parse
 
 
 @pytest.fixture(scope="module")

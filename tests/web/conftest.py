@@ -150,6 +150,6 @@ def artifacts() -> Path:
 def synonyms():
     """The bundled synonyms, as the app reads them: the engine's answer for a page is search(…, synonyms=…)."""
     from indexer.config import default_synonyms_path
-    from indexer.search.synonyms import load_synonyms
+    from indexer.search.language.synonyms import load_synonyms
 
     return load_synonyms(default_synonyms_path())

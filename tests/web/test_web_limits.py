@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from indexer.cli import cli
 from indexer.limits import MAX_FILTER_VALUES, MAX_YEAR_SPAN, YearError, parse_year_span
 from indexer.search.engine import SearchArgumentError, search
-from indexer.search.query import Filter, parse
+from indexer.search.language.query import Filter, parse
 from tests.helpers.errors import assert_error_document, assert_json_error
 
 # every spelling of 2017-2021 a person types: ASCII, 至, full-width digits and dash, wave dash, spaces, 年

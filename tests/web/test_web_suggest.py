@@ -10,7 +10,7 @@ import pytest
 
 from indexer.limits import MAX_REQUEST_QUERY_CHARS, MAX_SUGGESTIONS
 from indexer.search.engine import search
-from indexer.search.suggest import suggest
+from indexer.search.features.suggest import suggest
 from tests.helpers.errors import assert_json_error
 
 

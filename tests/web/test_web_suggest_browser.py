@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 import pytest
 
 from indexer.search.engine import search
-from indexer.search.suggest import suggest
+from indexer.search.features.suggest import suggest
 
 pytestmark = pytest.mark.browser
 

@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import pytest
 
 from indexer.search.engine import search
-from indexer.search.trends import trends
+from indexer.search.features.trends import trends
 
 TERMS = ["诉源治理", "执行 OR 调解"]
 

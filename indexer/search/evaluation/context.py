@@ -8,6 +8,7 @@ Docnums are global: a segment's local docnums plus its base, in the build's segm
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -21,6 +22,10 @@ from indexer.index.store import OpenIndex
 from indexer.index.whoosh_compat import bm25f_defaults, deleted_docs, toc_segments
 
 CONTEXT_SLOT = "search.context"
+
+
+def _lengths(fieldname: str, arrays: SegmentArrays) -> np.ndarray:
+    return arrays.fields[fieldname].lengths
 
 
 @dataclass
@@ -100,7 +105,7 @@ class BuildContext:
         self.universe = np.flatnonzero(alive).astype(np.int32)
         self.fields: dict[str, list[tuple[FieldArrays, int]]] = {
             name: [(arrays.fields[name], b) for arrays, b in self.segments] for name in ARRAY_FIELDS}
-        self.lengths = {name: self._concat(lambda a, n=name: a.fields[n].lengths, np.uint8) for name in ARRAY_FIELDS}
+        self.lengths = {name: self._concat(functools.partial(_lengths, name), np.uint8) for name in ARRAY_FIELDS}
         self.total_lengths = {name: sum(a.total_lengths.get(name, 0) for a, _ in self.segments) for name in ARRAY_FIELDS}
         self.columns = {name: self._column(name) for name in COLUMNS}
         self.position = self._concat(lambda a: a.columns["position"], np.int32)

@@ -1,6 +1,6 @@
 """A query tree → the exact set of matching paragraphs, as a sorted docnum array.
 
-How a query matches (the syntax is indexer/search/query.py's):
+How a query matches (the syntax is indexer/search/language/query.py's):
 - an unquoted chunk is cut into words by the index's word analyzer; a paragraph matches when every word
   matches, as a jieba word of its text or section heading or as a substring of its text, or when the
   whole chunk occurs as a substring. So any chunk of 2+ characters that occurs in a paragraph finds it;
@@ -9,7 +9,7 @@ How a query matches (the syntax is indexer/search/query.py's):
   whose positions run over exactly that folded, whitespace-free text (indexer/analysis.py);
 - a one-character needle occurs where a bigram starts with it, ends with it, or is it (a text of one
   character): looked up in the bigram term table;
-- a Concept (a word and its synonyms, indexer/search/synonyms.py) matches any of them;
+- a Concept (a word and its synonyms, indexer/search/language/synonyms.py) matches any of them;
 - filters (institution, year range, theme) are the facet columns; NOT is a difference from all paragraphs.
 """
 
@@ -23,7 +23,7 @@ from indexer.search.evaluation.context import BuildContext
 from indexer.search.evaluation.positions import phrase_docs
 from indexer.search.evaluation.sets import intersect, minus, union
 from indexer.search.evaluation.terms import Terms
-from indexer.search.query import Concept, Filter, Node, Not, Or, Phrase, Words
+from indexer.search.language.query import Concept, Filter, Node, Not, Or, Phrase, Words
 
 
 def needle(text: str) -> str:

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from indexer.search.evaluation.matching import bigrams, needle
-from indexer.search.query import Concept, Node, Phrase, Words, units
+from indexer.search.language.query import Concept, Node, Phrase, Words, units
 
 SECTION_BOOST = 2.0
 LEAD_BOOST = 1.5

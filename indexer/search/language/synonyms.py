@@ -24,7 +24,7 @@ from typing import Callable
 
 from indexer.analysis import normalize
 from indexer.errors import BadRequest
-from indexer.search.query import And, Concept, Node, Or, Phrase, Words
+from indexer.search.language.query import And, Concept, Node, Or, Phrase, Words
 
 MAX_SYNONYMS = 12  # synonyms used per word: bounds the cost of one expanded query
 _BAD_TERM = re.compile(r"[\"“”「」『』()（）]|=>")

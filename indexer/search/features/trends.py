@@ -1,6 +1,6 @@
 """Trends: how often up to five queries match, year by year and institution by institution.
 
-Each term is a full query (indexer/search/query.py) evaluated by the search's own Compiler, so a term's
+Each term is a full query (indexer/search/language/query.py) evaluated by the search's own Compiler, so a term's
 count for a year is exactly the `total` of `search(store, term, years=[year], …)` with the same filters.
 Definitions (what the README and the /trends page say):
 - a paragraph counts in every year its report covers: a 2017–2021 review counts in each of those five
@@ -29,9 +29,9 @@ from indexer.search.evaluation.context import BuildContext, context
 from indexer.search.evaluation.facets import selection
 from indexer.search.evaluation.matching import Matcher
 from indexer.search.evaluation.sets import intersect
-from indexer.search.query import parse
-from indexer.search.synonyms import Synonyms
-from indexer.search.synonyms import expand as expand_tree
+from indexer.search.language.query import parse
+from indexer.search.language.synonyms import Synonyms
+from indexer.search.language.synonyms import expand as expand_tree
 
 
 class TrendArgumentError(SearchArgumentError):

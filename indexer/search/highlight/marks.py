@@ -1,6 +1,6 @@
 """What to highlight in a paragraph: the spans of the query's positive words, substrings and phrases.
 
-Spans are found on the text itself (indexer/search/snippets.py's find_substrings over the folded,
+Spans are found on the text itself (indexer/search/highlight/snippets.py's find_substrings over the folded,
 whitespace-free text), so they are exact offsets into the stored text whatever the index holds.
 A one-character word is marked only where jieba cut it as a word (else every such character would be).
 """
@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from indexer.analysis import JiebaTokenizer, normalize
 from indexer.search.evaluation.matching import needle
-from indexer.search.query import Node, Words, positives
-from indexer.search.snippets import Span, compact, find_substrings
+from indexer.search.highlight.snippets import Span, compact, find_substrings
+from indexer.search.language.query import Node, Words, positives
 
 
 class Marker:

@@ -30,8 +30,8 @@ from indexer.errors import BadRequest
 from indexer.index.store import OpenIndex, Store, pinned
 from indexer.limits import DEFAULT_SUGGESTIONS, MAX_SUGGESTIONS
 from indexer.search.evaluation.context import BuildContext, context
-from indexer.search.hanzi import to_simplified
-from indexer.search.query import OPERATORS
+from indexer.search.language.hanzi import to_simplified
+from indexer.search.language.query import OPERATORS
 
 MAX_PREFIX_CHARS = 32  # longer than any word or phrase we keep: nothing to complete
 PHRASE_SAMPLE = 2_000  # paragraphs segmented to mine phrases (~1 s of jieba on an idle core)

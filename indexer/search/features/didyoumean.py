@@ -16,11 +16,11 @@ from indexer.index.store import OpenIndex
 from indexer.search.evaluation.context import context
 from indexer.search.evaluation.facets import filtered
 from indexer.search.evaluation.matching import Matcher
-from indexer.search.hanzi import to_simplified, to_traditional
-from indexer.search.query import And, Node, Not, Or, Words, parse, positives, render
-from indexer.search.suggest import SuggestData, fold, suggest_data
-from indexer.search.synonyms import Synonyms
-from indexer.search.synonyms import expand as expand_tree
+from indexer.search.features.suggest import SuggestData, fold, suggest_data
+from indexer.search.language.hanzi import to_simplified, to_traditional
+from indexer.search.language.query import And, Node, Not, Or, Words, parse, positives, render
+from indexer.search.language.synonyms import Synonyms
+from indexer.search.language.synonyms import expand as expand_tree
 
 MAX_ALTERNATIVES = 3
 MAX_TRIES = 12  # alternatives evaluated at most (each costs about one search's hit set)

@@ -16,7 +16,7 @@ import numpy as np
 
 from indexer.search.evaluation.matching import Matcher
 from indexer.search.evaluation.sets import intersect, members, minus, union
-from indexer.search.query import And, Concept, Filter, Node, Not, Or, Phrase, Words, render
+from indexer.search.language.query import And, Concept, Filter, Node, Not, Or, Phrase, Words, render
 
 PARTIAL_BELOW = 10  # partial matches are listed only when fewer full matches than this
 

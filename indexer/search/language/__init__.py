@@ -1,0 +1,1 @@
+"""The query language: syntax tree, parser, synonyms and script folding."""
