@@ -206,7 +206,7 @@ def _split(sizes: Sequence[int], parts: int) -> list[tuple[int, int]]:
 # arrays: code points, bigram keys, docnums, positions and the sort's index, ~8 bytes each, a few of each
 # alive at once). A process starts a new segment before it would outgrow limitmb, so memory stays
 # bounded at any corpus size.
-_BYTES_PER_CHAR = 64
+_BYTES_PER_CHAR = 128
 
 
 def write_segments(
