@@ -145,6 +145,18 @@ def _index_cut(dictionary: str, fingerprint: str) -> Callable[[str], Iterable[st
     return fast_cut(_jieba_instance(dictionary, fingerprint), _dictionary_bytes(dictionary, fingerprint))
 
 
+@functools.lru_cache(maxsize=4)
+def _query_cut(dictionary: str, fingerprint: str, words: tuple[str, ...], freqs: tuple[int, ...],
+               base: tuple[int, ...]) -> Callable[[str], Iterable[str]]:
+    """The index writer's cut rebuilt from a build's segmenter data: jieba is loaded only when a block needs it."""
+    from indexer.fastwords import cut_with
+
+    def slow() -> Callable[[str], Iterable[str]]:
+        return functools.partial(_jieba_instance(dictionary, fingerprint).cut, HMM=True)
+
+    return cut_with({"words": list(words), "freqs": list(freqs), "base": list(base)}, slow)
+
+
 def _segments(norm: str, jieba_tokenizer) -> Iterator[tuple[str, int, int]]:  # noqa: ANN001
     """(token, start, end) over normalised text: number pre-pass, jieba for the rest, words only."""
     last = 0
@@ -300,6 +312,21 @@ class JiebaTokenizer(_SpanTokenizer):
         """spans(norm), computed faster (rjieba where it provably agrees with jieba): for the index writer."""
         return _spans(norm, _index_cut(self.dictionary, self.fingerprint))
 
+    def segmenter(self) -> dict:
+        """The data a build records so queries can be cut without loading jieba (indexer.fastwords)."""
+        from indexer.fastwords import segmenter_data
+
+        return segmenter_data(_jieba_instance(self.dictionary, self.fingerprint),
+                              _dictionary_bytes(self.dictionary, self.fingerprint))
+
+    def query_spans(self, segmenter: dict | None) -> Callable[[str], list[tuple[str, int, int]]]:
+        """spans(), through the fast cut rebuilt from a build's segmenter data (jieba's own cut without it)."""
+        if not segmenter:
+            return self.spans
+        cut = _query_cut(self.dictionary, self.fingerprint, tuple(segmenter["words"]),
+                         tuple(int(f) for f in segmenter["freqs"]), tuple(int(b) for b in segmenter["base"]))
+        return functools.partial(_spans, cut=cut)
+
     def warm_index(self) -> None:
         """Build the index writer's cut and the folding table now (before writer processes fork, so they share them)."""
         _index_cut(self.dictionary, self.fingerprint)
@@ -339,5 +366,11 @@ def bigram_analyzer() -> Analyzer:
 
 
 def initialize(dictionary: Path = DEFAULT_DICTIONARY) -> None:
-    """Load jieba with the user dictionary once, at start-up, so the first query doesn't pay for it."""
+    """Load jieba with the user dictionary once, before indexing (writer processes fork with it loaded)."""
     JiebaTokenizer(dictionary).warm()
+
+
+def prepare_queries() -> None:
+    """What every query needs, at start-up: the folding table. jieba itself is not loaded: queries are cut
+    with the build's own cut (JiebaTokenizer.query_spans), which loads it only for a block with letters."""
+    _normalize_table()

@@ -53,9 +53,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.json.sort_keys = False  # type: ignore[attr-defined]  # keep the engine's key order exactly
 
     if app.config["INIT_ANALYZER"]:
-        from indexer.analysis import initialize
+        from indexer.analysis import prepare_queries
 
-        initialize()  # load jieba once at start-up, not on the first request
+        prepare_queries()  # the folding table at start-up, not on the first request
 
     # One Store per app; Store.current() is asked per request, so a reindex is picked up without restart.
     app.extensions["reportsearch.store"] = Store(app.config["INDEX_DIR"])

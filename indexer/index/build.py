@@ -27,6 +27,7 @@ import whoosh.index
 from indexer.analysis import (
     DEFAULT_DICTIONARY,
     INDEX_FORMAT_VERSION,
+    JiebaTokenizer,
     dictionary_fingerprint,
     initialize,
     word_analyzer,
@@ -280,6 +281,7 @@ def build_locked(
             "built_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
             "dictionary": str(Path(dictionary).resolve()),
             "dictionary_fingerprint": dictionary_fingerprint(dictionary),
+            "segmenter": JiebaTokenizer(dictionary).segmenter(),  # queries cut words without loading jieba
             "corpus": str(Path(corpus_dir).resolve()) if corpus_dir is not None else None,  # which corpus it holds
             "counts": {"reports": len(reports), "paragraphs": count},
             "reports": [report_meta(r, fingerprints.get(r.file), warnings, detected.get(r.file)) for r in reports],

@@ -36,7 +36,7 @@ from pathlib import Path
 
 import whoosh.index
 
-from indexer.analysis import DEFAULT_DICTIONARY, INDEX_FORMAT_VERSION, dictionary_fingerprint, initialize
+from indexer.analysis import DEFAULT_DICTIONARY, INDEX_FORMAT_VERSION, JiebaTokenizer, dictionary_fingerprint, initialize
 from indexer.index.arrays import ARRAY_DIR
 from indexer.index.build import (
     BuildError,
@@ -269,6 +269,7 @@ def _incremental_build(
             "built_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
             "dictionary": str(Path(dictionary).resolve()),
             "dictionary_fingerprint": previous["dictionary_fingerprint"],
+            "segmenter": previous.get("segmenter") or JiebaTokenizer(dictionary).segmenter(),
             "themes_fingerprint": themes_fp,
             "corpus": str(run.corpus_dir.resolve()),  # which corpus it holds
             "counts": {"reports": len(records), "paragraphs": paragraphs},

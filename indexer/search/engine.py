@@ -124,7 +124,7 @@ def search(store: Store | OpenIndex, q: str, *, institutions: Sequence[str] = ()
         parts, partial = _partial(ctx, m, tree, found, chosen)
         skip = max(0, offset - len(found))
         hits: list[dict] = []
-        marker = Marker(ctx.tokenizer, tree)
+        marker = Marker(ctx.spans, tree)
         for n, (docnum, score) in enumerate(full + partial[skip : skip + per_page - len(full)]):
             stored = ctx.stored(docnum)
             text = stored.get("text", "")
@@ -189,7 +189,7 @@ def get_report(store: Store | OpenIndex, report_id: str, *, q: str = "", institu
         chosen = {"institution": institutions, "year": years, "theme": themes}
         matched, _selected = filtered(ctx, matched, chosen)  # the same multi-select rule as search()
         is_hit = members(docs, matched)
-        marker = Marker(ctx.tokenizer, tree)
+        marker = Marker(ctx.spans, tree)
         paragraphs = []
         hits = []
         for docnum, hit in zip(docs.tolist(), is_hit.tolist()):
@@ -222,7 +222,7 @@ def mark_texts(store: Store | OpenIndex, q: str, texts: Sequence[str], *, synony
     open_index = pinned(store)
     with open_index.hold():
         ctx = context(open_index)
-        marker = Marker(ctx.tokenizer, _expanded(Matcher(ctx), parsed, synonyms, expand).tree)
+        marker = Marker(ctx.spans, _expanded(Matcher(ctx), parsed, synonyms, expand).tree)
         return [highlight(t, marker.spans(t)[0]) for t in texts]
 
 

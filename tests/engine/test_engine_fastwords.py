@@ -76,3 +76,46 @@ def test_a_dictionary_rjieba_cannot_mirror_falls_back_to_jieba(tmp_path: Path) -
     tokenizer = JiebaTokenizer(path)
     assert isinstance(_index_cut(tokenizer.dictionary, tokenizer.fingerprint), functools.partial)
     assert _differences(MIXED, tokenizer) == []
+
+
+def test_the_query_cut_from_a_builds_segmenter_data_is_jiebas(repo_corpus: Path) -> None:
+    """Queries are cut with the writer's cut rebuilt from build.json's segmenter data, without loading jieba
+    for Han-only text; it gives jieba's spans on the corpus, on ASCII mixes and on random pieces."""
+    import json
+
+    data = json.loads(json.dumps(TOKENIZER.segmenter()))  # as build.json stores it
+    query_spans = TOKENIZER.query_spans(data)
+    assert query_spans is not TOKENIZER.spans
+    load = load_corpus(repo_corpus)
+    texts = [v for r in load.reports for p in r.paragraphs for v in (p.text, p.section) if v]
+    texts += ["2017-2021年covid-19疫情", "ＡＢＣ１２３全角", "法院", "诉源治理 枫桥经验", "3+1执行", "a", ""]
+    different = [t for t in texts if query_spans(normalize(t)) != TOKENIZER.spans(normalize(t))]
+    assert different == []
+
+
+def test_a_han_only_query_is_cut_without_loading_jieba() -> None:
+    """The build's cut answers Han text alone; jieba's dictionary loads for a block with letters or digits."""
+    import subprocess
+    import sys
+
+    script = (
+        "import json, jieba, indexer.analysis as a\n"
+        "t = a.JiebaTokenizer()\n"
+        "data = json.loads(open(0).read())\n"
+        "spans = t.query_spans(data)\n"
+        "print(spans(a.normalize('深化诉源治理改革')))\n"
+        "print(jieba.dt.initialized, a._jieba_instance.cache_info().currsize)\n"
+        "print(spans(a.normalize('covid疫情')))\n"
+        "print(a._jieba_instance.cache_info().currsize)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], input=json_segmenter(), capture_output=True, text=True,
+                         check=True).stdout.splitlines()
+    assert out[0] == "[('深化', 0, 2), ('诉源治理', 2, 6), ('改革', 6, 8)]"
+    assert out[1] == "False 0"  # no jieba instance was loaded for the Han-only query
+    assert "covid" in out[2] and out[3] == "1"  # …and one is for a block with letters
+
+
+def json_segmenter() -> str:
+    import json
+
+    return json.dumps(TOKENIZER.segmenter())

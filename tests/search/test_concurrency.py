@@ -21,7 +21,7 @@ def test_a_request_stuck_inside_evaluation_does_not_block_another(seed_store: St
     inside, release = threading.Event(), threading.Event()
     real = matching.Matcher.evaluate
 
-    def evaluate(self, node, whole_words=False):  # noqa: ANN001, ANN202 - the method's own signature
+    def evaluate(self, node, whole_words=False):
         if threading.current_thread().name == "slow" and not inside.is_set():
             inside.set()
             assert release.wait(60)
@@ -51,7 +51,7 @@ def test_a_request_stuck_inside_evaluation_does_not_block_another(seed_store: St
     assert slow_result and slow_result[0]["total"] > 0
 
 
-def test_the_first_requests_together_make_one_context(seed_root, tmp_path) -> None:  # noqa: ANN001
+def test_the_first_requests_together_make_one_context(seed_root, tmp_path) -> None:
     import shutil
 
     shutil.copytree(seed_root, tmp_path / "index")

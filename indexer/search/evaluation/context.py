@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from indexer.analysis import JiebaTokenizer
+from indexer.analysis import JiebaTokenizer, normalize
 from indexer.index.arrays import ARRAY_FIELDS, COLUMNS, EMPTY, FieldArrays, SegmentArrays
 from indexer.index.store import OpenIndex
 from indexer.index.whoosh_compat import bm25f_defaults, deleted_docs, toc_segments
@@ -115,6 +115,8 @@ class BuildContext:
         tokenizer = self.index.schema["text"].analyzer.items[0]
         assert isinstance(tokenizer, JiebaTokenizer)
         self.tokenizer: JiebaTokenizer = tokenizer
+        # the index writer's own cut, rebuilt from build.json: no jieba dictionary load for Han-only queries
+        self.spans = tokenizer.query_spans(self.meta.get("segmenter"))
         self._reader: Any = None
         self._lock = threading.Lock()  # only for making the shared stored-fields reader and lazy tables
         self._order: np.ndarray | None = None
@@ -213,7 +215,7 @@ class BuildContext:
 
     def words(self, text: str) -> list[str]:
         """The index's own word segmentation of a chunk (normalised, punctuation dropped), each word once."""
-        return list(dict.fromkeys(t.text for t in self.tokenizer(text, mode="query")))
+        return list(dict.fromkeys(w for w, _, _ in self.spans(normalize(text))))
 
     def close(self) -> None:
         """Close the stored-fields reader (the OpenIndex calls this when the build is retired)."""

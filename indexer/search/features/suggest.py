@@ -21,11 +21,12 @@ import re
 import threading
 from bisect import bisect_left
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from indexer.analysis import JiebaTokenizer, normalize
+from indexer.analysis import normalize
 from indexer.errors import BadRequest
 from indexer.index.store import OpenIndex, Store, pinned
 from indexer.limits import DEFAULT_SUGGESTIONS, MAX_SUGGESTIONS
@@ -138,19 +139,20 @@ def ngrams(spans: list[tuple[str, int, int]]) -> set[tuple[str, ...]]:
     return out
 
 
-def _read(ctx: BuildContext) -> tuple[Counter[str], list[str], int, JiebaTokenizer]:
-    """(word counts, the sampled paragraphs' texts, paragraphs, the index's word tokenizer) of a build."""
+def _read(ctx: BuildContext) -> tuple[Counter[str], list[str], int, Callable[[str], list[tuple[str, int, int]]]]:
+    """(word counts, the sampled paragraphs' texts, paragraphs, the index's word cut) of a build."""
     texts = [ctx.stored(d).get("text", "") for d in _sample(ctx)]
-    return _words(ctx), texts, len(ctx.universe), ctx.tokenizer
+    return _words(ctx), texts, len(ctx.universe), ctx.spans
 
 
-def build_data(words: Counter[str], texts: list[str], paragraphs: int, tokenizer: JiebaTokenizer) -> SuggestData:
+def build_data(words: Counter[str], texts: list[str], paragraphs: int,
+               spans: Callable[[str], list[tuple[str, int, int]]]) -> SuggestData:
     """Completions from word counts and phrases mined from sampled texts (of `paragraphs`); keys folded, sorted."""
     scale = paragraphs / len(texts) if texts else 1.0
     approximate = len(texts) < paragraphs
     phrases: Counter[tuple[str, ...]] = Counter()
     for text in texts:
-        phrases.update(ngrams(tokenizer.spans(normalize(text))))
+        phrases.update(ngrams(spans(normalize(text))))
     entries = [Entry(w, c, "word") for w, c in words.items()]
     for parts, c in phrases.most_common(MAX_PHRASES):
         text = "".join(parts)

@@ -7,7 +7,9 @@ A one-character word is marked only where jieba cut it as a word (else every suc
 
 from __future__ import annotations
 
-from indexer.analysis import JiebaTokenizer, normalize
+from collections.abc import Callable
+
+from indexer.analysis import normalize
 from indexer.search.evaluation.matching import needle
 from indexer.search.highlight.snippets import Span, compact, find_substrings
 from indexer.search.language.query import Node, Words, positives
@@ -16,8 +18,9 @@ from indexer.search.language.query import Node, Words, positives
 class Marker:
     """A query's needles, worked out once per request; spans() finds them in each paragraph."""
 
-    def __init__(self, tokenizer: JiebaTokenizer, tree: Node | None) -> None:
-        self.tokenizer = tokenizer
+    def __init__(self, spans: Callable[[str], list[tuple[str, int, int]]], tree: Node | None) -> None:
+        """spans: the index's word cut of folded text ((word, start, end); BuildContext.spans)."""
+        self.cut = spans
         needles: dict[str, None] = {}
         singles: set[str] = set()
         for leaf in positives(tree):
@@ -25,7 +28,7 @@ class Marker:
             if whole:
                 needles[whole] = None
             if isinstance(leaf, Words):
-                for w in dict.fromkeys(t.text for t in tokenizer(leaf.text, mode="query")):
+                for w in dict.fromkeys(w for w, _, _ in spans(normalize(leaf.text))):
                     if len(w) > 1:
                         needles[needle(w)] = None
                     elif whole != w:
@@ -44,13 +47,14 @@ class Marker:
             spans += found
             keys += [n] * len(found)
         if self.singles:
-            for tok in self.tokenizer(text, chars=True, mode="index"):
-                if tok.text in self.singles:
-                    spans.append((tok.startchar, tok.endchar))
-                    keys.append(tok.text)
+            for word, start, end in self.cut(folded):  # offsets in folded text are offsets in text (1:1 fold)
+                if word in self.singles:
+                    spans.append((start, end))
+                    keys.append(word)
         return spans, keys
 
 
-def marks(tokenizer: JiebaTokenizer, tree: Node | None, text: str) -> tuple[list[Span], list[str]]:
+def marks(spans: Callable[[str], list[tuple[str, int, int]]], tree: Node | None, text: str
+          ) -> tuple[list[Span], list[str]]:
     """Spans of every positive word / substring / phrase in text, with the query string each matched."""
-    return Marker(tokenizer, tree).spans(text)
+    return Marker(spans, tree).spans(text)
