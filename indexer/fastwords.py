@@ -93,15 +93,17 @@ def segmenter_data(jieba_tokenizer, data: bytes) -> dict:  # noqa: ANN001 - a lo
 
 def fast_cut(jieba_tokenizer, data: bytes) -> Cut:  # noqa: ANN001 - a loaded jieba.Tokenizer
     """chunk → pieces: ``jieba_tokenizer.cut(chunk, HMM=True)``'s words at its offsets (data: its user dictionary)."""
-    return cut_with(segmenter_data(jieba_tokenizer, data), lambda: functools.partial(jieba_tokenizer.cut, HMM=True))
+    slow = functools.partial(jieba_tokenizer.cut, HMM=True)
+    return cut_with(segmenter_data(jieba_tokenizer, data), lambda: slow, fallback=slow)
 
 
-def cut_with(segmenter: dict, slow_cut: Callable[[], Cut]) -> Cut:
+def cut_with(segmenter: dict, slow_cut: Callable[[], Cut], fallback: Cut | None = None) -> Cut:
     """The fast cut from a build's segmenter data; slow_cut() gives jieba's own cut, asked for only when a
-    block needs it (letters or digits) or when rjieba cannot match jieba."""
+    block needs it (letters or digits) or when rjieba cannot match jieba (then `fallback`, if given, is
+    the whole cut)."""
     fast = _rjieba_for(tuple(segmenter["words"]), tuple(segmenter["freqs"]), tuple(segmenter["base"]))
     if fast is None:
-        return lambda chunk: slow_cut()(chunk)
+        return fallback if fallback is not None else (lambda chunk: slow_cut()(chunk))
     rust = fast.cut
     pure_han = _HAN.fullmatch
 
