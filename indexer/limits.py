@@ -47,6 +47,9 @@ MIN_CATALOG_YEAR, MAX_CATALOG_YEAR = 1949, 2100  # a catalog year outside is a t
 YEAR_RANGE_DASHES = "-–—~～至"  # between the two years of a range (after NFKC folding: － is -)
 YEAR_DASH = "[" + re.escape(YEAR_RANGE_DASHES) + "]"  # the regex class of YEAR_RANGE_DASHES
 
+# --- report ids (indexer/report_ids.py) ---------------------------------------------------------------------
+MAX_REPORT_ID_CHARS = 255  # a file name's stem is at most 255 bytes on Linux: every real name fits
+
 # --- ingest --------------------------------------------------------------------------------------------------
 MAX_FILE_BYTES = 20 * 2**20  # a corpus file larger than this is skipped with a message (split it)
 # Documents are untrusted (indexer/ingest/formats): beyond any of these the file is skipped with the reason.
