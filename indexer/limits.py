@@ -35,6 +35,9 @@ MAX_SUGGESTIONS = 20  # a list longer than a phone screen helps nobody
 # --- the web server (waitress and Flask) --------------------------------------------------------------------
 MAX_REQUEST_BODY_BYTES = 64 * 1024  # nothing is uploaded; larger bodies are refused early
 MAX_REQUEST_HEADER_BYTES = 256 * 1024  # request line + headers; larger → 431 from waitress, app untouched
+CONNECTION_LIMIT = 200  # open connections per server process; more wait in the kernel's queue until one closes
+REQUEST_RECEIVE_SECONDS = 10  # a request (line, headers, body) must arrive within this of its first byte (slowloris)
+IDLE_CONNECTION_SECONDS = 30  # a keep-alive connection with nothing to do is closed after this
 
 # --- the query language (indexer/search/query.py): bounds on the cost of one query -----------------------
 MAX_QUERY_CHARS = 256  # longer input is cut to its first 256 characters
