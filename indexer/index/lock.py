@@ -44,7 +44,8 @@ class _Flock:
         self.owner_pid = os.getpid()
 
     def _acquire(self, fd: int) -> bool:
-        """Lock fd (kept open while held); False, with fd left open, when another process holds it."""
+        """Lock fd (kept open while held); False, with fd left open, when another process holds it.
+        OSError when the file system cannot lock it."""
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -101,7 +102,8 @@ class ReindexLock(_Flock):
 
 class CorpusLock(_Flock):
     """flock on the corpus folder itself, non-blocking. A folder that cannot be opened is not locked:
-    reading it fails next with the corpus's own message, and nobody can be changing it through us."""
+    reading it fails next with the corpus's own message, and nobody can be changing it through us. Nor is
+    one whose file system cannot flock a folder (some network file systems): the index's lock still holds."""
 
     def __init__(self, corpus_dir: Path) -> None:
         super().__init__()
@@ -112,7 +114,12 @@ class CorpusLock(_Flock):
             fd = os.open(self.path, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
         except OSError:
             return self
-        if not self._acquire(fd):
+        try:
+            acquired = self._acquire(fd)
+        except OSError:  # EBADF/ENOLCK/EOPNOTSUPP: this file system does not lock folders
+            os.close(fd)
+            return self
+        if not acquired:
             holder = _flock_holder(fd)
             os.close(fd)
             raise ReindexRunning(
