@@ -181,7 +181,7 @@ def add(paths: tuple[Path, ...], title: str | None, institution: str | None, yea
 @quiet_option
 def remove(report_id: str, corpus_dir: Path | None, index_dir: Path | None, procs: int | None, quiet: bool) -> None:
     """Take a report out of the index and the catalog; its file is moved to <corpus>/.removed/ (kept, not indexed)."""
-    from indexer.collection import remove_report
+    from indexer.collection import AddError, remove_report
     from indexer.errors import NotFound
     from indexer.index.build import BuildError
     from indexer.index.store import ReindexRunning
@@ -193,11 +193,12 @@ def remove(report_id: str, corpus_dir: Path | None, index_dir: Path | None, proc
     try:
         result = _run(_progress(corpus, quiet),
                       lambda hooks: remove_report(report_id, corpus, index, procs=procs, hooks=hooks, formats=formats))
-    except NotFound as exc:
+    except (NotFound, AddError) as exc:
         raise _ReindexFailed(str(exc)) from exc
     except (CatalogError, CorpusError, ReindexRunning, BuildError, OSError) as exc:
         raise _failed("remove", exc) from exc
     moved = f"file moved to {result.moved_to}" if result.moved_to else "file was already gone"
-    click.echo(f"removed report {report_id}: {moved}; catalog entry {'removed' if result.entry_removed else 'none'}")
+    click.echo(f"removed report {report_id} ({result.file}): {moved}; "
+               f"catalog entry {'removed' if result.entry_removed else 'none'}")
     if _echo_update(result.update, index, corpus):
         click.get_current_context().exit(1)

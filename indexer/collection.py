@@ -1,15 +1,19 @@
 """`add` and `remove`: put report files into the corpus (or take them out), keep catalog.toml in step, and
 make the change searchable with an incremental reindex (indexer/index/update.py).
 
-Everything happens under the reindex lock, so add, remove and reindex never run at once on one index.
+Everything happens under the index's and the corpus's locks (taken before the catalog is read), so add,
+remove and reindex never run at once on one index, nor on two indexes built from one corpus.
 Crash safety, step by step (a kill at any point leaves a state the next run accepts and completes):
 1. add copies each file into a hidden staging folder of the corpus (fsync), then renames it into place:
    the corpus never holds half a file. A file without a catalog entry is a legal corpus state (its
    metadata is detected); `add` of the same file again completes the entry (recovery).
 2. the catalog is rewritten atomically (indexer/ingest/catalog_edit.py): old or new, never half.
 3. the index is updated incrementally; until its atomic switch the previous build serves.
-remove moves the file aside into `<corpus>/.removed/` (hidden: never indexed; nothing is deleted, the
-user can move it back) before cutting its catalog entry; `remove` again completes an interrupted one.
+The next `add` of the same file completes an interrupted add at any step: copied but not cataloged, or
+cataloged but not yet in the index (the serving build.json does not list it): the entry written first is kept.
+remove acts on exactly the report the index serves under the id (never another file with the same id, which
+the indexer skipped), moves its file aside into `<corpus>/.removed/` (hidden: never indexed; nothing is
+deleted, the user can move it back), then cuts its catalog entry; `remove` again completes an interrupted one.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import hashlib
 import os
 import shutil
 import unicodedata
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,9 +31,10 @@ from indexer.analysis import DEFAULT_DICTIONARY
 from indexer.errors import BadRequest, NotFound
 from indexer.fsutil import fsync_path, write_synced
 from indexer.index.fingerprint import catalog_entries, corpus_digests
-from indexer.index.lock import ReindexLock
+from indexer.index.lock import writer_locks
+from indexer.index.store import serving_meta
 from indexer.index.update import Hooks, UpdateSummary, update_index
-from indexer.ingest.catalog import parse_years
+from indexer.ingest.catalog import CatalogEntry, parse_years
 from indexer.ingest.catalog_edit import append_entries, remove_entry
 from indexer.ingest.corpus import CATALOG, CorpusLoad, _walk, detect_report, report_id
 from indexer.ingest.detect import Detected
@@ -64,7 +70,8 @@ class Planned:
     entry: dict = field(default_factory=dict)
     detected: Detected | None = None  # what the file's text says and where (None when refused before reading it)
     refused: str = ""  # non-empty: not added, and why
-    recovering: bool = False  # the same bytes are already in place without a catalog entry (an interrupted add)
+    recovering: bool = False  # the same bytes are already in place, not yet cataloged or indexed (an interrupted add)
+    cataloged: bool = False  # recovering, and its catalog entry is already written (entry shows it)
     data: bytes = field(default=b"", repr=False)
 
 
@@ -126,8 +133,24 @@ def _year_value(years: tuple[int, ...]) -> int | str:
     return years[0] if len(years) == 1 else year_label(years[0], years[-1])
 
 
-def plan_add(paths: list[Path], corpus_dir: Path, meta: Metadata, formats: FormatOptions | None = None) -> list[Planned]:
-    """What add would do for each file (nothing is changed); formats: the parsers' limits and .doc converter."""
+def _entry_dict(entry: CatalogEntry) -> dict:
+    return {"file": entry.file, "title": entry.title, "institution": entry.institution,
+            "year": _year_value(entry.years), "date": entry.date, "source": entry.source}
+
+
+def _differs(meta: Metadata, entry: CatalogEntry) -> list[str]:
+    """The options given on the command line that say otherwise than the catalog entry."""
+    given = {"title": meta.title, "institution": meta.institution, "date": meta.date, "source": meta.source}
+    out = [f"--{k}" for k, v in given.items() if v is not None and v != getattr(entry, k)]
+    if meta.year is not None and parse_years(meta.year) != entry.years:
+        out.append("--year")
+    return out
+
+
+def plan_add(paths: list[Path], corpus_dir: Path, meta: Metadata, formats: FormatOptions | None = None,
+             indexed: Collection[str] = ()) -> list[Planned]:
+    """What add would do for each file (nothing is changed); formats: the parsers' limits and .doc converter;
+    indexed: the files the index serves (a file in the corpus but not in it is an add to complete)."""
     files = _candidates(paths)
     _check_metadata(meta, len(files))
     corpus_dir = Path(corpus_dir)
@@ -157,6 +180,19 @@ def plan_add(paths: list[Path], corpus_dir: Path, meta: Metadata, formats: Forma
         same = by_digest.get(sha)
         if same is not None and same == rel and rel not in entries:
             plan.recovering = True  # copied by an add that was interrupted before its catalog entry
+        elif same is not None and same == rel and rel not in indexed:  # interrupted before its index switched
+            differs = _differs(meta, entries[rel])
+            if differs:
+                plan.refused = (f"already in the corpus as {rel} and cataloged, not yet indexed; "
+                                f"{', '.join(differs)} differ from its catalog.toml entry: edit the entry, then "
+                                "run `reportsearch reindex` (or add again without them)")
+            elif sha in taken:
+                plan.refused = "given twice in this add (same content or same name)"
+            else:
+                taken[sha] = plan.report_id
+                plan.recovering = plan.cataloged = True
+                plan.entry = _entry_dict(entries[rel])
+            continue
         elif same is not None:
             plan.refused = f"already in the corpus as {same} (same content)"
             continue
@@ -190,6 +226,12 @@ def plan_add(paths: list[Path], corpus_dir: Path, meta: Metadata, formats: Forma
     return plans
 
 
+def _indexed_files(root: Path) -> set[str]:
+    """The files of the reports the index at root serves (none without an index)."""
+    meta = serving_meta(root)
+    return {r["file"] for r in meta.get("reports", [])} if meta else set()
+
+
 def _place(plan: Planned, corpus_dir: Path) -> None:
     """Copy the file into the corpus: staged (fsync), then renamed into place (atomic)."""
     staging = corpus_dir / STAGING
@@ -209,14 +251,15 @@ def add_reports(
     meta = meta or Metadata()
     corpus_dir, root = Path(corpus_dir), Path(root)
     if dry_run:
-        return AddResult(plan_add(paths, corpus_dir, meta, formats))
+        return AddResult(plan_add(paths, corpus_dir, meta, formats, indexed=_indexed_files(root)))
     hooks = hooks or Hooks()
     corpus_dir.mkdir(parents=True, exist_ok=True)
     root.mkdir(parents=True, exist_ok=True)
-    with ReindexLock(root):
+    with writer_locks(corpus_dir, root):
         hooks.checkpoint("locked")
         shutil.rmtree(corpus_dir / STAGING, ignore_errors=True)  # copies a killed add left half-written
-        result = AddResult(plan_add(paths, corpus_dir, meta, formats))  # planned under the lock: nobody changes the corpus now
+        # planned under the locks: nobody changes the corpus, its catalog or the index now
+        result = AddResult(plan_add(paths, corpus_dir, meta, formats, indexed=_indexed_files(root)))
         if not result.accepted:
             return result
         for plan in result.accepted:
@@ -224,7 +267,9 @@ def add_reports(
                 _place(plan, corpus_dir)
         shutil.rmtree(corpus_dir / STAGING, ignore_errors=True)
         hooks.checkpoint("copied")
-        append_entries(corpus_dir / CATALOG, [p.entry for p in result.accepted])
+        new_entries = [p.entry for p in result.accepted if not p.cataloged]
+        if new_entries:
+            append_entries(corpus_dir / CATALOG, new_entries)
         hooks.checkpoint("cataloged")
         result.update = update_index(corpus_dir, root, procs=procs, dictionary=dictionary, hooks=hooks, locked=True,
                                      formats=formats)
@@ -233,30 +278,47 @@ def add_reports(
 
 @dataclass
 class RemoveResult:
-    """What remove did: the file moved aside (None if it was already gone), whether an entry was cut, the update."""
+    """What remove did: the report's file, where it was moved (None if already gone), whether an entry was cut,
+    and the index update."""
 
     report_id: str
+    file: str
     moved_to: Path | None
     entry_removed: bool
     update: UpdateSummary
+
+
+def _file_of(rid: str, corpus_dir: Path, root: Path) -> str:
+    """The file of report rid: the one the index serves under that id; if it serves none, the one file in the
+    corpus or the catalog with that id (several: refused, the indexer would have chosen by parsing them)."""
+    meta = serving_meta(root)
+    served = [r["file"] for r in (meta or {}).get("reports", []) if r.get("id") == rid]
+    if served:
+        return served[0]
+    found = sorted({rel for rel, _ in _walk(corpus_dir, CorpusLoad()) if report_id(rel) == rid}
+                   | {f for f in catalog_entries(corpus_dir) if report_id(f) == rid})
+    if not found:
+        raise NotFound(f"no report {rid!r} in {corpus_dir}; `reportsearch search` or the web page shows report ids")
+    if len(found) > 1:
+        raise AddError(f"report {rid!r} is not in the index and {len(found)} files have that id ({', '.join(found)}); "
+                       "move the one you mean out of the corpus by hand, or rename one and reindex")
+    return found[0]
 
 
 def remove_report(
     rid: str, corpus_dir: Path, root: Path, *, procs: int | None = None, dictionary: Path = DEFAULT_DICTIONARY,
     hooks: Hooks | None = None, formats: FormatOptions | None = None,
 ) -> RemoveResult:
-    """Take a report out of the corpus (moved to <corpus>/.removed/), the catalog and the index."""
+    """Take exactly the indexed report rid out of the corpus (its file moved to <corpus>/.removed/), the
+    catalog and the index; again after an interrupted remove, completes it."""
     hooks = hooks or Hooks()
     corpus_dir, root = Path(corpus_dir), Path(root)
     root.mkdir(parents=True, exist_ok=True)
-    with ReindexLock(root):
+    with writer_locks(corpus_dir, root):
         hooks.checkpoint("locked")
-        files = [rel for rel, _ in _walk(corpus_dir, CorpusLoad()) if report_id(rel) == rid]
-        described = [f for f in catalog_entries(corpus_dir) if report_id(f) == rid]
-        if not files and not described:
-            raise NotFound(f"no report {rid!r} in {corpus_dir}; `reportsearch search` or the web page shows report ids")
+        rel = _file_of(rid, corpus_dir, root)
         moved_to = None
-        for rel in files:
+        if (corpus_dir / rel).is_file():
             target = corpus_dir / REMOVED / rel
             if target.exists():
                 target = target.with_name(f"{target.name}.{dt.datetime.now():%Y%m%dT%H%M%S}")
@@ -266,10 +328,8 @@ def remove_report(
             fsync_path((corpus_dir / rel).parent)
             moved_to = target
         hooks.checkpoint("moved")
-        removed = False
-        for rel in described or files:
-            removed = remove_entry(corpus_dir / CATALOG, rel) or removed
+        removed = remove_entry(corpus_dir / CATALOG, rel)
         hooks.checkpoint("cataloged")
         update = update_index(corpus_dir, root, procs=procs, dictionary=dictionary, hooks=hooks, locked=True,
                               formats=formats)
-        return RemoveResult(report_id=rid, moved_to=moved_to, entry_removed=removed, update=update)
+        return RemoveResult(report_id=rid, file=rel, moved_to=moved_to, entry_removed=removed, update=update)

@@ -35,6 +35,9 @@ MAX_SUGGESTIONS = 20  # a list longer than a phone screen helps nobody
 # --- the web server (waitress and Flask) --------------------------------------------------------------------
 MAX_REQUEST_BODY_BYTES = 64 * 1024  # nothing is uploaded; larger bodies are refused early
 MAX_REQUEST_HEADER_BYTES = 256 * 1024  # request line + headers; larger → 431 from waitress, app untouched
+CONNECTION_LIMIT = 200  # open connections per server process; more wait in the kernel's queue until one closes
+REQUEST_RECEIVE_SECONDS = 10  # a request (line, headers, body) must arrive within this of its first byte (slowloris)
+IDLE_CONNECTION_SECONDS = 30  # a keep-alive connection with nothing to do is closed after this
 
 # --- the query language (indexer/search/language/query.py): bounds on the cost of one query -----------------------
 MAX_QUERY_CHARS = 256  # longer input is cut to its first 256 characters
@@ -46,6 +49,9 @@ MAX_YEAR_SPAN = 50  # a wider range is refused (a filter: 400 / exit 2; in a que
 MIN_CATALOG_YEAR, MAX_CATALOG_YEAR = 1949, 2100  # a catalog year outside is a typo
 YEAR_RANGE_DASHES = "-–—~～至"  # between the two years of a range (after NFKC folding: － is -)
 YEAR_DASH = "[" + re.escape(YEAR_RANGE_DASHES) + "]"  # the regex class of YEAR_RANGE_DASHES
+
+# --- report ids (indexer/report_ids.py) ---------------------------------------------------------------------
+MAX_REPORT_ID_CHARS = 255  # a file name's stem is at most 255 bytes on Linux: every real name fits
 
 # --- ingest --------------------------------------------------------------------------------------------------
 MAX_FILE_BYTES = 20 * 2**20  # a corpus file larger than this is skipped with a message (split it)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify, request
 
 from indexer.limits import MAX_REPORT_QUERY_CHARS
+from indexer.report_ids import is_report_id
 from webapp import get_store, get_synonyms
 from webapp.errors import error_response
-from webapp.pages import valid_report_id
 from webapp.params import expand_param, parse_search_args, parse_suggest_args
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -44,7 +44,7 @@ def report(report_id: str) -> Response:
     """get_report()'s dict; ?q= marks the query's words and lists the matching positions."""
     from indexer.search.engine import get_report
 
-    if not valid_report_id(report_id):
+    if not is_report_id(report_id):
         return error_response(404, f"没有这个报告：{report_id[:100]}")
     doc = get_report(get_store(), report_id, q=request.args.get("q", "")[:MAX_REPORT_QUERY_CHARS].strip(),
                      synonyms=get_synonyms(), expand=expand_param(request.args.get("expand")))

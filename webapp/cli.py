@@ -4,18 +4,25 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from indexer.cli import corpus_option, index_option, indexed_corpus, make_cli
 from indexer.config import default_corpus_dir, default_index_dir
 from indexer.limits import MAX_REQUEST_BODY_BYTES, MAX_REQUEST_HEADER_BYTES
-from webapp.prefork import Supervisor, default_workers, listening_sockets
 
-# Waitress settings (documented in the README): bounded request size, a fixed worker pool.
-SERVER_THREADS = 8
-CONNECTION_LIMIT = 200
-CHANNEL_TIMEOUT = 30  # seconds an idle connection may stay open
+if TYPE_CHECKING:
+    import socket
+
+    from flask import Flask
+
+    from webapp.server import Recycling
+
+# When a worker is replaced (README "Reliability"): rarely enough that its warm caches pay off, often enough
+# that a slow leak never matters; the heap bound is twice a worker's heap at a million paragraphs.
+DEFAULT_MAX_REQUESTS = 10_000
+DEFAULT_MAX_WORKER_MEMORY_MIB = 2048
 
 
 def ensure_index(index_dir: Path, corpus_dir: Path) -> bool:
@@ -61,16 +68,21 @@ def warn_if_other_corpus(index_dir: Path, corpus_dir: Path) -> str:
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(0, 65535), help="Port (0: any free port).")
 @click.option("--workers", type=click.IntRange(1, 64), default=None,
               help="Server processes sharing the port [default: one per CPU, at most 4].")
+@click.option("--max-requests", type=click.IntRange(min=0), default=DEFAULT_MAX_REQUESTS, show_default=True,
+              help="Replace a worker after this many requests, plus up to 10 % (0: never).")
+@click.option("--max-worker-memory", type=click.IntRange(min=0), default=DEFAULT_MAX_WORKER_MEMORY_MIB,
+              show_default=True, help="Replace a worker whose heap (MiB, RssAnon) grows past this (0: never).")
 @index_option
 @corpus_option
-def serve(host: str, port: int, workers: int | None, index_dir: Path | None, corpus_dir: Path | None) -> None:
+def serve(host: str, port: int, workers: int | None, max_requests: int, max_worker_memory: int,
+          index_dir: Path | None, corpus_dir: Path | None) -> None:
     """Serve the web app with waitress; builds the index from the corpus first if there is none."""
-    import waitress
-
     from indexer.index.build import BuildError
     from indexer.index.store import ReindexRunning
     from indexer.search.language.synonyms import SynonymsError
     from webapp import create_app
+    from webapp.prefork import default_workers, listening_sockets
+    from webapp.server import Recycling, waitress_settings
 
     corpus_dir = corpus_dir or default_corpus_dir()
     index_dir = index_dir or default_index_dir(corpus_dir)
@@ -87,22 +99,29 @@ def serve(host: str, port: int, workers: int | None, index_dir: Path | None, cor
         app = create_app({"INDEX_DIR": index_dir, "CORPUS_DIR": corpus_dir})
     except SynonymsError as exc:
         raise click.ClickException(f"{exc}: fix that line (or point REPORTSEARCH_SYNONYMS elsewhere), then serve again") from exc
-    settings = dict(
-        threads=SERVER_THREADS,
-        max_request_header_size=MAX_REQUEST_HEADER_BYTES,
-        max_request_body_size=MAX_REQUEST_BODY_BYTES,
-        connection_limit=CONNECTION_LIMIT,
-        channel_timeout=CHANNEL_TIMEOUT,
-        expose_tracebacks=False,
-        ident="reportsearch",
-    )
-    workers = workers or default_workers()
-    if workers > 1 and hasattr(os, "fork"):
-        serve_forked(app, host, port, workers, settings, f"index {index_dir}, corpus {held}")
-        return
-    server = waitress.create_server(app, host=host, port=port, **settings)
-    click.echo(f"Serving reportsearch on http://{host}:{server.effective_port}/ (index {index_dir}, corpus {held}); "
-               "Ctrl-C stops.")
+    settings = waitress_settings(MAX_REQUEST_HEADER_BYTES, MAX_REQUEST_BODY_BYTES)
+    try:
+        socks = listening_sockets(host, port)
+    except OSError as exc:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {exc}; choose another --host or --port") from exc
+    serving = f"http://{host}:{socks[0].getsockname()[1]}/ (index {index_dir}, corpus {held}"
+    try:
+        if hasattr(os, "fork"):
+            serve_forked(app, socks, workers or default_workers(), settings, Recycling(max_requests, max_worker_memory),
+                         serving)
+        else:  # no fork (Windows): one process, nothing to replace a worker with
+            serve_single(app, socks, settings, serving)
+    finally:
+        for sock in socks:
+            sock.close()
+
+
+def serve_single(app: Flask, socks: list[socket.socket], settings: dict, serving: str) -> None:
+    """Serve app from this process until Ctrl-C."""
+    from webapp.server import Lifecycle, Recycling, log_stderr, make_server
+
+    server = make_server(app, socks, settings, Lifecycle(Recycling(), log_stderr))
+    click.echo(f"Serving reportsearch on {serving}); Ctrl-C stops.")
     try:
         server.run()
     except KeyboardInterrupt:
@@ -111,27 +130,25 @@ def serve(host: str, port: int, workers: int | None, index_dir: Path | None, cor
         server.close()
 
 
-def serve_forked(app: object, host: str, port: int, workers: int, settings: dict, serving: str) -> None:
-    """Serve app from `workers` forked processes sharing one listening socket, until SIGTERM or Ctrl-C."""
-    import waitress
-
-    try:
-        socks = listening_sockets(host, port)
-    except OSError as exc:
-        raise click.ClickException(f"cannot listen on {host}:{port}: {exc}; choose another --host or --port") from exc
+def serve_forked(app: Flask, socks: list[socket.socket], workers: int, settings: dict, recycling: Recycling,
+                 serving: str) -> None:
+    """Serve app from `workers` forked processes sharing the listening sockets, each replaced when it dies or
+    retires (recycling), until SIGTERM or Ctrl-C."""
+    from webapp.prefork import Supervisor
+    from webapp.server import Lifecycle, make_server
 
     def serve_one() -> None:
-        server = waitress.create_server(app, sockets=socks, **settings)
+        pid = os.getpid()
+        life = Lifecycle(recycling, lambda message: click.echo(f"reportsearch worker {pid}: {message}", err=True))
+        server = make_server(app, socks, settings, life)
         try:
             server.run()
         finally:
             server.close()
 
-    click.echo(f"Serving reportsearch on http://{host}:{socks[0].getsockname()[1]}/ ({serving}; {workers} worker "
-               "processes); Ctrl-C stops.")
+    click.echo(f"Serving reportsearch on {serving}; {workers} worker process{'es' if workers > 1 else ''}); "
+               "Ctrl-C stops.")
     code = Supervisor(serve_one, workers, log=lambda message: click.echo(message, err=True)).run()
-    for sock in socks:
-        sock.close()
     if code:
         raise click.ClickException("the server stopped because its workers could not run (see the messages above)")
     click.echo("Stopped.")

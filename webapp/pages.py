@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Mapping
 from dataclasses import replace
 from urllib.parse import urlencode
@@ -20,6 +19,7 @@ from flask import (
 from flask.typing import ResponseReturnValue
 
 from indexer.limits import EXPORT_MAX_ROWS, MAX_REPORT_QUERY_CHARS, page_count
+from indexer.report_ids import is_report_id
 from indexer.search.evaluation.facets import FACET_LABELS, FACETS
 from webapp import get_store, get_synonyms
 from webapp.params import SearchParams, parse_search_args
@@ -27,14 +27,7 @@ from webapp.render import year_chart
 
 bp = Blueprint("pages", __name__)
 
-# Report ids come from file names: letters, digits, CJK, '.', '_', '-'; never '/', '\\', '%' or a leading dot.
-REPORT_ID = re.compile(r"^\w[\w.\-]{0,199}$")
 EXAMPLES = ("诉源治理", "共享法庭", "扫黑除恶", "认罪认罚", "“一件事”改革", "执行难")
-
-
-def valid_report_id(report_id: str) -> bool:
-    """True when report_id has the shape of an id (the index lookup decides whether it exists)."""
-    return bool(REPORT_ID.match(report_id)) and ".." not in report_id
 
 
 def search_url(params: SearchParams, page: int | None = None) -> str:
@@ -168,7 +161,7 @@ def search() -> ResponseReturnValue:
 @bp.get("/report/<report_id>")
 def report(report_id: str) -> str:
     """One whole report: metadata, sections, paragraphs; the query's words marked, hits linked."""
-    if not valid_report_id(report_id):
+    if not is_report_id(report_id):
         abort(404)
     from indexer.search.engine import get_report
 

@@ -6,6 +6,10 @@ build's files are memory-mapped read-only (indexer/index/arrays.py, whoosh_compa
 workers share the index through the page cache instead of holding copies. Each worker opens the index
 itself, after the fork: Whoosh readers seek shared file objects, which processes must not share.
 
+Recycling: a worker that retires (webapp/server.py: after N requests or past a heap bound) finishes what it
+has received and exits with RETIRED_EXIT; the supervisor starts its replacement at once, without counting
+it as a failure. The listening sockets stay open here meanwhile, so connections queue and none is refused.
+
 Signals: the supervisor keeps SIGTERM, SIGINT and SIGCHLD blocked and takes them with sigwaitinfo, so no
 handler ever runs in the middle of a fork or of its own bookkeeping; a child inherits the mask, installs
 its stop handler, then unblocks, so a signal can never run supervisor code in a worker.
@@ -29,6 +33,11 @@ STOP_TIMEOUT = 10.0  # seconds workers get to finish on stop before SIGKILL
 _STOP_SIGNALS = {signal.SIGTERM, signal.SIGINT}
 _WATCHED = _STOP_SIGNALS | {signal.SIGCHLD}
 _PR_SET_PDEATHSIG = 1  # linux/prctl.h
+RETIRED_EXIT = 75  # a worker's exit code when it retired on purpose (EX_TEMPFAIL: "start another")
+
+
+class Retired(Exception):
+    """Raised out of a worker's serve_one() when it has retired (the message says why)."""
 
 
 def default_workers() -> int:
@@ -93,6 +102,8 @@ def _start_worker(serve_one: Callable[[], None], parent: int) -> int:
         serve_one()
     except KeyboardInterrupt:
         pass
+    except Retired:
+        code = RETIRED_EXIT
     except BaseException as exc:  # noqa: BLE001 - a worker must never return into the parent's code
         print(f"reportsearch worker {os.getpid()} stopped: {type(exc).__name__}: {exc}", file=sys.stderr, flush=True)
         code = 1
@@ -133,6 +144,10 @@ class Supervisor:
                 return 0
             for pid, status in self._reap():
                 lived = time.monotonic() - self.started.pop(pid)
+                if os.WIFEXITED(status) and os.WEXITSTATUS(status) == RETIRED_EXIT:
+                    self.log(f"worker {pid} retired after {lived:.1f}s: starting another")
+                    self._start()
+                    continue
                 self.log(f"worker {pid} exited ({_describe(status)}) after {lived:.1f}s: starting another")
                 self.quick_deaths = self.quick_deaths + 1 if lived < QUICK_DEATH else 0
                 if self.quick_deaths >= MAX_QUICK_DEATHS:

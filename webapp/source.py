@@ -7,12 +7,13 @@ file has vanished since it was indexed, is a 404 (the app's usual error page or 
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, send_file
 
+from indexer.report_ids import is_report_id
 from webapp import get_store
-from webapp.pages import valid_report_id
 
 bp = Blueprint("source", __name__)
 
@@ -26,6 +27,12 @@ MIME_TYPES = {
     ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     ".doc": "application/msword",
 }
+
+
+def download_name(name: str) -> str:
+    """name with control characters and line separators (never allowed in a header) replaced by '_'."""
+    return "".join("_" if unicodedata.category(c)[0] == "C" or unicodedata.category(c) in ("Zl", "Zp") else c
+                   for c in name)
 
 
 def _mimetype(path: Path) -> str:
@@ -44,7 +51,7 @@ def _mimetype(path: Path) -> str:
 @bp.get("/report/<report_id>/source")
 def source(report_id: str) -> Response:
     """The report's original file as an attachment (404 for an unknown id or a vanished file)."""
-    if not valid_report_id(report_id):
+    if not is_report_id(report_id):
         abort(404)
     meta = get_store().current().meta
     record = next((r for r in meta.get("reports", []) if r.get("id") == report_id), None)
@@ -54,6 +61,6 @@ def source(report_id: str) -> Response:
     path = (corpus / record["file"]).resolve()
     if not path.is_relative_to(corpus) or not path.is_file():
         abort(404)
-    response = send_file(path, as_attachment=True, download_name=path.name, max_age=0)
+    response = send_file(path, as_attachment=True, download_name=download_name(path.name), max_age=0)
     response.headers["Content-Type"] = _mimetype(path)  # set whole: mimetype= would append a second charset
     return response

@@ -1,7 +1,8 @@
 """Building the index: corpus → a fresh build directory → verified → atomic switch of root/CURRENT.
 
 Lifecycle (crash-safe at every step):
-1. take root/reindex.lock (flock, non-blocking; dies with the process, so never stale);
+1. take root/reindex.lock and the corpus's lock (flocks, non-blocking; they die with the process, so are
+   never stale; indexer/index/lock.py);
 2. delete leftovers of killed reindexes (build dirs without COMPLETE, CURRENT temp files);
 3. load the corpus, write every paragraph into root/builds/<new id>/ with Whoosh;
 4. write build.json, verify (doc count == paragraphs, unique ids, a word of the first paragraph is
@@ -37,7 +38,7 @@ from indexer.fsutil import write_atomic
 from indexer.fsutil import write_synced as _write_file_synced
 from indexer.index.arrays import SegmentArrays
 from indexer.index.fingerprint import catalog_entries, corpus_digests, report_fingerprint, themes_fingerprint
-from indexer.index.lock import ReindexLock
+from indexer.index.lock import ReindexLock, writer_locks
 from indexer.index.schema import make_schema, to_document
 from indexer.index.segments import write_segments
 from indexer.index.store import (
@@ -335,7 +336,7 @@ def build_index(
     started = time.monotonic()
     root = Path(root)
     root.mkdir(parents=True, exist_ok=True)
-    with ReindexLock(root):
+    with writer_locks(Path(corpus_dir), root):
         checkpoint("locked")
         return full_build_locked(Path(corpus_dir), root, procs=procs, dictionary=dictionary, checkpoint=checkpoint,
                                  started=started, formats=formats)

@@ -135,6 +135,17 @@ def is_complete(build_dir: Path) -> bool:
     return (build_dir / COMPLETE).is_file() and (build_dir / META).is_file()
 
 
+def serving_meta(root: Path) -> dict | None:
+    """build.json of the build root/CURRENT names; None without a complete, readable one (read, not opened)."""
+    current = read_current(root)
+    if current is None or not is_complete(root / BUILDS / current):
+        return None
+    try:
+        return json.loads((root / BUILDS / current / META).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
 def open_build(root: Path, build_id: str, dictionary: Path = DEFAULT_DICTIONARY) -> OpenIndex:
     """Open one complete build read-only; IndexMissing / IndexStale say what to do."""
     root = Path(root)

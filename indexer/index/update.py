@@ -1,6 +1,6 @@
 """Incremental reindex: a new build that reuses the previous build's segments for reports that did not change.
 
-Same guarantees as a full build (indexer/index/build.py): under the reindex lock, into a fresh build
+Same guarantees as a full build (indexer/index/build.py): under the index's and the corpus's locks, into a fresh build
 folder, verified, then the atomic switch of CURRENT; until the switch the previous build serves.
 
 How a new build is made from the previous one:
@@ -56,10 +56,10 @@ from indexer.index.build import (
     switch_current,
 )
 from indexer.index.fingerprint import corpus_digests, report_fingerprint, themes_fingerprint
-from indexer.index.lock import ReindexLock
+from indexer.index.lock import writer_locks
 from indexer.index.schema import make_schema
 from indexer.index.segments import commit_new, write_new_segments
-from indexer.index.store import BUILDS, COMPLETE, META, is_complete, read_current
+from indexer.index.store import BUILDS, COMPLETE, META, serving_meta
 from indexer.index.whoosh_compat import open_mapped, segment_reader, toc_segments, with_deletions
 from indexer.ingest.catalog import CatalogEntry
 from indexer.ingest.corpus import CorpusLoad, load_corpus
@@ -108,14 +108,14 @@ def update_index(
     formats: FormatOptions | None = None,
 ) -> UpdateSummary:
     """Bring the index at root up to date with corpus_dir: incrementally when possible, else (or with full) a
-    full build. locked: the caller already holds the reindex lock (add and remove do). formats: the
+    full build. locked: the caller already holds the index's and the corpus's locks (add and remove do). formats: the
     document parsers' limits and .doc converter (see indexer.ingest.formats.FormatOptions)."""
     root = Path(root)
     root.mkdir(parents=True, exist_ok=True)
     run = _Run(Path(corpus_dir), root, procs, dictionary, hooks or Hooks(), formats, time.monotonic())
     if locked:
         return _update(run, full)
-    with ReindexLock(root):
+    with writer_locks(run.corpus_dir, root):
         run.hooks.checkpoint("locked")
         return _update(run, full)
 
@@ -131,16 +131,6 @@ class _Run:
     hooks: Hooks
     formats: FormatOptions | None
     started: float
-
-
-def _previous_meta(root: Path) -> dict | None:
-    current = read_current(root)
-    if current is None or not is_complete(root / BUILDS / current):
-        return None
-    try:
-        return json.loads((root / BUILDS / current / META).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
 
 
 def _why_full(meta: dict | None, dictionary_fp: str, themes_fp: str) -> str:
@@ -171,7 +161,7 @@ def _update(run: _Run, full: bool) -> UpdateSummary:
     corpus_dir, root, hooks = run.corpus_dir, run.root, run.hooks
     clean_leftovers(root)
     dict_fp, themes_fp = dictionary_fingerprint(run.dictionary), themes_fingerprint()
-    previous = _previous_meta(root)
+    previous = serving_meta(root)
     reason = "--full" if full else _why_full(previous, dict_fp, themes_fp)
     if reason:
         return _full(run, reason)

@@ -11,7 +11,6 @@ folder that cannot be read at all raises CorpusError.
 from __future__ import annotations
 
 import functools
-import hashlib
 import os
 import re
 import stat
@@ -37,6 +36,7 @@ from indexer.ingest.layout import Block, document_title, parse_blocks, sections
 from indexer.ingest.themes import Taxonomy, load_taxonomy
 from indexer.limits import MAX_FILE_BYTES
 from indexer.model import Paragraph, Report
+from indexer.report_ids import report_id  # the one id rule; callers import it from here too
 
 CATALOG = "catalog.toml"
 UNKNOWN_INSTITUTION = "未知机构"
@@ -73,14 +73,6 @@ class CorpusLoad:
 
 # One parsed file: (report or None, its warnings, its skipped entries, its detected metadata).
 _Loaded = tuple[Report | None, list[str], list[Skipped], dict[str, Detected]]
-
-
-def report_id(rel: str) -> str:
-    """The file name's stem, made safe for a URL path segment (Unicode letters/digits, '.', '-', '_')."""
-    name = rel.rsplit("/", 1)[-1]
-    stem = name.rsplit(".", 1)[0] if "." in name.strip(".") else name
-    slug = re.sub(r"[^\w.\-]+", "-", unicodedata.normalize("NFC", stem)).strip("-.")
-    return slug or "report-" + hashlib.sha1(name.encode("utf-8")).hexdigest()[:8]
 
 
 def _walk(root: Path, load: CorpusLoad) -> list[tuple[str, Path]]:

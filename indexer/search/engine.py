@@ -35,6 +35,10 @@ from indexer.search.scoring.plan import plan
 from indexer.search.scoring.rank import ranked as rank_docs
 
 REPORT_PARAGRAPH_KEYS = ("id", "position", "section", "theme", "institution", "text")  # + "html" (CONTRACTS.md)
+# What overview() shows of each report, served publicly by /api/overview and the home page. build.json's other
+# fields (the file's path in the corpus, its fingerprint, indexer warnings, detection notes) are for the CLI,
+# which prints them at reindex: they describe the server's disk, not the reports.
+PUBLIC_REPORT_KEYS = ("id", "title", "institution", "institutions", "years", "date", "source", "paragraphs")
 
 
 # ---------------------------------------------------------------- public API
@@ -257,9 +261,9 @@ def check_facet_values(store: Store | OpenIndex, *, institutions: Sequence[str] 
 
 
 def overview(store: Store | OpenIndex) -> dict:
-    """Corpus overview: counts, reports per institution and year, and the reports' metadata."""
+    """Corpus overview: counts, reports per institution and year, and the reports' public metadata."""
     open_index = pinned(store)
-    reports = list(open_index.meta.get("reports", []))
+    reports = [{k: r[k] for k in PUBLIC_REPORT_KEYS if k in r} for r in open_index.meta.get("reports", [])]
     by_inst: dict[str, dict[str, int]] = {}
     for r in reports:
         for inst in r.get("institutions") or [r.get("institution", "")]:

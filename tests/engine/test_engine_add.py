@@ -122,3 +122,48 @@ def test_remove_moves_the_file_aside_cuts_the_entry_and_unindexes(indexed: tuple
     assert search(store, "诉源治理", years=["2023"])["total"] == 0
     again = run("remove", "pinghu-court-2023", "--corpus", corpus, "--index", index)
     assert again.exit_code == 2 and "no report 'pinghu-court-2023'" in again.output
+
+
+def test_remove_moves_only_the_indexed_file_and_names_it(indexed: tuple[Path, Path], repo_corpus: Path) -> None:
+    corpus, index = indexed
+    # A second file with the same id, later in corpus order: skipped by the indexer ("id already used").
+    never_indexed = new_report(repo_corpus, corpus / "zz", "pinghu-court-2023.txt", place="海宁市")
+    result = run("reindex", "--corpus", corpus, "--index", index)
+    assert "report id 'pinghu-court-2023' is already used by pinghu-court-2023.txt" in result.output
+    result = run("remove", "pinghu-court-2023", "--corpus", corpus, "--index", index)
+    assert result.exit_code in (0, 1), result.output
+    assert never_indexed.is_file()  # never indexed, so never touched
+    assert "removed report pinghu-court-2023 (pinghu-court-2023.txt)" in result.output
+    assert f"file moved to {corpus / '.removed' / 'pinghu-court-2023.txt'}" in result.output
+    assert not (corpus / ".removed" / "zz").exists()
+    assert sorted(p.name for p in (corpus / ".removed").rglob("*") if p.is_file()) == ["pinghu-court-2023.txt"]
+
+
+def test_an_add_interrupted_after_its_catalog_entry_is_completed_by_the_next_add(
+        indexed: tuple[Path, Path], tmp_path: Path, repo_corpus: Path) -> None:
+    from indexer.collection import Metadata, add_reports
+    from indexer.index.update import Hooks
+
+    corpus, index = indexed
+    source = new_report(repo_corpus, tmp_path / "downloads", "haiyan-court-2024.txt")
+
+    def stop_at_loaded(phase: str) -> None:
+        if phase == "loaded":
+            raise KeyboardInterrupt  # Ctrl-C after the copy and the catalog entry, before the index switched
+
+    with pytest.raises(KeyboardInterrupt):
+        add_reports([source], corpus, index, Metadata(title="海盐县人民法院工作报告（用户标题）"),
+                    hooks=Hooks(checkpoint=stop_at_loaded))
+    assert (corpus / "haiyan-court-2024.txt").is_file() and get_report(Store(index), "haiyan-court-2024") is None
+    other_title = run("add", source, "--title", "另一个标题", "--corpus", corpus, "--index", index)
+    assert other_title.exit_code == 2 and "title" in other_title.output and "catalog.toml" in other_title.output
+    again = run("add", source, "--corpus", corpus, "--index", index)
+    assert again.exit_code == 0, again.output
+    assert "[completing an interrupted add]" in again.output and "incremental: 1 added" in again.output
+    report = get_report(Store(index), "haiyan-court-2024")
+    assert report is not None and report["title"] == "海盐县人民法院工作报告（用户标题）"  # the entry written first
+    entries = [e for e in tomllib.loads((corpus / "catalog.toml").read_text("utf-8"))["report"]
+               if e["file"] == "haiyan-court-2024.txt"]
+    assert len(entries) == 1
+    done = run("add", source, "--corpus", corpus, "--index", index)  # now it is really there
+    assert done.exit_code == 2 and "already in the corpus as haiyan-court-2024.txt" in done.output

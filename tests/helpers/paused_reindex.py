@@ -28,6 +28,21 @@ def pause_at(wanted: str):
     return checkpoint
 
 
+def pause_until(wanted: str, resume: Path):
+    """A checkpoint that announces `PAUSED <phase> pid=<pid>` at the wanted phase, then waits until the file
+    resume exists (the test creates it to let the run go on)."""
+
+    def checkpoint(phase: str) -> None:
+        if phase == wanted:
+            sys.stderr.write(f"PAUSED {phase} pid={os.getpid()}\n")
+            sys.stderr.flush()
+            deadline = time.monotonic() + PAUSE_SECONDS
+            while not resume.exists() and time.monotonic() < deadline:
+                time.sleep(0.05)
+
+    return checkpoint
+
+
 def main(argv: list[str]) -> None:
     """Build CORPUS into INDEX with PROCS writer processes, pausing at PHASE."""
     phase, corpus, index, procs = argv

@@ -117,15 +117,15 @@ class Server:
         return self.proc.poll() is None
 
 
-def start_server(index: Path, corpus: Path, log: Path, *, timeout: float = 120) -> Server:
-    """Start `reportsearch serve --port 0` (any free port) and wait for its 'Serving … on' line.
+def start_server(index: Path, corpus: Path, log: Path, *extra: str, timeout: float = 120) -> Server:
+    """Start `reportsearch serve --port 0` (any free port; extra: more options) and wait for its 'Serving … on' line.
 
     Output goes to a file, not a pipe: a pipe nobody reads would fill and block the server's logging.
     """
     with log.open("wb") as out:
         proc = subprocess.Popen(
             [str(SCRIPT), "serve", "--host", "127.0.0.1", "--port", "0", "--index", str(index),
-             "--corpus", str(corpus)],
+             "--corpus", str(corpus), *extra],
             stdout=out, stderr=subprocess.STDOUT, env=clean_env(),
         )
     deadline = time.monotonic() + timeout

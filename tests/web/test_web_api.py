@@ -111,6 +111,22 @@ def test_api_overview(client, store):
     assert client.get("/api/overview").get_json() == overview(store)
 
 
+def test_api_overview_shows_the_public_metadata_only(client, store):
+    """File paths, fingerprints, indexer warnings and detection notes stay in build.json, for the CLI."""
+    got = client.get("/api/overview").get_json()
+    assert set(got) == {"reports", "paragraphs", "by_institution", "reports_list"}
+    built = {r["id"]: r for r in store.current().meta["reports"]}
+    assert built and all(r.get("file") and r.get("fingerprint") for r in built.values())  # the CLI still has them
+    assert len(got["reports_list"]) == len(built)
+    for report in got["reports_list"]:
+        assert set(report) == {"id", "title", "institution", "institutions", "years", "date", "source",
+                               "paragraphs"}, report
+        assert report == {k: built[report["id"]][k] for k in report}
+    body = client.get("/api/overview").get_data(as_text=True)
+    for record in built.values():
+        assert record["file"] not in body and record["fingerprint"] not in body
+
+
 @pytest.mark.parametrize(
     "path",
     [

@@ -54,7 +54,7 @@ def stop(proc: subprocess.Popen) -> None:
 def test_serve_is_a_command_of_the_cli():
     result = CliRunner().invoke(cli, ["serve", "--help"])
     assert result.exit_code == 0
-    for option in ("--host", "--port", "--index", "--corpus", "--workers"):
+    for option in ("--host", "--port", "--index", "--corpus", "--workers", "--max-requests", "--max-worker-memory"):
         assert option in result.output
 
 
@@ -178,3 +178,43 @@ def test_workers_do_not_outlive_a_killed_supervisor(tmp_path, repo_corpus):
         assert not alive, "workers kept serving after their supervisor was killed"
     finally:
         stop(proc)
+
+
+def test_a_worker_is_replaced_after_max_requests_without_a_failed_request(tmp_path, repo_corpus):
+    import http.client
+    from urllib.parse import urlsplit
+
+    proc, base, _ = start_serve(tmp_path / "index", repo_corpus, "--workers", "1", "--max-requests", "5")
+    seen: set[int] = set()
+    try:
+        seen |= _children(proc.pid, 1)
+        statuses = []
+        for _ in range(12):  # fresh connections
+            with urllib.request.urlopen(base + "/api/search?q=%E6%89%A7%E8%A1%8C", timeout=60) as response:
+                statuses.append(response.status)
+            seen |= _children(proc.pid)
+        url = urlsplit(base)
+        # Two keep-alive clients taking turns: whichever request makes the worker retire, both are answered
+        # (the other's next request comes before its idle connection would be closed) and reconnect when told.
+        conns = [http.client.HTTPConnection(url.hostname, url.port, timeout=60) for _ in range(2)]
+        for n in range(12):
+            conns[n % 2].request("GET", "/api/overview")
+            response = conns[n % 2].getresponse()
+            response.read()
+            statuses.append(response.status)
+            seen |= _children(proc.pid)
+        for conn in conns:
+            conn.close()
+        assert _search_concurrently(base, 30) == [200] * 30  # 8 clients at once while workers retire
+        assert statuses == [200] * 24
+        seen |= _children(proc.pid, 1)
+        assert len(seen) >= 4, seen  # 54 requests at 5 (+0) per worker: replaced many times
+        assert len(_children(proc.pid, 1)) == 1
+        proc.terminate()
+        output, _ = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None or not proc.stdout.closed:
+            stop(proc)
+    assert proc.returncode == 0, output
+    assert output.count("retired after") >= 3, output
+    assert "exited (" not in output and "Traceback" not in output, output  # retired on purpose, never crashed
