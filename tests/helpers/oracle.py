@@ -4,8 +4,11 @@ a reference index written by Whoosh's stock writer and read only through Whoosh'
 Modules: oracle_build.py writes the reference index (Whoosh's stock writer) beside our build of a corpus;
 oracle_eval.py holds the evaluation rules; oracle_compare.py compares the engine's answers with these.
 - Oracle(folder, report_ids): report_ids are the corpus order (build.json's report list); it answers
-  search(q, …) → Answer, ranked(q, limit, …) → list[Row], report_hits(report_id, q, …) → sorted positions,
-  trend(term, …) → Trend, doc_frequency(word) → Whoosh's doc_frequency in `text`.
+  search(q, …) → Answer (every page at once: Answer.page(page, per_page) → the rows search() shows),
+  total(q, …) → int, ranked(q, limit, …) → list[Row], report_hits(report_id, q, …) → sorted positions,
+  trend(term, …) → Trend, doc_frequency(word) → Whoosh's doc_frequency in `text` (deleted paragraphs
+  included until a merge, as Whoosh counts them). Keyword arguments are search()'s: institutions, years,
+  themes (multi-select), synonyms, expand.
 Rules encoded where the product's behaviour is a documented rule rather than plain evaluation:
 - unscored hits (the scoring query does not match them, or there is none) follow the scored ones of
   their tier in corpus order: report by report as report_ids lists them, then by position;
@@ -26,7 +29,7 @@ from indexer.limits import YearError, parse_year_span
 from indexer.search.query import parse
 from indexer.search.synonyms import Synonyms
 from indexer.search.synonyms import expand as expand_tree
-from tests.helpers.oracle_eval import Doc, Evaluator, label
+from tests.helpers.oracle_eval import Evaluator, label
 
 PARTIAL_BELOW = 10  # partial matches are listed after fewer full matches than this (indexer/search/partial.py)
 FACETS = ("institution", "year", "theme")
@@ -101,7 +104,6 @@ class Oracle:
         order = {rid: n for n, rid in enumerate(report_ids)}
         ranked = sorted(self.ev.docs.values(), key=lambda d: (order.get(d.report, len(order)), d.position, d.docnum))
         self.corpus_rank = {d.docnum: n for n, d in enumerate(ranked)}
-        self.by_id: dict[str, Doc] = {d.id: d for d in self.ev.docs.values()}
         reader = self.searcher.reader()
         self.known = {f: {t.decode("utf-8") for t in reader.lexicon(name)} for f, name in
                       (("institution", "institution"), ("theme", "theme"), ("year", "years"))}

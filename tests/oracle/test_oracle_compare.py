@@ -9,8 +9,8 @@ from tests.helpers.oracle_compare import REL_TOL, ROUNDING, row_problems, same_s
 SCORED = ("full", 1, "scored")
 
 
-def answer(rows: list[Row], partial: list[Row] = (), listed: int = 0) -> Answer:  # type: ignore[assignment]
-    return Answer("q", len(rows), frozenset(r.id for r in rows), {}, {}, rows, list(partial), listed)
+def answer(rows: list[Row], partial: list[Row] | None = None, listed: int = 0) -> Answer:
+    return Answer("q", len(rows), frozenset(r.id for r in rows), {}, {}, rows, partial or [], listed)
 
 
 ROWS = [

@@ -11,10 +11,12 @@ import pytest
 from bench.queries import build_mix, read_corpus_text
 from indexer.analysis import word_analyzer
 from indexer.search.engine import ranked, search
+from indexer.search.hanzi import to_traditional
 from indexer.search.synonyms import Synonyms
 from tests.helpers.oracle_build import Pair
 from tests.helpers.oracle_compare import ranked_problems, search_problems
 from tests.helpers.oracle_queries import ISSUE_MIX, compare_ranked, compare_search, filter_sets
+from tests.helpers.search import MALFORMED
 
 
 @pytest.mark.parametrize("corpus", ["generated", "bundled"])
@@ -51,6 +53,25 @@ def test_ranked_lists_exactly_the_hit_set_in_the_oracles_order(corpus: str, requ
         problems += compare_ranked(pair, q, synonyms, True, limit=15, **filter_sets(pair)[3])[0]
     assert not problems, "\n".join(problems[:40])
     assert longest >= (500 if corpus == "generated" else 30)
+
+
+SINGLE_CHARACTERS = ["人", "法", "难", "治", "。", "，", "1", "a", "%", "亿"]
+
+
+@pytest.mark.parametrize("corpus", ["generated", "bundled"])
+def test_traditional_script_single_characters_and_malformed_input_agree(corpus: str, request: pytest.FixtureRequest,
+                                                                        synonyms: Synonyms) -> None:
+    pair: Pair = request.getfixturevalue(corpus)
+    traditional = [to_traditional(q) for q in ISSUE_MIX]
+    assert sum(t != q for t, q in zip(traditional, ISSUE_MIX)) >= 20  # really written differently
+    problems: list[str] = []
+    found = 0
+    for n, q in enumerate([*traditional, *SINGLE_CHARACTERS, *MALFORMED]):
+        got, total = compare_search(pair, q, [(1, 10), (2, 10)], synonyms, n % 2 == 0, **filter_sets(pair)[n % 3])
+        problems += got
+        found += total > 0
+    assert not problems, "\n".join(problems[:40])
+    assert found >= len(traditional)
 
 
 @pytest.mark.slow

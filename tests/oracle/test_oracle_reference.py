@@ -1,7 +1,8 @@
-"""The oracle's premises: the reference index (Whoosh's stock writer) holds our build's documents at the same
-docnums with the same BM25F statistics and postings, and the oracle's Ctrl-F (reading stored text) finds
-what Whoosh's own positional bigram phrases find — so a disagreement in the other oracle tests is the
-engine's, not the reference's."""
+"""The oracle's premises: the reference index (Whoosh's stock writer) holds the paragraphs the engine's build
+holds (as its export shows them), one document each in corpus order, and the oracle's Ctrl-F (reading stored
+text) finds what Whoosh's own positional bigram phrases find — so a disagreement in the other oracle tests is
+the engine's, not the reference's. (That our build's Whoosh segments equal the stock writer's is the
+product's own test, tests/engine/test_engine_segments.py; BM25F statistics show in every score compared.)"""
 
 from __future__ import annotations
 
@@ -10,32 +11,26 @@ import random
 import pytest
 from whoosh import query as wq
 
+from indexer.export import iter_paragraphs
 from tests.helpers.oracle_build import Pair
-
-FIELDS = ("text", "section", "lead", "text_bi")
 
 
 @pytest.mark.parametrize("corpus", ["generated", "bundled"])
-def test_the_reference_holds_our_builds_documents_postings_and_statistics(corpus: str,
-                                                                          request: pytest.FixtureRequest) -> None:
+def test_the_reference_holds_the_builds_paragraphs_in_corpus_order(corpus: str, request: pytest.FixtureRequest) -> None:
     pair: Pair = request.getfixturevalue(corpus)
     ref = pair.oracle.searcher
-    with pair.store.current().index.searcher() as ours:
-        assert ours.doc_count_all() == ref.doc_count_all() == sum(len(r.paragraphs) for r in pair.reports)
-        ids = [ref.stored_fields(d)["id"] for d in range(ref.doc_count_all())]
-        assert [ours.stored_fields(d)["id"] for d in range(ours.doc_count_all())] == ids
-        assert len(set(ids)) == len(ids)
-        if corpus == "generated":
-            assert len(list(ours.reader().leaf_readers())) >= 2  # our build has several segments: docnum bases matter
-        for field in FIELDS:
-            assert ours.field_length(field) == ref.field_length(field), field
-            assert ([ours.reader().doc_field_length(d, field) for d in range(len(ids))]
-                    == [ref.reader().doc_field_length(d, field) for d in range(len(ids))]), field
-            terms = list(ref.reader().lexicon(field))
-            assert terms == list(ours.reader().lexicon(field)), field
-            for t in terms[:: 5 if field != "text_bi" else 25]:  # a sample: reading every posting list takes long
-                mine, theirs = ours.reader().postings(field, t), ref.reader().postings(field, t)
-                assert list(mine.items_as("weight")) == list(theirs.items_as("weight")), (field, t)
+    paragraphs = [p.id for r in pair.reports for p in r.paragraphs]
+    assert ref.doc_count_all() == ref.doc_count() == len(paragraphs) == len(set(paragraphs))
+    assert [ref.stored_fields(d)["id"] for d in range(ref.doc_count_all())] == paragraphs  # docnum = corpus order
+    exported = list(iter_paragraphs(pair.store))
+    assert [p["id"] for p in exported] == paragraphs
+    stored = {f["id"]: f for f in (ref.stored_fields(d) for d in range(len(paragraphs)))}
+    for p in exported:
+        f = stored[p["id"]]
+        assert (f["report"], f["institution"], f["theme"], f["section"], f["position"], f["text"]) == (
+            p["report"], p["institution"], p["theme"], p["section"], p["position"], p["text"]), p["id"]
+        assert f["years"] == " ".join(str(y) for y in p["years"])
+    assert len(pair.institutions()) >= (15 if corpus == "generated" else 2) and len(pair.themes()) >= 4  # facets to filter by
 
 
 @pytest.mark.parametrize("corpus", ["generated", "bundled"])
