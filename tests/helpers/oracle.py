@@ -26,9 +26,9 @@ from pathlib import Path
 import whoosh.index
 
 from indexer.limits import YearError, parse_year_span
-from indexer.search.query import parse
-from indexer.search.synonyms import Synonyms
-from indexer.search.synonyms import expand as expand_tree
+from indexer.search.language.query import parse
+from indexer.search.language.synonyms import Synonyms
+from indexer.search.language.synonyms import expand as expand_tree
 from tests.helpers.oracle_eval import Evaluator, label
 
 PARTIAL_BELOW = 10  # partial matches are listed after fewer full matches than this (indexer/search/partial.py)

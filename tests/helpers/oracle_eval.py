@@ -4,7 +4,7 @@ Whoosh's own searcher over a reference index (written by Whoosh's stock writer, 
 The rules are copied, not imported, from the product's reference path as it stood before issue 17
 (indexer/search/compile.py `Compiler.walk`/`scoring_query`, bestof.py `BestOf`, partial.py), so the product
 may delete that path and still be judged by it. Only the query *language* comes from the product: the
-parser's tree types and walks (indexer.search.query), the synonym expansion and the analyzers (the reference
+parser's tree types and walks (indexer.search.language.query), the synonym expansion and the analyzers (the reference
 index's own schema). Deliberately simple rather than fast:
 - a word's paragraphs are Whoosh's postings of `text` and `section` (`Searcher.docs_for_query`);
 - a substring (any Words chunk, a quoted phrase, a 1-character term) is Ctrl-F: `needle in squeezed text`
@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from whoosh import query as wq
 
 from indexer.analysis import normalize
-from indexer.search.query import And, Concept, Filter, Node, Not, Or, Phrase, Words, render, units
+from indexer.search.language.query import And, Concept, Filter, Node, Not, Or, Phrase, Words, render, units
 
 # The scoring query's boosts (indexer/search/compile.py before issue 17).
 SECTION_BOOST = 2.0

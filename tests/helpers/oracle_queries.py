@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from hypothesis import strategies as st
 
 from indexer.search.engine import ranked, search
-from indexer.search.hanzi import to_traditional
-from indexer.search.synonyms import Synonyms
+from indexer.search.language.hanzi import to_traditional
+from indexer.search.language.synonyms import Synonyms
 from tests.helpers.oracle_build import Pair
 from tests.helpers.oracle_compare import hit_set_problems, ranked_problems, search_problems
 from tests.helpers.search import MALFORMED

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from bench.generate import generate_corpus
-from indexer.search.synonyms import Synonyms, load_synonyms
+from indexer.search.language.synonyms import Synonyms, load_synonyms
 from tests.helpers import REPO_ROOT
 from tests.helpers.oracle_build import Pair, make_pair
 

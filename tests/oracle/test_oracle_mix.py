@@ -11,8 +11,8 @@ import pytest
 from bench.queries import build_mix, read_corpus_text
 from indexer.analysis import word_analyzer
 from indexer.search.engine import ranked, search
-from indexer.search.hanzi import to_traditional
-from indexer.search.synonyms import Synonyms
+from indexer.search.language.hanzi import to_traditional
+from indexer.search.language.synonyms import Synonyms
 from tests.helpers.oracle_build import Pair
 from tests.helpers.oracle_compare import ranked_problems, search_problems
 from tests.helpers.oracle_queries import ISSUE_MIX, compare_ranked, compare_search, filter_sets

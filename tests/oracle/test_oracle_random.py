@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from indexer.search.engine import ranked, search
-from indexer.search.synonyms import Synonyms
+from indexer.search.language.synonyms import Synonyms
 from tests.helpers.oracle_build import Pair
 from tests.helpers.oracle_compare import ranked_problems, search_problems
 from tests.helpers.oracle_queries import Vocabulary, queries, search_kwargs, vocabulary
