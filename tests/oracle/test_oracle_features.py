@@ -8,8 +8,8 @@ import pytest
 from indexer.limits import MAX_SUGGESTIONS
 from indexer.search.engine import get_report, search
 from indexer.search.features.suggest import suggest
-from indexer.search.language.synonyms import Synonyms
 from indexer.search.features.trends import trends
+from indexer.search.language.synonyms import Synonyms
 from tests.helpers.oracle_build import Pair
 from tests.helpers.oracle_compare import trend_problems
 from tests.helpers.oracle_queries import ISSUE_MIX, filter_sets, vocabulary

@@ -24,8 +24,8 @@ from indexer.index.update import update_index
 from indexer.ingest.corpus import load_corpus
 from indexer.search.engine import get_report, search
 from indexer.search.features.suggest import suggest
-from indexer.search.language.synonyms import Synonyms
 from indexer.search.features.trends import trends
+from indexer.search.language.synonyms import Synonyms
 from tests.helpers.oracle import Oracle
 from tests.helpers.oracle_build import Pair, update_reference, write_reference
 from tests.helpers.oracle_compare import search_problems, trend_problems

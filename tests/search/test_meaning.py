@@ -7,10 +7,6 @@ from pathlib import Path
 
 import opencc
 import pytest
-from indexer.search.bestof import BestOf
-from indexer.search.cache import searching
-from indexer.search.compile import Compiler
-from whoosh import query as wq
 
 from bench.relevance import mean_scores, resolve
 from indexer.config import default_synonyms_path
@@ -89,22 +85,32 @@ def test_each_jieba_word_of_a_chunk_is_a_concept(seed_store: Store, seed_paragra
 
 
 def test_a_concept_scores_as_its_best_alternative_not_the_sum(seed_store: Store) -> None:
-    with searching(seed_store.current()) as (s, _cache):
-        alts = [wq.Term("text", "执行", boost=0.3), wq.Term("text", "案件"), wq.Term("text_bi", "法院", boost=0.6)]
-        best = {hit.docnum: hit.score for hit in s.search(BestOf(alts), limit=None)}
-        each = [{hit.docnum: hit.score for hit in s.search(a, limit=None)} for a in alts]
-        assert len(best) > 20
-        for d, score in best.items():
-            assert score == pytest.approx(max(e.get(d, 0.0) for e in each))
-        several = [d for d in best if sum(d in e for e in each) > 1]
-        assert several and all(best[d] < sum(e.get(d, 0.0) for e in each) for d in several)
+    from indexer.search.evaluation.context import context
+    from indexer.search.evaluation.terms import Terms
+    from indexer.search.scoring.plan import BestClause, SumClause, TermClause
+    from indexer.search.scoring.score import Candidates, Scorer
+
+    opened = seed_store.current()
+    with opened.hold():
+        ctx = context(opened)
+        scorer = Scorer(ctx, Terms(ctx))
+        cand = Candidates(ctx.universe, ctx.size)
+        alts = [TermClause("text", "执行", 0.3), TermClause("text", "案件"), TermClause("text_bi", "法院", 0.6)]
+        each = [scorer.term(a, cand) for a in alts]
+        best_s, best_m = scorer.best(BestClause(tuple(SumClause((a,)) for a in alts), first_wins=False), cand)
+        assert best_m.sum() > 20
+        for i in best_m.nonzero()[0]:
+            assert best_s[i] == pytest.approx(max(s[i] for s, m in each if m[i]))
+        several = [i for i in best_m.nonzero()[0] if sum(m[i] for _, m in each) > 1]
+        assert several and all(best_s[i] < sum(s[i] for s, _ in each) for i in several)
         # first_wins (a concept: the user's word first): its score where it matches, else the best other
-        first = {hit.docnum: hit.score for hit in s.search(BestOf(alts, first_wins=True), limit=None)}
-        assert set(first) == set(best)
-        for d, score in first.items():
-            expected = each[0][d] if d in each[0] else max(e.get(d, 0.0) for e in each[1:])
-            assert score == pytest.approx(expected)
-        assert any(first[d] < best[d] for d in each[0])  # somewhere a synonym would have lifted the word
+        first_s, first_m = scorer.best(BestClause(tuple(SumClause((a,)) for a in alts), first_wins=True), cand)
+        assert (first_m == best_m).all()
+        word_s, word_m = each[0]
+        for i in first_m.nonzero()[0]:
+            expected = word_s[i] if word_m[i] else max(s[i] for s, m in each[1:] if m[i])
+            assert first_s[i] == pytest.approx(expected)
+        assert any(first_s[i] < best_s[i] for i in word_m.nonzero()[0])  # somewhere a synonym would have lifted the word
 
 
 def one_report_store(base: Path, heading: str, paragraphs: list[str]) -> Store:
@@ -285,22 +291,3 @@ def test_meaning_queries_gain_from_expansion_and_folding(seed_store: Store, seed
     assert mean_scores(ranked(expand=False), trad, search_judged)[0] >= 0.9  # folding alone, no synonyms
 
 
-@pytest.mark.parametrize("small_set", [200, 0])  # 0: every hit set takes the best-of path of ranking.top
-def test_expanded_ranking_is_whooshs_own_order(seed_store: Store, bundled: Synonyms, monkeypatch: pytest.MonkeyPatch,
-                                               small_set: int) -> None:
-    from indexer.search import ranking
-
-    monkeypatch.setattr(ranking, "SMALL_SET", small_set)
-    for q in ("电诈", "智慧法院", "反腐败", "多元解纷"):  # the word itself is absent: every hit is ranked by BestOf
-        got = [(h["id"], h["score"]) for h in search(seed_store, q, synonyms=bundled, per_page=100)["hits"]
-               if not h["partial"]]
-        with searching(seed_store.current()) as (s, cache):
-            comp = Compiler(s, cache)
-            tree = expand(parse(q).tree, bundled, comp.words).tree
-            hits = comp.evaluate(tree)
-            results = s.search(comp.scoring_query(tree), filter=set(hits), limit=None, terms=False)
-            expected = sorted(((s.stored_fields(h.docnum)["id"], round(h.score, 4)) for h in results),
-                              key=lambda x: -x[1])
-        assert len(got) == len(hits) >= 3, q
-        assert [sc for _, sc in got] == [sc for _, sc in expected], q
-        assert set(got) == set(expected), q
