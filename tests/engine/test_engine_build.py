@@ -118,6 +118,17 @@ def test_changed_dictionary_makes_the_index_stale(tmp_path: Path, hand_reports: 
         Store(tmp_path / "ix", dictionary=other).current()
 
 
+def test_a_build_of_an_older_index_format_says_reindex(tmp_path: Path, hand_reports: list[Report]) -> None:
+    """Format 4 (issue 17) reads only posting arrays with positions: a format-3 build is refused, not searched."""
+    summary = build_reports(hand_reports, tmp_path, procs=1)
+    meta_path = tmp_path / BUILDS / summary.build_id / "build.json"
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    meta["format"] = 3
+    meta_path.write_text(json.dumps(meta), encoding="utf-8")
+    with pytest.raises(IndexStale, match=r"format 3.*reads 4.*run `reportsearch reindex`"):
+        Store(tmp_path).current()
+
+
 # Whoosh 2.7.4's TOC reader leaves the file open when it fails to parse it (collected later, with a warning)
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning", "ignore:unclosed file:ResourceWarning")
 @pytest.mark.parametrize("damage", ["truncated", "overwritten", "emptied", "removed"])
