@@ -19,7 +19,7 @@ import json
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -145,6 +145,30 @@ def paragraph_documents(reports: Iterable[Report]) -> Iterable[dict]:
             seq += 1
 
 
+class DocumentSequence(Sequence[dict]):
+    """paragraph_documents(reports) as a sequence made on demand: a slice makes only its own documents, so
+    a writer holds one segment's documents at a time instead of a second copy of the whole corpus."""
+
+    def __init__(self, reports: Sequence[Report]) -> None:
+        self.reports = reports
+        self.places = [(order, p) for order, r in enumerate(reports) for p in r.paragraphs]
+
+    def __len__(self) -> int:
+        return len(self.places)
+
+    def __getitem__(self, i):  # noqa: ANN001, ANN204 - Sequence protocol
+        if isinstance(i, slice):
+            start, stop, step = i.indices(len(self.places))
+            return [to_document(p, seq=n, report_order=order)
+                    for n, (order, p) in zip(range(start, stop, step), self.places[start:stop:step])]
+        order, p = self.places[i]
+        return to_document(p, seq=i if i >= 0 else len(self.places) + i, report_order=order)
+
+    def weights(self) -> list[int]:
+        """Each document's text length (what the writers balance their work by)."""
+        return [len(p.text or "") for _, p in self.places]
+
+
 def write_build(
     reports: list[Report],
     build_dir: Path,
@@ -161,9 +185,9 @@ def write_build(
     # Load jieba before any fork so the writer processes inherit a warm instance.
     initialize(dictionary)
     index = whoosh.index.create_in(str(build_dir), make_schema(dictionary))
-    docs = list(paragraph_documents(reports))
+    docs = DocumentSequence(reports)
     count = write_segments(index, docs, procs=procs, limitmb=limitmb, on_started=lambda: checkpoint("writing"),
-                           on_docs=on_docs)
+                           on_docs=on_docs, weights=docs.weights())
     checkpoint("committed")
     return count
 

@@ -218,6 +218,7 @@ def write_segments(
     limitmb: int = 1024,
     on_started: Callable[[], None] = lambda: None,
     on_docs: Callable[[int], None] | None = None,
+    weights: Sequence[int] | None = None,
 ) -> int:
     """Write docs into the empty index, in order, and commit; returns the count.
 
@@ -229,7 +230,7 @@ def write_segments(
     on_docs(n) after every n documents written, in the process that wrote them (progress display).
     """
     segments = write_new_segments(index, docs, procs=procs, weight=weight, limitmb=limitmb,
-                                  on_started=on_started, on_docs=on_docs)
+                                  on_started=on_started, on_docs=on_docs, weights=weights)
     commit_new(index, segments)
     return sum(s.doc_count_all() for s in segments)
 
@@ -243,9 +244,13 @@ def write_new_segments(
     limitmb: int = 1024,
     on_started: Callable[[], None] = lambda: None,
     on_docs: Callable[[int], None] | None = None,
+    weights: Sequence[int] | None = None,
 ) -> list:
-    """Write docs as new segments of index, in order, without committing them (see write_segments)."""
-    weights = [weight(d) for d in docs]
+    """Write docs as new segments of index, in order, without committing them (see write_segments).
+
+    docs may be a lazy sequence (build.DocumentSequence): only one segment's documents are made at a
+    time, in the process writing them; weights (each document's text length) then come precomputed."""
+    weights = [weight(d) for d in docs] if weights is None else weights
     for field in index.schema:
         if _array_kind(field) == WORDS:
             field.analyzer.items[0].warm_index()  # once here, not once per forked writer
@@ -253,19 +258,21 @@ def write_new_segments(
     ranges = _split(weights, max(1, procs))
     if len(ranges) == 1:
         on_started()
-        return _write_range(index, docs, weights, budget, on_docs)
+        return _write_range(index, docs, weights, (0, len(docs)), budget, on_docs)
     return _write_forked(index, docs, weights, budget, ranges, on_started, on_docs)
 
 
-def _write_range(index, docs: Sequence[dict], weights: Sequence[int], budget: int,  # noqa: ANN001
+def _write_range(index, docs: Sequence[dict], weights: Sequence[int], bounds: tuple[int, int], budget: int,  # noqa: ANN001
                  on_docs: Callable[[int], None] | None = None) -> list:
-    """Segments for docs in order, each at most ~budget characters of text and all about the same size
-    (no small tail segment: every segment costs each query a term lookup)."""
-    parts = max(1, -(-sum(weights) // max(1, budget)))
+    """Segments for docs[lo:hi] in order, each at most ~budget characters of text and all about the same
+    size (no small tail segment: every segment costs each query a term lookup)."""
+    lo, hi = bounds
+    mine = weights[lo:hi]
+    parts = max(1, -(-sum(mine) // max(1, budget)))
     segments = []
-    for start, end in _split(weights, parts):
+    for start, end in _split(mine, parts):
         if end > start:
-            writer = _write_one(index, docs[start:end], on_docs)
+            writer = _write_one(index, docs[lo + start : lo + end], on_docs)
             segments.append(finalize_segment(writer))
     return segments
 
@@ -298,8 +305,7 @@ def _write_forked(index, docs: Sequence[dict], weights: Sequence[int], budget: i
                   ranges: list[tuple[int, int]], on_started: Callable[[], None],
                   on_docs: Callable[[int], None] | None = None) -> list:
     def write(bounds: tuple[int, int]) -> list:
-        start, end = bounds
-        return _write_range(index, docs[start:end], weights[start:end], budget, on_docs)
+        return _write_range(index, docs, weights, bounds, budget, on_docs)
 
     try:
         results = fork_map(write, ranges, while_running=on_started, hold_until_read=True)

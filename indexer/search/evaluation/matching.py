@@ -88,7 +88,8 @@ class Matcher:
     def chunk_docs(self, text: str, whole_words: bool) -> np.ndarray:
         """An unquoted chunk: every word (as a word, or a substring unless whole_words), or the whole chunk."""
         found: np.ndarray | None = None
-        for w in self.words(text):
+        words = self.words(text)
+        for w in words:
             docs = self.term_docs(w)
             if not whole_words and len(w) > 1:
                 docs = union([docs, self.substring_docs(w)], self.ctx.size)
@@ -97,7 +98,10 @@ class Matcher:
                 break
         found = EMPTY if found is None else found
         whole = needle(text)
-        if not whole_words and whole:
+        # The whole chunk as a substring adds nothing when every word is matched as a substring too: each
+        # word is a piece of the chunk, so a paragraph containing the chunk contains them all. Only a
+        # one-character word (matched as a word, not a substring) can leave such a paragraph out.
+        if not whole_words and whole and (not words or any(len(w) == 1 for w in words)):
             found = union([found, self.substring_docs(whole)], self.ctx.size)
         return found
 

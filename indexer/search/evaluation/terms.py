@@ -43,6 +43,7 @@ class Terms:
         self.ctx = ctx
         self.memo: dict[tuple[str, str], Postings] = {}
         self.docmemo: dict[tuple[str, str, str], np.ndarray] = {}
+        self._masks: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = {}
 
     def postings(self, fieldname: str, term: str) -> Postings:
         """The postings of fieldname:term."""
@@ -118,6 +119,7 @@ class Terms:
     def keys(self, fieldname: str, term: str, within: np.ndarray | None = None) -> np.ndarray:
         """Sorted int64 keys docnum << 32 | position of every occurrence of term (in documents `within`)."""
         p = self.postings(fieldname, term)
+        mask = self._within_mask(within) if within is not None else None
         out = []
         for arrays, base, i, a, b in p.parts:
             local = np.asarray(arrays.docs[a:b])
@@ -125,13 +127,13 @@ class Terms:
             ends = np.cumsum(tf)
             starts = ends - tf
             if within is not None:
-                glob = local.astype(np.int64) + base
-                if len(within) * 8 < len(glob):  # few documents wanted: look them up in the postings
+                if mask is not None:  # many documents wanted: a lookup per posting in a mask of the build
+                    pick = np.flatnonzero(mask[local + base] if base else mask[local])
+                else:  # few: look each of them up in the postings
+                    glob = local.astype(np.int64) + base
                     at = np.searchsorted(glob, within)
                     np.minimum(at, len(glob) - 1, out=at)
                     pick = np.unique(at[glob[at] == within])
-                else:
-                    pick = np.flatnonzero(members(glob, within.astype(np.int64)))
                 local, tf, starts = local[pick], tf[pick], starts[pick]
             if not len(local):
                 continue
@@ -143,6 +145,18 @@ class Terms:
         if not out:
             return np.zeros(0, dtype=np.int64)
         return np.concatenate(out) if len(out) > 1 else out[0]
+
+    def _within_mask(self, within: np.ndarray) -> np.ndarray | None:
+        """A boolean per docnum of the build for a large `within` (made once per request and set), else None."""
+        if len(within) * 64 < self.ctx.size:
+            return None
+        key = (id(within), len(within))
+        got = self._masks.get(key)
+        if got is None or got[0] is not within:
+            mask = np.zeros(self.ctx.size, dtype=bool)
+            mask[within] = True
+            self._masks[key] = got = (within, mask)
+        return got[1]
 
 
 def _ranges(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:

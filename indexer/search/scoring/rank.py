@@ -67,21 +67,44 @@ def ranked(ctx: BuildContext, terms: Terms, clauses: SumClause | None, docs: np.
 
 def _with_phrases(scorer: Scorer, cand: Candidates, phrases: list[PhraseClause], scores: np.ndarray,
                   matched: np.ndarray, need: int) -> tuple[np.ndarray, np.ndarray]:
-    """Add the phrase clauses, checking positions only where they could change the first `need`."""
-    only: np.ndarray | None = None
-    if int(matched.sum()) >= need:
-        bound = np.zeros(len(cand), dtype=np.float64)
-        for clause in phrases:
-            bound += _phrase_bound(scorer, clause, cand)
-        floor = np.partition(scores[matched], int(matched.sum()) - need)[int(matched.sum()) - need]
-        only = scores + bound >= floor - EPSILON * max(1.0, abs(floor))
-        only &= bound > 0  # nothing to add elsewhere
+    """Add the phrase clauses, checking positions only where they could change the first `need`.
+
+    With fewer than `need` matches so far every candidate is checked. Otherwise candidates are checked in
+    order of their upper bound (score + what the phrases could add), in growing batches, until the next
+    bound falls below the need-th best score known: T only grows as paragraphs are checked, so nothing
+    left unchecked can reach the first `need`.
+    """
     scores = scores.copy()
     matched = matched.copy()
+    count = int(matched.sum())
+    if count < need:
+        for clause in phrases:
+            s, m = scorer.phrase(clause, cand)
+            scores += s
+            matched |= m
+        return scores, matched
+    bound = np.zeros(len(cand), dtype=np.float64)
     for clause in phrases:
-        s, m = scorer.phrase(clause, cand, only)
-        scores += s
-        matched |= m
+        bound += _phrase_bound(scorer, clause, cand)
+    rest = np.flatnonzero(bound > 0)  # nothing to add elsewhere
+    upper = scores[rest] + bound[rest]
+    batch = max(4 * need, 256)
+    while len(rest):
+        floor = np.partition(scores[matched], count - need)[count - need]  # the need-th best known score
+        if upper.max() < floor - EPSILON * max(1.0, abs(floor)):
+            break
+        pick = np.argpartition(-upper, batch - 1)[:batch] if len(rest) > batch else np.arange(len(rest))
+        only = np.zeros(len(cand), dtype=bool)
+        only[rest[pick]] = True
+        for clause in phrases:
+            s, m = scorer.phrase(clause, cand, only)
+            scores += s
+            matched |= m
+        count = int(matched.sum())
+        keep = np.ones(len(rest), dtype=bool)
+        keep[pick] = False
+        rest, upper = rest[keep], upper[keep]
+        batch *= 4
     return scores, matched
 
 

@@ -25,11 +25,18 @@ class Candidates:
 
     def __init__(self, docs: np.ndarray, size: int) -> None:
         self.docs = docs
+        self.size = size
+        self.scores: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}  # term → (indexes, BM25F), by Scorer
         self._where: np.ndarray | None = None
         if len(docs) * 16 > size:  # many: one int32 per docnum of the build beats a binary search per posting
-            where = np.full(size, -1, dtype=np.int32)
-            where[docs] = np.arange(len(docs), dtype=np.int32)
+            self._dense()
+
+    def _dense(self) -> np.ndarray:
+        if self._where is None:
+            where = np.full(self.size, -1, dtype=np.int32)
+            where[self.docs] = np.arange(len(self.docs), dtype=np.int32)
             self._where = where
+        return self._where
 
     def __len__(self) -> int:
         return len(self.docs)
@@ -43,6 +50,12 @@ class Candidates:
         cand = self.docs
         if not len(cand) or not len(docs):
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        if len(docs) * 64 > self.size and len(cand) * 64 > len(docs):
+            # a long posting list against many candidates: a binary search per posting costs more than
+            # filling one int32 per docnum of the build, once per request's candidates
+            at = self._dense()[docs]
+            pick = np.flatnonzero(at >= 0)
+            return pick, at[pick]
         if len(docs) > 8 * len(cand):  # a long posting list: look each candidate up in it
             j = np.searchsorted(docs, cand)
             np.minimum(j, len(docs) - 1, out=j)
@@ -66,13 +79,25 @@ class Scorer:
         """One term's BM25F × boost where it occurs among the candidates."""
         scores = np.zeros(len(cand), dtype=np.float64)
         matched = np.zeros(len(cand), dtype=bool)
-        p = self.terms.postings(clause.field, clause.term)
-        if not p.empty:
-            pick, at = cand.locate(p.docs)
-            got = self.bm25.scores(clause.field, p, pick)
+        at, got = self._term(clause.field, clause.term, cand)
+        if len(at):
             scores[at] = got * clause.boost if clause.boost != 1.0 else got
             matched[at] = True
         return scores, matched
+
+    def _term(self, fieldname: str, term: str, cand: Candidates) -> tuple[np.ndarray, np.ndarray]:
+        """(indexes among the candidates, BM25F there) of one term; once per candidate set and term."""
+        key = (fieldname, term)
+        got = cand.scores.get(key)
+        if got is None:
+            p = self.terms.postings(fieldname, term)
+            if p.empty:
+                got = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))
+            else:
+                pick, at = cand.locate(p.docs)
+                got = (at, self.bm25.scores(fieldname, p, pick))
+            cand.scores[key] = got
+        return got
 
     def phrase(self, clause: PhraseClause, cand: Candidates, only: np.ndarray | None = None) -> Scored:
         """Σ of the terms' BM25F × boost where the phrase matches (only: a mask of candidates to check)."""
