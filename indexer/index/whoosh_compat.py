@@ -14,9 +14,9 @@ refuses to load on another version.
 
 The one other place that knows Whoosh's insides is FastSegmentWriter (indexer/index/segments.py): it
 subclasses SegmentWriter (imported from here, so the version check guards it) and fills the posting
-lists that `write_field_postings` below writes in Whoosh 3's on-disk format, byte for byte.
-The fix of DisjunctionMaxMatcher's score() (best_of_matcher below) lives here too; indexer/search/bestof.py
-builds its query on it with public API only.
+lists of the ID fields that `write_field_postings` below writes in Whoosh 3's on-disk format, byte for
+byte. Searching never reads Whoosh's postings (indexer/index/arrays.py): only stored fields, the TOC's
+segments and their deletions, and the `id`/`report` terms that updates delete by.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ import struct
 import sys
 import zlib
 from array import array
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from operator import sub
 from pickle import dumps
 from typing import Any
@@ -50,65 +50,25 @@ def check_version(found: tuple) -> None:
 
 check_version(whoosh.__version__)  # before importing internals that may not exist elsewhere
 
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3TermInfo  # noqa: E402
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo  # noqa: E402
 from whoosh.filedb import filetables  # noqa: E402
 from whoosh.filedb.filestore import FileStorage  # noqa: E402
 from whoosh.filedb.structfile import StructFile  # noqa: E402
-from whoosh.formats import Positions  # noqa: E402
 from whoosh.index import TOC, clean_files  # noqa: E402
-from whoosh.matching import DisjunctionMaxMatcher, ListMatcher, NullMatcher, WrappingMatcher  # noqa: E402
 from whoosh.scoring import BM25F  # noqa: E402
-from whoosh.system import pack_int, pack_long, pack_uint, pack_ushort  # noqa: E402
-from whoosh.util import make_binary_tree  # noqa: E402
+from whoosh.system import pack_int, pack_long, pack_ushort  # noqa: E402
 from whoosh.util.numeric import byte_to_length, length_to_byte  # noqa: E402
 from whoosh.writing import SegmentWriter  # noqa: E402
 
 __all__ = [
-    "Block", "ListMatcher", "NullMatcher", "Positions", "SegmentWriter", "WrappingMatcher",
-    "best_of_matcher", "bm25f_params", "byte_to_length", "check_version", "commit_segments", "finalize_segment",
-    "length_bytes", "length_to_byte", "make_binary_tree", "open_mapped", "pack_uint", "posting_blocks", "segment_id", "segment_reader",
-    "toc_segments", "use_stored_compressor", "with_deletions", "write_field_postings",
+    "SegmentWriter", "bm25f_defaults", "byte_to_length", "check_version", "commit_segments", "deleted_docs",
+    "finalize_segment", "length_to_byte", "open_mapped", "segment_id", "segment_reader", "toc_segments",
+    "use_stored_compressor", "with_deletions", "write_field_postings",
 ]
 
-Block = tuple[Sequence[int], object, int]  # global docnums, raw weights (None / float / array), length
 
 
-# ---------------------------------------------------------------- reading (search/ranking.py)
-
-
-def length_bytes(reader: object, fieldname: str, count: int) -> bytes | None:
-    """The segment's quantised field lengths, one byte a document (W3 lengths column); None if unreadable."""
-    perdoc = getattr(reader, "_perdoc", None)
-    if perdoc is None or not hasattr(perdoc, "_cached_reader"):
-        return None
-    column = perdoc._cached_reader(f"_{fieldname}_len", LENGTHS_COLUMN)
-    if column is None or not all(hasattr(column, a) for a in ("_dbfile", "_basepos", "_count", "_fixedlen")) \
-            or column._fixedlen != 1:
-        return None
-    n = min(column._count, count)
-    return bytes(column._dbfile.get(column._basepos, n)) + bytes(count - n)
-
-
-def posting_blocks(matcher: object) -> Iterator[Block]:
-    """(ids, raw weights, length) per posting block of a Whoosh 3 leaf matcher (generic fallback otherwise).
-
-    Reads W3LeafMatcher's block attributes: one unpickle per block of postings instead of several Python
-    calls per posting.
-    """
-    m = matcher
-    if all(hasattr(m, a) for a in ("_read_ids", "_next_block", "_data", "_ids", "_blocklength")):
-        while m.is_active():  # type: ignore[attr-defined]
-            m._read_ids()  # type: ignore[attr-defined]
-            yield m._ids, m._data[1], m._blocklength  # type: ignore[attr-defined]
-            m._next_block()  # type: ignore[attr-defined]
-        return
-    ids: list[int] = []
-    weights: list[float] = []
-    while m.is_active():  # type: ignore[attr-defined]
-        ids.append(m.id())  # type: ignore[attr-defined]
-        weights.append(m.weight())  # type: ignore[attr-defined]
-        m.next()  # type: ignore[attr-defined]
-    yield ids, weights, len(ids)
+# ---------------------------------------------------------------- reading (search/evaluation/context.py)
 
 
 def segment_id(reader: object) -> str | None:
@@ -126,14 +86,6 @@ def bm25f_defaults() -> tuple[float, float]:
 def deleted_docs(segment: object) -> Iterable[int]:
     """The segment-local docnums a TOC's segment marks deleted."""
     return segment.deleted_docs()  # type: ignore[attr-defined]
-
-
-def bm25f_params(weighting: object, fieldname: str) -> tuple[float, float] | None:
-    """(B, K1) the BM25F weighting uses for fieldname; None when the weighting is not BM25F."""
-    if not isinstance(weighting, BM25F):
-        return None
-    b = weighting._field_B.get(fieldname, weighting.B) if hasattr(weighting, "_field_B") else weighting.B
-    return b, weighting.K1
 
 
 # ---------------------------------------------------------------- writing (index/segments.py)
@@ -328,54 +280,6 @@ def _write_postings(postfile: PostingFile, postings: list[tuple[int, float, byte
     head = _TERMINFO.pack(False, total_weight, n, 0 if minlength is None else length_to_byte(minlength),
                           length_to_byte(maxlength), maxweight, postings[0][0], postings[-1][0])
     return head + pack_long(start) + pack_int(postfile.pos - start)
-
-
-# --- best-of matching (indexer/search/bestof.py) ---------------------------------------------------------
-# Whoosh 2.7.4's DisjunctionMaxMatcher.score() takes the max of both sub-matchers' scores without checking
-# that they are on the current document, so every document gets the largest score any alternative has
-# anywhere (and its replace() drops a still-active side). These subclasses override its score() and
-# replace() and read its sides `a`/`b`: internals, hence here.
-
-
-class _BestMatcher(DisjunctionMaxMatcher):
-    """Union of two matchers; the score is the higher of the sides that match the current document."""
-
-    def supports_block_quality(self) -> bool:
-        return False  # no block-quality pruning: correctness over that shortcut
-
-    def _on(self) -> list:
-        current = self.id()
-        return [m for m in (self.a, self.b) if m.is_active() and m.id() == current]
-
-    def score(self) -> float:
-        return max(m.score() for m in self._on())
-
-    def replace(self, minquality: float = 0) -> object:
-        a_on, b_on = self.a.is_active(), self.b.is_active()
-        if not (a_on or b_on):
-            return NullMatcher()
-        if not a_on:
-            return self.b.replace(minquality)
-        if not b_on:
-            return self.a.replace(minquality)
-        return self
-
-
-class _FirstMatcher(_BestMatcher):
-    """Union of two matchers; the first side's score where it matches, else the second side's."""
-
-    def score(self) -> float:
-        return self._on()[0].score()
-
-
-def best_of_matcher(matchers: Sequence, first_wins: bool = False) -> object:
-    """One matcher over matchers, a document scoring as its best side (first_wins: the first side's where it matches)."""
-    if len(matchers) == 1:
-        return matchers[0]
-    if not first_wins:
-        return make_binary_tree(_BestMatcher, list(matchers))
-    rest = matchers[1] if len(matchers) == 2 else make_binary_tree(_BestMatcher, list(matchers[1:]))
-    return _FirstMatcher(matchers[0], rest)
 
 
 # ---------------------------------------------------------------- opening a build without copying it (store.py)
