@@ -87,6 +87,13 @@ class Matcher:
 
     def chunk_docs(self, text: str, whole_words: bool) -> np.ndarray:
         """An unquoted chunk: every word (as a word, or a substring unless whole_words), or the whole chunk."""
+        key = ("c" if whole_words else "C", text)
+        got = self.memo.get(key)
+        if got is None:
+            got = self.memo[key] = self._chunk(text, whole_words)
+        return got
+
+    def _chunk(self, text: str, whole_words: bool) -> np.ndarray:
         found: np.ndarray | None = None
         words = self.words(text)
         for w in words:

@@ -13,6 +13,7 @@ import numpy as np
 from indexer.index.arrays import EMPTY
 
 DENSE = 16  # a set this dense (elements × DENSE > its range) is intersected through a mask
+FEW = 512  # …unless one side has fewer elements than this: a binary search each is cheaper than any mask
 MAX_MASK = 1 << 31  # docnums and position keys beyond this go through binary search (no giant masks)
 
 
@@ -25,7 +26,7 @@ def members(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     if not len(a) or not len(b):
         return np.zeros(len(a), dtype=bool)
     top = int(max(a[-1], b[-1])) + 1
-    if (len(a) + len(b)) * DENSE > top and top <= MAX_MASK:
+    if min(len(a), len(b)) >= FEW and (len(a) + len(b)) * DENSE > top and top <= MAX_MASK:
         mask = np.zeros(top, dtype=bool)
         mask[b] = True
         return mask[a]

@@ -137,9 +137,15 @@ class Scorer:
         scores = np.zeros(len(cand), dtype=np.float64)
         matched = np.zeros(len(cand), dtype=bool)
         for child in children:
-            s, m = self.clause(child, cand)
-            scores += s
-            matched |= m
+            if isinstance(child, TermClause):  # added in place: no array of the candidates' size per term
+                at, got = self._term(child.field, child.term, cand)
+                if len(at):
+                    scores[at] += got * child.boost if child.boost != 1.0 else got
+                    matched[at] = True
+            else:
+                s, m = self.clause(child, cand)
+                scores += s
+                matched |= m
         return scores, matched
 
     def best(self, clause: BestClause, cand: Candidates) -> Scored:
