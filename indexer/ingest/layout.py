@@ -38,20 +38,23 @@ GENERIC_BOXES = frozenset(
     "声音 代表声音 代表委员声音 相关新闻 新闻链接 名词解释 知识链接".split()
 )
 INFOGRAPHIC = re.compile(r"(大数据|数说|数读|图说|图解|一图读懂|数据看板|数字看点|数据一览)$")
-INSTITUTION_LINE = re.compile(r"^(?:[\u4e00-\u9fff]{2,16}(?:人民法院|人民检察院|法院|检察院|人民法庭|法庭)\s*)+$")
+# An institution-only line ("嘉兴市中级人民法院 平湖市人民法院"): pieces of 2–16 Chinese characters, each ending in
+# one of COURT_WORDS, optionally followed by spaces. Checked by is_institution_line (a regex with a repeated group
+# over characters that the court words also match would backtrack exponentially).
+COURT_WORDS = ("人民法院", "人民检察院", "法院", "检察院", "人民法庭", "法庭")
+INSTITUTION_PREFIX = (2, 16)
 
 _PAGE_NUMBER = re.compile(
-    r"^(?:[-—－–_~·•\s]*\d{1,4}[-—－–_~·•\s]*|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4})$"
+    r"^(?:[-—－–_~·•\s]*\d{1,4}[-—－–_~·•\s]*|第\s*\d{1,4}\s*页(?:\s*(?:[,，/]\s*)?共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4})$"
 )
 _BYLINE = re.compile(
-    r"^(?:本报)?(?:特约|见习)?(?:记者|通讯员|实习生|撰稿|摄影|责任编辑|责编)\s*[:：/｜|]?\s*\S"
+    r"^(?:本报)?(?:特约|见习)?(?:记者|通讯员|实习生|撰稿|摄影|责任编辑|责编)\s*(?:[:：/｜|]\s*)?\S"
     r"|^(?:作者|来源|编辑|校对|审核|文|图)\s*[:：/｜|]\s*\S"
     r"|^\S{0,20}(?:院长|检察长|庭长)[\s\u3000]*[\u4e00-\u9fff]{2,4}$"  # the speaker under a report's title
 )
 _SALUTATION = re.compile(r"^各位(?:代表|委员)[，,、\u4e00-\u9fff]{0,12}[：:]$")
 _DATE = re.compile(r"(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|星期[一二三四五六日天]|\d{4}-\d{1,2}-\d{1,2})")
 _CONTACT = re.compile(r"(?:电话|传真|编辑|版式|美编|责编|校对|E-?mail|邮箱|第\s*\d+\s*版|[A-Z]\d{1,2}\s*版)", re.I)
-_MD_HEADING = re.compile(r"^(#{1,6})\s*(.*?)\s*#*$")
 _BULLET = re.compile(r"^(?:[■□●○◆◇▶►▪•※★☆√]+|[-*+](?=\s))\s*")
 _LAYOUT_NUMBER = re.compile(r"^\d{1,2}\s+(?=\*\*|[■□●◆])")
 _BOLD_ONLY = re.compile(r"^\*\*([^*]+)\*\*$")
@@ -64,8 +67,10 @@ _NUMBERED = re.compile(
     r"|(?P<l3>[（(][一二三四五六七八九十]+[)）])|(?P<l4>\d{1,2}[.．、](?!\d)|[（(]\d{1,2}[)）])|(?P<l5>[一二三四五六七八九十]是))\s*"
 )
 _INLINE_BYLINE = re.compile(r"^(?:本报讯\s*)?[（(](?:本报)?(?:记者|通讯员)[^（）()]{0,40}[)）]\s*|^本报讯\s*")
-_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
-_LINK = re.compile(r"\[([^\]]+)\]\([^)\s]*\)")
+# Markdown images and links; brackets and parentheses do not nest inside them, so every scan stops at the next
+# one and each character is looked at a bounded number of times (a scan to the next ']' from every '![' was quadratic).
+_IMAGE = re.compile(r"!\[[^\[\]]*\]\([^()]*\)")
+_LINK = re.compile(r"\[([^\[\]]+)\]\([^()\s]*\)")
 _IMPLICIT_LEAD = re.compile(r"^[^，,、；;：:。！？!?\d]{4,24}[。！？!?]")
 
 
@@ -86,6 +91,52 @@ def _join(a: str, b: str) -> str:
     if a[-1].isascii() and a[-1].isalpha() and b[0].isascii() and b[0].isalpha():
         return a + " " + b
     return a + b
+
+
+def _joined(pieces: list[str]) -> str:
+    """The pieces of one sentence joined left to right as _join joins two."""
+    out: list[str] = []
+    last = ""
+    for piece in pieces:
+        if not piece:
+            continue
+        if last.isascii() and last.isalpha() and piece[0].isascii() and piece[0].isalpha():
+            out.append(" ")
+        out.append(piece)
+        last = piece[-1]
+    return "".join(out)
+
+
+def _md_heading(s: str) -> tuple[int, str] | None:
+    """(level, title) of a Markdown heading line ("## 标题 ##"), else None: the title without the closing #s."""
+    if not s.startswith("#"):
+        return None
+    level = min(6, len(s) - len(s.lstrip("#")))
+    return level, s[level:].lstrip().rstrip("#").rstrip()
+
+
+def is_institution_line(text: str) -> bool:
+    """True for a line of institution names only (see COURT_WORDS): each space-separated token is such pieces."""
+    if not text or text[0].isspace():
+        return False
+    low, high = INSTITUTION_PREFIX
+    for token in text.split():
+        if not re.fullmatch(r"[\u4e00-\u9fff]+", token):
+            return False
+        ok = [True] + [False] * len(token)  # ok[i]: token[:i] is whole pieces
+        reach = [1] + [0] * len(token)  # reach[i]: how many of ok[:i+1] are True (window sums)
+        for end in range(1, len(token) + 1):
+            for word in COURT_WORDS:
+                start = end - len(word) - high, end - len(word) - low  # where the piece may begin
+                if start[1] >= 0 and token.endswith(word, 0, end):
+                    first = max(0, start[0])
+                    if reach[start[1]] - (reach[first - 1] if first else 0) > 0:
+                        ok[end] = True
+                        break
+            reach[end] = reach[end - 1] + ok[end]
+        if not ok[-1]:
+            return False
+    return True
 
 
 def _inline(text: str) -> str:
@@ -130,11 +181,11 @@ def _lines(text: str) -> list[_Line | None]:
         if s in running or _drop_line(s) or _IMAGE.fullmatch(s):
             continue  # dropped entirely so the lines around it can still join
         indent = bool(re.match(r"^(?:\u3000|[ \t\u00a0]{2,})", r))
-        m = _MD_HEADING.match(s)
-        if m:
-            body = _inline(m.group(2))
+        heading = _md_heading(s)
+        if heading:
+            body = _inline(heading[1])
             if body:
-                out.append(_Line(body, indent, "heading", len(m.group(1))))
+                out.append(_Line(body, indent, "heading", heading[0]))
             continue
         s = _LAYOUT_NUMBER.sub("", s)
         s = _BULLET.sub("", s)
@@ -187,9 +238,7 @@ def _numbered_rank(text: str) -> int:
 
 
 def _classify(lines: list[str], first: _Line, wrap: float | None) -> _Raw:
-    text = ""
-    for line in lines:
-        text = _join(text, line)
+    text = _joined(lines)
     if first.forced == "heading":
         return _Raw("heading", text, level=first.level)
     if first.forced == "caption":
@@ -202,6 +251,8 @@ def _classify(lines: list[str], first: _Line, wrap: float | None) -> _Raw:
     if b:
         lead = _inline(b.group(1))
     text = _inline(_INLINE_BYLINE.sub("", text))
+    if not text:
+        return _Raw("body", "")  # only a byline or markup ("本报讯", "****"): dropped (it raised IndexError)
     if lead:
         return _Raw("body", text, lead, marked_lead=True)
     single = len(lines) == 1
@@ -248,9 +299,32 @@ def _blocks_of(lines: list[_Line | None]) -> list[_Raw]:
     return raws
 
 
+class _End:
+    """Whether a text that grows by pieces ends like a sentence (_ends(text, ENDED)), updated per piece in O(piece).
+
+    _ends strips trailing spaces, then closing quotes/brackets, then looks at the last character; a piece
+    that is only spaces or only closers leaves the answer to the pieces before it, so both steps are tracked.
+    """
+
+    def __init__(self) -> None:
+        self.ended = False  # _ends(text, ENDED)
+        self.closed = False  # the same without stripping trailing spaces first
+
+    def add(self, piece: str) -> bool:
+        """Append a piece (joined as _joined joins; a space between Latin letters changes neither answer)."""
+        bare = piece.rstrip()
+        if bare:
+            core = bare.rstrip(CLOSERS)
+            self.ended = core[-1] in ENDED if core else self.closed
+        core = piece.rstrip(CLOSERS)
+        if core:
+            self.closed = core[-1] in ENDED
+        return self.ended
+
+
 def _is_label(text: str) -> bool:
     """Institution-only title lines and infographic labels are captions, not section headings."""
-    return bool(INSTITUTION_LINE.match(text) or INFOGRAPHIC.search(re.sub(r"\s+", "", text)))
+    return is_institution_line(text) or bool(INFOGRAPHIC.search(re.sub(r"\s+", "", text)))
 
 
 def parse_blocks(text: str) -> list[Block]:
@@ -270,20 +344,27 @@ def parse_blocks(text: str) -> list[Block]:
     # Newspaper columns and PDF pages break sentences across blank lines ("全" / "力开展"): a body block that
     # does not end like a sentence continues in the next body block (captions in between stay captions).
     joined: list[_Raw] = []
+    pieces: dict[int, list[str]] = {}  # id of a joined body block → its pieces (joined once, at the end)
+    waiting = False  # the last joined block is body that does not end like a sentence
     pending: list[_Raw] = []  # captions seen while a fragment waits for its continuation
+    end = _End()
     for r in raws:
-        last = joined[-1] if joined else None
-        waiting = last is not None and last.kind == "body" and not _ends(last.text, ENDED)
         if waiting and r.kind == "caption":
             pending.append(r)
             continue
-        if waiting and last is not None and r.kind == "body" and not r.marked_lead:
-            last.text = _join(last.text, r.text)
+        if waiting and r.kind == "body" and not r.marked_lead:
+            pieces.setdefault(id(joined[-1]), [joined[-1].text]).append(r.text)
+            waiting = not end.add(r.text)
             continue
         joined.extend(pending)
         pending.clear()
         joined.append(r)
+        end = _End()
+        waiting = r.kind == "body" and not end.add(r.text)
     joined.extend(pending)
+    for r in joined:
+        if id(r) in pieces:
+            r.text = _joined(pieces[id(r)])
     # Runs of unmarked short lines: the one right before body text is its heading; the others are photo
     # captions, chart labels or headings orphaned by the layout (e.g. at the end of a PDF).
     out: list[Block] = []
