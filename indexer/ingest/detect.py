@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import PurePath
 
 from indexer.ingest import names
-from indexer.limits import MAX_YEAR_SPAN, YEAR_DASH
+from indexer.limits import MAX_HEADING_CHARS, MAX_YEAR_SPAN, YEAR_DASH
 
 _DELIVERED = re.compile(
     r"(?:——|—|[（(])\s*((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*在[^。\n]{0,80}?(?:会议|大会)"
@@ -175,6 +175,7 @@ def detect_metadata(
         title_from = "made from the institution and years"
     if not title:
         title, title_from = PurePath(name).stem, "from the file name"
+    title = title[:MAX_HEADING_CHARS]  # every paragraph carries the title
     return Detected(title, title_from, institution, institution_from, years, years_from, date,
                     f"from the line {date_line!r}" if date else "")
 

@@ -14,6 +14,8 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
+from indexer.limits import MAX_HEADING_CHARS
+
 # ---------------------------------------------------------------------------------------------- layout
 
 
@@ -417,21 +419,22 @@ def sections(blocks: list[Block]) -> list[str]:
     result: list[str] = []
     for b in blocks:
         if b.kind == "heading" and not (title and b.level == 1 and b.text == title):
+            heading = b.text[:MAX_HEADING_CHARS]
             box = is_box_heading(b.text, counts[b.text])
             marked_above = any(0 < e[0] < SUB_LEVEL for e in stack)
             if box:
                 while stack and (stack[-1][0] > b.level or stack[-1][3]):
                     stack.pop()
-                stack.append((b.level, b.text, True, True))
+                stack.append((b.level, heading, True, True))
             elif b.level == 0 and not marked_above:
-                stack = [(0, b.text, False, False)]  # unmarked headings are the sections of an unmarked layout
+                stack = [(0, heading, False, False)]  # unmarked headings are the sections of an unmarked layout
             else:
                 level = SUB_LEVEL if b.level == 0 else b.level
                 while stack and stack[-1][0] >= level:
                     stack.pop()
                 # "（一）…" under "一、…" is a sub-section: keep the parent in the section text.
                 sub = level >= SUB_LEVEL or (_numbered_rank(b.text) >= 3 and any(0 < _numbered_rank(e[1]) < 3 for e in stack))
-                stack.append((level, b.text, sub, False))
+                stack.append((level, heading, sub, False))
         main = max((i for i, e in enumerate(stack) if not e[2]), default=0)
         result.append(" · ".join(e[1] for e in stack[main:]))
     return result

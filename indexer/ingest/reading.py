@@ -124,12 +124,13 @@ def split_long(text: str) -> list[str]:
     current: list[str] = []  # sentences of the chunk being filled (joined once: no quadratic string growth)
     size = 0
     for sentence in _SENTENCE.findall(text):
-        while len(sentence) > MAX_PARAGRAPH:  # no sentence end for 4,000 characters: cut hard
+        if len(sentence) > MAX_PARAGRAPH:  # no sentence end for 4,000 characters: cut hard
             if current:
                 chunks.append("".join(current))
                 current, size = [], 0
-            chunks.append(sentence[:MAX_PARAGRAPH])
-            sentence = sentence[MAX_PARAGRAPH:]
+            cut = len(sentence) - (len(sentence) - 1) % MAX_PARAGRAPH - 1  # full pieces, sliced off by offset
+            chunks.extend(sentence[i:i + MAX_PARAGRAPH] for i in range(0, cut, MAX_PARAGRAPH))
+            sentence = sentence[cut:]
         if current and size + len(sentence) > MAX_PARAGRAPH:
             chunks.append("".join(current))
             current, size = [], 0
