@@ -54,7 +54,9 @@ MAX_UNZIPPED_BYTES = 64 * 2**20  # what a .docx may inflate to (every part read)
 MAX_PDF_PAGES = 2_000
 MAX_PDF_PAGE_CHARS = 20_000  # characters on one PDF page (a full page of a report has about 1,500)
 MAX_TEXT_CHARS = 8 * 2**20  # characters of text one file may yield
-MAX_HEADING_CHARS = 200  # a section heading or detected title is cut to this: every paragraph under it carries a copy
+# A section heading, a paragraph's lead and a detected title are cut to this, and a detected institution name
+# longer than it is ignored: every paragraph carries a copy of them into the index (the longest real ones: ~50).
+MAX_HEADING_CHARS = 200
 PARSER_MAX_MEMORY = 1536 * 2**20  # address space a document-parsing child may add to what it inherits
 PARSER_MAX_CPU_SECONDS = 120  # CPU seconds a document-parsing child may use
 DOC_CONVERTER_SECONDS = 60.0  # wall time for one .doc conversion (LibreOffice or antiword)

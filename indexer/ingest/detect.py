@@ -160,10 +160,10 @@ def detect_metadata(
         ("from \"我代表…\"", names.speaker(text)),
         ("from the byline", next((who for line in text[:1500].splitlines() if (who := names.byline(line))), None)),
     ):
-        if found:
+        if found and len(found) <= MAX_HEADING_CHARS:  # every paragraph carries it; no real name is that long
             institution, institution_from = found, source
             break
-    if institution is None and (most := detect_institution(text)):
+    if institution is None and (most := detect_institution(text)) and len(most) <= MAX_HEADING_CHARS:
         institution, institution_from = most, "the most frequent name in the text"
     years, years_from = _years(body, date)
     if not years and (years := years_from_name(name)):

@@ -15,6 +15,7 @@ from indexer.ingest.detect import Detected, detect_metadata
 from indexer.ingest.formats import Extracted, FormatError, FormatOptions, extract, extract_converted
 from indexer.ingest.layout import Block, document_title, parse_blocks, sections
 from indexer.ingest.themes import Taxonomy
+from indexer.limits import MAX_HEADING_CHARS
 from indexer.model import Paragraph, Report
 
 UNKNOWN_INSTITUTION = "未知机构"
@@ -166,7 +167,7 @@ def _paragraphs(
         # A new institution's part starts afresh: the previous institution's headings do not cover it.
         rows.append({
             "institution": institution, "section": section if heading_in_part else "",
-            "lead": block.lead, "text": block.text, "part": part_no,
+            "lead": block.lead[:MAX_HEADING_CHARS], "text": block.text, "part": part_no,  # a lead is a heading of sorts
         })
     for part in parts:
         warnings.append(
