@@ -31,10 +31,11 @@ HELPERS = REPO_ROOT / "tests" / "helpers" / "hostile_files.py"
 # Runs the CLI in this process and, at exit, writes its own peak RSS and its largest child's (KB on Linux).
 WRAPPER = """
 import atexit, json, resource, sys
+usage_path = sys.argv[1]
 def report():
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    with open(sys.argv[1], "w") as out:
+    with open(usage_path, "w") as out:
         json.dump({"self_kb": own, "children_kb": children}, out)
 atexit.register(report)
 sys.argv = ["reportsearch", *sys.argv[2:]]

@@ -51,6 +51,7 @@ YEAR_DASH = "[" + re.escape(YEAR_RANGE_DASHES) + "]"  # the regex class of YEAR_
 MAX_FILE_BYTES = 20 * 2**20  # a corpus file larger than this is skipped with a message (split it)
 # Documents are untrusted (indexer/ingest/formats): beyond any of these the file is skipped with the reason.
 MAX_UNZIPPED_BYTES = 64 * 2**20  # what a .docx may inflate to (every part read), against zip bombs
+MAX_XML_ELEMENTS = 1_000_000  # elements in one .docx part (a long report has ~100,000); each costs ~300 bytes parsed
 MAX_PDF_PAGES = 2_000
 MAX_PDF_PAGE_CHARS = 20_000  # characters on one PDF page (a full page of a report has about 1,500)
 MAX_TEXT_CHARS = 8 * 2**20  # characters of text one file may yield

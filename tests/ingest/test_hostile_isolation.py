@@ -129,3 +129,11 @@ def test_what_every_paragraph_carries_is_bounded_whatever_the_file_says():
     assert all(p.section == ("小节" * 300)[:MAX_HEADING_CHARS] for p in report.paragraphs)
     assert [len(p.lead) for p in report.paragraphs] == [MAX_HEADING_CHARS] * 3 + [0]
     assert report.paragraphs[0].text == "要点" * 150 + "。第0段正文。"  # the paragraph itself is whole
+
+
+def test_a_docx_part_with_too_many_elements_is_refused_before_it_costs_memory():
+    from tests.helpers.hostile_files import element_flood_docx
+
+    with pytest.raises(FormatError, match=r"word/document.xml has over 1,000 XML elements \(max_xml_elements\)"):
+        extract(element_flood_docx(1_500), "flood.docx", FormatOptions(max_xml_elements=1_000))
+    assert rf.bodies(extract(rf.as_docx(), "a.docx", FormatOptions(max_xml_elements=20_000)).text) == rf.body_texts()

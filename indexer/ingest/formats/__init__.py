@@ -23,6 +23,7 @@ from indexer.limits import (
     MAX_PDF_PAGES,
     MAX_TEXT_CHARS,
     MAX_UNZIPPED_BYTES,
+    MAX_XML_ELEMENTS,
     PARSER_MAX_CPU_SECONDS,
     PARSER_MAX_MEMORY,
 )
@@ -47,6 +48,7 @@ class FormatOptions:
     doc_converter: str | None = None  # soffice/libreoffice or antiword executable; None → .doc files are skipped
     converter_timeout: float = DOC_CONVERTER_SECONDS
     max_unzipped: int = MAX_UNZIPPED_BYTES
+    max_xml_elements: int = MAX_XML_ELEMENTS
     max_pages: int = MAX_PDF_PAGES
     max_page_chars: int = MAX_PDF_PAGE_CHARS
     max_text: int = MAX_TEXT_CHARS
@@ -132,10 +134,13 @@ def exhausted(exc: RecursionError | MemoryError, options: FormatOptions) -> Form
 
 
 def _guarded(read: Callable[[], Extracted], options: FormatOptions) -> Extracted:
+    failure = None
     try:
         out = read()
     except (RecursionError, MemoryError) as exc:
-        raise exhausted(exc, options) from None
+        failure = exhausted(exc, options)
+    if failure is not None:  # raised outside the handler: the parser's frames (and what they hold) are gone
+        raise failure
     if len(out.text) > options.max_text:
         raise FormatError(f"yields {len(out.text):,} characters of text, over the {options.max_text:,} limit (max_text)")
     return out

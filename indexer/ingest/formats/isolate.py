@@ -45,6 +45,7 @@ def _guarded(func: Callable[[T], R], item: T, options: FormatOptions) -> R | For
     try:
         return func(item)
     except FormatError as exc:
+        exc.__traceback__ = exc.__context__ = exc.__cause__ = None  # frames holding a parsed tree: freed now
         return exc
     except (RecursionError, MemoryError) as exc:
         return exhausted(exc, options)
