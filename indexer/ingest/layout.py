@@ -14,6 +14,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
+from indexer.ingest.names import is_institution_line
 from indexer.limits import MAX_HEADING_CHARS
 
 # ---------------------------------------------------------------------------------------------- layout
@@ -40,12 +41,6 @@ GENERIC_BOXES = frozenset(
     "声音 代表声音 代表委员声音 相关新闻 新闻链接 名词解释 知识链接".split()
 )
 INFOGRAPHIC = re.compile(r"(大数据|数说|数读|图说|图解|一图读懂|数据看板|数字看点|数据一览)$")
-# An institution-only line ("嘉兴市中级人民法院 平湖市人民法院"): pieces of 2–16 Chinese characters, each ending in
-# one of COURT_WORDS, optionally followed by spaces. Checked by is_institution_line (a regex with a repeated group
-# over characters that the court words also match would backtrack exponentially).
-COURT_WORDS = ("人民法院", "人民检察院", "法院", "检察院", "人民法庭", "法庭")
-INSTITUTION_PREFIX = (2, 16)
-
 _PAGE_NUMBER = re.compile(
     r"^(?:[-—－–_~·•\s]*\d{1,4}[-—－–_~·•\s]*|第\s*\d{1,4}\s*页(?:\s*(?:[,，/]\s*)?共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4})$"
 )
@@ -69,8 +64,7 @@ _NUMBERED = re.compile(
     r"|(?P<l3>[（(][一二三四五六七八九十]+[)）])|(?P<l4>\d{1,2}[.．、](?!\d)|[（(]\d{1,2}[)）])|(?P<l5>[一二三四五六七八九十]是))\s*"
 )
 _INLINE_BYLINE = re.compile(r"^(?:本报讯\s*)?[（(](?:本报)?(?:记者|通讯员)[^（）()]{0,40}[)）]\s*|^本报讯\s*")
-# Markdown images and links; brackets and parentheses do not nest inside them, so every scan stops at the next
-# one and each character is looked at a bounded number of times (a scan to the next ']' from every '![' was quadratic).
+# Markdown images and links; no brackets or parentheses inside them, so no scan passes the next one (was quadratic).
 _IMAGE = re.compile(r"!\[[^\[\]]*\]\([^()]*\)")
 _LINK = re.compile(r"\[([^\[\]]+)\]\([^()\s]*\)")
 _IMPLICIT_LEAD = re.compile(r"^[^，,、；;：:。！？!?\d]{4,24}[。！？!?]")
@@ -86,17 +80,8 @@ def _ends(text: str, chars: str) -> bool:
     return bool(t) and t[-1] in chars
 
 
-def _join(a: str, b: str) -> str:
-    """Join two pieces of one sentence: no space between CJK, one space between ASCII words."""
-    if not a or not b:
-        return a + b
-    if a[-1].isascii() and a[-1].isalpha() and b[0].isascii() and b[0].isalpha():
-        return a + " " + b
-    return a + b
-
-
 def _joined(pieces: list[str]) -> str:
-    """The pieces of one sentence joined left to right as _join joins two."""
+    """The pieces of one sentence joined: nothing between CJK, one space between ASCII words."""
     out: list[str] = []
     last = ""
     for piece in pieces:
@@ -115,30 +100,6 @@ def _md_heading(s: str) -> tuple[int, str] | None:
         return None
     level = min(6, len(s) - len(s.lstrip("#")))
     return level, s[level:].lstrip().rstrip("#").rstrip()
-
-
-def is_institution_line(text: str) -> bool:
-    """True for a line of institution names only (see COURT_WORDS): each space-separated token is such pieces."""
-    if not text or text[0].isspace():
-        return False
-    low, high = INSTITUTION_PREFIX
-    for token in text.split():
-        if not re.fullmatch(r"[\u4e00-\u9fff]+", token):
-            return False
-        ok = [True] + [False] * len(token)  # ok[i]: token[:i] is whole pieces
-        reach = [1] + [0] * len(token)  # reach[i]: how many of ok[:i+1] are True (window sums)
-        for end in range(1, len(token) + 1):
-            for word in COURT_WORDS:
-                start = end - len(word) - high, end - len(word) - low  # where the piece may begin
-                if start[1] >= 0 and token.endswith(word, 0, end):
-                    first = max(0, start[0])
-                    if reach[start[1]] - (reach[first - 1] if first else 0) > 0:
-                        ok[end] = True
-                        break
-            reach[end] = reach[end - 1] + ok[end]
-        if not ok[-1]:
-            return False
-    return True
 
 
 def _inline(text: str) -> str:
@@ -302,11 +263,8 @@ def _blocks_of(lines: list[_Line | None]) -> list[_Raw]:
 
 
 class _End:
-    """Whether a text that grows by pieces ends like a sentence (_ends(text, ENDED)), updated per piece in O(piece).
-
-    _ends strips trailing spaces, then closing quotes/brackets, then looks at the last character; a piece
-    that is only spaces or only closers leaves the answer to the pieces before it, so both steps are tracked.
-    """
+    """_ends(text, ENDED) of a text growing by pieces, in O(piece) per piece: _ends strips spaces, then closers, so a
+    piece of only spaces or only closers leaves the answer to the pieces before it (both steps are tracked)."""
 
     def __init__(self) -> None:
         self.ended = False  # _ends(text, ENDED)

@@ -28,6 +28,12 @@ for _word in REGIONS:
     _REGION_BY_FIRST[_word[0]] = (*_REGION_BY_FIRST.get(_word[0], ()), _word)
 _BYLINE_TAIL = re.compile(r"\s*(?:代理|代|常务副)?(?:院长|检察长)")
 
+# An institution-only line ("嘉兴市中级人民法院 平湖市人民法院"): pieces of 2–16 Chinese characters, each ending in
+# one of COURT_WORDS, optionally followed by spaces. Checked by is_institution_line (a regex with a repeated group
+# over characters that the court words also match would backtrack exponentially).
+COURT_WORDS = ("人民法院", "人民检察院", "法院", "检察院", "人民法庭", "法庭")
+INSTITUTION_PREFIX = (2, 16)
+
 Accept = Callable[[int], bool]  # may a name end here (the rest of the caller's pattern matches after it)?
 
 
@@ -148,3 +154,27 @@ def byline(line: str) -> str | None:
     s = len(line) - len(line.lstrip())
     found = _first_names(line, [s], lambda end: _BYLINE_TAIL.match(line, end) is not None)
     return line[s:found[s]] if s in found else None
+
+
+def is_institution_line(text: str) -> bool:
+    """True for a line of institution names only (see COURT_WORDS): each space-separated token is such pieces."""
+    if not text or text[0].isspace():
+        return False
+    low, high = INSTITUTION_PREFIX
+    for token in text.split():
+        if not re.fullmatch(r"[\u4e00-\u9fff]+", token):
+            return False
+        ok = [True] + [False] * len(token)  # ok[i]: token[:i] is whole pieces
+        reach = [1] + [0] * len(token)  # reach[i]: how many of ok[:i+1] are True (window sums)
+        for end in range(1, len(token) + 1):
+            for word in COURT_WORDS:
+                start = end - len(word) - high, end - len(word) - low  # where the piece may begin
+                if start[1] >= 0 and token.endswith(word, 0, end):
+                    first = max(0, start[0])
+                    if reach[start[1]] - (reach[first - 1] if first else 0) > 0:
+                        ok[end] = True
+                        break
+            reach[end] = reach[end - 1] + ok[end]
+        if not ok[-1]:
+            return False
+    return True
