@@ -57,9 +57,13 @@ MAX_REPORT_ID_CHARS = 255  # a file name's stem is at most 255 bytes on Linux: e
 MAX_FILE_BYTES = 20 * 2**20  # a corpus file larger than this is skipped with a message (split it)
 # Documents are untrusted (indexer/ingest/formats): beyond any of these the file is skipped with the reason.
 MAX_UNZIPPED_BYTES = 64 * 2**20  # what a .docx may inflate to (every part read), against zip bombs
+MAX_XML_ELEMENTS = 1_000_000  # elements in one .docx part (a long report has ~100,000); each costs ~300 bytes parsed
 MAX_PDF_PAGES = 2_000
 MAX_PDF_PAGE_CHARS = 20_000  # characters on one PDF page (a full page of a report has about 1,500)
 MAX_TEXT_CHARS = 8 * 2**20  # characters of text one file may yield
+# A section heading, a paragraph's lead and a detected title are cut to this, and a detected institution name
+# longer than it is ignored: every paragraph carries a copy of them into the index (the longest real ones: ~50).
+MAX_HEADING_CHARS = 200
 PARSER_MAX_MEMORY = 1536 * 2**20  # address space a document-parsing child may add to what it inherits
 PARSER_MAX_CPU_SECONDS = 120  # CPU seconds a document-parsing child may use
 DOC_CONVERTER_SECONDS = 60.0  # wall time for one .doc conversion (LibreOffice or antiword)

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from indexer.limits import MAX_CATALOG_YEAR, MIN_CATALOG_YEAR, YearError, parse_year_span
 
+CATALOG = "catalog.toml"  # the catalog's file name, at the top of a corpus folder
 ENTRY_KEYS = ("file", "title", "institution", "year", "date", "source", "encoding", "part")
 PART_KEYS = ("institution", "starts_with")
 _ENTRY_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*report[ \t]*\]\]", re.M)

@@ -75,13 +75,15 @@ def decode(data: bytes, encoding: str | None = None) -> str:
     return decode_report(data, encoding).text
 
 
-_TAG_HINT = re.compile(r"<\s*/?\s*[A-Za-z!]")
+# Linear on any input: a tag's attributes are matched up to the next '<' or '>' ([^<>]), never to the end of
+# the text (one unclosed `<p ` per line made that quadratic); no two quantifiers can match the same spaces.
+_TAG_HINT = re.compile(r"<\s*(?:/\s*)?[A-Za-z!]")
 _SCRIPT = re.compile(r"<\s*(script|style|noscript|template)\b.*?(?:<\s*/\s*\1\s*>|\Z)", re.S | re.I)
 _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
-_HEADING_TAG = re.compile(r"<\s*h([1-6])\b[^>]*>", re.I)
-_BLOCK_TAG = re.compile(r"<\s*/?\s*(?:p|div|h[1-6]|li|ul|ol|tr|table|section|article|header|footer|blockquote)\b[^>]*>", re.I)
-_BR = re.compile(r"<\s*br\s*/?\s*>", re.I)
-_ANY_TAG = re.compile(r"<\s*/?\s*[A-Za-z][A-Za-z0-9:-]*(?:\s[^<>]*)?/?\s*>|<!DOCTYPE[^>]*>", re.I)
+_HEADING_TAG = re.compile(r"<\s*h([1-6])\b[^<>]*>", re.I)
+_BLOCK_TAG = re.compile(r"<\s*(?:/\s*)?(?:p|div|h[1-6]|li|ul|ol|tr|table|section|article|header|footer|blockquote)\b[^<>]*>", re.I)
+_BR = re.compile(r"<\s*br\s*(?:/\s*)?>", re.I)
+_ANY_TAG = re.compile(r"<\s*(?:/\s*)?[A-Za-z][A-Za-z0-9:-]*+(?:\s[^<>]*+|/\s*)?>|<!DOCTYPE(?:[^<>]|<(?!!DOCTYPE))*+>", re.I)
 
 
 def strip_markup(text: str) -> tuple[str, bool]:

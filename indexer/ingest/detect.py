@@ -20,13 +20,9 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import PurePath
 
-from indexer.limits import MAX_YEAR_SPAN, YEAR_DASH
+from indexer.ingest import names
+from indexer.limits import MAX_HEADING_CHARS, MAX_YEAR_SPAN, YEAR_DASH
 
-_NAME = (r"(?:最高人民(?:法院|检察院)|(?:[\u4e00-\u9fff]{2,7}?(?:省|自治区|市|自治州|州|地区|盟|县|自治县|区|旗))+"
-         r"(?:(?:高级|中级)?人民(?:法院|检察院)|(?:海事|知识产权|金融|互联网|铁路运输)法院))")
-_INSTITUTION = re.compile(r"(?:^|(?<=[\s，,。：:、；;“”\"《》（）()【】#*]))(" + _NAME + ")")
-_SPEAKER = re.compile(r"我代表\s*(" + _NAME + ")")
-_BYLINE = re.compile(r"^\s*(" + _NAME + r")\s*(?:代理|代|常务副)?(?:院长|检察长)")
 _DELIVERED = re.compile(
     r"(?:——|—|[（(])\s*((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*在[^。\n]{0,80}?(?:会议|大会)"
 )
@@ -42,11 +38,12 @@ _FILE_YEARS = re.compile(rf"(?<!\d)((?:19|20)\d{{2}})(?:\s*(?:_|{YEAR_DASH})\s*(
 
 def detect_institution(text: str) -> str | None:
     """The institution the text is most about: the most frequent full official name (first on ties)."""
-    names = [m.group(1) for m in _INSTITUTION.finditer(text)]
-    if not names:
+    found = names.find_all(text)
+    if not found:
         return None
-    counts = Counter(names)
-    return max(names, key=lambda n: (counts[n], -names.index(n)))
+    counts = Counter(found)
+    first = {name: -i for i, name in reversed(list(enumerate(found)))}  # first occurrence of each (ties)
+    return max(counts, key=lambda n: (counts[n], first[n]))
 
 
 def _stated_years(plain: str) -> tuple[tuple[int, ...], str] | None:
@@ -143,7 +140,7 @@ def detect_title(heading_lines: list[str]) -> str:
     for i, line in enumerate(lines):
         if "报告" in line:
             above = lines[i - 1] if i else ""
-            if above and _INSTITUTION.fullmatch(above) and not _INSTITUTION.match(line):
+            if above and names.is_name(above) and not names.starts_with_name(line):
                 return above + line
             return line
     return ""
@@ -159,14 +156,14 @@ def detect_metadata(
         title = lone_title
     institution, institution_from = None, ""
     for source, found in (
-        ("from the title", _INSTITUTION.search(title) if title else None),
-        ("from \"我代表…\"", _SPEAKER.search(text)),
-        ("from the byline", next((m for line in text[:1500].splitlines() if (m := _BYLINE.match(line))), None)),
+        ("from the title", names.find_first(title) if title else None),
+        ("from \"我代表…\"", names.speaker(text)),
+        ("from the byline", next((who for line in text[:1500].splitlines() if (who := names.byline(line))), None)),
     ):
-        if found:
-            institution, institution_from = found.group(1), source
+        if found and len(found) <= MAX_HEADING_CHARS:  # every paragraph carries it; no real name is that long
+            institution, institution_from = found, source
             break
-    if institution is None and (most := detect_institution(text)):
+    if institution is None and (most := detect_institution(text)) and len(most) <= MAX_HEADING_CHARS:
         institution, institution_from = most, "the most frequent name in the text"
     years, years_from = _years(body, date)
     if not years and (years := years_from_name(name)):
@@ -178,6 +175,7 @@ def detect_metadata(
         title_from = "made from the institution and years"
     if not title:
         title, title_from = PurePath(name).stem, "from the file name"
+    title = title[:MAX_HEADING_CHARS]  # every paragraph carries the title
     return Detected(title, title_from, institution, institution_from, years, years_from, date,
                     f"from the line {date_line!r}" if date else "")
 

@@ -14,6 +14,9 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
+from indexer.ingest.names import is_institution_line
+from indexer.limits import MAX_HEADING_CHARS
+
 # ---------------------------------------------------------------------------------------------- layout
 
 
@@ -38,20 +41,17 @@ GENERIC_BOXES = frozenset(
     "声音 代表声音 代表委员声音 相关新闻 新闻链接 名词解释 知识链接".split()
 )
 INFOGRAPHIC = re.compile(r"(大数据|数说|数读|图说|图解|一图读懂|数据看板|数字看点|数据一览)$")
-INSTITUTION_LINE = re.compile(r"^(?:[\u4e00-\u9fff]{2,16}(?:人民法院|人民检察院|法院|检察院|人民法庭|法庭)\s*)+$")
-
 _PAGE_NUMBER = re.compile(
-    r"^(?:[-—－–_~·•\s]*\d{1,4}[-—－–_~·•\s]*|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4})$"
+    r"^(?:[-—－–_~·•\s]*\d{1,4}[-—－–_~·•\s]*|第\s*\d{1,4}\s*页(?:\s*(?:[,，/]\s*)?共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4})$"
 )
 _BYLINE = re.compile(
-    r"^(?:本报)?(?:特约|见习)?(?:记者|通讯员|实习生|撰稿|摄影|责任编辑|责编)\s*[:：/｜|]?\s*\S"
+    r"^(?:本报)?(?:特约|见习)?(?:记者|通讯员|实习生|撰稿|摄影|责任编辑|责编)\s*(?:[:：/｜|]\s*)?\S"
     r"|^(?:作者|来源|编辑|校对|审核|文|图)\s*[:：/｜|]\s*\S"
     r"|^\S{0,20}(?:院长|检察长|庭长)[\s\u3000]*[\u4e00-\u9fff]{2,4}$"  # the speaker under a report's title
 )
 _SALUTATION = re.compile(r"^各位(?:代表|委员)[，,、\u4e00-\u9fff]{0,12}[：:]$")
 _DATE = re.compile(r"(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|星期[一二三四五六日天]|\d{4}-\d{1,2}-\d{1,2})")
 _CONTACT = re.compile(r"(?:电话|传真|编辑|版式|美编|责编|校对|E-?mail|邮箱|第\s*\d+\s*版|[A-Z]\d{1,2}\s*版)", re.I)
-_MD_HEADING = re.compile(r"^(#{1,6})\s*(.*?)\s*#*$")
 _BULLET = re.compile(r"^(?:[■□●○◆◇▶►▪•※★☆√]+|[-*+](?=\s))\s*")
 _LAYOUT_NUMBER = re.compile(r"^\d{1,2}\s+(?=\*\*|[■□●◆])")
 _BOLD_ONLY = re.compile(r"^\*\*([^*]+)\*\*$")
@@ -64,8 +64,9 @@ _NUMBERED = re.compile(
     r"|(?P<l3>[（(][一二三四五六七八九十]+[)）])|(?P<l4>\d{1,2}[.．、](?!\d)|[（(]\d{1,2}[)）])|(?P<l5>[一二三四五六七八九十]是))\s*"
 )
 _INLINE_BYLINE = re.compile(r"^(?:本报讯\s*)?[（(](?:本报)?(?:记者|通讯员)[^（）()]{0,40}[)）]\s*|^本报讯\s*")
-_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
-_LINK = re.compile(r"\[([^\]]+)\]\([^)\s]*\)")
+# Markdown images and links; no brackets or parentheses inside them, so no scan passes the next one (was quadratic).
+_IMAGE = re.compile(r"!\[[^\[\]]*\]\([^()]*\)")
+_LINK = re.compile(r"\[([^\[\]]+)\]\([^()\s]*\)")
 _IMPLICIT_LEAD = re.compile(r"^[^，,、；;：:。！？!?\d]{4,24}[。！？!?]")
 
 
@@ -79,13 +80,26 @@ def _ends(text: str, chars: str) -> bool:
     return bool(t) and t[-1] in chars
 
 
-def _join(a: str, b: str) -> str:
-    """Join two pieces of one sentence: no space between CJK, one space between ASCII words."""
-    if not a or not b:
-        return a + b
-    if a[-1].isascii() and a[-1].isalpha() and b[0].isascii() and b[0].isalpha():
-        return a + " " + b
-    return a + b
+def _joined(pieces: list[str]) -> str:
+    """The pieces of one sentence joined: nothing between CJK, one space between ASCII words."""
+    out: list[str] = []
+    last = ""
+    for piece in pieces:
+        if not piece:
+            continue
+        if last.isascii() and last.isalpha() and piece[0].isascii() and piece[0].isalpha():
+            out.append(" ")
+        out.append(piece)
+        last = piece[-1]
+    return "".join(out)
+
+
+def _md_heading(s: str) -> tuple[int, str] | None:
+    """(level, title) of a Markdown heading line ("## 标题 ##"), else None: the title without the closing #s."""
+    if not s.startswith("#"):
+        return None
+    level = min(6, len(s) - len(s.lstrip("#")))
+    return level, s[level:].lstrip().rstrip("#").rstrip()
 
 
 def _inline(text: str) -> str:
@@ -130,11 +144,11 @@ def _lines(text: str) -> list[_Line | None]:
         if s in running or _drop_line(s) or _IMAGE.fullmatch(s):
             continue  # dropped entirely so the lines around it can still join
         indent = bool(re.match(r"^(?:\u3000|[ \t\u00a0]{2,})", r))
-        m = _MD_HEADING.match(s)
-        if m:
-            body = _inline(m.group(2))
+        heading = _md_heading(s)
+        if heading:
+            body = _inline(heading[1])
             if body:
-                out.append(_Line(body, indent, "heading", len(m.group(1))))
+                out.append(_Line(body, indent, "heading", heading[0]))
             continue
         s = _LAYOUT_NUMBER.sub("", s)
         s = _BULLET.sub("", s)
@@ -187,9 +201,7 @@ def _numbered_rank(text: str) -> int:
 
 
 def _classify(lines: list[str], first: _Line, wrap: float | None) -> _Raw:
-    text = ""
-    for line in lines:
-        text = _join(text, line)
+    text = _joined(lines)
     if first.forced == "heading":
         return _Raw("heading", text, level=first.level)
     if first.forced == "caption":
@@ -202,6 +214,8 @@ def _classify(lines: list[str], first: _Line, wrap: float | None) -> _Raw:
     if b:
         lead = _inline(b.group(1))
     text = _inline(_INLINE_BYLINE.sub("", text))
+    if not text:
+        return _Raw("body", "")  # only a byline or markup ("本报讯", "****"): dropped (it raised IndexError)
     if lead:
         return _Raw("body", text, lead, marked_lead=True)
     single = len(lines) == 1
@@ -248,9 +262,29 @@ def _blocks_of(lines: list[_Line | None]) -> list[_Raw]:
     return raws
 
 
+class _End:
+    """_ends(text, ENDED) of a text growing by pieces, in O(piece) per piece: _ends strips spaces, then closers, so a
+    piece of only spaces or only closers leaves the answer to the pieces before it (both steps are tracked)."""
+
+    def __init__(self) -> None:
+        self.ended = False  # _ends(text, ENDED)
+        self.closed = False  # the same without stripping trailing spaces first
+
+    def add(self, piece: str) -> bool:
+        """Append a piece (joined as _joined joins; a space between Latin letters changes neither answer)."""
+        bare = piece.rstrip()
+        if bare:
+            core = bare.rstrip(CLOSERS)
+            self.ended = core[-1] in ENDED if core else self.closed
+        core = piece.rstrip(CLOSERS)
+        if core:
+            self.closed = core[-1] in ENDED
+        return self.ended
+
+
 def _is_label(text: str) -> bool:
     """Institution-only title lines and infographic labels are captions, not section headings."""
-    return bool(INSTITUTION_LINE.match(text) or INFOGRAPHIC.search(re.sub(r"\s+", "", text)))
+    return is_institution_line(text) or bool(INFOGRAPHIC.search(re.sub(r"\s+", "", text)))
 
 
 def parse_blocks(text: str) -> list[Block]:
@@ -270,20 +304,27 @@ def parse_blocks(text: str) -> list[Block]:
     # Newspaper columns and PDF pages break sentences across blank lines ("全" / "力开展"): a body block that
     # does not end like a sentence continues in the next body block (captions in between stay captions).
     joined: list[_Raw] = []
+    pieces: dict[int, list[str]] = {}  # id of a joined body block → its pieces (joined once, at the end)
+    waiting = False  # the last joined block is body that does not end like a sentence
     pending: list[_Raw] = []  # captions seen while a fragment waits for its continuation
+    end = _End()
     for r in raws:
-        last = joined[-1] if joined else None
-        waiting = last is not None and last.kind == "body" and not _ends(last.text, ENDED)
         if waiting and r.kind == "caption":
             pending.append(r)
             continue
-        if waiting and last is not None and r.kind == "body" and not r.marked_lead:
-            last.text = _join(last.text, r.text)
+        if waiting and r.kind == "body" and not r.marked_lead:
+            pieces.setdefault(id(joined[-1]), [joined[-1].text]).append(r.text)
+            waiting = not end.add(r.text)
             continue
         joined.extend(pending)
         pending.clear()
         joined.append(r)
+        end = _End()
+        waiting = r.kind == "body" and not end.add(r.text)
     joined.extend(pending)
+    for r in joined:
+        if id(r) in pieces:
+            r.text = _joined(pieces[id(r)])
     # Runs of unmarked short lines: the one right before body text is its heading; the others are photo
     # captions, chart labels or headings orphaned by the layout (e.g. at the end of a PDF).
     out: list[Block] = []
@@ -336,21 +377,22 @@ def sections(blocks: list[Block]) -> list[str]:
     result: list[str] = []
     for b in blocks:
         if b.kind == "heading" and not (title and b.level == 1 and b.text == title):
+            heading = b.text[:MAX_HEADING_CHARS]
             box = is_box_heading(b.text, counts[b.text])
             marked_above = any(0 < e[0] < SUB_LEVEL for e in stack)
             if box:
                 while stack and (stack[-1][0] > b.level or stack[-1][3]):
                     stack.pop()
-                stack.append((b.level, b.text, True, True))
+                stack.append((b.level, heading, True, True))
             elif b.level == 0 and not marked_above:
-                stack = [(0, b.text, False, False)]  # unmarked headings are the sections of an unmarked layout
+                stack = [(0, heading, False, False)]  # unmarked headings are the sections of an unmarked layout
             else:
                 level = SUB_LEVEL if b.level == 0 else b.level
                 while stack and stack[-1][0] >= level:
                     stack.pop()
                 # "（一）…" under "一、…" is a sub-section: keep the parent in the section text.
                 sub = level >= SUB_LEVEL or (_numbered_rank(b.text) >= 3 and any(0 < _numbered_rank(e[1]) < 3 for e in stack))
-                stack.append((level, b.text, sub, False))
+                stack.append((level, heading, sub, False))
         main = max((i for i, e in enumerate(stack) if not e[2]), default=0)
         result.append(" · ".join(e[1] for e in stack[main:]))
     return result

@@ -18,17 +18,7 @@ from indexer.ingest.formats.isolate import extract_isolated
 from tests.helpers import REPO_ROOT
 from tests.helpers import report_files as rf
 from tests.helpers.docx_xml import docx_of, p, r
-
-
-def bomb_docx(inflated: int) -> bytes:
-    """A .docx whose document.xml inflates to `inflated` bytes from a few kilobytes."""
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
-        with z.open("word/document.xml", "w", force_zip64=True) as part:
-            chunk = b" " * 2**20
-            for _ in range(inflated // len(chunk)):
-                part.write(chunk)
-    return buf.getvalue()
+from tests.helpers.hostile_files import bomb_docx
 
 
 def xxe_docx(target: Path) -> bytes:

@@ -153,3 +153,9 @@ def test_dash_list_items_are_body_but_a_dash_subtitle_is_not():
         ("body", "——经济结构继续优化。加快教育改革。"),
         ("body", "——民生保障有力。"),
     ]
+
+
+def test_a_line_that_is_only_a_byline_or_markup_is_dropped():
+    # each of these raised IndexError before (nothing left of the line after its byline or markup)
+    assert [(b.kind, b.text) for b in parse_blocks("本报讯\n\n审结案件一千件。\n\n****\n\n（本报记者 张三）\n")] == [
+        ("body", "审结案件一千件。")]

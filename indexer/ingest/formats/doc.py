@@ -1,12 +1,17 @@
-"""Legacy Word .doc (Word 97–2003 binary): converted by an installed tool, never parsed by our code.
+"""Legacy Word .doc (Word 97–2003 binary) and RTF: converted by an installed tool, never parsed by our code.
 
 Measured on a generated CJK report (bench/RESULTS.md, "legacy .doc converters"): LibreOffice headless
 (→ .docx, then read like any .docx) keeps the title style, bold leads and tables, ~4 s a file; antiword
 gives the same paragraphs but loses styles, ~0.01 s a file; catdoc broke a paragraph in two. So:
 LibreOffice when configured, else antiword; with neither, the file is skipped by name saying what to
 install. The converter's path comes from FormatOptions.doc_converter (the CLI finds one on PATH or takes
-$REPORTSEARCH_DOC_CONVERTER). Government sites also serve RTF, HTML and .docx files named .doc: those are
-recognised by their first bytes and read as what they are.
+$REPORTSEARCH_DOC_CONVERTER). Which files come here is decided by their first bytes (formats/sniff.py):
+HTML and .docx files named .doc never do.
+
+Two steps, so the corpus loader can run them in different processes: convert() runs the converter (a
+separate program with its own time limit, which must not inherit the parsing child's address-space limit:
+LibreOffice maps far more than it uses) and read_converted() parses its output like any untrusted .docx
+or text, in the resource-limited child (formats/isolate.py).
 """
 
 from __future__ import annotations
@@ -17,8 +22,8 @@ import tempfile
 from pathlib import Path
 
 from indexer.ingest.formats import Extracted, FormatError, FormatOptions
+from indexer.ingest.formats.sniff import CONVERTED, sniff
 
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 INSTALL = ("install LibreOffice (apt-get install libreoffice-writer-nogui) or antiword (apt-get install antiword), "
            "or set REPORTSEARCH_DOC_CONVERTER, or save the file as .docx")
 
@@ -38,20 +43,28 @@ def _run(cmd: list[str], options: FormatOptions, cwd: str) -> subprocess.Complet
         raise FormatError(f"the .doc converter {cmd[0]!r} cannot run ({exc.strerror or exc}); {INSTALL}") from None
 
 
-def _convert(data: bytes, converter: str, options: FormatOptions, rtf: bool) -> Extracted:
+def needs_converter(data: bytes) -> bool:
+    """True for the files convert() is for: OLE .doc (Word 97–2003) and RTF, by their first bytes."""
+    return sniff(data).kind in CONVERTED
+
+
+def convert(data: bytes, options: FormatOptions) -> tuple[bytes, str]:
+    """The converter's output for an OLE .doc or RTF file and what it is ("docx" or "text"); FormatError if none."""
+    converter = options.doc_converter
+    rtf = sniff(data).kind == "rtf"
+    if not converter:
+        kind = "an RTF document" if rtf else "legacy Word .doc"
+        raise FormatError(f"{kind} and no converter is installed: {INSTALL}")
     with tempfile.TemporaryDirectory(prefix="reportsearch-doc-") as tmp:
         src = Path(tmp) / ("source.rtf" if rtf else "source.doc")
         src.write_bytes(data)
         if _is_antiword(converter):
             if rtf:
-                raise FormatError(f"an RTF file named .doc; antiword cannot read it: {INSTALL}")
+                raise FormatError(f"an RTF document; antiword cannot read it: {INSTALL}")
             done = _run([converter, "-m", "UTF-8.txt", "-w", "0", str(src)], options, tmp)
             if done.returncode != 0 or not done.stdout.strip():
                 raise FormatError(f"antiword could not read it ({done.stderr.decode('utf-8', 'replace').strip()[:200]})")
-            from indexer.ingest.formats import text
-
-            out = text.extract(done.stdout, "utf-8")
-            return Extracted(text=out.text, format="doc", encoding="utf-8")
+            return done.stdout, "text"
         outdir = Path(tmp) / "out"
         done = _run([converter, f"-env:UserInstallation=file://{tmp}/profile", "--headless", "--norestore",
                      "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(outdir), str(src)], options, tmp)
@@ -59,27 +72,25 @@ def _convert(data: bytes, converter: str, options: FormatOptions, rtf: bool) -> 
         if not produced.is_file():
             detail = (done.stderr or done.stdout).decode("utf-8", "replace").strip()[:200]
             raise FormatError(f"LibreOffice could not convert it (corrupt or not a Word file?) {detail}".strip())
-        from indexer.ingest.formats import docx
-
-        out = docx.extract(produced.read_bytes(), "source.docx", options)
-        out.format = "doc"
-        return out
+        return produced.read_bytes(), "docx"
 
 
-def extract(data: bytes, name: str, options: FormatOptions) -> Extracted:
-    """A .doc via the configured converter; a .docx/HTML/RTF file that merely carries the .doc name as itself."""
-    head = data[:2048].lstrip().lower()
-    if data.startswith(b"PK\x03\x04"):
-        from indexer.ingest.formats import docx
+def read_converted(data: bytes, kind: str, options: FormatOptions) -> Extracted:
+    """The converter's output (see convert) as the report's text, format "doc"."""
+    if kind == "text":
+        from indexer.ingest.formats import text
 
-        return docx.extract(data, name, options)
-    if head.startswith((b"<!doctype html", b"<html", b"<meta", b"\xef\xbb\xbf<")) or b"<html" in head[:512]:
-        from indexer.ingest.formats import html
+        out = text.extract(data, "utf-8")
+        return Extracted(text=out.text, format="doc", encoding="utf-8")
+    from indexer.ingest.formats import docx
 
-        return html.extract(data, name, options)
-    rtf = data.startswith(b"{\\rtf")
-    if not rtf and not data.startswith(OLE_MAGIC):
+    out = docx.extract(data, "source.docx", options)
+    out.format = "doc"
+    return out
+
+
+def extract(data: bytes, options: FormatOptions) -> Extracted:
+    """An OLE .doc or RTF file, converted (convert) and read (read_converted) in this process."""
+    if sniff(data).kind not in CONVERTED:
         raise FormatError("not a Word .doc (no Word file signature)")
-    if not options.doc_converter:
-        raise FormatError(f"legacy Word .doc and no converter is installed: {INSTALL}")
-    return _convert(data, options.doc_converter, options, rtf)
+    return read_converted(*convert(data, options), options)

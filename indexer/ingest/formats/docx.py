@@ -17,10 +17,10 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from xml.etree.ElementTree import Element, ParseError
+from xml.etree.ElementTree import Element, ParseError, TreeBuilder
 
 from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import fromstring
+from defusedxml.ElementTree import DefusedXMLParser
 
 from indexer.ingest.formats import Extracted, FormatError, FormatOptions, clean_title_hint, table_rows
 
@@ -31,6 +31,8 @@ _HEADING_STYLE = re.compile(r"^(?:heading|标题)\s*(\d)$", re.I)
 _SKIPPED = {W + t for t in ("delText", "instrText", "drawing", "pict", "object", "footnoteReference",
                             "endnoteReference", "commentReference")}
 SHORT_HEADING = 40  # characters: a bold unindented paragraph up to this long, not ended like a sentence, is a heading
+MAX_STYLE_DEPTH = 32  # basedOn links followed per style (Word's own chains are a few deep; a hostile file's 100,000)
+MAX_INSTRUCTION = 256  # characters of a field instruction kept (" PAGE \* MERGEFORMAT "): only its first word matters
 
 
 def _read(zf: zipfile.ZipFile, name: str, budget: list[int]) -> bytes | None:
@@ -49,9 +51,29 @@ def _read(zf: zipfile.ZipFile, name: str, budget: list[int]) -> bytes | None:
     return data
 
 
-def _xml(data: bytes, name: str) -> Element:
+class _Bounded(TreeBuilder):
+    """ElementTree's builder, refusing a part with more than `limit` elements (a small zip of <x/><x/>… is cheap to
+    send and costs ~300 bytes per element parsed: 60 MiB of them took 2.3 GB)."""
+
+    def __init__(self, name: str, limit: int) -> None:
+        super().__init__()
+        self.name, self.limit, self.left = name, limit, limit
+
+    def start(self, tag: str, attrs: dict[str, str]) -> Element:
+        """An element opens: count it."""
+        self.left -= 1
+        if self.left < 0:
+            raise FormatError(f"{self.name} has over {self.limit:,} XML elements (max_xml_elements); hostile or broken file")
+        return super().start(tag, attrs)
+
+
+def _xml(data: bytes, name: str, limit: int) -> Element:
     try:
-        return fromstring(data, forbid_dtd=True)
+        parser = DefusedXMLParser(target=_Bounded(name, limit), forbid_dtd=True)
+        parser.feed(data)
+        return parser.close()
+    except FormatError:
+        raise  # too many elements (a ValueError too, but not a corrupt part)
     except DefusedXmlException:
         raise FormatError(f"{name} declares a DTD or entities; refused (XML external entities are never read)") from None
     except (ParseError, ValueError) as exc:  # a corrupt part
@@ -81,8 +103,9 @@ def _styles(root: Element | None) -> dict[str, tuple[int, bool]]:
         raw[sid] = (name, level, _on(b) if b is not None else None, based.get(W + "val") if based is not None else None)
     out: dict[str, tuple[int, bool]] = {}
     for sid in raw:
-        level, bold, seen, cur = 0, None, set(), sid
-        while cur in raw and cur not in seen:
+        level, bold, cur = 0, None, sid
+        seen: set[str] = set()
+        while cur in raw and cur not in seen and len(seen) < MAX_STYLE_DEPTH:
             seen.add(cur)
             _, lv, own_bold, cur_based = raw[cur]
             level = level or lv
@@ -92,27 +115,66 @@ def _styles(root: Element | None) -> dict[str, tuple[int, bool]]:
     return out
 
 
+class _Field:
+    """One open complex field: its instruction so far, whether its result is being read, whether that is dropped."""
+
+    def __init__(self) -> None:
+        self.instruction = ""
+        self.in_result = False
+        self.dropped = False  # in its result, and the instruction is PAGE/NUMPAGES/DATE…
+
+
 class _Para:
     """Text of one w:p with bold per character span, skipping field codes and page-number results."""
 
     def __init__(self, p: Element, style_bold: bool) -> None:
         self.pieces: list[tuple[str, bool]] = []
-        self.field_stack: list[list] = []  # [instruction, in_result]
+        self.field_stack: list[_Field] = []
+        self.codes = 0  # open fields between begin and separate (their text is field code)
+        self.dropped = 0  # open fields whose result is dropped
         self._walk(p, style_bold)
 
     def _emit(self, text: str, bold: bool) -> None:
-        if any(f[1] and _DROPPED_FIELDS.match(f[0]) for f in self.field_stack):
-            return
-        if any(not f[1] for f in self.field_stack):
-            return  # between begin and separate: field code, not text
+        if self.dropped or self.codes:  # counted as fields open and close: no scan of the stack per run
+            return  # a dropped result, or between begin and separate: field code, not text
         self.pieces.append((text, bold))
+
+    def _begin(self) -> None:
+        self.field_stack.append(_Field())
+        self.codes += 1
+
+    def _separate(self) -> None:
+        field = self.field_stack[-1]
+        if not field.in_result:
+            field.in_result = True
+            self.codes -= 1
+            self._recheck(field)
+
+    def _end(self) -> None:
+        field = self.field_stack.pop()
+        if field.in_result:
+            self.dropped -= field.dropped
+        else:
+            self.codes -= 1
+
+    def _instruction(self, text: str) -> None:
+        field = self.field_stack[-1]
+        if len(field.instruction) < MAX_INSTRUCTION:
+            field.instruction = (field.instruction + text)[:MAX_INSTRUCTION]
+            if field.in_result:
+                self._recheck(field)
+
+    def _recheck(self, field: _Field) -> None:
+        dropped = bool(_DROPPED_FIELDS.match(field.instruction))
+        self.dropped += dropped - field.dropped
+        field.dropped = dropped
 
     def _walk(self, el: Element, style_bold: bool) -> None:
         for child in el:
             tag = child.tag
             if tag in _SKIPPED or tag == W + "del" or tag == W + "txbxContent":
                 if tag == W + "instrText" and self.field_stack:
-                    self.field_stack[-1][0] += child.text or ""
+                    self._instruction(child.text or "")
                 continue
             if tag == W + "fldSimple":
                 if not _DROPPED_FIELDS.match(child.get(W + "instr") or ""):
@@ -130,13 +192,13 @@ class _Para:
                     elif item.tag == W + "fldChar":
                         kind = item.get(W + "fldCharType")
                         if kind == "begin":
-                            self.field_stack.append(["", False])
+                            self._begin()
                         elif kind == "separate" and self.field_stack:
-                            self.field_stack[-1][1] = True
+                            self._separate()
                         elif kind == "end" and self.field_stack:
-                            self.field_stack.pop()
+                            self._end()
                     elif item.tag == W + "instrText" and self.field_stack:
-                        self.field_stack[-1][0] += item.text or ""
+                        self._instruction(item.text or "")
                     elif item.tag in (W + "br", W + "cr") and item.get(W + "type") in (None, "textWrapping"):
                         self._emit("\n", bold)  # a soft line break: joined in text(), never a paragraph break
                 continue
@@ -147,7 +209,7 @@ class _Para:
     def text(self) -> str:
         # Runs split mid-word are concatenated; a soft break joins like a hard-wrapped line (space between Latin words).
         out = "".join(piece for piece, _ in self.pieces)
-        out = re.sub(r"\s*\n\s*", "\n", out)
+        out = re.sub(r"(?<!\s)\s*\n\s*", "\n", out)  # from a run's first space only: linear on long runs
         out = re.sub(r"(?<=[A-Za-z])\n(?=[A-Za-z])", " ", out).replace("\n", "")
         return re.sub(r"[ \t\u00a0]+", " ", out).strip()
 
@@ -213,14 +275,14 @@ def extract(data: bytes, name: str, options: FormatOptions) -> Extracted:
             raise FormatError("a zip archive but not a Word .docx (no word/document.xml)")
         budget = [options.max_unzipped]
         try:
-            document = _xml(_read(zf, "word/document.xml", budget) or b"", "word/document.xml")
+            document = _xml(_read(zf, "word/document.xml", budget) or b"", "word/document.xml", options.max_xml_elements)
             styles_xml = _read(zf, "word/styles.xml", budget)
             core_xml = _read(zf, "docProps/core.xml", budget)
         except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, RuntimeError) as exc:
             raise FormatError(f"corrupt .docx ({exc})") from None
         except NotImplementedError as exc:  # an unsupported compression method
             raise FormatError(f"unsupported .docx compression ({exc})") from None
-    styles = _styles(_xml(styles_xml, "word/styles.xml") if styles_xml else None)
+    styles = _styles(_xml(styles_xml, "word/styles.xml", options.max_xml_elements) if styles_xml else None)
     body = document.find(W + "body")
     if body is None:
         raise FormatError("word/document.xml has no body")
@@ -242,6 +304,6 @@ def extract(data: bytes, name: str, options: FormatOptions) -> Extracted:
     visit(body)
     title = None
     if core_xml:
-        t = _xml(core_xml, "docProps/core.xml").find(DC + "title")
+        t = _xml(core_xml, "docProps/core.xml", options.max_xml_elements).find(DC + "title")
         title = clean_title_hint(t.text if t is not None else None, name)
     return Extracted(text="\n\n".join(blocks) + "\n", format="docx", title_hint=title)

@@ -22,15 +22,18 @@ from lxml import etree
 from indexer.ingest.decode import DecodeError, decode_report
 from indexer.ingest.formats import Extracted, FormatError, FormatOptions, clean_title_hint, table_rows
 
-_META_CHARSET = re.compile(rb"""<meta[^>]+?charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
+_META_CHARSET = re.compile(rb"""<meta[^<>]+?charset\s*=\s*(?:["']\s*)?([A-Za-z0-9_\-]+)""", re.I)
 _SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "gb_2312-80": "gb18030", "euc-cn": "gb18030"}
 _SITE_LINE = re.compile(
     r"发布时间|发布日期|发表时间|来源\s*[:：]|浏览(?:量|次数)?\s*[:：]|点击(?:数|量|率)?\s*[:：]|阅读(?:量|数)?\s*[:：]"
-    r"|字号\s*[:：]|^\s*[【\[]?\s*(?:打印|关闭)(?:本页|窗口|文章)?\s*[】\]]?\s*$|分享到|上一篇|下一篇"
+    r"|字号\s*[:：]|^\s*(?:[【\[]\s*)?(?:打印|关闭)(?:本页|窗口|文章)?\s*(?:[】\]]\s*)?$|分享到|上一篇|下一篇"
     r"|版权所有|ICP\s*备|公网安备|技术支持|当前位置|您的位置|您现在的位置|责任编辑\s*[:：]|扫一扫"
 )
 _CAPTION_CLASS = re.compile(r"caption|pic_?(?:txt|title|note|desc)|img_?(?:txt|title|desc)|tuzhu|photo_?txt", re.I)
 MAX_SITE_LINE = 120  # characters: a longer paragraph mentioning 来源 or 版权所有 is article text
+# "标题_平湖市人民法院", "标题 | 网站", "标题 - 网站": the page title before the site's name. Starts only where no
+# space precedes (the leftmost match always does), so a long run of spaces is scanned once.
+_TITLE_SITE = re.compile(r"(?<!\s)(?:\s*[_|｜]\s*|\s+-\s+)")
 
 
 def _decode(data: bytes, declared: str | None) -> tuple[str, str, int]:
@@ -70,9 +73,18 @@ def _raw(el: etree._Element) -> str:
 
 
 def _join_lines(text: str) -> str:
-    """<br>-wrapped lines joined: nothing between CJK, a space between Latin words."""
-    text = re.sub(rf"(?<=[A-Za-z])\s*{LB}\s*(?=[A-Za-z])", " ", text)
-    return re.sub(r"\s+", " ", re.sub(rf"\s*{LB}\s*", "", text)).strip()
+    """<br>-wrapped lines joined: nothing between CJK, a space between Latin words (spaces around a <br> dropped)."""
+    lines = text.split(LB)
+    out: list[str] = []
+    before = ""
+    for i, line in enumerate(lines):
+        piece = line.lstrip() if i else line
+        piece = piece.rstrip() if i < len(lines) - 1 else piece
+        if i and before[-1:].isascii() and before[-1:].isalpha() and piece[:1].isascii() and piece[:1].isalpha():
+            out.append(" ")
+        out.append(piece)
+        before = piece  # an empty line between two <br> joins nothing
+    return re.sub(r"\s+", " ", "".join(out)).strip()
 
 
 def _text(el: etree._Element) -> str:
@@ -110,17 +122,44 @@ def _blocks(body: etree._Element) -> list[str]:
     return out
 
 
+def _is_caption(el: etree._Element) -> bool:
+    return el.tag in ("figure", "figcaption") or bool(_CAPTION_CLASS.search((el.get("class") or "") + " " + (el.get("id") or "")))
+
+
 def _without_captions(page: str) -> str:
-    """The page with <figure>/<figcaption> and caption-class elements removed (trafilatura may keep them)."""
+    """The page with <figure>/<figcaption> and caption-class elements removed (trafilatura may keep them).
+
+    Each removed element's tail text goes to the sibling before it (or its parent's text), like lxml's
+    drop_tree; the tails of a run of removed siblings are joined once, not appended one by one (quadratic).
+    """
     try:
         tree = lxml.html.document_fromstring(page)
     except (etree.ParserError, ValueError):
         return page
-    for el in list(tree.iter()):
-        if not isinstance(el.tag, str):
-            continue
-        if el.tag in ("figure", "figcaption") or _CAPTION_CLASS.search((el.get("class") or "") + " " + (el.get("id") or "")):
-            el.drop_tree()
+    stack = [tree]
+    while stack:
+        parent = stack.pop()
+        kept: etree._Element | None = None  # the last child kept: where tails of removed ones go
+        tails: list[str] = []
+
+        def give_tails() -> None:
+            if not tails:
+                return
+            if kept is None:
+                parent.text = (parent.text or "") + "".join(tails)
+            else:
+                kept.tail = (kept.tail or "") + "".join(tails)
+            tails.clear()
+
+        for child in list(parent):
+            if isinstance(child.tag, str) and _is_caption(child):
+                tails.append(child.tail or "")
+                parent.remove(child)
+                continue
+            give_tails()
+            kept = child
+            stack.append(child)
+        give_tails()
     return lxml.html.tostring(tree, encoding="unicode")
 
 
@@ -134,7 +173,9 @@ def extract(data: bytes, name: str, options: FormatOptions, encoding: str | None
         favor_recall=True,  # else trafilatura drops in-article <h2> headings of short reports (section lost)
     )
     body = getattr(doc, "body", None) if doc is not None else None
-    title = clean_title_hint(re.split(r"\s*[_|｜]\s*|\s+-\s+", getattr(doc, "title", None) or "")[0], name)
+    page_title = getattr(doc, "title", None) or ""
+    site = _TITLE_SITE.search(page_title)
+    title = clean_title_hint(page_title[: site.start()] if site else page_title, name)
     blocks = [b for b in (_blocks(body) if body is not None else [])
               if not (len(b) <= MAX_SITE_LINE and _SITE_LINE.search(b)) and b.lstrip("# ") != title]
     sentences = sum(1 for b in blocks if re.search(r"[。！？!?；;]", b))

@@ -30,7 +30,7 @@ from indexer.ingest.formats import Extracted, FormatError, FormatOptions, clean_
 BAND = 0.1  # top and bottom tenth of a page: where running headers, footers and page numbers live
 _PAGE_NO = re.compile(
     r"^[-—－–_~·•\s]*(?:\d{1,4}|[ivxlcIVXLC]{1,6})[-—－–_~·•\s]*$"  # 3, — 3 —, -3-, iv
-    r"|^第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?$"  # 第3页, 第3页 共9页
+    r"|^第\s*\d{1,4}\s*页(?:\s*(?:[,，/]\s*)?共\s*\d{1,4}\s*页)?$"  # 第3页, 第3页 共9页
     r"|^\d{1,4}\s*/\s*\d{1,4}$"  # 3/9
 )
 _NOT_HEADING = re.compile(r"^(?:——|—|-{2})|\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
@@ -198,25 +198,29 @@ def _layout(lines: list[_Line]) -> str:
         return ln.bold > 0.9 and not _ends(ln.text) and ln.x1 < right - 2 * ln.size
 
     heading_sizes = sorted({round(ln.size * 2) / 2 for ln in lines if heading(ln)}, reverse=True)
-    blocks: list[str] = []
+    rank = {size: i for i, size in enumerate(heading_sizes)}  # (list.index per line was quadratic in distinct sizes)
+    blocks: list[list[str]] = []  # each block's pieces, joined once at the end (no quadratic string growth)
     para: list[_Line] = []
 
     def flush() -> None:
         if not para:
             return
-        text = ""
+        pieces: list[str] = []
+        last = ""
         for ln in para:
             t = ln.text
-            if text and text[-1].isascii() and text[-1].isalpha() and t[:1].isascii() and t[:1].isalpha():
-                text += " "
-            text += t
+            if last.isascii() and last.isalpha() and t[:1].isascii() and t[:1].isalpha():
+                pieces.append(" ")
+            pieces.append(t)
+            last = t[-1:] or last
+        text = "".join(pieces)
         first = para[0]
         if first.lead >= 2 and not all(ln.bold > 0.9 for ln in para):
             lead = "".join(c.c for c in first.chars if not c.c.isspace())[: first.lead]
             if text.replace(" ", "").startswith(lead):
                 cut = len(lead) + text[: len(lead) + text.count(" ", 0, len(lead) * 2)].count(" ")
                 text = f"**{text[:cut]}**{text[cut:]}"
-        blocks.append(text)
+        blocks.append([text])
         para.clear()
 
     prev: _Line | None = None
@@ -225,13 +229,13 @@ def _layout(lines: list[_Line]) -> str:
         is_heading = heading(ln)
         if is_heading:
             flush()
-            level = min(6, heading_sizes.index(round(ln.size * 2) / 2) + 1)
+            level = min(6, rank[round(ln.size * 2) / 2] + 1)
             same = prev_heading and prev is not None and abs(prev.size - ln.size) < 0.6 and prev.page == ln.page \
                 and abs(prev.y - ln.y) < 2.2 * ln.size
-            if same and blocks and blocks[-1].startswith("#"):
-                blocks[-1] += ln.text  # a heading wrapped over two lines
+            if same and blocks and blocks[-1][0].startswith("#"):
+                blocks[-1].append(ln.text)  # a heading wrapped over two lines
             else:
-                blocks.append("#" * level + " " + ln.text)
+                blocks.append(["#" * level + " " + ln.text])
         else:
             indented = ln.x0 > left + 0.8 * ln.size
             if prev is not None and para:
@@ -244,7 +248,7 @@ def _layout(lines: list[_Line]) -> str:
             para.append(ln)
         prev, prev_heading = ln, is_heading
     flush()
-    return "\n\n".join(blocks) + "\n"
+    return "\n\n".join("".join(block) for block in blocks) + "\n"
 
 
 def extract(data: bytes, name: str, options: FormatOptions) -> Extracted:
