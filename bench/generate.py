@@ -16,6 +16,7 @@ import argparse
 import json
 import random
 import re
+import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -329,6 +330,20 @@ def generate_corpus(
         ]
     (out / "catalog.toml").write_text("\n".join(catalog), encoding="utf-8")
     return GeneratedCorpus(out, n_reports, paragraphs, chars, n_inst, prose_source(benchdata))
+
+
+def ensure_corpus(n: int, root: Path, seed: int, benchdata: Path) -> Path:
+    """The generated corpus for n paragraphs under root, generated unless an identical one is already there."""
+    corpus = root / f"corpus-{n}"
+    marker = corpus / ".bench-generated.json"
+    want = {"paragraphs": n, "seed": seed, "prose": prose_source(benchdata)}  # a fallback corpus is not reused later
+    if marker.exists() and json.loads(marker.read_text()) == want:
+        return corpus
+    if corpus.exists():
+        shutil.rmtree(corpus)
+    generate_corpus(n, corpus, seed=seed, benchdata=benchdata)
+    marker.write_text(json.dumps(want))
+    return corpus
 
 
 def main(argv: list[str] | None = None) -> None:
