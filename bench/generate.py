@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.places import PLACES
+from indexer.limits import year_label
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_BENCHDATA = REPO_ROOT.parent / "shared" / "benchdata" / "government_work_reports.jsonl"
@@ -306,7 +307,7 @@ def generate_corpus(
         # about one report in 16 is a five-year review (e.g. 2018-2022)
         if year <= 2020 and rng.random() < 0.06:
             years = tuple(range(year, year + 5))
-            year_value = _toml_str(f"{year}-{year + 4}")
+            year_value = _toml_str(year_label(year, year + 4))
             title = f"{inst.name}五年工作回顾（{year}—{year + 4}年）"
             file = f"{inst.slug}-{year}-{year + 4}.txt"
         else:

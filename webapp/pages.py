@@ -18,7 +18,7 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 
-from indexer.limits import EXPORT_MAX_ROWS, MAX_REPORT_QUERY_CHARS, page_count
+from indexer.limits import EXPORT_MAX_ROWS, MAX_REPORT_QUERY_CHARS, page_count, year_label
 from indexer.report_ids import is_report_id
 from indexer.search.evaluation.facets import FACET_LABELS, FACETS
 from webapp.params import SearchParams, parse_search_args
@@ -89,8 +89,9 @@ def home() -> ResponseReturnValue:
     matrix = [
         {"institution": inst, "cells": [(y, by_inst[inst].get(y, 0)) for y in years]} for inst in sorted(by_inst)
     ]
+    span = year_label(int(years[0]), int(years[-1])) if years else ""
     return render_template(
-        "home.html", params=SearchParams(), info=info, years=years, matrix=matrix, examples=EXAMPLES
+        "home.html", params=SearchParams(), info=info, years=years, span=span, matrix=matrix, examples=EXAMPLES
     )
 
 
