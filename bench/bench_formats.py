@@ -7,41 +7,32 @@ Two PDFs of the same report, repeated to --pages pages: reportlab's (Adobe-GB1 C
 fake-bold leads drawn twice) and LibreOffice's export of the .docx (Noto CJK subset embedded, when soffice is
 installed). Per PDF and extractor: pages/s (best of 3, wall and CPU), and whether the text holds the report's
 sentences without CID garbage (U+FFFD, private-use code points) or doubled characters. The fixtures come from
-tests/helpers/report_files.py, the generator the tests use.
+bench/data/report_files.py, the generator the tests use.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import io
 import re
 import shutil
 import sys
 import tempfile
 import time
-import types
 from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
+
+from bench.data import report_files as rf
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 RESULTS = REPO_ROOT / "bench" / "RESULTS.md"
 
 
-def _report_files() -> types.ModuleType:
-    """tests/helpers/report_files.py, loaded by path (bench is not a test package)."""
-    spec = importlib.util.spec_from_file_location("report_files", REPO_ROOT / "tests" / "helpers" / "report_files.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def _long(rf: types.ModuleType, pages: int) -> None:
-    """Repeat the report's body so the PDF has about `pages` pages."""
+def long_report(pages: int) -> list[tuple[str, str]]:
+    """The report with its body repeated so the PDF has about `pages` pages."""
     body = [b for b in rf.REPORT if b[0] in ("lead", "body")][2:]
-    rf.REPORT[:] = rf.REPORT + body * max(0, pages // 2 - 1)
+    return [*rf.REPORT, *body * max(0, pages // 2 - 1)]
 
 
 def ours(data: bytes) -> str:
@@ -97,15 +88,14 @@ def _quality(text: str, sentence: str, expected: int, leads: int) -> str:
 def run(pages: int) -> list[dict]:
     import pypdfium2 as pdfium
 
-    rf = _report_files()
-    _long(rf, pages)
-    pdfs = {"reportlab (CID font, not embedded)": rf.as_pdf()}
+    report = long_report(pages)
+    pdfs = {"reportlab (CID font, not embedded)": rf.as_pdf(report=report)}
     if shutil.which("soffice"):
         with tempfile.TemporaryDirectory() as tmp:
-            pdfs["LibreOffice export (Noto CJK embedded)"] = rf.convert(rf.as_docx(), ".docx", "pdf", Path(tmp))
+            pdfs["LibreOffice export (Noto CJK embedded)"] = rf.convert(rf.as_docx(report=report), ".docx", "pdf", Path(tmp))
     sentence = "为平湖经济社会高质量发展提供了有力司法服务和保障"
-    expected = sum(t.count(sentence) for _, t in rf.REPORT)
-    leads = sum(1 for k, _ in rf.REPORT if k == "lead")
+    expected = sum(t.count(sentence) for _, t in report)
+    leads = sum(1 for k, _ in report if k == "lead")
     rows = []
     for label, data in pdfs.items():
         n = len(pdfium.PdfDocument(data))
@@ -125,7 +115,6 @@ def doc_converters() -> list[dict]:
     from indexer.ingest.formats import FormatOptions, extract
     from indexer.ingest.layout import parse_blocks
 
-    rf = _report_files()
     soffice = shutil.which("soffice")
     if not soffice:
         return []

@@ -16,11 +16,13 @@ import argparse
 import json
 import random
 import re
+import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from bench.places import PLACES
+from indexer.limits import year_label
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_BENCHDATA = REPO_ROOT.parent / "shared" / "benchdata" / "government_work_reports.jsonl"
@@ -305,7 +307,7 @@ def generate_corpus(
         # about one report in 16 is a five-year review (e.g. 2018-2022)
         if year <= 2020 and rng.random() < 0.06:
             years = tuple(range(year, year + 5))
-            year_value = _toml_str(f"{year}-{year + 4}")
+            year_value = _toml_str(year_label(year, year + 4))
             title = f"{inst.name}五年工作回顾（{year}—{year + 4}年）"
             file = f"{inst.slug}-{year}-{year + 4}.txt"
         else:
@@ -329,6 +331,20 @@ def generate_corpus(
         ]
     (out / "catalog.toml").write_text("\n".join(catalog), encoding="utf-8")
     return GeneratedCorpus(out, n_reports, paragraphs, chars, n_inst, prose_source(benchdata))
+
+
+def ensure_corpus(n: int, root: Path, seed: int, benchdata: Path) -> Path:
+    """The generated corpus for n paragraphs under root, generated unless an identical one is already there."""
+    corpus = root / f"corpus-{n}"
+    marker = corpus / ".bench-generated.json"
+    want = {"paragraphs": n, "seed": seed, "prose": prose_source(benchdata)}  # a fallback corpus is not reused later
+    if marker.exists() and json.loads(marker.read_text()) == want:
+        return corpus
+    if corpus.exists():
+        shutil.rmtree(corpus)
+    generate_corpus(n, corpus, seed=seed, benchdata=benchdata)
+    marker.write_text(json.dumps(want))
+    return corpus
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -288,8 +288,7 @@ def _header(argv: list[str], load_start: float, repo: Path) -> str:
 
 def main(argv: list[str] | None = None) -> dict:
     """Generate (or reuse) the corpus, build our index (unless --reuse-index), run the peers, print and append."""
-    from bench.generate import DEFAULT_BENCHDATA, DEFAULT_OUT, REPO_ROOT
-    from bench.run import ensure_corpus
+    from bench.generate import DEFAULT_BENCHDATA, DEFAULT_OUT, REPO_ROOT, ensure_corpus
     from indexer.index.build import build_index
     from indexer.index.store import read_current
 

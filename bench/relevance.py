@@ -3,14 +3,13 @@
     .venv/bin/python -m bench.relevance
 
 Builds the bundled corpus (ours and bench/naive.py) in a temporary folder and runs every judged query of
-tests/helpers/judged.py: the original set ("exact" queries: words the reports use) and the issue-11
+bench/data/judged.py: the original set ("exact" queries: words the reports use) and the issue-11
 kinds (abbreviations, concepts, traditional characters, multi-word topics). Naive chunks are credited as
 the paragraph sharing the most character bigrams with them (markup stripped), as in the seeds test.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import re
 import sys
 import tempfile
@@ -18,21 +17,13 @@ from pathlib import Path
 from types import ModuleType
 from typing import Callable
 
+from bench.data import judged
 from bench.generate import REPO_ROOT
 from bench.naive import build_naive
 
-JUDGED_PY = REPO_ROOT / "tests" / "helpers" / "judged.py"
+JUDGED_PY = Path(judged.__file__)  # the judgments, shared with the tests (tests/search/test_search_seeds.py)
 Grades = dict[str, dict[str, int]]
 _MARKUP = re.compile(r"[*#■▼]")
-
-
-def load_judgments(path: Path = JUDGED_PY) -> ModuleType:
-    """The judgments module of the test suite (JUDGED, MEANING_KINDS, ndcg_at, recall_at)."""
-    spec = importlib.util.spec_from_file_location("search_judged", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def squeeze(text: str) -> str:
@@ -89,7 +80,6 @@ def main() -> int:
     from indexer.search.engine import search
     from indexer.search.language.synonyms import load_synonyms
 
-    module = load_judgments()
     with tempfile.TemporaryDirectory() as tmp:
         build_index(REPO_ROOT / "corpus", Path(tmp) / "ours", procs=1)
         store = Store(Path(tmp) / "ours")
@@ -102,19 +92,19 @@ def main() -> int:
             "ours expand=0": lambda q: [h["id"] for h in search(store, q, synonyms=synonyms, expand=False)["hits"]],
             "naive": lambda q: [to_paragraph(h["text"]) for h in naive.search(q)["hits"]],
         }
-        sets = {"exact (original)": module.JUDGED, **module.MEANING_KINDS, "all issue-11 kinds": module.MEANING}
+        sets = {"exact (original)": judged.JUDGED, **judged.MEANING_KINDS, "all issue-11 kinds": judged.MEANING}
         print("| queries | n | " + " | ".join(f"{e} nDCG@10 | {e} recall@10" for e in engines) + " |")
         print("|---|---:|" + "---:|---:|" * len(engines))
-        for name, judged in sets.items():
-            grades = resolve(judged, paragraphs)
+        for name, pieces in sets.items():
+            grades = resolve(pieces, paragraphs)
             cells = []
             for rank in engines.values():
-                nd, rc = mean_scores(rank, grades, module)
+                nd, rc = mean_scores(rank, grades, judged)
                 cells += [f"{nd:.3f}", f"{rc:.3f}"]
             print(f"| {name} | {len(grades)} | " + " | ".join(cells) + " |")
         if "-v" in sys.argv:
-            for q, g in resolve(module.MEANING, paragraphs).items():
-                row = [f"{module.ndcg_at(r(q), g):.2f}/{module.recall_at(r(q), g):.2f}" for r in engines.values()]
+            for q, g in resolve(judged.MEANING, paragraphs).items():
+                row = [f"{judged.ndcg_at(r(q), g):.2f}/{judged.recall_at(r(q), g):.2f}" for r in engines.values()]
                 print(f"  {q}: " + "  ".join(f"{e} {c}" for e, c in zip(engines, row)))
     return 0
 

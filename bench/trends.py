@@ -35,7 +35,7 @@ def _timed(fn: Callable[[], object]) -> tuple[float, float]:
 
 def ensure_index(n: int, out: Path, seed: int, benchdata: Path) -> Path:
     """The index of the n-paragraph generated corpus under out, generated and built if missing."""
-    from bench.run import ensure_corpus  # the same corpus bench.run generates and marks (seed, prose pool)
+    from bench.generate import ensure_corpus  # the same corpus bench.run generates and marks (seed, prose pool)
     from indexer.index.build import build_index
     from indexer.index.store import read_current
 

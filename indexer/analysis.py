@@ -38,14 +38,9 @@ from pathlib import Path
 
 from whoosh.analysis import Analyzer, CompositeAnalyzer, Token, Tokenizer
 
-DEFAULT_DICTIONARY: Path = Path(__file__).resolve().parent / "userdict.txt"
+from indexer.index.version import INDEX_FORMAT_VERSION
 
-# Bump when tokenisation or the schema changes: part of the dictionary fingerprint, so an index built
-# by an older version is reported as stale ("reindex required") instead of silently mismatching.
-# 2: traditional characters folded to simplified (OpenCC t2s) in normalize
-# 3: position, seq and report_order are columns without postings (indexer/index/schema.py)
-# 4: full-text fields indexed only in the posting arrays, with positions, lengths and facet columns
-INDEX_FORMAT_VERSION = 4
+DEFAULT_DICTIONARY: Path = Path(__file__).resolve().parent / "userdict.txt"
 
 _FULLWIDTH = {0xFF01 + i: 0x21 + i for i in range(94)}  # ！..～ → !..~
 _FULLWIDTH[0x3000] = 0x20  # ideographic space → space
@@ -93,6 +88,7 @@ def dictionary_fingerprint(path: Path = DEFAULT_DICTIONARY) -> str:
 
 
 def _fingerprint_bytes(data: bytes) -> str:
+    # salted with the index format: a build of another format no longer matches (reindex required)
     digest = hashlib.sha256(f"reportsearch-index-format-{INDEX_FORMAT_VERSION}\n".encode())
     digest.update(data)
     return digest.hexdigest()

@@ -11,9 +11,6 @@ from flask import Flask
 if TYPE_CHECKING:
     from flask import Response
 
-    from indexer.index.store import OpenIndex, Store
-    from indexer.search.language.synonyms import Synonyms
-
 SECURITY_HEADERS = {
     # No inline script or style anywhere: our JS and CSS are files under /static.
     "Content-Security-Policy": (
@@ -32,10 +29,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app. Config INDEX_DIR / CORPUS_DIR / SYNONYMS_FILE come from test_config, else the defaults
     (config.py; a malformed synonyms file stops start-up with its line)."""
     from indexer.config import default_corpus_dir, default_index_dir, default_synonyms_path
-    from indexer.index.store import Store
     from indexer.limits import MAX_REQUEST_BODY_BYTES
-    from indexer.search.language.synonyms import SynonymFile
-    from webapp import api, errors, pages, render, source, trends
+    from webapp import api, errors, pages, render, source, state, trends
 
     app = Flask(__name__)
     app.config.update(
@@ -57,12 +52,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
         prepare_queries()  # the folding table at start-up, not on the first request
 
-    # One Store per app; Store.current() is asked per request, so a reindex is picked up without restart.
-    app.extensions["reportsearch.store"] = Store(app.config["INDEX_DIR"])
-    # Likewise the synonyms: re-read when the file changes, so an edit applies without a restart.
-    synonyms = SynonymFile(Path(app.config["SYNONYMS_FILE"]))
-    synonyms.current()  # a malformed file is reported now, with its line number
-    app.extensions["reportsearch.synonyms"] = synonyms
+    state.init_app(app)  # the store and the synonyms every request reads (webapp/state.py)
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
@@ -79,30 +69,3 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         return response
 
     return app
-
-
-class RequestStore:
-    """A Store pinned to one build: every engine call of a request sees the same index, even mid-reindex."""
-
-    def __init__(self, open_index: OpenIndex) -> None:
-        self._open = open_index
-
-    def current(self) -> OpenIndex:
-        """The build this request started with."""
-        return self._open
-
-
-def get_store() -> Store:
-    """The index for the current request: Store.current() once per request, then pinned (see RequestStore)."""
-    from flask import current_app, g
-
-    if "reportsearch_store" not in g:
-        g.reportsearch_store = RequestStore(current_app.extensions["reportsearch.store"].current())
-    return g.reportsearch_store  # duck-typed Store: the engine only calls .current()
-
-
-def get_synonyms() -> Synonyms:
-    """The synonyms for the current request (the file as it is now; its last good version if now malformed)."""
-    from flask import current_app
-
-    return current_app.extensions["reportsearch.synonyms"].current()

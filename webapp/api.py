@@ -6,9 +6,9 @@ from flask import Blueprint, Response, jsonify, request
 
 from indexer.limits import MAX_REPORT_QUERY_CHARS
 from indexer.report_ids import is_report_id
-from webapp import get_store, get_synonyms
 from webapp.errors import error_response
 from webapp.params import expand_param, parse_search_args, parse_suggest_args
+from webapp.state import get_store, get_synonyms
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -16,15 +16,12 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 @bp.get("/search")
 def search() -> Response:
     """search()'s dict for the same parameters as /search."""
-    from indexer.search.engine import check_facet_values
     from indexer.search.engine import search as run_search
 
     params = parse_search_args(request.args)
-    store = get_store()
-    # unknown institution/theme → 400 (SearchArgumentError) before any search work; the HTML page keeps 0 hits
-    # with a removable chip
-    check_facet_values(store, institutions=params.institutions, themes=params.themes)
-    result = run_search(store, params.q, synonyms=get_synonyms(), **params.engine_kwargs())
+    # strict: an unknown institution/theme → 400 (SearchArgumentError) before any search work; the HTML page keeps
+    # 0 hits with a removable chip
+    result = run_search(get_store(), params.q, synonyms=get_synonyms(), strict=True, **params.engine_kwargs())
     return jsonify(result)
 
 

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from indexer.cli import corpus_option, index_option, indexed_corpus, make_cli
+from indexer.cli import make_cli
+from indexer.cli.options import corpus_option, index_option, indexed_corpus
 from indexer.config import default_corpus_dir, default_index_dir
 from indexer.limits import MAX_REQUEST_BODY_BYTES, MAX_REQUEST_HEADER_BYTES
 

@@ -18,31 +18,17 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 
-from indexer.limits import EXPORT_MAX_ROWS, MAX_REPORT_QUERY_CHARS, page_count
+from indexer.limits import EXPORT_MAX_ROWS, MAX_REPORT_QUERY_CHARS, page_count, year_label
 from indexer.report_ids import is_report_id
 from indexer.search.evaluation.facets import FACET_LABELS, FACETS
-from webapp import get_store, get_synonyms
 from webapp.params import SearchParams, parse_search_args
 from webapp.render import year_chart
+from webapp.state import get_store, get_synonyms
+from webapp.urls import report_url, search_url
 
 bp = Blueprint("pages", __name__)
 
 EXAMPLES = ("诉源治理", "共享法庭", "扫黑除恶", "认罪认罚", "“一件事”改革", "执行难")
-
-
-def search_url(params: SearchParams, page: int | None = None) -> str:
-    """The /search URL of a state."""
-    return url_for("pages.search") + params.query_string(page=page)
-
-
-def report_url(report_id: str, params: SearchParams | str = "", position: int | None = None) -> str:
-    """The report view, carrying the search state (query, filters, page) and the paragraph as fragment."""
-    url = url_for("pages.report", report_id=report_id)
-    state = params if isinstance(params, SearchParams) else SearchParams(q=params)
-    url += state.query_string()
-    if position is not None:
-        url += f"#p{position}"
-    return url
 
 
 def facet_groups(params: SearchParams, facets: Mapping[str, Mapping[str, int]]) -> list[dict]:
@@ -103,8 +89,9 @@ def home() -> ResponseReturnValue:
     matrix = [
         {"institution": inst, "cells": [(y, by_inst[inst].get(y, 0)) for y in years]} for inst in sorted(by_inst)
     ]
+    span = year_label(int(years[0]), int(years[-1])) if years else ""
     return render_template(
-        "home.html", params=SearchParams(), info=info, years=years, matrix=matrix, examples=EXAMPLES
+        "home.html", params=SearchParams(), info=info, years=years, span=span, matrix=matrix, examples=EXAMPLES
     )
 
 

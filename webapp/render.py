@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
+from indexer.limits import year_label
+
 _MARK_TAG = re.compile(r"(<mark>|</mark>)")
 
 
@@ -38,14 +40,13 @@ def only_marks(fragment: str | None) -> Markup:
 
 
 def years_label(years: Sequence[int | str] | None) -> str:
-    """[2017, …, 2021] → "2017—2021年"; [2020] → "2020年"; gaps listed with 、."""
+    """[2017, …, 2021] → "2017-2021年" (limits.year_label, as typed and as the CLI prints); [2020] → "2020年";
+    gaps listed with 、."""
     ys = sorted({int(y) for y in years or ()})
     if not ys:
         return ""
-    if len(ys) == 1:
-        return f"{ys[0]}年"
     if ys == list(range(ys[0], ys[-1] + 1)):
-        return f"{ys[0]}—{ys[-1]}年"
+        return f"{year_label(ys[0], ys[-1])}年"
     return "、".join(str(y) for y in ys) + "年"
 
 

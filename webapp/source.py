@@ -13,7 +13,7 @@ from pathlib import Path
 from flask import Blueprint, Response, abort, current_app, send_file
 
 from indexer.report_ids import is_report_id
-from webapp import get_store
+from webapp.state import get_store
 
 bp = Blueprint("source", __name__)
 

@@ -8,10 +8,10 @@ from flask import Blueprint, Response, jsonify, render_template, request
 from werkzeug.datastructures import MultiDict
 
 from indexer.limits import MAX_REQUEST_QUERY_CHARS, MAX_TREND_TERMS
-from webapp import get_store, get_synonyms
-from webapp.pages import search_url
 from webapp.params import BadParameter, SearchParams, parse_search_args
+from webapp.state import get_store, get_synonyms
 from webapp.trend_chart import fmt, trend_chart
+from webapp.urls import search_url
 
 bp = Blueprint("trends", __name__)
 

@@ -5,17 +5,15 @@ Lifecycle (crash-safe at every step):
    never stale; indexer/index/lock.py);
 2. delete leftovers of killed reindexes (build dirs without COMPLETE, CURRENT temp files);
 3. load the corpus, write every paragraph into root/builds/<new id>/ with Whoosh;
-4. write build.json, verify (doc count == paragraphs, unique ids, a word of the first paragraph is
-   found), write COMPLETE, fsync the files and directories;
-5. switch CURRENT: write CURRENT.<pid>.tmp, fsync, os.replace, fsync root;
-6. delete old builds except the new one and the previous one (readers may still have it open).
-Until step 5 the previous build is untouched and CURRENT names it, so a crash anywhere leaves it serving.
+4. publish it (indexer/index/publish.py, shared with the incremental build): write build.json, verify (doc
+   count == paragraphs, unique ids, a word of the first paragraph is found), write COMPLETE, fsync the files
+   and directories; switch CURRENT (CURRENT.<pid>.tmp, fsync, os.replace, fsync root); delete old builds
+   except the new one and the previous one (readers may still have it open).
+Until the switch the previous build is untouched and CURRENT names it, so a crash anywhere leaves it serving.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 import os
 import shutil
 import time
@@ -27,28 +25,18 @@ import whoosh.index
 
 from indexer.analysis import (
     DEFAULT_DICTIONARY,
-    INDEX_FORMAT_VERSION,
     JiebaTokenizer,
     dictionary_fingerprint,
     initialize,
     word_analyzer,
 )
-from indexer.fsutil import fsync_path as _fsync_path
-from indexer.fsutil import write_atomic
-from indexer.fsutil import write_synced as _write_file_synced
 from indexer.index.arrays import SegmentArrays
 from indexer.index.fingerprint import catalog_entries, corpus_digests, report_fingerprint, themes_fingerprint
 from indexer.index.lock import ReindexLock, writer_locks
+from indexer.index.publish import Checkpoint, clean_leftovers, new_build_id, no_checkpoint, publish_build
 from indexer.index.schema import make_schema, to_document
 from indexer.index.segments import write_segments
-from indexer.index.store import (
-    BUILDS,
-    COMPLETE,
-    CURRENT,
-    META,
-    is_complete,
-    read_current,
-)
+from indexer.index.store import BUILDS
 from indexer.index.whoosh_compat import open_mapped, toc_segments
 from indexer.ingest.corpus import Skipped, load_corpus
 from indexer.ingest.detect import Detected
@@ -59,9 +47,6 @@ from indexer.model import Report
 # segment makes searches a little slower. Above it the forked writers (indexer/index/segments.py) share the
 # work with nothing pickled, so even the 10,000-paragraph benchmark corpus gains from both CPUs.
 PARALLEL_MIN_PARAGRAPHS = 2_000
-
-Checkpoint = Callable[[str], None]  # called with a phase name: locked, loaded, writing, committed, verified, before-switch, switched
-
 
 class BuildError(Exception):
     """A build did not verify; the previous index is still serving."""
@@ -83,57 +68,9 @@ class BuildSummary:
     detected: dict[str, Detected] = field(default_factory=dict)  # files without a catalog entry: what was found
 
 
-def _noop(_phase: str) -> None:
-    pass
-
-
-def _fsync_tree(directory: Path) -> None:
-    for item in directory.iterdir():
-        if item.is_file():
-            _fsync_path(item)
-        elif item.is_dir():  # arrays/ (indexer/index/arrays.py) is switched with the build too
-            _fsync_tree(item)
-    _fsync_path(directory)
-
-
 def default_procs(paragraphs: int) -> int:
     """os.cpu_count() writer processes for a large corpus, 1 below PARALLEL_MIN_PARAGRAPHS."""
     return (os.cpu_count() or 1) if paragraphs >= PARALLEL_MIN_PARAGRAPHS else 1
-
-
-def new_build_id() -> str:
-    """A fresh, time-ordered build directory name."""
-    now = dt.datetime.now(dt.timezone.utc)
-    return f"{now:%Y%m%dT%H%M%S%f}-{os.getpid()}"
-
-
-def clean_leftovers(root: Path) -> list[str]:
-    """Delete what killed reindexes left behind (incomplete builds, CURRENT temp files); caller holds the lock."""
-    removed: list[str] = []
-    current = read_current(root)
-    builds = root / BUILDS
-    if builds.is_dir():
-        for build_dir in builds.iterdir():
-            if build_dir.name != current and not is_complete(build_dir):
-                shutil.rmtree(build_dir, ignore_errors=True)
-                removed.append(build_dir.name)
-    for tmp in root.glob(f"{CURRENT}.*.tmp"):
-        tmp.unlink(missing_ok=True)
-        removed.append(tmp.name)
-    return removed
-
-
-def _remove_old_builds(root: Path, keep: set[str]) -> None:
-    builds = root / BUILDS
-    for build_dir in builds.iterdir():
-        if build_dir.name not in keep:
-            shutil.rmtree(build_dir, ignore_errors=True)
-
-
-def switch_current(root: Path, build_id: str) -> None:
-    """Atomically point root/CURRENT at build_id (temp file + fsync + os.replace + fsync dir)."""
-    # the temp file's name is the one clean_leftovers looks for
-    write_atomic(root / CURRENT, f"{build_id}\n".encode("ascii"), tmp=root / f"{CURRENT}.{os.getpid()}.tmp")
 
 
 def paragraph_documents(reports: Iterable[Report]) -> Iterable[dict]:
@@ -176,7 +113,7 @@ def write_build(
     procs: int | None = None,
     dictionary: Path = DEFAULT_DICTIONARY,
     limitmb: int = 1024,
-    checkpoint: Checkpoint = _noop,
+    checkpoint: Checkpoint = no_checkpoint,
     on_docs: Callable[[int], None] | None = None,
 ) -> int:
     """Write every paragraph of `reports` as a new Whoosh index in build_dir; returns the document count."""
@@ -260,7 +197,7 @@ def build_reports(
     corpus_dir: Path | None = None,
     procs: int | None = None,
     dictionary: Path = DEFAULT_DICTIONARY,
-    checkpoint: Checkpoint = _noop,
+    checkpoint: Checkpoint = no_checkpoint,
     started: float | None = None,
 ) -> BuildSummary:
     """Index already-loaded reports into root (lock, fresh build, verify, switch, clean up)."""
@@ -301,9 +238,6 @@ def build_locked(
         fingerprints = fingerprints or {}
         detected = detected or {}
         meta = {
-            "build_id": build_id,
-            "format": INDEX_FORMAT_VERSION,
-            "built_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
             "dictionary": str(Path(dictionary).resolve()),
             "dictionary_fingerprint": dictionary_fingerprint(dictionary),
             "segmenter": JiebaTokenizer(dictionary).segmenter(),  # queries cut words without loading jieba
@@ -315,21 +249,10 @@ def build_locked(
             "procs": nprocs,
             **(extra_meta or {}),
         }
-        _write_file_synced(build_dir / META, json.dumps(meta, ensure_ascii=False, indent=1).encode("utf-8"))
-        verify_build(build_dir, reports, dictionary)
-        checkpoint("verified")
-        _write_file_synced(build_dir / COMPLETE, f"{build_id}\n".encode("ascii"))
-        _fsync_tree(build_dir)
-        _fsync_path(root / BUILDS)
-        checkpoint("before-switch")
     except BaseException:
         shutil.rmtree(build_dir, ignore_errors=True)
         raise
-    # Outside the try: once os.replace may have happened, the new build must never be deleted here.
-    previous = read_current(root)
-    switch_current(root, build_id)
-    checkpoint("switched")
-    _remove_old_builds(root, keep={build_id} | ({previous} if previous else set()))
+    publish_build(root, build_dir, meta, lambda: verify_build(build_dir, reports, dictionary), checkpoint)
     return BuildSummary(
         reports=len(reports),
         paragraphs=count,
@@ -350,7 +273,7 @@ def build_index(
     *,
     procs: int | None = None,
     dictionary: Path = DEFAULT_DICTIONARY,
-    checkpoint: Checkpoint = _noop,
+    checkpoint: Checkpoint = no_checkpoint,
     formats: FormatOptions | None = None,
 ) -> BuildSummary:
     """Load corpus_dir and index it into root: fresh build, verified, atomic switch of root/CURRENT.
@@ -372,7 +295,7 @@ def full_build_locked(
     *,
     procs: int | None = None,
     dictionary: Path = DEFAULT_DICTIONARY,
-    checkpoint: Checkpoint = _noop,
+    checkpoint: Checkpoint = no_checkpoint,
     started: float | None = None,
     on_file: Callable[[int], None] | None = None,
     on_docs: Callable[[int], None] | None = None,

@@ -35,13 +35,10 @@ from whoosh.fields import ID, STORED, FieldType, Schema
 
 from indexer.analysis import (
     DEFAULT_DICTIONARY,
-    INDEX_FORMAT_VERSION,
     bigram_analyzer,
     word_analyzer,
 )
 from indexer.model import Paragraph
-
-SCHEMA_VERSION = INDEX_FORMAT_VERSION
 
 
 class ArrayText(FieldType):

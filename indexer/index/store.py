@@ -23,10 +23,10 @@ import whoosh.searching
 
 from indexer.analysis import (
     DEFAULT_DICTIONARY,
-    INDEX_FORMAT_VERSION,
     dictionary_fingerprint,
 )
 from indexer.errors import Conflict, Unavailable
+from indexer.index.version import INDEX_FORMAT_VERSION
 from indexer.index.whoosh_compat import open_mapped
 
 CURRENT = "CURRENT"

@@ -25,8 +25,6 @@ count them until the next full build, so scores of hits can differ slightly afte
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 import os
 import shutil
 import time
@@ -36,30 +34,23 @@ from pathlib import Path
 
 import whoosh.index
 
-from indexer.analysis import DEFAULT_DICTIONARY, INDEX_FORMAT_VERSION, JiebaTokenizer, dictionary_fingerprint, initialize
+from indexer.analysis import DEFAULT_DICTIONARY, JiebaTokenizer, dictionary_fingerprint, initialize
 from indexer.index.arrays import ARRAY_DIR
 from indexer.index.build import (
     BuildError,
     BuildSummary,
-    Checkpoint,
-    _fsync_path,
-    _fsync_tree,
-    _noop,
-    _remove_old_builds,
-    _write_file_synced,
-    clean_leftovers,
     default_procs,
     full_build_locked,
-    new_build_id,
     paragraph_documents,
     report_meta,
-    switch_current,
 )
 from indexer.index.fingerprint import corpus_digests, report_fingerprint, themes_fingerprint
 from indexer.index.lock import writer_locks
+from indexer.index.publish import Checkpoint, clean_leftovers, new_build_id, no_checkpoint, publish_build
 from indexer.index.schema import make_schema
 from indexer.index.segments import commit_new, write_new_segments
-from indexer.index.store import BUILDS, COMPLETE, META, serving_meta
+from indexer.index.store import BUILDS, serving_meta
+from indexer.index.version import INDEX_FORMAT_VERSION
 from indexer.index.whoosh_compat import open_mapped, segment_reader, toc_segments, with_deletions
 from indexer.ingest.catalog import CatalogEntry
 from indexer.ingest.corpus import CorpusLoad, load_corpus
@@ -89,7 +80,7 @@ class Hooks:
     """Callbacks and policy of a run: checkpoint(phase) (tests stop there), progress per file and per
     paragraph written, and when to merge (a full build) instead of adding a segment."""
 
-    checkpoint: Checkpoint = _noop
+    checkpoint: Checkpoint = no_checkpoint
     on_file: Callable[[int], None] | None = None
     on_docs: Callable[[int], None] | None = None
     max_segments: int = MAX_SEGMENTS
@@ -253,10 +244,9 @@ def _incremental_build(
         hooks.checkpoint("committed")
         records = _records(reports, parsed, previous, fingerprints, load)
         paragraphs = sum(r["paragraphs"] for r in records)
+        warnings = ([w for r in records for w in r.get("warnings", [])]
+                    + [w for w in load.warnings if not any(w.startswith(f"{r['file']}: ") for r in records)])
         meta = {
-            "build_id": build_id,
-            "format": INDEX_FORMAT_VERSION,
-            "built_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
             "dictionary": str(Path(dictionary).resolve()),
             "dictionary_fingerprint": previous["dictionary_fingerprint"],
             "segmenter": previous.get("segmenter") or JiebaTokenizer(dictionary).segmenter(),
@@ -264,27 +254,18 @@ def _incremental_build(
             "corpus": str(run.corpus_dir.resolve()),  # which corpus it holds
             "counts": {"reports": len(records), "paragraphs": paragraphs},
             "reports": records,
-            "warnings": [w for r in records for w in r.get("warnings", [])]
-            + [w for w in load.warnings if not any(w.startswith(f"{r['file']}: ") for r in records)],
+            "warnings": warnings,
             "skipped": [{"file": s.file, "reason": s.reason} for s in load.skipped],
             "procs": nprocs,
             "incremental": {"base": previous["build_id"], "segments": len(kept) + len(fresh)},
         }
-        _write_file_synced(build_dir / META, json.dumps(meta, ensure_ascii=False, indent=1).encode("utf-8"))
-        verify_incremental(index, kept, fresh, paragraphs, parsed)
-        hooks.checkpoint("verified")
-        _write_file_synced(build_dir / COMPLETE, f"{build_id}\n".encode("ascii"))
-        _fsync_tree(build_dir)
-        _fsync_path(root / BUILDS)
-        hooks.checkpoint("before-switch")
     except BaseException:
         shutil.rmtree(build_dir, ignore_errors=True)
         raise
-    switch_current(root, build_id)
-    hooks.checkpoint("switched")
-    _remove_old_builds(root, keep={build_id, previous["build_id"]})
+    publish_build(root, build_dir, meta, lambda: verify_incremental(index, kept, fresh, paragraphs, parsed),
+                  hooks.checkpoint)
     return BuildSummary(
-        reports=len(reports), paragraphs=paragraphs, warnings=meta["warnings"], skipped=list(load.skipped),
+        reports=len(reports), paragraphs=paragraphs, warnings=warnings, skipped=list(load.skipped),
         build_id=build_id, seconds=time.monotonic() - run.started, path=build_dir, procs=nprocs,
         report_files=[r.file for r in parsed], detected=dict(load.detected),
     )

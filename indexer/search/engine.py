@@ -21,7 +21,7 @@ from indexer.index.store import OpenIndex, Store, pinned
 from indexer.limits import MAX_PER_PAGE, SearchArgumentError, check_filter_values, parse_year_span
 from indexer.model import Paragraph
 from indexer.search.evaluation.context import BuildContext, context
-from indexer.search.evaluation.facets import FACET_LABELS, FACETS, allowed, count, filtered, known_values
+from indexer.search.evaluation.facets import FACET_LABELS, FACETS, allowed, check_known, count, filtered, known_values
 from indexer.search.evaluation.matching import Matcher
 from indexer.search.evaluation.sets import intersect, members, minus
 from indexer.search.features.didyoumean import did_you_mean
@@ -103,10 +103,12 @@ def _partial(ctx: BuildContext, m: Matcher, tree: Node | None, hits: np.ndarray,
 
 def search(store: Store | OpenIndex, q: str, *, institutions: Sequence[str] = (), years: Sequence[str] = (),
            themes: Sequence[str] = (), page: int = 1, per_page: int = 10, synonyms: Synonyms | None = None,
-           expand: bool = True) -> dict:
+           expand: bool = True, strict: bool = False) -> dict:
     """Ranked hits for q with facet counts over all hits; see the module docstring and CONTRACTS.md.
 
     synonyms (read at the edges, e.g. SynonymFile.current()) expand q's words unless expand is False.
+    strict (the CLI and the API): an institution or theme the build does not have is a SearchArgumentError
+    (evaluation/facets.check_known) instead of 0 hits.
     After fewer than PARTIAL_BELOW full matches come partial ones (indexer/search/features/partial.py), marked
     "partial": true with the concepts they lack in "missing"; `total` and the facets count full matches.
     """
@@ -116,6 +118,8 @@ def search(store: Store | OpenIndex, q: str, *, institutions: Sequence[str] = ()
     open_index = pinned(store)
     with open_index.hold():
         ctx = context(open_index)
+        if strict:
+            check_known(ctx, institutions, themes)
         m = Matcher(ctx)
         expansion = _expanded(m, parsed, synonyms, expand)
         tree = expansion.tree
@@ -245,19 +249,11 @@ def facet_values(store: Store | OpenIndex) -> dict[str, list[str]]:
 
 
 def check_facet_values(store: Store | OpenIndex, *, institutions: Sequence[str] = (), themes: Sequence[str] = ()) -> None:
-    """Raise SearchArgumentError for an institution/theme filter value the current build does not have.
-
-    search() itself stays lenient (an unknown value just matches nothing); the CLI and the API call this
-    so a typo is reported instead of answered with 0 hits. Years are only format-checked.
-    """
-    known = facet_values(store)
-    for facet, values in (("institution", institutions), ("theme", themes)):
-        label = FACET_LABELS[facet]
-        for v in values:
-            if v not in known[facet]:
-                options = known[facet][:30]
-                more = f" 等 {len(known[facet])} 项" if len(known[facet]) > len(options) else ""
-                raise SearchArgumentError(f"未知{label}：{v}（可选：{'、'.join(options)}{more}）")
+    """Raise SearchArgumentError for an institution/theme filter value the current build does not have
+    (the rule: evaluation/facets.check_known; search(strict=True) and trends() apply it themselves)."""
+    open_index = pinned(store)
+    with open_index.hold():
+        check_known(context(open_index), institutions, themes)
 
 
 def overview(store: Store | OpenIndex) -> dict:

@@ -9,7 +9,8 @@ import pytest
 
 from bench.generate import SENTENCE, generate_corpus, load_prose, prose_source
 from bench.queries import read_corpus_text
-from bench.run import ROWS, main
+from bench.report import ROWS
+from bench.run import main
 
 SMOKE_PARAGRAPHS = 2000
 

@@ -8,10 +8,10 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
+from bench.data import report_files as rf
 from indexer.cli import cli
 from indexer.index.store import Store
 from indexer.search.engine import get_report, search
-from tests.helpers import report_files as rf
 
 # What detection reports for rf's document, field by field with its source (indexer/ingest/detect.py).
 DETECTED = (

@@ -56,7 +56,7 @@ def test_a_pipe_or_quiet_gets_none(corpus: Path, tmp_path: Path) -> None:
 def test_progress_counts_files_during_parsing() -> None:
     import io
 
-    from indexer.progress import Progress
+    from indexer.cli.progress import Progress
 
     progress = Progress(io.StringIO(), total_files=4)
     hooks = progress.hooks()

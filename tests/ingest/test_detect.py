@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from bench.data import report_files as rf
 from indexer.ingest.corpus import load_corpus
 from indexer.ingest.detect import detect_metadata
 from indexer.ingest.layout import parse_blocks
-from tests.helpers import report_files as rf
 
 BODY = "各位代表：\n\n{speaker}\n\n2023年，全院共受理案件一万件，审结九千件。\n\n2024年，我们将继续努力。\n"
 

@@ -7,9 +7,9 @@ import zipfile
 
 import pytest
 
+from bench.data import report_files as rf
 from indexer.ingest.formats import FormatError, extract
 from indexer.ingest.layout import parse_blocks
-from tests.helpers import report_files as rf
 from tests.helpers.docx_xml import docx_of, p, r
 
 

@@ -6,9 +6,9 @@ import codecs
 
 import pytest
 
+from bench.data import report_files as rf
 from indexer.ingest.formats import FormatError, extract
 from indexer.ingest.layout import parse_blocks
-from tests.helpers import report_files as rf
 
 FURNITURE = ("首页", "当前位置", "发布时间", "浏览量", "字号", "打印", "关闭", "分享到", "上一篇", "下一篇",
              "版权所有", "ICP备", "公网安备", "技术支持", "图为", "English", "无障碍")

@@ -7,9 +7,9 @@ import re
 
 import pytest
 
+from bench.data import report_files as rf
 from indexer.ingest.formats import FormatError, FormatOptions, extract
 from indexer.ingest.layout import parse_blocks
-from tests.helpers import report_files as rf
 
 
 @pytest.fixture(scope="module")

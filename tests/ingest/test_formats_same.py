@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from bench.data import report_files as rf
 from indexer.ingest.corpus import load_corpus
 from indexer.ingest.formats import SUPPORTED_SUFFIXES, FormatOptions, extract, is_supported
-from tests.helpers import report_files as rf
 
 
 @pytest.fixture(scope="module")

@@ -8,6 +8,8 @@ from pathlib import Path
 import opencc
 import pytest
 
+from bench.data import judged as search_judged
+from bench.data.judged import MEANING, TRADITIONAL
 from bench.relevance import mean_scores, resolve
 from indexer.config import default_synonyms_path
 from indexer.index.build import build_index
@@ -15,8 +17,6 @@ from indexer.index.store import Store
 from indexer.search.engine import get_report, mark_text, search
 from indexer.search.language.query import parse
 from indexer.search.language.synonyms import SynonymFile, Synonyms, expand, load_synonyms, parse_synonyms
-from tests.helpers import judged as search_judged
-from tests.helpers.judged import MEANING, TRADITIONAL
 from tests.helpers.search import MARK, all_hits, quote, sample_substrings, squeeze
 
 

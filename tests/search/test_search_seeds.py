@@ -6,12 +6,12 @@ import re
 import time
 from pathlib import Path
 
+from bench.data.judged import JUDGED, MEANING, ndcg_at
 from bench.naive import build_naive
 from bench.relevance import chunk_to_paragraph
 from bench.relevance import resolve as resolve_judged
 from indexer.index.store import Store
 from indexer.search.engine import search
-from tests.helpers.judged import JUDGED, MEANING, ndcg_at
 from tests.helpers.search import all_hits, quote, sample_substrings, squeeze
 
 CJK = re.compile(r"^[\u4e00-\u9fff]+$")

@@ -441,7 +441,7 @@ def test_the_app_serves_a_rebuilt_index_without_restart(tmp_path, repo_corpus):
     for path in held_back:
         (tmp_path / path.name).rename(path)
     with app.test_request_context("/"):
-        from webapp import get_store
+        from webapp.state import get_store
 
         pinned = get_store().current()
         build_index(corpus, tmp_path / "index")  # a reindex switches CURRENT in the middle of this request

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from indexer.limits import YearError, parse_year_span
+from indexer.limits import SearchArgumentError, YearError, parse_year_span
 from indexer.search.evaluation.context import BuildContext
 from indexer.search.evaluation.sets import intersect, union
 
@@ -103,6 +103,24 @@ def known_values(ctx: BuildContext, facet: str) -> list:
     of = column.of if ctx.live is None else column.of[ctx.live]
     present = np.bincount(of[of >= 0], minlength=len(column.values))
     return sorted(v for v, n in zip(column.values, present.tolist()) if n)
+
+
+def check_known(ctx: BuildContext, institutions: Sequence[str] = (), themes: Sequence[str] = ()) -> None:
+    """SearchArgumentError for an institution or theme value the build does not have, listing the options.
+
+    The one unknown-value rule: trends and a strict search (the CLI and the API) report a typo instead of 0 hits;
+    a lenient search (the page) answers 0 hits and keeps the value as a removable chip. Years are only
+    format-checked (a year without reports is a real answer: none).
+    """
+    for facet, values in (("institution", institutions), ("theme", themes)):
+        if not values:
+            continue
+        known = [str(v) for v in known_values(ctx, facet)]
+        for v in values:
+            if v not in known:
+                options = known[:30]
+                more = f" 等 {len(known)} 项" if len(known) > len(options) else ""
+                raise SearchArgumentError(f"未知{FACET_LABELS[facet]}：{v}（可选：{'、'.join(options)}{more}）")
 
 
 def finish_counts(ctx: BuildContext, facet: str, counts: dict[str, int], chosen: Chosen) -> dict[str, int]:

@@ -24,9 +24,8 @@ import numpy as np
 
 from indexer.index.store import Store
 from indexer.limits import MAX_TREND_TERMS, SearchArgumentError, check_filter_values
-from indexer.search.engine import check_facet_values
 from indexer.search.evaluation.context import BuildContext, context
-from indexer.search.evaluation.facets import selection
+from indexer.search.evaluation.facets import check_known, selection
 from indexer.search.evaluation.matching import Matcher
 from indexer.search.evaluation.sets import intersect
 from indexer.search.language.query import parse
@@ -121,10 +120,10 @@ def trends(store: Store, terms: Sequence[str], *, institutions: Sequence[str] = 
     synonyms (read at the edges) expand each term's words unless expand is False, as in search().
     """
     cleaned = check_trend_args(terms, institutions, themes)
-    check_facet_values(store, institutions=institutions, themes=themes)
     open_index = store.current()
     with open_index.hold():
         ctx = context(open_index)
+        check_known(ctx, institutions, themes)  # a typo is reported, not charted as zeros
         allowed = _allowed(ctx, institutions, themes)
         denominators = _denominators(ctx, allowed)
         years = [y for y, n in denominators.items() if n]

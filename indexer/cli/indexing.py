@@ -13,18 +13,14 @@ from typing import TYPE_CHECKING, TypeVar
 
 import click
 
-from indexer.cli import corpus_option, index_option
-from indexer.config import default_corpus_dir, default_format_options, default_index_dir
+from indexer.cli.options import corpus_and_index, corpus_option, index_option, procs_option, quiet_option
+from indexer.config import default_format_options
 
 if TYPE_CHECKING:
+    from indexer.cli.progress import Progress
     from indexer.index.update import Hooks, UpdateSummary
-    from indexer.progress import Progress
 
 T = TypeVar("T")
-
-procs_option = click.option("--procs", type=click.IntRange(min=1), default=None,
-                            help="Writer processes [default: the number of CPUs from 2,000 paragraphs up, else 1].")
-quiet_option = click.option("--quiet", "-q", is_flag=True, help="No progress line on stderr.")
 
 
 class _ReindexFailed(click.ClickException):
@@ -37,18 +33,12 @@ def _failed(what: str, exc: Exception) -> _ReindexFailed:
     return _ReindexFailed(f"{what} failed, the previous index (if any) still serves: {exc}")
 
 
-def _dirs(corpus_dir: Path | None, index_dir: Path | None) -> tuple[Path, Path]:
-    """The corpus (default: config) and its index (default: the one kept for that corpus)."""
-    corpus = corpus_dir or default_corpus_dir()
-    return corpus, index_dir or default_index_dir(corpus)
-
-
 def _progress(corpus_dir: Path, quiet: bool) -> Progress | None:
     """A progress line on stderr when it is a terminal and --quiet was not given."""
     if quiet or not sys.stderr.isatty():
         return None
+    from indexer.cli.progress import Progress
     from indexer.index.fingerprint import candidate_files
-    from indexer.progress import Progress
 
     return Progress(sys.stderr, len(candidate_files(corpus_dir)) if Path(corpus_dir).is_dir() else 0)
 
@@ -107,7 +97,7 @@ def reindex(corpus_dir: Path | None, index_dir: Path | None, procs: int | None, 
     from indexer.index.update import update_index
     from indexer.ingest.corpus import CorpusError
 
-    corpus, index = _dirs(corpus_dir, index_dir)
+    corpus, index = corpus_and_index(corpus_dir, index_dir)
     formats = default_format_options()
     try:
         update = _run(_progress(corpus, quiet),
@@ -145,7 +135,7 @@ def add(paths: tuple[Path, ...], title: str | None, institution: str | None, yea
     from indexer.ingest.catalog import CatalogError
     from indexer.ingest.corpus import CorpusError
 
-    corpus, index = _dirs(corpus_dir, index_dir)
+    corpus, index = corpus_and_index(corpus_dir, index_dir)
     meta = Metadata(title=title, institution=institution, year=year, date=date, source=source)
     formats = default_format_options()
     try:
@@ -188,7 +178,7 @@ def remove(report_id: str, corpus_dir: Path | None, index_dir: Path | None, proc
     from indexer.ingest.catalog import CatalogError
     from indexer.ingest.corpus import CorpusError
 
-    corpus, index = _dirs(corpus_dir, index_dir)
+    corpus, index = corpus_and_index(corpus_dir, index_dir)
     formats = default_format_options()
     try:
         result = _run(_progress(corpus, quiet),

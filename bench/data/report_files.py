@@ -1,6 +1,7 @@
 """One work report built as each format a user meets (txt, docx, pdf, html, doc), made here, never downloaded.
 
-REPORT is the source: (kind, text) blocks. Every writer lays it out the way that format's producers do:
+REPORT is the source: (kind, text) blocks (a writer's `report=` takes others, e.g. a longer one for the
+formats benchmark). Every writer lays it out the way that format's producers do:
 Word styles and runs, a PDF with running headers, page numbers and hard-wrapped indented lines, a court
 site's page with navigation, a publish-time line, share bar and copyright footer.
 """
@@ -10,7 +11,9 @@ from __future__ import annotations
 import io
 import shutil
 import subprocess
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from indexer.ingest.layout import parse_blocks
 
@@ -21,7 +24,8 @@ LONG = (
     "法官人均结案数位居全省基层法院前列，审判质效主要指标稳中向好，"
     "为平湖经济社会高质量发展提供了有力司法服务和保障。"
 )
-REPORT: list[tuple[str, str]] = [
+Blocks = Sequence[tuple[str, str]]
+REPORT: Blocks = (
     ("title", TITLE),
     ("delivered", DELIVERED),
     ("byline", "平湖市人民法院院长　张明"),
@@ -36,12 +40,12 @@ REPORT: list[tuple[str, str]] = [
     ("heading", "二、2024年工作安排"),
     ("body", "2024年，市法院将深入贯彻落实党的二十大精神，" + LONG + "以更高标准推进审判执行工作。"),
     ("body", "各位代表，新征程上，我们将在市委领导下，忠诚履职，为建设共同富裕示范区贡献法院力量！"),
-]
+)
 
 
-def body_texts() -> list[str]:
+def body_texts(report: Blocks = REPORT) -> list[str]:
     """The paragraphs every format must yield, in order (leads lose their marker)."""
-    return [t.replace("|", "") for k, t in REPORT if k in ("body", "lead") and t != "各位代表："]
+    return [t.replace("|", "") for k, t in report if k in ("body", "lead") and t != "各位代表："]
 
 
 def bodies(text: str) -> list[str]:
@@ -67,7 +71,8 @@ def as_markdown() -> str:
 # ---------------------------------------------------------------------------------------------- docx
 
 
-def as_docx(*, title_property: str = "Microsoft Word - 文档1.docx", table: list[list[str]] | None = None) -> bytes:
+def as_docx(*, title_property: str = "Microsoft Word - 文档1.docx", table: list[list[str]] | None = None,
+            report: Blocks = REPORT) -> bytes:
     """A .docx written by python-docx: Title/Heading styles, runs split mid-word, a soft break, a PAGE footer."""
     import docx
     from docx.oxml import OxmlElement
@@ -80,7 +85,7 @@ def as_docx(*, title_property: str = "Microsoft Word - 文档1.docx", table: lis
     _field(footer, "PAGE", "3")
     footer.add_run("页")
     d.sections[0].header.paragraphs[0].add_run(TITLE)
-    for kind, text in REPORT:
+    for kind, text in report:
         if kind == "title":
             d.add_paragraph(text, style="Title")
         elif kind == "heading":
@@ -115,7 +120,7 @@ def as_docx(*, title_property: str = "Microsoft Word - 文档1.docx", table: lis
     return buf.getvalue()
 
 
-def _field(paragraph, instruction: str, shown: str) -> None:
+def _field(paragraph: Any, instruction: str, shown: str) -> None:  # a python-docx Paragraph
     """A complex field (begin, instrText, separate, result, end) as Word writes page numbers."""
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
@@ -141,7 +146,7 @@ def _field(paragraph, instruction: str, shown: str) -> None:
 
 def as_pdf(
     *, metadata_title: str = "Microsoft Word - 平湖法院报告.docx", fake_bold: bool = True, footer: str = "— {n} —",
-    password: str | None = None,
+    password: str | None = None, report: Blocks = REPORT,
 ) -> bytes:
     """A4 pages by reportlab in the Adobe-GB1 CID font: running header, page-number footers, indents, wrapping."""
     from reportlab.lib.pagesizes import A4
@@ -182,7 +187,7 @@ def as_pdf(
             c.drawString(x + 0.35, state["y"], text[:bold_chars])  # Word's fake bold for a font without bold
 
     furniture()
-    for kind, text in REPORT:
+    for kind, text in report:
         if kind in ("title", "heading"):
             fsize = 20.0 if kind == "title" else 15.0
             need(fsize * 2.2)
