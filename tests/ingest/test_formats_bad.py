@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 
 from bench.data import report_files as rf
+from bench.data.hostile_files import bomb_docx
 from indexer.ingest.corpus import load_corpus
 from indexer.ingest.formats import FormatError, FormatOptions, extract
 from indexer.ingest.formats.isolate import extract_isolated
 from tests.helpers import REPO_ROOT
 from tests.helpers.docx_xml import docx_of, p, r
-from tests.helpers.hostile_files import bomb_docx
 
 
 def xxe_docx(target: Path) -> bytes:

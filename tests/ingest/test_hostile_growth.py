@@ -1,6 +1,6 @@
 """Every parser and detector takes time linear in its input, on inputs built to make regexes backtrack.
 
-Each input (tests/helpers/hostile_files.py) is timed at n and 4n; the larger may cost at most 10× the
+Each input (bench/data/hostile_files.py) is timed at n and 4n; the larger may cost at most 10× the
 smaller in CPU time (linear: 4×, quadratic: 16×; tests/helpers/growth.py). A text input goes through
 everything a .txt file goes through in the parsing child (decoding, markup stripping, layout, metadata
 detection, themes, paragraph splitting); documents through formats.extract and layout; the word analyzer
@@ -13,11 +13,11 @@ import functools
 
 import pytest
 
+from bench.data import hostile_files as hf
 from indexer.ingest.formats import FormatError, FormatOptions, extract
 from indexer.ingest.layout import parse_blocks
 from indexer.ingest.reading import FileJob, read_job, split_long
 from indexer.ingest.themes import load_taxonomy
-from tests.helpers import hostile_files as hf
 from tests.helpers.growth import assert_linear
 
 pytestmark = pytest.mark.slow

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from bench.data import report_files as rf
 from indexer.ingest.corpus import detect_report, load_corpus
 from indexer.ingest.formats import FormatError, FormatOptions, extract
 from indexer.ingest.formats.isolate import run_isolated
 from indexer.ingest.formats.sniff import sniff
-from tests.helpers import report_files as rf
 
 NO_CONVERTER = FormatOptions(doc_converter=None)
 
@@ -132,7 +132,7 @@ def test_what_every_paragraph_carries_is_bounded_whatever_the_file_says():
 
 
 def test_a_docx_part_with_too_many_elements_is_refused_before_it_costs_memory():
-    from tests.helpers.hostile_files import element_flood_docx
+    from bench.data.hostile_files import element_flood_docx
 
     with pytest.raises(FormatError, match=r"word/document.xml has over 1,000 XML elements \(max_xml_elements\)"):
         extract(element_flood_docx(1_500), "flood.docx", FormatOptions(max_xml_elements=1_000))

@@ -16,11 +16,11 @@ import pytest
 import indexer.ingest.decode as decode
 import indexer.ingest.detect as detect
 import indexer.ingest.layout as layout
+from bench.data import hostile_files as hf
+from bench.data import report_files as rf
 from indexer.ingest.corpus import load_corpus
 from indexer.ingest.formats import FormatOptions
 from indexer.ingest.themes import Taxonomy
-from tests.helpers import hostile_files as hf
-from tests.helpers import report_files as rf
 from tests.helpers.growth import assert_linear
 
 NO_CONVERTER = FormatOptions(doc_converter=None)
