@@ -119,7 +119,7 @@ class _Sentence:
             if made:
                 self.clause_has_figure.add(c)
                 self.found.extend(made)
-            prev = n
+                prev = n  # a number that states nothing (第四季度, 十大典型案例) stays part of the words around it
         self.pair_changes()
         return [f for f in self.found if f.metric]
 
@@ -151,7 +151,9 @@ class _Sentence:
             unit = self.rate_unit(pre)
         change = ph.CHANGE.search(before[-6:])
         if change is not None:
-            return [self.change(n, c, before[: len(before) - len(change.group(0))], change.group("verb"), unit)]
+            head = before[: len(before) - len(change.group(0))]
+            if change.group("verb") not in ph.MORE_LESS or ph.BASELINE.search(head[-16:]):
+                return [self.change(n, c, head, change.group("verb"), unit)]
         return self.value(n, c, before, ceiling, prev, unit)
 
     def make(self, n: Number, c: int, metric: str, unit: str | None = None, **extra: object) -> Found:
@@ -165,7 +167,7 @@ class _Sentence:
 
     def change(self, n: Number, c: int, head: str, verb: str, unit: str) -> Found:
         """同比下降15.9%: a change of the metric named before the baseline, or of earlier figures."""
-        direction = "up" if verb in ph.UP else "down"
+        direction = "up" if verb in ph.UP or verb == "多" else "down"
         base = ph.BASELINE.search(head[-16:])
         baseline: str | None = None
         years: tuple[int, ...] = ()
@@ -231,8 +233,8 @@ class _Sentence:
             items = ph.split_items(pre, pre.count("、") + pre.count("”“") + 1)
             if items and len(items) > 1:
                 return [self.make(n, c, item, unit, respectively=True) for item in items]
-        if post and ph.strip_years(before).endswith("的"):
-            metric = post  # 对…执法不公的1865件重点案件: the counted noun follows
+        if post and (ph.strip_years(before).endswith("的") or ph.CONJUNCTION.search(pre)):
+            metric = post  # 对…执法不公的1865件重点案件, 六条铁路新干线和五个重点港口: the counted noun follows
         else:
             metric = pre + post
         return [self.make(n, c, self.complete(metric, unit, n, c), unit)]
@@ -255,6 +257,10 @@ class _Sentence:
                 return last.metric + metric  # 审结…案件104件, 涉案金额1.09亿元
             if self.subset(metric, last, c):
                 return f"{last.metric}中{metric}"
+        if ph.is_bare_verb(metric) and metric.startswith(("从严", "从快", "从重")) and last is not None:
+            shared = ph.PARALLEL.match(last.metric)
+            if shared:
+                return metric + shared.group("object")
         if ph.is_bare_verb(metric):
             context = self.context(c) if c > 0 and c - 1 not in self.clause_has_figure else None
             if context:

@@ -12,6 +12,9 @@ from indexer.figures.numbers import NO_NAMES, NameIndex
 from indexer.figures.phrases import normalise_metric
 
 DEFAULT_METRICS = Path(__file__).resolve().parent / "metrics.toml"
+# words that do not narrow a statistic: 依法审结各类案件 covers what 审结 covers
+SCOPE_PREFIX = re.compile(r"^(?:依法|从快|从严|从重|全年|共|累计|全院|全市法院|全市|各类|其中|中)+")
+SCOPE_SUFFIX = re.compile(r"(?:各类案件|案件|金额|总额|犯罪嫌疑人|刑事犯罪|犯罪|罪犯|的)$")
 MAX_REMEMBERED_PHRASES = 100_000  # distinct phrases whose match a table keeps (a few MB)
 _ID = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 
@@ -33,6 +36,16 @@ class Metric:
     def means(self, phrase: str) -> bool:
         """True when the (normalised) metric phrase is one of this metric's phrasings."""
         return any(p.search(phrase) for p in self.patterns) and not any(p.search(phrase) for p in self.exclude)
+
+    def scope(self, phrase: str) -> str:
+        """The part of the institution's work a phrase of this metric covers: '' for all of it (新收各类案件,
+        审结, 执行到位金额), else the subset it names (审结一审刑事案件 → 一审刑事, 涉民生案件执行到位 → 涉民生)."""
+        phrase = normalise_metric(phrase)
+        m = next((m for p in self.patterns if (m := p.search(phrase))), None)
+        rest = phrase[: m.start()] + phrase[m.end():] if m else phrase
+        for _ in range(3):
+            rest = SCOPE_PREFIX.sub("", SCOPE_SUFFIX.sub("", rest))
+        return rest
 
 
 @dataclass(frozen=True)
@@ -57,6 +70,11 @@ class MetricTable:
         if found is None:
             return None
         return found.id if kind != "value" or unit in found.units else None
+
+    def scope(self, metric: str, canonical: str | None) -> str:
+        """The subset a canonical figure's phrase names ('' for the whole caseload); the phrase itself without one."""
+        found = self.get(canonical) if canonical else None
+        return found.scope(metric) if found is not None else metric
 
     def get(self, key: str) -> Metric | None:
         """The metric with this id or label, or None."""

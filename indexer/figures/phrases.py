@@ -15,8 +15,9 @@ CLAUSE_MARKS = frozenset("，,：:")
 YEAR_PHRASE = re.compile(r"(?:自|从|截至|截止|至|到|在)?(?:[0-9]{4}|[一二三四五六七八九〇○零]{4}) ?年"
                          r"(?:以来|起|底|末|初|来|度|上半年|下半年)?(?:的)?")
 PERIOD_PHRASE = re.compile(r"(?:近|过去)?(?<![0-9])(?:[0-9]{1,2}|[一二两三四五六七八九十]{1,2})年(?:来|以来)|全年|年内|当年|今年以来|今年")
-UP = ("上升", "增长", "增加", "提升", "提高", "上涨", "增多", "攀升", "扩大", "增")
-DOWN = ("下降", "减少", "降低", "缩短", "回落", "下滑", "下跌", "压降", "缩减", "削减", "核减", "减")
+UP = ("上升", "增长", "增加", "提升", "提高", "上涨", "增多", "攀升", "扩大", "增产", "增收", "增")
+DOWN = ("下降", "减少", "降低", "缩短", "回落", "下滑", "下跌", "压降", "缩减", "削减", "核减", "减产", "减收", "减")
+MORE_LESS = ("多", "少")  # 比去年多100万人: a change only after a baseline
 _LEAD_WORDS = ("其中", "同时", "此外", "另外", "并且", "并", "且", "还", "总共", "累计", "合计", "共计", "共", "一共",
                "全院共", "全院", "全市法院", "全市两级法院", "两级法院", "全市检察机关", "先后", "已", "又", "再", "另",
                "总计", "其余", "现有", "目前", "推动", "积极", "有效", "成功", "按可比价格计算", "扣除价格因素",
@@ -25,17 +26,18 @@ _TRAIL_WORDS = ("分别为", "分别达到", "分别达", "分别是", "分别",
                 "共", "约", "近", "超过", "超", "逾", "仅为", "仅", "已", "的", "了", "总计", "累计", "合计", "均",
                 "持续下降至", "持续下降到", "下降至", "下降到", "降至", "降到", "上升至", "上升到", "升至", "提高到", "提高至",
                 "提升至", "提升到", "减少至", "减少到", "增加至", "增加到", "增长到", "增长至", "缩短至", "缩短到", "持续",
-                "仍", "保持", "稳定在", "控制在", "在", "由", "从", *UP, *DOWN)
+                "仍", "保持", "稳定在", "控制在", "在", "由", "从", "长达", "扩大到", "扩大至", *UP, *DOWN)
 LEAD = re.compile("^(?:" + "|".join(sorted(_LEAD_WORDS, key=len, reverse=True)) + ")")
 TRAIL = re.compile("(?:" + "|".join(sorted(_TRAIL_WORDS, key=len, reverse=True)) + ")$")
 PREPOSITION = re.compile(r"^(?:对|为|向|与|给|让|使)")
+CONJUNCTION = re.compile(r"(?:和|及|与|以及|、)$")  # 六条铁路新干线和五个重点港口: the number counts what follows
 JOINED = re.compile(r"^(?:和|及|与|并|、|或|以及)")
 # after a number, words that say something about it rather than what it counts (2422件下降到…, 97.8%居全省第一)
 ABOUT = re.compile(r"^(?:上升|下降|增长|减少|增加|提升|提高|降低|缩短|回落|下滑|至|到|同比|环比|较|比|占|居|位居|位列|排名|均|分别"
                    r"|以上|左右)")
 EDGE_PUNCT = " \t·、，,：:"
 
-_DIRECTION = "|".join(sorted(UP + DOWN, key=len, reverse=True))
+_DIRECTION = "|".join(sorted(UP + DOWN + MORE_LESS, key=len, reverse=True))
 # a change: the direction verb right before the number (同比下降15.9%, 比改革前增加38.46%, 同比分别上升1.88%)
 CHANGE = re.compile(rf"(?P<verb>{_DIRECTION})(?:了)?$")
 # what the change is measured against, right before the verb
@@ -50,6 +52,8 @@ ATTRIBUTES = frozenset({"涉案金额", "金额", "标的额", "标的金额", "
 BARE_VERBS = frozenset({"起诉", "提起公诉", "公诉", "审结", "办结", "结案", "受理", "新收", "收案", "批捕", "批准逮捕",
                         "执结", "判处", "审查起诉"})
 ADVERBS = re.compile(r"^(?:依法|从严|从快|从重|共|累计|全年|先后)+")
+# 从严批捕涉黑恶犯罪150人，从快起诉154人: the second activity shares the first one's object
+PARALLEL = re.compile(r"^(?:从严|从快|从重)(?:" + "|".join(sorted(BARE_VERBS, key=len, reverse=True)) + r")(?P<object>.+)$")
 
 
 def window_before(text: str, start: int, floor: int) -> str:

@@ -33,6 +33,7 @@ from indexer.analysis import (
     initialize,
     word_analyzer,
 )
+from indexer.figures.store import write_figures
 from indexer.fsutil import fsync_path as _fsync_path
 from indexer.fsutil import write_atomic
 from indexer.fsutil import write_synced as _write_file_synced
@@ -298,6 +299,7 @@ def build_locked(
     try:
         count = write_build(reports, build_dir, procs=nprocs, dictionary=dictionary, checkpoint=checkpoint,
                             on_docs=on_docs)
+        figures = write_figures(build_dir, reports, procs=nprocs)
         fingerprints = fingerprints or {}
         detected = detected or {}
         meta = {
@@ -313,6 +315,7 @@ def build_locked(
             "warnings": list(warnings),
             "skipped": [{"file": s.file, "reason": s.reason} for s in skipped],
             "procs": nprocs,
+            "figures": figures,
             **(extra_meta or {}),
         }
         _write_file_synced(build_dir / META, json.dumps(meta, ensure_ascii=False, indent=1).encode("utf-8"))
