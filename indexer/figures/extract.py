@@ -70,15 +70,18 @@ def find_figures(text: str, report_years: Sequence[int], rate_units: dict[str, s
 
 
 def sentence_span(t: str, start: int, end: int, number: Number) -> tuple[int, int]:
-    """The stored sentence: the whole one, trimmed, or MAX_FIGURE_SENTENCE_CHARS around the number."""
-    while start < end and t[start].isspace():
-        start += 1
-    while end > start and t[end - 1].isspace():
-        end -= 1
+    """The stored sentence t[start:end] (already trimmed), or MAX_FIGURE_SENTENCE_CHARS of it around the number."""
     if end - start <= MAX_FIGURE_SENTENCE_CHARS:
         return start, end
     lo = max(start, min(number.start - MAX_FIGURE_SENTENCE_CHARS // 2, end - MAX_FIGURE_SENTENCE_CHARS))
     return lo, min(end, lo + MAX_FIGURE_SENTENCE_CHARS)
+
+
+def _trimmed(t: str, start: int, end: int) -> tuple[int, int]:
+    """start, end moved past surrounding whitespace."""
+    inner = t[start:end]
+    left = len(inner) - len(inner.lstrip())
+    return start + left, start + len(inner.rstrip())
 
 
 class _Sentence:
@@ -94,6 +97,8 @@ class _Sentence:
         self.clauses = [(a if a == start else a + 1, b) for a, b in zip(bounds, bounds[1:])]
         self.found: list[Found] = []
         self.clause_has_figure: set[int] = set()
+        self.last_in: dict[tuple[int, int], Found] = {}  # clause span → its latest figure
+        self.stored = _trimmed(t, start, end)  # the sentence as figures store it
 
     def clause_of(self, pos: int) -> int:
         """Index of the clause holding pos."""
@@ -119,16 +124,16 @@ class _Sentence:
             if made:
                 self.clause_has_figure.add(c)
                 self.found.extend(made)
+                self.last_in[self.clauses[c]] = made[-1]
                 prev = n  # a number that states nothing (第四季度, 十大典型案例) stays part of the words around it
         self.pair_changes()
         return [f for f in self.found if f.metric]
 
     def last(self, clause: int | None = None) -> Found | None:
         """The latest figure (in the given clause), or None."""
-        for f in reversed(self.found):
-            if clause is None or f.clause == self.clauses[clause]:
-                return f
-        return None
+        if clause is not None:
+            return self.last_in.get(self.clauses[clause])
+        return self.found[-1] if self.found else None
 
     def read(self, n: Number, c: int, floor: int, ceiling: int, prev: Number | None) -> list[Found]:
         """The figure(s) number n states, [] when it is none."""
@@ -159,7 +164,7 @@ class _Sentence:
     def make(self, n: Number, c: int, metric: str, unit: str | None = None, **extra: object) -> Found:
         """A Found for number n in clause c (unit: when it is not the number's own, e.g. 名次 or a rate's %)."""
         clause = self.clauses[c]
-        return Found(start=n.start, end=n.end, sentence=sentence_span(self.t, self.start, self.end, n),
+        return Found(start=n.start, end=n.end, sentence=sentence_span(self.t, *self.stored, n),
                      metric=metric[: ph.MAX_METRIC_CHARS], value=n.value if n.value is not None else 0,
                      unit=n.unit if unit is None else unit, approx=n.approx, clause=clause,
                      years=figure_years(self.t, self.start, clause[0], n.approx_start, n.end, self.report_years),
@@ -284,9 +289,12 @@ class _Sentence:
 
     def pair_changes(self) -> None:
         """Changes naming no metric take the metrics of the value figures before them (…件…人，同比下降x%和y%)."""
+        values: list[Found] = []  # the value figures before position k
         k = 0
         while k < len(self.found):
             if not self.found[k].pair:
+                if self.found[k].kind == VALUE:
+                    values.append(self.found[k])
                 k += 1
                 continue
             group_end = k
@@ -294,15 +302,19 @@ class _Sentence:
                     self.found[group_end + 1].clause == self.found[k].clause:
                 group_end += 1
             size = group_end - k + 1
-            values = [f for f in self.found[:k] if f.kind == VALUE] or self.found[k - 1:k]  # 增加300亿元，比上年增长20%
-            targets = values[-size:] if len(values) >= size else values[-1:] * size
+            before = values or self.found[k - 1:k]  # 增加300亿元，比上年增长20%: the change of a change
+            if not before:  # 办理民事诉讼监督案件，同比上升130.56%: the clause before names it
+                context = self.context(self.clause_of(self.found[k].start)) or ""
+                for j in range(k, group_end + 1):
+                    self.found[j] = replace(self.found[j], metric=context, respectively=size > 1, pair=False)
+                k = group_end + 1
+                continue
+            targets = before[-size:] if len(before) >= size else before[-1:] * size
             same = len({f.metric for f in targets}) == 1 and len({f.unit for f in targets}) == size
             for j, target in enumerate(targets):
                 metric = target.metric + UNIT_COUNTS.get(target.unit, "") if same and size > 1 else target.metric
                 self.found[k + j] = replace(self.found[k + j], metric=metric, respectively=size > 1, pair=False)
             k = group_end + 1
-
-
 
 def paragraph_figures(paragraph: Paragraph, table: MetricTable) -> list[Figure]:
     """The figures of one paragraph with its ids, institution and years, and their canonical metrics."""

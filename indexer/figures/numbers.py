@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from indexer.limits import MAX_QUOTE_CHARS
+from indexer.limits import MAX_NUMERAL_CHARS, MAX_QUOTE_CHARS
 
 # Full-width digits, point and percent as the reports sometimes type them; one character each, so
 # positions in the translated text are positions in the paragraph.
@@ -96,6 +96,9 @@ def chinese_value(text: str) -> int | None:
     """The value of a Chinese numeral (二十六亿六千万 → 2660000000), None for digit strings like 二〇二三."""
     total, section, digit, last_was_digit = 0, 0, None, False
     for ch in text:
+        if ch == "零":  # 一百零五: a placeholder between units (〇 is a digit: 二〇二三 reads digit by digit)
+            last_was_digit = False
+            continue
         if ch in CHINESE_DIGITS:
             if last_was_digit:
                 return None  # 一九八二, 十一五: read digit by digit, not a count
@@ -216,6 +219,9 @@ def _approx_before(text: str, start: int) -> tuple[str | None, int]:
 
 
 def _classify(text: str, start: int, end: int, digits: str, chinese: bool, quoted: bool, range_end: int) -> Number:
+    if len(digits) > MAX_NUMERAL_CHARS:  # never parsed: Decimal and int of a huge numeral cost more than linear
+        return Number(start=start, end=end, value=None, unit="", surface="", mult="", approx=None, chinese=chinese,
+                      ordinal=False, skip="too long", approx_start=start)
     after = AFTER.match(text, end)
     assert after is not None  # every group is optional
     surface = after.group("unit") or ""
