@@ -19,7 +19,7 @@ from tests.helpers.oracle_build import Pair
 FIELDS = ("text", "section", "lead", "text_bi")
 
 
-def _reference_postings(reader, fieldname: str, term: bytes) -> list[tuple[int, int, list[int]]]:  # noqa: ANN001
+def _reference_postings(reader, fieldname: str, term: bytes) -> list[tuple[int, int, list[int]]]:
     m = reader.postings(fieldname, term)
     out = []
     while m.is_active():

@@ -13,7 +13,7 @@ import numpy as np
 
 from indexer.index.arrays import EMPTY, FieldArrays
 from indexer.search.evaluation.context import BuildContext
-from indexer.search.evaluation.sets import distinct, members, union
+from indexer.search.evaluation.sets import distinct, union
 
 _FAR = np.int64(1) << np.int64(32)  # key = docnum << 32 | position: positions of two documents never meet
 
