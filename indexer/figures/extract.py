@@ -18,11 +18,12 @@ from indexer.figures import phrases as ph
 from indexer.figures.metrics import MetricTable
 from indexer.figures.model import CHANGE, VALUE, Figure
 from indexer.figures.numbers import APPROX_AFTER, NO_NAMES, NameIndex, Number, half_width, scan_numbers
-from indexer.figures.years import baseline_years, figure_years
+from indexer.figures.years import baseline_years, figure_years, has_dates
 from indexer.limits import MAX_FIGURE_SENTENCE_CHARS
 from indexer.model import Paragraph
 
-SENTENCE = re.compile(r"[^。！？；!?;]+")
+SENTENCE_MARKS = "。！？；!?;"
+SENTENCE_END = re.compile(f"[{SENTENCE_MARKS}]")
 CLAUSE_MARK = re.compile(r"[，,：:]")
 CANDIDATE = (None, "ordinal")  # Number.skip values that may still be figures
 UNIT_COUNTS = {"件": "件数", "人": "人数"}  # the 件 and 人 halves of one statistic (2491件3743人)
@@ -57,15 +58,18 @@ def find_figures(text: str, report_years: Sequence[int], rate_units: dict[str, s
     if not numbers:
         return []
     out: list[Found] = []
-    i = 0
-    for m in SENTENCE.finditer(t):
-        start, end = m.span()
+    i, previous_end = 0, 0
+    while i < len(numbers):  # only the sentences with numbers, each found from its first number
+        at = numbers[i].start
+        start = max(previous_end, 1 + max(t.rfind(mark, previous_end, at) for mark in SENTENCE_MARKS))
+        found = SENTENCE_END.search(t, at)
+        end = found.start() if found else len(t)
         batch = []
         while i < len(numbers) and numbers[i].start < end:
             batch.append(numbers[i])
             i += 1
-        if batch:
-            out.extend(_Sentence(t, start, end, batch, tuple(report_years), rate_units or {}).figures())
+        out.extend(_Sentence(t, start, end, batch, tuple(report_years), rate_units or {}).figures())
+        previous_end = end
     return out
 
 
@@ -99,6 +103,7 @@ class _Sentence:
         self.clause_has_figure: set[int] = set()
         self.last_in: dict[tuple[int, int], Found] = {}  # clause span → its latest figure
         self.stored = _trimmed(t, start, end)  # the sentence as figures store it
+        self.dated = has_dates(t, start, end)  # else every figure has the report's years
 
     def clause_of(self, pos: int) -> int:
         """Index of the clause holding pos."""
@@ -167,7 +172,8 @@ class _Sentence:
         return Found(start=n.start, end=n.end, sentence=sentence_span(self.t, *self.stored, n),
                      metric=metric[: ph.MAX_METRIC_CHARS], value=n.value if n.value is not None else 0,
                      unit=n.unit if unit is None else unit, approx=n.approx, clause=clause,
-                     years=figure_years(self.t, self.start, clause[0], n.approx_start, n.end, self.report_years),
+                     years=figure_years(self.t, (self.start, self.end), clause[0], n.approx_start, n.end, self.report_years)
+                     if self.dated else self.report_years,
                      **extra)  # type: ignore[arg-type]
 
     def change(self, n: Number, c: int, head: str, verb: str, unit: str) -> Found:

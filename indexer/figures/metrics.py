@@ -56,6 +56,12 @@ class MetricTable:
     rate_units: dict[str, str] = field(default_factory=dict)
     names: NameIndex = NO_NAMES
     fingerprint: str = ""
+    # every metric's patterns in one: most phrases (诉前化解纠纷, 盘活不良资产) match none, found in one search
+    _any: re.Pattern[str] = field(default=re.compile("(?!)"), repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        patterns = [p.pattern for m in self.metrics for p in m.patterns]
+        object.__setattr__(self, "_any", re.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else re.compile("(?!)"))
     _seen: dict[str, Metric | None] = field(default_factory=dict, repr=False, compare=False)  # phrase → match
 
     def canonical(self, metric: str, unit: str, kind: str) -> str | None:
@@ -64,7 +70,7 @@ class MetricTable:
             found = self._seen[metric]
         else:
             phrase = normalise_metric(metric)
-            found = next((m for m in self.metrics if m.means(phrase)), None)
+            found = next((m for m in self.metrics if m.means(phrase)), None) if self._any.search(phrase) else None
             if len(self._seen) < MAX_REMEMBERED_PHRASES:
                 self._seen[metric] = found
         if found is None:

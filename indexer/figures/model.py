@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, fields
 
 VALUE = "value"
 CHANGE = "change"
@@ -34,17 +34,23 @@ class Figure:
     canonical: str | None = None  # the canonical metric id (indexer/figures/metrics.toml) or None
 
     def to_dict(self) -> dict:
-        """The JSON shape (figures.jsonl in a build, the API later)."""
-        out = asdict(self)
+        """The JSON shape (a build's figures files, the API later)."""
+        out = {name: getattr(self, name) for name in FIELD_NAMES}  # not dataclasses.asdict: it deep-copies every value
         out["years"] = list(self.years)
         out["baseline_years"] = list(self.baseline_years)
         return out
 
+    def values(self) -> list:
+        """The field values in FIELD_NAMES order, JSON-ready (what a build's figures files hold per line)."""
+        return [list(v) if isinstance(v, tuple) else v for v in (getattr(self, name) for name in FIELD_NAMES)]
+
     @classmethod
     def from_dict(cls, data: dict) -> Figure:
         """The inverse of to_dict; unknown keys are ignored (a newer build's extra fields)."""
-        known = {f.name for f in fields(cls)}
-        values = {k: v for k, v in data.items() if k in known}
+        values = {k: v for k, v in data.items() if k in FIELD_NAMES}
         values["years"] = tuple(values.get("years") or ())
         values["baseline_years"] = tuple(values.get("baseline_years") or ())
         return cls(**values)
+
+
+FIELD_NAMES = tuple(f.name for f in fields(Figure))

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from indexer.limits import MAX_NUMERAL_CHARS, MAX_QUOTE_CHARS
 
@@ -56,15 +56,20 @@ DURATION_BEFORE_YEAR = ("连续", "历时", "长达", "用时", "为期", "徒�
 RANGE_CHARS = frozenset("-–—~～至到")
 
 _ARABIC = r"[0-9]+(?:,[0-9]{3})*(?:\.[0-9]+)?(?:/[0-9]+)?"
-_CHINESE = "[" + "".join(CHINESE_DIGITS) + "".join(CHINESE_SMALL) + "".join(CHINESE_LARGE) + "]+"
-TOKEN = re.compile(rf"(?P<ar>{_ARABIC})|(?P<cn>{_CHINESE})")
+_CN = "[" + "".join(CHINESE_DIGITS) + "".join(CHINESE_SMALL) + "".join(CHINESE_LARGE) + "]"
+NUMERAL = re.compile(rf"{_ARABIC}|{_CN}+")  # any numeral: in a name of metrics.toml, after a range's dash
+# what may follow a Chinese numeral that counts: the first character of a unit, or 余/多
+_CHINESE_NEXT = "".join(sorted({u[0] for u in CHINESE_UNITS} | {"余", "多"}))
+# The numerals worth classifying: Arabic ones; Chinese ones before a unit's first character (not 一审, 统一,
+# 长三角) or after 第. A Chinese run is tried only from its first character ((?<!…)) and taken whole (++),
+# so a long run costs one pass, not one per character.
+TOKEN = re.compile(rf"(?P<ar>{_ARABIC})|(?<!{_CN})(?P<cn>{_CN}++)(?=[{re.escape(_CHINESE_NEXT)}])|(?<=第)(?P<ord>{_CN}++)")
 _UNIT_ALTERNATION = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
 # after the numeral: 余/多, a multiplier, 余/多 again (800余万元, 1060万余元), then a unit
 AFTER = re.compile(rf"(?P<a1>余|多)?(?P<mult>万亿|千万|百万|亿|万|千)?(?P<a2>余|多)?(?P<unit>{_UNIT_ALTERNATION})?")
 _LETTER = re.compile(r"[A-Za-z]")
 QUOTES = {"“": "”", "《": "》", "「": "」", "『": "』", "‘": "’", '"': '"'}
-# what may follow a Chinese numeral that counts: the first character of a unit, 余/多, or a multiplier
-_CHINESE_NEXT = frozenset({u[0] for u in CHINESE_UNITS} | {"余", "多", "万", "亿", "千", "百"})
+_APPROX_LAST = frozenset(w[-1] for w in APPROX_BEFORE)
 _OPENING = re.compile("[" + re.escape("".join(QUOTES)) + "]")
 _SENTENCE_END = re.compile("[。！？；!?;]")
 _FULL_WIDTH = re.compile("[０-９．％／＋]")
@@ -75,7 +80,7 @@ def half_width(text: str) -> str:
     return text.translate(HALF_WIDTH) if _FULL_WIDTH.search(text) else text
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Number:
     """One numeral in a paragraph: where it is, what it measures, or why it is not a figure."""
 
@@ -121,14 +126,21 @@ def chinese_value(text: str) -> int | None:
     return total + section + (digit or 0)
 
 
-def _decimal_value(digits: str) -> Decimal | None:
-    try:
-        if "/" in digits:
-            top, bottom = digits.split("/", 1)
-            return Decimal(top) / Decimal(bottom) if Decimal(bottom) else None
-        return Decimal(digits.replace(",", ""))
-    except (InvalidOperation, ValueError):
-        return None
+def numeral_value(digits: str, chinese: bool, mult: str) -> int | float | None:
+    """The value of a numeral as written with its multiplier (10.9 万 → 109000), None when unreadable."""
+    scale = MULTIPLIERS.get(mult, 1)
+    if chinese:
+        base = chinese_value(digits)
+        return None if base is None else base * scale
+    plain = digits.replace(",", "")
+    if "/" in plain:
+        top, bottom = plain.split("/", 1)
+        return as_number(Decimal(top) / Decimal(bottom) * scale) if int(bottom) else None
+    if "." not in plain:
+        return int(plain) * scale
+    if scale == 1:
+        return float(plain)
+    return as_number(Decimal(plain) * scale)  # exact: 10.9 × 10000 is 109000, not 109000.00000000001
 
 
 def as_number(value: Decimal) -> int | float:
@@ -158,14 +170,14 @@ class NameIndex:
     def __init__(self, names: tuple[str, ...] = ()) -> None:
         self.by_numeral: dict[str, list[tuple[str, int]]] = {}
         for name in names:
-            m = TOKEN.search(name)
+            m = NUMERAL.search(name)
             if m is not None:
                 self.by_numeral.setdefault(m.group(0), []).append((name, m.start()))
 
     def covers(self, text: str, token: re.Match[str]) -> bool:
         """True when the numeral token sits inside one of the names."""
-        return any(text.startswith(name, token.start() - offset)
-                   for name, offset in self.by_numeral.get(token.group(0), ()))
+        names = self.by_numeral.get(token.group(0))
+        return names is not None and any(text.startswith(name, token.start() - offset) for name, offset in names)
 
 
 NO_NAMES = NameIndex()
@@ -181,8 +193,6 @@ def scan_numbers(text: str, names: NameIndex = NO_NAMES) -> list[Number]:
     for m in TOKEN.finditer(text):
         if m.start() < taken:
             continue
-        if m.group("cn") and text[m.end():m.end() + 1] not in _CHINESE_NEXT and not text.startswith("第", m.start() - 1):
-            continue  # 一审, 统一, 长三角: most Chinese numerals are inside words (checked before any other work)
         while q < len(quotes) and quotes[q][1] <= m.start():
             q += 1
         quoted = (q < len(quotes) and quotes[q][0] < m.start() < quotes[q][1]) or names.covers(text, m)
@@ -203,7 +213,7 @@ def _numbers(text: str, m: re.Match[str], quoted: bool, range_end: int) -> list[
             out.append(_classify(text, pos, pos + len(part), part, False, quoted, range_end))
             pos += len(part) + 1
         return out
-    return [_classify(text, m.start(), m.end(), digits or m.group("cn"), not digits, quoted, range_end)]
+    return [_classify(text, m.start(), m.end(), digits or m.group(0), not digits, quoted, range_end)]
 
 
 def _unit_follows(text: str, end: int) -> bool:
@@ -212,6 +222,8 @@ def _unit_follows(text: str, end: int) -> bool:
 
 
 def _approx_before(text: str, start: int) -> tuple[str | None, int]:
+    if start == 0 or text[start - 1] not in _APPROX_LAST:
+        return None, start
     for word in APPROX_BEFORE:
         if text.startswith(word, start - len(word)):
             return word, start - len(word)
@@ -237,20 +249,14 @@ def _classify(text: str, start: int, end: int, digits: str, chinese: bool, quote
     skip = _skip(text, start, end, span_end, digits, chinese, surface, mult, quoted, range_end, before)
     if ordinal and skip is None:
         skip = "ordinal"  # 第一批, 第五检察部 … unless the sentence ranks (extract.py decides)
-    if chinese:
-        base = chinese_value(digits)
-        value: Decimal | None = Decimal(base) if base is not None else None
-    else:
-        value = _decimal_value(digits)
-    if value is not None and mult:
-        value *= MULTIPLIERS[mult]
+    value = numeral_value(digits, chinese, mult) if skip in (None, "ordinal") else None
     if value is None and skip is None:
         skip = "unreadable"
     unit = UNITS.get(surface, "")
     if "/" in digits and not surface:
         unit = "倍"
     return Number(
-        start=start - 1 if ordinal else start, end=span_end, value=as_number(value) if value is not None else None,
+        start=start - 1 if ordinal else start, end=span_end, value=value,
         unit=unit, surface=surface, mult=mult, approx=approx, chinese=chinese, ordinal=ordinal, skip=skip, approx_start=approx_start,
     )
 
@@ -269,9 +275,9 @@ def _skip(text: str, start: int, end: int, span_end: int, digits: str, chinese: 
         return "quantifier"
     if range_end >= 0 and start - range_end <= 1 and prev in RANGE_CHARS:
         return "range"
-    if nxt in RANGE_CHARS and TOKEN.match(text, end + 1):
+    if nxt in RANGE_CHARS and NUMERAL.match(text, end + 1):
         return "year" if (not chinese and len(digits) == 4 and text[end + 1:end + 5].isdigit()) else "range"
-    if after in RANGE_CHARS and TOKEN.match(text, span_end + 1):
+    if after in RANGE_CHARS and NUMERAL.match(text, span_end + 1):
         return "range"  # 3万至5万元, 30%—40%
     if text.startswith("第", start - 1):
         return None  # an ordinal: the caller marks it

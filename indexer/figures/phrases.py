@@ -27,7 +27,8 @@ _TRAIL_WORDS = ("分别为", "分别达到", "分别达", "分别是", "分别",
                 "持续下降至", "持续下降到", "下降至", "下降到", "降至", "降到", "上升至", "上升到", "升至", "提高到", "提高至",
                 "提升至", "提升到", "减少至", "减少到", "增加至", "增加到", "增长到", "增长至", "缩短至", "缩短到", "持续",
                 "仍", "保持", "稳定在", "控制在", "在", "由", "从", "长达", "扩大到", "扩大至", *UP, *DOWN)
-LEAD = re.compile("^(?:" + "|".join(sorted(_LEAD_WORDS, key=len, reverse=True)) + ")")
+LEAD = re.compile("(?:" + "|".join(sorted(_LEAD_WORDS, key=len, reverse=True)) + ")")
+TRAIL_MAX = max(map(len, _TRAIL_WORDS))
 TRAIL = re.compile("(?:" + "|".join(sorted(_TRAIL_WORDS, key=len, reverse=True)) + ")$")
 PREPOSITION = re.compile(r"^(?:对|为|向|与|给|让|使)")
 CONJUNCTION = re.compile(r"(?:和|及|与|以及|、)$")  # 六条铁路新干线和五个重点港口: the number counts what follows
@@ -68,7 +69,7 @@ def window_after(text: str, end: int, ceiling: int) -> str:
 
 def strip_years(phrase: str) -> str:
     """The phrase without its year and period expressions (2017年以来, 三年来, 全年)."""
-    return PERIOD_PHRASE.sub("", YEAR_PHRASE.sub("", phrase))
+    return PERIOD_PHRASE.sub("", YEAR_PHRASE.sub("", phrase)) if "年" in phrase else phrase
 
 
 def clean_pre(phrase: str) -> str:
@@ -76,8 +77,11 @@ def clean_pre(phrase: str) -> str:
     phrase = strip_years(phrase).strip(EDGE_PUNCT)
     for _ in range(4):  # a few layers at most: 全院共 / 其中已 / 分别达
         before = phrase
-        phrase = LEAD.sub("", phrase).strip(EDGE_PUNCT)
-        phrase = TRAIL.sub("", phrase).strip(EDGE_PUNCT)
+        if lead := LEAD.match(phrase):
+            phrase = phrase[lead.end():].strip(EDGE_PUNCT)
+        # searched only in the last TRAIL_MAX characters: a $-anchored search elsewhere tries every position
+        if trail := TRAIL.search(phrase, max(0, len(phrase) - TRAIL_MAX)):
+            phrase = phrase[:trail.start()].strip(EDGE_PUNCT)
         if phrase == before:
             break
     return _balanced(phrase)

@@ -1,10 +1,12 @@
 """The figures of a build: extracted when it is written, stored beside it, read back in report order.
 
-Layout: `<build>/figures/<sha1 of the report id>.jsonl`, one JSON figure per line (Figure.to_dict), one file
-per report that states any figure. A report's figures live and die with its paragraphs: an incremental
+Layout: `<build>/figures/<sha1 of the report id>.jsonl`, one file per report that states any figure: a header
+line `{"fields": [...]}` naming Figure's fields, then one JSON array of those values per figure (half the
+bytes and the encoding time of an object per line; a reader maps values to names by the header, so a
+build written with fewer or more fields still reads). A report's figures live and die with its paragraphs: an incremental
 build hard-links the previous build's file for every report it reuses, extracts the changed and new ones,
 and leaves the removed ones behind, exactly as it does with segments. build.json records
-`figures: {fingerprint, count, seconds, per_report}`; the fingerprint covers metrics.toml and the extractor's
+`figures: {fingerprint, count, seconds, cpu_seconds, per_report}`; the fingerprint covers metrics.toml and the extractor's
 version, so a change of either makes the next reindex a full one (as a change of the themes does).
 """
 
@@ -13,21 +15,22 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import resource
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from indexer.figures.extract import paragraph_figures
 from indexer.figures.metrics import MetricTable, load_metrics
-from indexer.figures.model import Figure
+from indexer.figures.model import FIELD_NAMES, Figure
 from indexer.forking import fork_map
 from indexer.model import Report
 
 FIGURES_DIR = "figures"
+HEADER = json.dumps({"fields": FIELD_NAMES})
 # Bump when extraction rules change what a paragraph yields: builds recorded with another version are
 # rebuilt in full by the next reindex instead of keeping their reports' old figures.
 EXTRACTOR_VERSION = 1
-PARALLEL_MIN_PARAGRAPHS = 20_000  # below this one process extracts faster than forking several
 
 
 def figures_fingerprint(table: MetricTable) -> str:
@@ -42,9 +45,9 @@ def report_file(report_id: str) -> str:
 
 def _write_report(folder: Path, report: Report, table: MetricTable) -> int:
     """Extract and write one report's figures; the number written (no file when 0)."""
-    lines = [json.dumps(f.to_dict(), ensure_ascii=False) for p in report.paragraphs for f in paragraph_figures(p, table)]
+    lines = [json.dumps(f.values(), ensure_ascii=False) for p in report.paragraphs for f in paragraph_figures(p, table)]
     if lines:
-        (folder / report_file(report.id)).write_text("\n".join(lines) + "\n", encoding="utf-8")
+        (folder / report_file(report.id)).write_text("\n".join([HEADER, *lines]) + "\n", encoding="utf-8")
     return len(lines)
 
 
@@ -74,9 +77,9 @@ def write_figures(build_dir: Path, reports: Sequence[Report], *, table: MetricTa
 
     Reports without paragraphs are the ones an incremental build reuses: `previous` is (the previous build
     folder, its build.json figures record) and their files are hard-linked from it. procs > 1 extracts in
-    that many forked processes when the corpus is large.
+    that many forked processes (the build's writer count: one below build.PARALLEL_MIN_PARAGRAPHS).
     """
-    started = time.monotonic()
+    started, cpu = time.monotonic(), _cpu_seconds()
     table = table or load_metrics()
     folder = build_dir / FIGURES_DIR
     folder.mkdir()
@@ -88,7 +91,7 @@ def write_figures(build_dir: Path, reports: Sequence[Report], *, table: MetricTa
             os.link(previous[0] / FIGURES_DIR / name, folder / name)
             counts[report.id] = old_counts[report.id]
     parsed = [r for r in reports if r.paragraphs]
-    if procs > 1 and sum(len(r.paragraphs) for r in parsed) >= PARALLEL_MIN_PARAGRAPHS:
+    if procs > 1 and len(parsed) > 1:
         results = fork_map(lambda chunk: _write_reports(folder, chunk, table), _chunks(parsed, procs))
     else:
         results = [_write_reports(folder, parsed, table)]
@@ -98,8 +101,15 @@ def write_figures(build_dir: Path, reports: Sequence[Report], *, table: MetricTa
         "fingerprint": figures_fingerprint(table),
         "count": sum(counts.values()),
         "seconds": round(time.monotonic() - started, 3),
+        "cpu_seconds": round(_cpu_seconds() - cpu, 3),  # this process and its forked extractors
         "per_report": {r.id: counts[r.id] for r in reports if r.id in counts},
     }
+
+
+def _cpu_seconds() -> float:
+    """CPU time of this process plus that of its children already waited for (fork_map waits for its workers)."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
 
 
 def read_figures(build_dir: Path, meta: dict, reports: Sequence[str] | None = None) -> Iterator[Figure]:
@@ -115,5 +125,6 @@ def read_figures(build_dir: Path, meta: dict, reports: Sequence[str] | None = No
         except FileNotFoundError:
             continue  # the report states no figure
         with handle:
+            names = json.loads(next(handle))["fields"]
             for line in handle:
-                yield Figure.from_dict(json.loads(line))
+                yield Figure.from_dict(dict(zip(names, json.loads(line))))

@@ -14,6 +14,7 @@ SINCE = re.compile(r"([0-9]{4}) ?年(?:以来|起)")  # 自2019年起, 2018年�
 PERIOD = re.compile(r"(?<![0-9])([0-9]{1,2}|[一二两三四五六七八九十]{1,2})年(?:来|以来)")  # 三年来, 5年以来
 PLAIN = re.compile(r"([较比从到至]?)([0-9]{4}) ?年(?!以来|起|来)")
 NOW = ("现有", "目前", "现已")
+CLAUSE_END = re.compile("[，,：:；;。]")
 PREVIOUS = ("同比", "较上年", "比上年", "较去年", "比去年", "较上一年", "与上年相比", "较同期", "比同期")
 
 
@@ -22,9 +23,15 @@ def _year(text: str) -> int | None:
     return year if MIN_CATALOG_YEAR <= year <= MAX_CATALOG_YEAR else None
 
 
-def figure_years(t: str, sentence_start: int, clause_start: int, start: int, end: int,
+def has_dates(t: str, start: int, end: int) -> bool:
+    """Whether t[start:end] says anything figure_years reads (a 年, or 现有/目前/现已)."""
+    return t.find("年", start, end) >= 0 or any(t.find(word, start, end) >= 0 for word in NOW)
+
+
+def figure_years(t: str, sentence: tuple[int, int], clause_start: int, start: int, end: int,
                  report_years: Sequence[int]) -> tuple[int, ...]:
-    """The years of the number at t[start:end]: the report's unless a year expression before it says otherwise."""
+    """The years of the number at t[start:end]: the report's unless a year expression of its sentence says otherwise."""
+    sentence_start, sentence_end = sentence
     years = tuple(report_years)
     if not years:
         return years
@@ -48,7 +55,7 @@ def figure_years(t: str, sentence_start: int, clause_start: int, start: int, end
         opening = PLAIN.match(t, sentence_start)
         plain = [y for y in [_year(opening.group(2))] if y is not None] if opening and not opening.group(1) else []
     if not plain:
-        after = PLAIN.search(t[end:end + YEARS_WINDOW].split("，")[0].split(",")[0])
+        after = PLAIN.search(CLAUSE_END.split(t[end:min(sentence_end, end + YEARS_WINDOW)], 1)[0])
         plain = [y for y in [_year(after.group(2))] if y is not None] if after and not after.group(1) else []
     if plain:
         return (plain[-1],)
