@@ -23,6 +23,7 @@ from indexer.limits import MAX_FIGURE_SENTENCE_CHARS
 from indexer.model import Paragraph
 
 SENTENCE_MARKS = "。！？；!?;"
+JOINS = frozenset({"和", "、", "及", "与", "以及"})  # between the numbers of one list (同比下降28.99%和29.89%)
 SENTENCE_END = re.compile(f"[{SENTENCE_MARKS}]")
 CLAUSE_MARK = re.compile(r"[，,：:]")
 CANDIDATE = (None, "ordinal")  # Number.skip values that may still be figures
@@ -48,6 +49,8 @@ class Found:
     baseline_years: tuple[int, ...] = ()
     clause: tuple[int, int] = (0, 0)
     pair: bool = field(default=False, repr=False)  # a change naming no metric: it refers to earlier figures
+    sibling: bool = field(default=False, repr=False)  # joined to the figure before by 和/、/及 (one list of numbers)
+    distribute: bool = field(default=False, repr=False)  # 分别: its list's numbers go to the items of its metric
 
 
 def find_figures(text: str, report_years: Sequence[int], rate_units: dict[str, str] | None = None,
@@ -131,8 +134,23 @@ class _Sentence:
                 self.found.extend(made)
                 self.last_in[self.clauses[c]] = made[-1]
                 prev = n  # a number that states nothing (第四季度, 十大典型案例) stays part of the words around it
+        self.distribute()
         self.pair_changes()
         return [f for f in self.found if f.metric]
+
+    def distribute(self) -> None:
+        """分别: the numbers of one list go to the items of the metric in order (A、B分别下降x%和y%)."""
+        k = 0
+        while k < len(self.found):
+            first = self.found[k]
+            end = k
+            while end + 1 < len(self.found) and self.found[end + 1].sibling:
+                end += 1
+            if first.distribute and not first.pair and end > k:
+                items = ph.split_items(first.metric, end - k + 1)
+                for j, item in enumerate(items or []):
+                    self.found[k + j] = replace(self.found[k + j], metric=item, respectively=True)
+            k = end + 1
 
     def last(self, clause: int | None = None) -> Found | None:
         """The latest figure (in the given clause), or None."""
@@ -148,11 +166,12 @@ class _Sentence:
             return self.ranking(n, c, before, ceiling)
         if n.surface == "大" and ph.enumerated(before) != n.value:
             return []  # 十大典型案例, 八大行动: a name unless it counts the list right before it
-        joined = before.strip() in ("和", "、", "及", "与", "以及")
-        last_here = self.last(c)
-        if joined and last_here is not None and last_here.kind == CHANGE and last_here.end == (prev.end if prev else -1):
-            return [self.make(n, c, last_here.metric, kind=CHANGE, direction=last_here.direction,
-                              baseline=last_here.baseline, baseline_years=last_here.baseline_years, pair=last_here.pair)]
+        last = self.last()
+        sibling = (prev is not None and last is not None and last.end == prev.end
+                   and t[prev.end:n.approx_start] in JOINS)  # 上升1.88%和1.96%, 增长8.8%、9.9%
+        if sibling and last is not None and last.kind == CHANGE:
+            return [self.make(n, c, last.metric, kind=CHANGE, direction=last.direction, baseline=last.baseline,
+                              baseline_years=last.baseline_years, pair=last.pair, sibling=True)]
         unit = n.unit
         if not unit and not n.mult:
             pre = ph.clean_pre(before)
@@ -161,10 +180,19 @@ class _Sentence:
             unit = self.rate_unit(pre)
         change = ph.CHANGE.search(before[-6:])
         if change is not None:
-            head = before[: len(before) - len(change.group(0))]
-            if change.group("verb") not in ph.MORE_LESS or ph.BASELINE.search(head[-16:]):
-                return [self.change(n, c, head, change.group("verb"), unit)]
-        return self.value(n, c, before, ceiling, prev, unit)
+            head, verb = before[: len(before) - len(change.group(0))], change.group("verb")
+            post = self.post(n, ceiling)
+            if post and verb not in ph.MORE_LESS:  # 增加500万沼气用户: a count of what follows, not a change
+                return [self.make(n, c, self.complete(ph.clean_pre(head) + verb + post, unit, n, c), unit)]
+            if verb not in ph.MORE_LESS or ph.BASELINE.search(head[-16:]):
+                return [self.change(n, c, head, verb, unit)]
+        return self.value(n, c, before, ceiling, prev, unit, sibling)
+
+    def post(self, n: Number, ceiling: int) -> str:
+        """The words after n's unit (and 以上/左右) up to the next number or the clause's end, as part of a metric."""
+        tail = n.end + (len(n.approx) if n.approx in APPROX_AFTER and self.t.startswith(n.approx, n.end) else 0)
+        post = ph.clean_post(ph.window_after(self.t, tail, ceiling))
+        return "人口" + post if n.surface == "人口" else post  # 13亿人口: the unit is also what is counted
 
     def make(self, n: Number, c: int, metric: str, unit: str | None = None, **extra: object) -> Found:
         """A Found for number n in clause c (unit: when it is not the number's own, e.g. 名次 or a rate's %)."""
@@ -179,6 +207,7 @@ class _Sentence:
     def change(self, n: Number, c: int, head: str, verb: str, unit: str) -> Found:
         """同比下降15.9%: a change of the metric named before the baseline, or of earlier figures."""
         direction = "up" if verb in ph.UP or verb == "多" else "down"
+        raw = head
         base = ph.BASELINE.search(head[-16:])
         baseline: str | None = None
         years: tuple[int, ...] = ()
@@ -188,10 +217,12 @@ class _Sentence:
             years = baseline_years(base.group("y1") or base.group("y2"), baseline, self.report_years)
         metric = ph.clean_pre(head)
         return self.make(n, c, metric, unit, kind=CHANGE, direction=direction, baseline=baseline, baseline_years=years,
-                         pair=not metric)
+                         pair=not metric, distribute=ph.DISTRIBUTE.search(raw[-8:]) is not None)
 
     def ranking(self, n: Number, c: int, before: str, ceiling: int) -> list[Found]:
         """位居全省第一 / 以第一名的成绩: a rank (unit 名次) of the subject before it."""
+        if n.surface not in ("", "名", "位"):
+            return []  # 第六个五年计划, 第五条: an ordinal with a unit is a name or a place in a list
         rank = ph.RANK.search(before[-12:])
         if rank is None and n.surface != "名":
             return []  # 第一批, 第五检察部, 第十一批: ordinals in names
@@ -226,18 +257,15 @@ class _Sentence:
                 return unit
         return "%" if metric.endswith(("率", "比例", "占比")) else ""
 
-    def value(self, n: Number, c: int, before: str, ceiling: int, prev: Number | None, unit: str) -> list[Found]:
+    def value(self, n: Number, c: int, before: str, ceiling: int, prev: Number | None, unit: str,
+              sibling: bool = False) -> list[Found]:
         """A value: its metric from the words before and after it, or from the sentence when they name nothing."""
-        t = self.t
         last_here = self.last(c)
         if prev is not None and before == "" and last_here is not None and last_here.end == prev.end:
             return [self.make(n, c, last_here.metric, unit, respectively=last_here.respectively)]  # 143件864人
         each = before.endswith("各")
         pre = ph.clean_pre(before[:-1] if each else before)
-        tail = n.end + (len(n.approx) if n.approx in APPROX_AFTER and t.startswith(n.approx, n.end) else 0)
-        post = ph.clean_post(ph.window_after(t, tail, ceiling))
-        if n.surface == "人口":
-            post = "人口" + post  # 13亿人口: the unit is also what is counted
+        post = self.post(n, ceiling)
         if ph.PREPOSITION.match(pre):
             pre = pre[1:]
         if each:
@@ -248,7 +276,8 @@ class _Sentence:
             metric = post  # 对…执法不公的1865件重点案件, 六条铁路新干线和五个重点港口: the counted noun follows
         else:
             metric = pre + post
-        return [self.make(n, c, self.complete(metric, unit, n, c), unit)]
+        return [self.make(n, c, self.complete(metric, unit, n, c), unit, sibling=sibling,
+                          distribute=ph.DISTRIBUTE.search(before[-8:]) is not None)]
 
     def complete(self, metric: str, unit: str, n: Number, c: int) -> str:
         """A metric phrase completed from the sentence when the clause alone does not say what is counted."""

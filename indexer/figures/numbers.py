@@ -45,7 +45,8 @@ UNITS: dict[str, str] = {
     "岁": "岁", "地": "地", "大": "个",
 }
 # A Chinese numeral counts only before one of these (elsewhere it is a name, a slogan, an adverb …).
-CHINESE_UNITS = frozenset({"项", "个", "类", "地", "部门", "篇", "起", "件", "名", "人", "家", "大", "元", "美元", "户", "所", "位"})
+CHINESE_UNITS = frozenset({"项", "个", "类", "地", "部门", "篇", "起", "件", "名", "人", "家", "大", "元", "美元", "户", "所", "位",
+                           "吨", "亩", "公里", "公顷", "平方米", "千瓦", "人次"})
 ONE_UNITS = frozenset({"起", "篇", "件", "名"})  # 一 alone counts only here (一起案件, 其中一篇): elsewhere "a"
 MONEY = frozenset({"元", "美元", "欧元"})
 APPROX_BEFORE = ("将近", "接近", "大约", "超过", "多达", "不足", "不到", "近", "约", "逾", "超")
@@ -54,8 +55,9 @@ PERIOD_AFTER_YEAR = frozenset("来前后内间度底初末中起里")
 # N年 is a figure only as a duration someone counted: 连续3年实现100%, 判处有期徒刑3年
 DURATION_BEFORE_YEAR = ("连续", "历时", "长达", "用时", "为期", "徒刑", "刑期", "缓刑", "提前", "延长", "缩短", "超过", "达")
 RANGE_CHARS = frozenset("-–—~～至到")
+ANAPHORA = frozenset("这那该此")
 
-_ARABIC = r"[0-9]+(?:,[0-9]{3})*(?:\.[0-9]+)?(?:/[0-9]+)?"
+_ARABIC = r"[0-9]+(?:[,，][0-9]{3})*(?:\.[0-9]+)?(?:/[0-9]+)?"  # 1,234 and the older reports' 1，120
 _CN = "[" + "".join(CHINESE_DIGITS) + "".join(CHINESE_SMALL) + "".join(CHINESE_LARGE) + "]"
 NUMERAL = re.compile(rf"{_ARABIC}|{_CN}+")  # any numeral: in a name of metrics.toml, after a range's dash
 # what may follow a Chinese numeral that counts: the first character of a unit, or 余/多
@@ -132,7 +134,7 @@ def numeral_value(digits: str, chinese: bool, mult: str) -> int | float | None:
     if chinese:
         base = chinese_value(digits)
         return None if base is None else base * scale
-    plain = digits.replace(",", "")
+    plain = digits.replace(",", "").replace("，", "")
     if "/" in plain:
         top, bottom = plain.split("/", 1)
         return as_number(Decimal(top) / Decimal(bottom) * scale) if int(bottom) else None
@@ -207,9 +209,9 @@ def scan_numbers(text: str, names: NameIndex = NO_NAMES) -> list[Number]:
 def _numbers(text: str, m: re.Match[str], quoted: bool, range_end: int) -> list[Number]:
     """One token as Number(s): an Arabic token with commas but no unit after it was a list, not thousands."""
     digits = m.group("ar")
-    if digits and "," in digits and not _unit_follows(text, m.end()):
+    if digits and ("," in digits or "，" in digits) and not _unit_follows(text, m.end()):
         out, pos = [], m.start()
-        for part in digits.split(","):
+        for part in re.split("[,，]", digits):
             out.append(_classify(text, pos, pos + len(part), part, False, quoted, range_end))
             pos += len(part) + 1
         return out
@@ -273,6 +275,8 @@ def _skip(text: str, start: int, end: int, span_end: int, digits: str, chinese: 
         return "name"  # 3+1, 7+2, S1: names and ids
     if prev == "每":
         return "quantifier"
+    if prev in ANAPHORA:
+        return "anaphora"  # 这一百二十个项目, 这两个部门: numbers stated before
     if range_end >= 0 and start - range_end <= 1 and prev in RANGE_CHARS:
         return "range"
     if nxt in RANGE_CHARS and NUMERAL.match(text, end + 1):

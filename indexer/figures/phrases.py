@@ -26,7 +26,8 @@ _TRAIL_WORDS = ("分别为", "分别达到", "分别达", "分别是", "分别",
                 "共", "约", "近", "超过", "超", "逾", "仅为", "仅", "已", "的", "了", "总计", "累计", "合计", "均",
                 "持续下降至", "持续下降到", "下降至", "下降到", "降至", "降到", "上升至", "上升到", "升至", "提高到", "提高至",
                 "提升至", "提升到", "减少至", "减少到", "增加至", "增加到", "增长到", "增长至", "缩短至", "缩短到", "持续",
-                "仍", "保持", "稳定在", "控制在", "在", "由", "从", "长达", "扩大到", "扩大至", *UP, *DOWN)
+                "仍", "保持", "稳定在", "控制在", "在", "由", "从", "长达", "扩大到", "扩大至", "再", "又", "还", "进一步",
+                "继续", "年均", "平均", *UP, *DOWN)
 LEAD = re.compile("(?:" + "|".join(sorted(_LEAD_WORDS, key=len, reverse=True)) + ")")
 TRAIL_MAX = max(map(len, _TRAIL_WORDS))
 TRAIL = re.compile("(?:" + "|".join(sorted(_TRAIL_WORDS, key=len, reverse=True)) + ")$")
@@ -34,8 +35,9 @@ PREPOSITION = re.compile(r"^(?:对|为|向|与|给|让|使)")
 CONJUNCTION = re.compile(r"(?:和|及|与|以及|、)$")  # 六条铁路新干线和五个重点港口: the number counts what follows
 JOINED = re.compile(r"^(?:和|及|与|并|、|或|以及)")
 # after a number, words that say something about it rather than what it counts (2422件下降到…, 97.8%居全省第一)
-ABOUT = re.compile(r"^(?:上升|下降|增长|减少|增加|提升|提高|降低|缩短|回落|下滑|至|到|同比|环比|较|比|占|居|位居|位列|排名|均|分别"
-                   r"|以上|左右)")
+ABOUT = re.compile(r"^(?:上升|下降|增长|减少|增加|提升|提高|降低|缩短|回落|下滑|降至|降到|降为|升至|升到|至|到|同比|环比|较|比|占|居"
+                   r"|位居|位列|排名|均|分别|以上|左右)")
+DISTRIBUTE = re.compile(r"分别")  # 分别 right before a list of numbers (or its verb)
 EDGE_PUNCT = " \t·、，,：:"
 
 _DIRECTION = "|".join(sorted(UP + DOWN + MORE_LESS, key=len, reverse=True))
@@ -45,7 +47,7 @@ CHANGE = re.compile(rf"(?P<verb>{_DIRECTION})(?:了)?$")
 BASELINE = re.compile(r"(?P<base>同比|环比|较上年|比上年|较去年|比去年|较上一年|与上年相比|较(?P<y1>[0-9]{4}) ?年|比(?P<y2>[0-9]{4}) ?年"
                       r"|比改革前|较改革前|较同期|比同期|较[^，,、]{1,8}?|比(?!重|例|值|率)[^，,、]{1,8}?)(?:已|均|分别|总计|累计|共|也|又|再|进一步|持续|总体|整体)*$")
 # a ranking: 位居全省第一, 位列嘉兴第一, 三项排名全省第一, 居全省第一
-RANK = re.compile(r"(?P<verb>位居|位列|名列|排名|排在|居于|跻身|居|列)(?P<region>[^，,、。；\d]{0,6}?)$")
+RANK = re.compile(r"(?P<verb>位居|位列|名列|排名|排在|居于|跻身|居)(?P<region>[^，,、。；\d]{0,6}?)$")
 RATE_WORD = re.compile(r"(?:率|比|比例|占比|指数|系数|比值)$")
 RATE_NAME = re.compile(r"[\u4e00-\u9fff”](?:率|比|比例|占比|指数|系数|比值)$")  # 程序比, not the 比 of 1.03比1
 SPLIT_ITEMS = re.compile(r"、|”“|”、“")
@@ -74,7 +76,7 @@ def strip_years(phrase: str) -> str:
 
 def clean_pre(phrase: str) -> str:
     """The words before a number as a metric: no years, no leading 其中/共/全年, no trailing 达/为/分别."""
-    phrase = strip_years(phrase).strip(EDGE_PUNCT)
+    phrase = strip_years(phrase).rstrip("0123456789.,，").strip(EDGE_PUNCT)  # a numeral that stated nothing
     for _ in range(4):  # a few layers at most: 全院共 / 其中已 / 分别达
         before = phrase
         if lead := LEAD.match(phrase):

@@ -18,6 +18,8 @@ ADVERSARIAL = {
     "dotted digits": lambda n: "1." * (n // 2),
     "Chinese numerals": lambda n: "一" * n,
     "ordinals": lambda n: "第一" * (n // 2),
+    "one Chinese run before a unit": lambda n: "一" * n + "个",
+    "Chinese counts back to back": lambda n: "三个" * (n // 2),
     "unclosed quotes": lambda n: "“" * n,
     "quoted numbers": lambda n: "“1件”" * (n // 4),
     "figures without a comma": lambda n: "审结1件" * (n // 4),

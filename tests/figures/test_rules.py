@@ -30,6 +30,7 @@ def only(found):
     ("对3481名被告人适用非监禁刑。", 3481, "人", "3481名"),  # 名 counts people
     ("审结涉黑案件3起。", 3, "件", "3起"),  # 起 counts cases
     ("审结各类案件1,234件。", 1234, "件", "1,234件"),  # a thousands separator before a unit
+    ("用于积累的部分为1，120亿元。", 112_000_000_000, "元", "1，120亿元"),  # the older reports' full-width one
     ("发出律师调查令1700余份。", 1700, "份", "1700余份"),
     ("涉民生案件执行到位金额1060万余元。", 10_600_000, "元", "1060万余元"),
     ("盘活资金800余万元。", 8_000_000, "元", "800余万元"),
@@ -80,6 +81,8 @@ def test_chinese_numerals_count_where_they_count_things(extract):
     "在和平共处五项原则基础上发展合作。",  # a set phrase of metrics.toml's [not_figures]
     "坚决做到两个维护。",
     "获评全省法院一等奖、集体二等功。",
+    "这一百二十个项目建成后，这两个部门得到加强。",  # 这/那/该: numbers stated before
+    "列入第六个五年计划的主要产品，依照第五条规定。",  # an ordinal with a unit is not a rank
 ])
 def test_chinese_numerals_in_names_and_words_are_not_figures(extract, text):
     assert extract(text) == []
@@ -104,6 +107,11 @@ def test_changes_against_other_baselines_and_in_other_units(extract):
         ("服判息诉率", 59.62, "%", "value"), ("服判息诉率", 15.18, "百分点", "change")]
     days = only(extract("涉企纠纷案件平均审理天数同比减少18.69天。"))
     assert (days.value, days.unit, days.kind, days.direction) == (18.69, "天", "change", "down")
+
+
+def test_a_count_after_a_direction_verb_is_a_value(extract):
+    assert [(f.metric, f.value, f.kind) for f in extract("增加500万沼气用户。")] == [("增加沼气用户", 5_000_000, "value")]
+    assert [f.kind for f in extract("中央财政拟安排资金130亿元，比上年增加90亿元。")] == ["value", "change"]
 
 
 def test_a_value_reached_is_not_a_change(extract):
@@ -142,6 +150,19 @@ def test_jun_gives_each_quoted_item_the_rank(extract):
     found = extract("嘉兴“法院公正高效办案满意度”“法院队伍建设满意度”均位居全省第一。")
     assert [(f.metric, f.value, f.unit, f.respectively) for f in found] == [
         ("嘉兴“法院公正高效办案满意度”全省排名", 1, "名次", True), ("“法院队伍建设满意度”全省排名", 1, "名次", True)]
+
+
+def test_fen_bie_splits_a_list_of_numbers_over_the_items_named(extract):
+    changes = extract("单位国内生产总值能耗下降17.2%，化学需氧量、二氧化硫排放总量分别下降15.7%和17.5%。")
+    assert [(f.metric, f.value, f.kind, f.respectively) for f in changes] == [
+        ("单位国内生产总值能耗", 17.2, "change", False), ("化学需氧量", 15.7, "change", True),
+        ("二氧化硫排放总量", 17.5, "change", True)]
+    listed = extract("城镇居民人均可支配收入和农村居民人均纯收入年均分别增长8.8%、9.9%。")  # 、 between the numbers
+    assert [(f.metric, f.value, f.kind) for f in listed] == [
+        ("城镇居民人均可支配收入", 8.8, "change"), ("农村居民人均纯收入", 9.9, "change")]
+    values = extract("审结民事、刑事案件分别为300件和200件。")
+    assert [(f.value, f.respectively) for f in values] == [(300, True), (200, True)]
+    assert values[0].metric != values[1].metric
 
 
 def test_a_cases_and_people_pair_shares_its_metric(extract):
