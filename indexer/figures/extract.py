@@ -107,6 +107,7 @@ class _Sentence:
         self.last_in: dict[tuple[int, int], Found] = {}  # clause span → its latest figure
         self.stored = _trimmed(t, start, end)  # the sentence as figures store it
         self.dated = has_dates(t, start, end)  # else every figure has the report's years
+        self.whole: tuple[str, int] | None = None  # the metric a 其中 list names parts of, and its latest clause
 
     def clause_of(self, pos: int) -> int:
         """Index of the clause holding pos."""
@@ -264,6 +265,8 @@ class _Sentence:
         if prev is not None and before == "" and last_here is not None and last_here.end == prev.end:
             return [self.make(n, c, last_here.metric, unit, respectively=last_here.respectively)]  # 143件864人
         each = before.endswith("各")
+        if last_here is not None and prev is not None and last_here.end == prev.end and "、" in before:
+            before = before[before.rindex("、") + 1:]  # 551万人口全部脱贫、52个贫困县全部摘帽: a new item of the list
         pre = ph.clean_pre(before[:-1] if each else before)
         post = self.post(n, ceiling)
         if ph.PREPOSITION.match(pre):
@@ -295,8 +298,10 @@ class _Sentence:
                 return last.metric[2:] + metric  # 审结涉黑恶案件143件, 审结率100% → 涉黑恶案件审结率
             if metric in ph.ATTRIBUTES:
                 return last.metric + metric  # 审结…案件104件, 涉案金额1.09亿元
-            if self.subset(metric, last, c):
-                return f"{last.metric}中{metric}"
+            whole = self.subset(metric, last, c)
+            if whole:
+                self.whole = (whole, c)
+                return f"{whole}中{metric}"
         if ph.is_bare_verb(metric) and metric.startswith(("从严", "从快", "从重")) and last is not None:
             shared = ph.PARALLEL.match(last.metric)
             if shared:
@@ -307,10 +312,15 @@ class _Sentence:
                 return f"{metric}（{context}）"  # …职务犯罪职能，依法起诉4件7人
         return metric
 
-    def subset(self, metric: str, last: Found, c: int) -> bool:
-        """True when the clause began with 其中 and names a part of the last figure (same head noun)."""
-        a, b = self.clauses[c]
-        return self.t.startswith("其中", a) and len(metric) >= 2 and last.metric.endswith(metric[-2:])
+    def subset(self, metric: str, last: Found, c: int) -> str | None:
+        """The metric a 其中 clause names a part of, or None. A part has the same head noun (…案件, 其中涉民生领域
+        案件) or just a short name (新增装机容量…, 其中水电…、核电…: the items after 、 continue the 其中 list)."""
+        a = self.clauses[c][0]
+        if self.t.startswith("其中", a) and (len(metric) <= 4 or last.metric.endswith(metric[-2:])):
+            return last.metric
+        if self.whole and self.whole[1] == c - 1 and self.t[a - 1] == "、" and len(metric) <= 4:
+            return self.whole[0]
+        return None
 
     def rate_before(self, c: int, pos: int) -> str | None:
         """The rate phrase (…率) written earlier in the clause, for a percentage that names none."""

@@ -246,6 +246,21 @@ def test_metric_phrases(extract, text, metric):
     assert extract(text)[-1].metric == metric
 
 
+def test_a_qi_zhong_list_names_parts_of_the_figure_before(extract):
+    found = extract("新增发电装机容量4.45亿千瓦，其中水电9601万千瓦、核电384万千瓦，追回欠薪3581万元、减免费用260万元。")
+    assert [f.metric for f in found] == ["新增发电装机容量", "新增发电装机容量中水电", "新增发电装机容量中核电", "追回欠薪", "减免费用"]
+
+
+@pytest.mark.parametrize(("text", "metrics"), [
+    ("国民收入达到9153亿元，按可比价格计算平均每年增长10.7%。", ["国民收入", "国民收入"]),  # 可比 is no baseline
+    ("社会商品零售额今年预计将比去年增长9%。", ["社会商品零售额"]),
+    ("年初剩余的551万农村贫困人口全部脱贫、52个贫困县全部摘帽。", ["农村贫困人口全部脱贫", "贫困县全部摘帽"]),
+    ("关税总水平由9.8%降至7.5%。", ["关税总水平", "关税总水平"]),
+])
+def test_metric_phrases_of_government_prose(extract, text, metrics):
+    assert [f.metric for f in extract(text)] == metrics
+
+
 def test_a_bare_activity_takes_the_clause_before_as_context(extract):
     f = extract("着力发挥检察机关侦查办理司法人员职务犯罪职能，依法起诉4件7人。")
     assert [x.metric for x in f] == ["依法起诉（着力发挥检察机关侦查办理司法人员职务犯罪职能）"] * 2
