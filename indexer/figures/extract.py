@@ -243,11 +243,15 @@ class _Sentence:
 
     def context(self, c: int) -> str | None:
         """What an empty subject refers to: the previous clause when it states no figure, else the last figure's metric."""
-        if c > 0 and c - 1 not in self.clause_has_figure:
-            a, b = self.clauses[c - 1]
+        k = c - 1
+        while k >= 0 and k not in self.clause_has_figure:
+            a, b = self.clauses[k]
             phrase = ph.clean_pre(self.t[max(a, b - ph.MAX_METRIC_CHARS):b])
-            if phrase:
+            if phrase and not ph.QUALIFIER.match(phrase):
                 return phrase
+            if k < c - 3 or not phrase:
+                break
+            k -= 1  # 农村居民人均纯收入，考虑价格下降因素，比上年实际增长4·3%: past the qualifying clause
         last = self.last()
         return last.metric if last is not None else None
 

@@ -49,7 +49,7 @@ CHINESE_UNITS = frozenset({"项", "个", "类", "地", "部门", "篇", "起", "
                            "吨", "亩", "公里", "公顷", "平方米", "千瓦", "人次"})
 ONE_UNITS = frozenset({"起", "篇", "件", "名"})  # 一 alone counts only here (一起案件, 其中一篇): elsewhere "a"
 MONEY = frozenset({"元", "美元", "欧元"})
-APPROX_BEFORE = ("将近", "接近", "大约", "超过", "多达", "不足", "不到", "近", "约", "逾", "超")
+APPROX_BEFORE = ("不低于", "不少于", "不超过", "不高于", "将近", "接近", "大约", "超过", "多达", "不足", "不到", "近", "约", "逾", "超")
 APPROX_AFTER = ("以上", "左右")
 PERIOD_AFTER_YEAR = frozenset("来前后内间度底初末中起里")
 # N年 is a figure only as a duration someone counted: 连续3年实现100%, 判处有期徒刑3年
@@ -57,7 +57,9 @@ DURATION_BEFORE_YEAR = ("连续", "历时", "长达", "用时", "为期", "徒�
 RANGE_CHARS = frozenset("-–—~～至到")
 ANAPHORA = frozenset("这那该此")
 
-_ARABIC = r"[0-9]+(?:[,，][0-9]{3})*(?:\.[0-9]+)?(?:/[0-9]+)?"  # 1,234 and the older reports' 1，120
+# 1,234 and the older reports' 1，120 and 4·3%
+_ARABIC = r"[0-9]+(?:[,，][0-9]{3})*(?:[.·][0-9]+)?(?:/[0-9]+)?"
+PERCENT_WORDS = "百分之"  # 百分之四十六, 近百分之十: a percentage written in words
 _CN = "[" + "".join(CHINESE_DIGITS) + "".join(CHINESE_SMALL) + "".join(CHINESE_LARGE) + "]"
 NUMERAL = re.compile(rf"{_ARABIC}|{_CN}+")  # any numeral: in a name of metrics.toml, after a range's dash
 # what may follow a Chinese numeral that counts: the first character of a unit, or 余/多
@@ -65,7 +67,8 @@ _CHINESE_NEXT = "".join(sorted({u[0] for u in CHINESE_UNITS} | {"余", "多"}))
 # The numerals worth classifying: Arabic ones; Chinese ones before a unit's first character (not 一审, 统一,
 # 长三角) or after 第. A Chinese run is tried only from its first character ((?<!…)) and taken whole (++),
 # so a long run costs one pass, not one per character.
-TOKEN = re.compile(rf"(?P<ar>{_ARABIC})|(?<!{_CN})(?P<cn>{_CN}++)(?=[{re.escape(_CHINESE_NEXT)}])|(?<=第)(?P<ord>{_CN}++)")
+TOKEN = re.compile(rf"(?<={PERCENT_WORDS})(?P<pct>{_ARABIC}|{_CN}++)|(?P<ar>{_ARABIC})"
+                   rf"|(?<!{_CN})(?P<cn>{_CN}++)(?=[{re.escape(_CHINESE_NEXT)}])|(?<=第)(?P<ord>{_CN}++)")
 _UNIT_ALTERNATION = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
 # after the numeral: 余/多, a multiplier, 余/多 again (800余万元, 1060万余元), then a unit
 AFTER = re.compile(rf"(?P<a1>余|多)?(?P<mult>万亿|千万|百万|亿|万|千)?(?P<a2>余|多)?(?P<unit>{_UNIT_ALTERNATION})?")
@@ -134,7 +137,7 @@ def numeral_value(digits: str, chinese: bool, mult: str) -> int | float | None:
     if chinese:
         base = chinese_value(digits)
         return None if base is None else base * scale
-    plain = digits.replace(",", "").replace("，", "")
+    plain = digits.replace(",", "").replace("，", "").replace("·", ".")
     if "/" in plain:
         top, bottom = plain.split("/", 1)
         return as_number(Decimal(top) / Decimal(bottom) * scale) if int(bottom) else None
@@ -208,6 +211,8 @@ def scan_numbers(text: str, names: NameIndex = NO_NAMES) -> list[Number]:
 
 def _numbers(text: str, m: re.Match[str], quoted: bool, range_end: int) -> list[Number]:
     """One token as Number(s): an Arabic token with commas but no unit after it was a list, not thousands."""
+    if m.group("pct"):
+        return [_percent(text, m, quoted, range_end)]
     digits = m.group("ar")
     if digits and ("," in digits or "，" in digits) and not _unit_follows(text, m.end()):
         out, pos = [], m.start()
@@ -216,6 +221,20 @@ def _numbers(text: str, m: re.Match[str], quoted: bool, range_end: int) -> list[
             pos += len(part) + 1
         return out
     return [_classify(text, m.start(), m.end(), digits or m.group(0), not digits, quoted, range_end)]
+
+
+def _percent(text: str, m: re.Match[str], quoted: bool, range_end: int) -> Number:
+    """百分之四十六 (the numeral after 百分之): a percentage, its span from 百."""
+    digits = m.group("pct")
+    chinese = not digits[0].isdigit()
+    start = m.start() - len(PERCENT_WORDS)
+    before, approx_start = _approx_before(text, start)
+    skip = "quoted" if quoted else None
+    if skip is None and text[m.end():m.end() + 1] in RANGE_CHARS and NUMERAL.match(text, m.end() + 1):
+        skip = "range"
+    value = numeral_value(digits, chinese, "") if len(digits) <= MAX_NUMERAL_CHARS else None
+    return Number(start=start, end=m.end(), value=value, unit="%", surface="%", mult="", approx=before, chinese=chinese,
+                  ordinal=False, skip=skip if value is not None or skip else "unreadable", approx_start=approx_start)
 
 
 def _unit_follows(text: str, end: int) -> bool:

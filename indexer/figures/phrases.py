@@ -27,7 +27,7 @@ _TRAIL_WORDS = ("分别为", "分别达到", "分别达", "分别是", "分别",
                 "持续下降至", "持续下降到", "下降至", "下降到", "降至", "降到", "上升至", "上升到", "升至", "提高到", "提高至",
                 "提升至", "提升到", "减少至", "减少到", "增加至", "增加到", "增长到", "增长至", "缩短至", "缩短到", "持续",
                 "仍", "保持", "稳定在", "控制在", "在", "由", "从", "长达", "扩大到", "扩大至", "再", "又", "还", "进一步",
-                "继续", "年均", "平均", "预计将", "估计将", "预计", "估计", "将", "可望", "有望", *UP, *DOWN)
+                "继续", "年均", "平均", "预计将", "估计将", "预计", "估计", "将", "可望", "有望", "实际", *UP, *DOWN)
 LEAD = re.compile("(?:" + "|".join(sorted(_LEAD_WORDS, key=len, reverse=True)) + ")")
 TRAIL_MAX = max(map(len, _TRAIL_WORDS))
 TRAIL = re.compile("(?:" + "|".join(sorted(_TRAIL_WORDS, key=len, reverse=True)) + ")$")
@@ -45,7 +45,9 @@ _DIRECTION = "|".join(sorted(UP + DOWN + MORE_LESS, key=len, reverse=True))
 CHANGE = re.compile(rf"(?P<verb>{_DIRECTION})(?:了)?$")
 # what the change is measured against, right before the verb
 BASELINE = re.compile(r"(?P<base>同比|环比|较上年|比上年|较去年|比去年|较上一年|与上年相比|较(?P<y1>[0-9]{4}) ?年|比(?P<y2>[0-9]{4}) ?年"
-                      r"|比改革前|较改革前|较同期|比同期|较[^，,、]{1,8}?|(?<![可对相无])比(?!重|例|值|率)[^，,、]{1,8}?)(?:已|均|分别|总计|累计|共|也|又|再|进一步|持续|总体|整体)*$")
+                      r"|比改革前|较改革前|较同期|比同期|较[^，,、]{1,8}?|(?<![可对相无])比(?!重|例|值|率)[^，,、]{1,8}?)(?:已|均|分别|总计|累计|共|也|又|再|进一步|持续|总体|整体|预计|估计|将|实际)*$")
+# a clause that qualifies a figure instead of naming it (考虑价格下降因素, 按可比价格计算)
+QUALIFIER = re.compile(r"(?:考虑|扣除|剔除|按|如果|若|按照)")
 # a ranking: 位居全省第一, 位列嘉兴第一, 三项排名全省第一, 居全省第一
 RANK = re.compile(r"(?P<verb>位居|位列|名列|排名|排在|居于|跻身|居)(?P<region>[^，,、。；\d]{0,6}?)$")
 RATE_WORD = re.compile(r"(?:率|比|比例|占比|指数|系数|比值)$")

@@ -31,6 +31,8 @@ def only(found):
     ("审结涉黑案件3起。", 3, "件", "3起"),  # 起 counts cases
     ("审结各类案件1,234件。", 1234, "件", "1,234件"),  # a thousands separator before a unit
     ("用于积累的部分为1，120亿元。", 112_000_000_000, "元", "1，120亿元"),  # the older reports' full-width one
+    ("城镇居民人均可支配收入为4·3%。", 4.3, "%", "4·3%"),  # and their middle-dot decimal point
+    ("城镇化率达到百分之四十六。", 46, "%", "百分之四十六"),  # a percentage in words
     ("发出律师调查令1700余份。", 1700, "份", "1700余份"),
     ("涉民生案件执行到位金额1060万余元。", 10_600_000, "元", "1060万余元"),
     ("盘活资金800余万元。", 8_000_000, "元", "800余万元"),
@@ -179,6 +181,7 @@ def test_a_cases_and_people_pair_shares_its_metric(extract):
     ("审结案件100件以上。", "以上", 100),
     ("开展活动60多次。", "多", 60),
     ("城镇调查失业率5.5%左右。", "左右", 5.5),
+    ("人均公共卫生服务经费不低于15元。", "不低于", 15),
 ])
 def test_approximations_are_kept_as_flags(extract, text, approx, value):
     f = only(extract(text))
@@ -256,6 +259,8 @@ def test_a_qi_zhong_list_names_parts_of_the_figure_before(extract):
     ("社会商品零售额今年预计将比去年增长9%。", ["社会商品零售额"]),
     ("年初剩余的551万农村贫困人口全部脱贫、52个贫困县全部摘帽。", ["农村贫困人口全部脱贫", "贫困县全部摘帽"]),
     ("关税总水平由9.8%降至7.5%。", ["关税总水平", "关税总水平"]),
+    ("农村居民人均纯收入，考虑价格下降因素，比上年实际增长4·3%。", ["农村居民人均纯收入"]),  # past a qualifying clause
+    ("发电装机增长百分之四十六，达到16500万千瓦。", ["发电装机", "发电装机"]),
 ])
 def test_metric_phrases_of_government_prose(extract, text, metrics):
     assert [f.metric for f in extract(text)] == metrics
