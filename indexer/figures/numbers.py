@@ -50,12 +50,15 @@ CHINESE_UNITS = frozenset({"项", "个", "类", "地", "部门", "篇", "起", "
 ONE_UNITS = frozenset({"起", "篇", "件", "名"})  # 一 alone counts only here (一起案件, 其中一篇): elsewhere "a"
 MONEY = frozenset({"元", "美元", "欧元"})
 APPROX_BEFORE = ("不低于", "不少于", "不超过", "不高于", "将近", "接近", "大约", "超过", "多达", "不足", "不到", "近", "约", "逾", "超")
-APPROX_AFTER = ("以上", "左右")
+APPROX_AFTER = ("以上", "左右", "以内", "以下")
 PERIOD_AFTER_YEAR = frozenset("来前后内间度底初末中起里")
 # N年 is a figure only as a duration someone counted: 连续3年实现100%, 判处有期徒刑3年
 DURATION_BEFORE_YEAR = ("连续", "历时", "长达", "用时", "为期", "徒刑", "刑期", "缓刑", "提前", "延长", "缩短", "超过", "达")
 RANGE_CHARS = frozenset("-–—~～至到")
 ANAPHORA = frozenset("这那该此")
+# a unit character that begins a word (近千万家庭, 3个人口): no unit was written
+UNIT_WORDS = ("家庭", "家属", "家长", "家乡", "名单", "名称", "场所", "期间", "份额", "条例", "条件", "类型", "只有",
+              "部分", "部署", "部长", "间隔", "处理", "处罚", "批准", "批示", "笔者", "本着", "套路", "台湾", "座谈", "种类")
 
 # 1,234 and the older reports' 1，120 and 4·3%
 _ARABIC = r"[0-9]+(?:[,，][0-9]{3})*(?:[.·][0-9]+)?(?:/[0-9]+)?"
@@ -258,9 +261,11 @@ def _classify(text: str, start: int, end: int, digits: str, chinese: bool, quote
     after = AFTER.match(text, end)
     assert after is not None  # every group is optional
     surface = after.group("unit") or ""
+    if surface and text.startswith(UNIT_WORDS, after.start("unit")):
+        surface = ""  # 近千万家庭: 家 is the start of 家庭, not a unit
     mult = after.group("mult") or ""
     inner = after.group("a1") or after.group("a2")
-    span_end = after.end() if (surface or mult) else end
+    span_end = (after.end() if surface else after.end("a2") if after.group("a2") else after.end("mult")) if (surface or mult) else end
     if not surface and not mult:
         inner = None
         span_end = end

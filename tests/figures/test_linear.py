@@ -16,6 +16,8 @@ ADVERSARIAL = {
     "one huge numeral": lambda n: "1" * n,
     "thousands groups": lambda n: "1" + ",111" * (n // 4),
     "dotted digits": lambda n: "1." * (n // 2),
+    "middle dots": lambda n: "4·" * (n // 2),
+    "percent words": lambda n: "增长百分之" * (n // 5),
     "Chinese numerals": lambda n: "一" * n,
     "ordinals": lambda n: "第一" * (n // 2),
     "one Chinese run before a unit": lambda n: "一" * n + "个",

@@ -85,6 +85,8 @@ def test_chinese_numerals_count_where_they_count_things(extract):
     "获评全省法院一等奖、集体二等功。",
     "这一百二十个项目建成后，这两个部门得到加强。",  # 这/那/该: numbers stated before
     "列入第六个五年计划的主要产品，依照第五条规定。",  # an ordinal with a unit is not a rank
+    "“互相尊重主权和领土完整、和平共处”五项原则早已载入宪法。",
+    "惠及近千万家庭。",  # 家 begins 家庭: no unit is written
 ])
 def test_chinese_numerals_in_names_and_words_are_not_figures(extract, text):
     assert extract(text) == []
@@ -182,6 +184,7 @@ def test_a_cases_and_people_pair_shares_its_metric(extract):
     ("开展活动60多次。", "多", 60),
     ("城镇调查失业率5.5%左右。", "左右", 5.5),
     ("人均公共卫生服务经费不低于15元。", "不低于", 15),
+    ("我国人口要控制在13亿以内。", "以内", 1_300_000_000),
 ])
 def test_approximations_are_kept_as_flags(extract, text, approx, value):
     f = only(extract(text))
@@ -259,6 +262,8 @@ def test_a_qi_zhong_list_names_parts_of_the_figure_before(extract):
     ("社会商品零售额今年预计将比去年增长9%。", ["社会商品零售额"]),
     ("年初剩余的551万农村贫困人口全部脱贫、52个贫困县全部摘帽。", ["农村贫困人口全部脱贫", "贫困县全部摘帽"]),
     ("关税总水平由9.8%降至7.5%。", ["关税总水平", "关税总水平"]),
+    ("全国地县小铁厂由四百六十六个减少到现在的二百七十六个。", ["全国地县小铁厂", "全国地县小铁厂"]),
+    ("我国人口到2000年要控制在13亿以内。", ["我国人口"]),
     ("农村居民人均纯收入，考虑价格下降因素，比上年实际增长4·3%。", ["农村居民人均纯收入"]),  # past a qualifying clause
     ("发电装机增长百分之四十六，达到16500万千瓦。", ["发电装机", "发电装机"]),
 ])
