@@ -14,7 +14,8 @@ CLAUSE_MARKS = frozenset("，,：:")
 # A year or period written inside a metric phrase says when, not what: it goes to `years`.
 YEAR_PHRASE = re.compile(r"(?:自|从|截至|截止|至|到|在)?(?:[0-9]{4}|[一二三四五六七八九〇○零]{4}) ?年"
                          r"(?:以来|起|底|末|初|来|度|上半年|下半年)?(?:的)?")
-PERIOD_PHRASE = re.compile(r"(?:近|过去)?(?<![0-9])(?:[0-9]{1,2}|[一二两三四五六七八九十]{1,2})年(?:来|以来)|全年|年内|当年|今年以来|今年")
+PERIOD_PHRASE = re.compile(r"(?:近|过去)?(?<![0-9])(?:[0-9]{1,2}|[一二两三四五六七八九十]{1,2})年(?:来|以来|内|中|间)|全年|年内|当年"
+                           r"|今年以来|今年")
 UP = ("上升", "增长", "增加", "提升", "提高", "上涨", "增多", "攀升", "扩大", "增产", "增收", "增")
 DOWN = ("下降", "减少", "降低", "缩短", "回落", "下滑", "下跌", "压降", "缩减", "削减", "核减", "减产", "减收", "减")
 MORE_LESS = ("多", "少")  # 比去年多100万人: a change only after a baseline
@@ -28,11 +29,12 @@ _TRAIL_WORDS = ("分别为", "分别达到", "分别达", "分别是", "分别",
                 "持续下降至", "持续下降到", "下降至", "下降到", "降至", "降到", "上升至", "上升到", "升至", "提高到", "提高至",
                 "提升至", "提升到", "减少至", "减少到", "增加至", "增加到", "增长到", "增长至", "缩短至", "缩短到", "持续",
                 "仍", "保持", "稳定在", "控制在", "保持在", "要", "由", "从", "长达", "扩大到", "扩大至", "再", "又", "还", "进一步",
-                "继续", "年均", "平均", "预计将", "估计将", "预计", "估计", "将", "可望", "有望", "实际", *UP, *DOWN)
+                "继续", "年均", "平均", "预计将", "估计将", "预计", "估计", "将", "可望", "有望", "实际",
+                *(w for w in UP + DOWN if len(w) > 1))  # not 增 alone: 新增 stays
 LEAD = re.compile("(?:" + "|".join(sorted(_LEAD_WORDS, key=len, reverse=True)) + ")")
 TRAIL_MAX = max(map(len, _TRAIL_WORDS))
 TRAIL = re.compile("(?:" + "|".join(sorted(_TRAIL_WORDS, key=len, reverse=True)) + ")$")
-PREPOSITION = re.compile(r"^(?:对|为|向|与|给|让|使)")
+PREPOSITION = re.compile(r"^(?:对|为|向|与|给|让)(?!用|得|之)")  # not 使用, 为之
 CONJUNCTION = re.compile(r"(?:和|及|与|以及|、)$")  # 六条铁路新干线和五个重点港口: the number counts what follows
 JOINED = re.compile(r"^(?:和|及|与|并|、|或|以及)")
 # after a number, words that say something about it rather than what it counts (2422件下降到…, 97.8%居全省第一)
@@ -43,7 +45,7 @@ EDGE_PUNCT = " \t·、，,：:"
 
 _DIRECTION = "|".join(sorted(UP + DOWN + MORE_LESS, key=len, reverse=True))
 # a change: the direction verb right before the number (同比下降15.9%, 比改革前增加38.46%, 同比分别上升1.88%)
-CHANGE = re.compile(rf"(?P<verb>{_DIRECTION})(?:了)?$")
+CHANGE = re.compile(rf"(?<!新)(?P<verb>{_DIRECTION})(?:了)?$")  # 新增 counts what is new: a value
 # what the change is measured against, right before the verb
 BASELINE = re.compile(r"(?P<base>同比|环比|较上年|比上年|较去年|比去年|较上一年|与上年相比|较(?P<y1>[0-9]{4}) ?年|比(?P<y2>[0-9]{4}) ?年"
                       r"|比改革前|较改革前|较同期|比同期|较[^，,、]{1,8}?|(?<![可对相无])比(?!重|例|值|率)[^，,、]{1,8}?)(?:已|均|分别|总计|累计|共|也|又|再|进一步|持续|总体|整体|预计|估计|将|实际)*$")

@@ -87,6 +87,7 @@ def test_chinese_numerals_count_where_they_count_things(extract):
     "列入第六个五年计划的主要产品，依照第五条规定。",  # an ordinal with a unit is not a rank
     "“互相尊重主权和领土完整、和平共处”五项原则早已载入宪法。",
     "惠及近千万家庭。",  # 家 begins 家庭: no unit is written
+    "在巩固、增强、提升、畅通八个字上下功夫。",
 ])
 def test_chinese_numerals_in_names_and_words_are_not_figures(extract, text):
     assert extract(text) == []
@@ -264,6 +265,9 @@ def test_a_qi_zhong_list_names_parts_of_the_figure_before(extract):
     ("关税总水平由9.8%降至7.5%。", ["关税总水平", "关税总水平"]),
     ("全国地县小铁厂由四百六十六个减少到现在的二百七十六个。", ["全国地县小铁厂", "全国地县小铁厂"]),
     ("我国人口到2000年要控制在13亿以内。", ["我国人口"]),
+    ("实际使用外商直接投资1196亿美元。", ["使用外商直接投资"]),  # 使 of 使用 is no preposition
+    ("居民储蓄存款新增6300多亿元。", ["居民储蓄存款新增"]),  # 新增: a value, not a change
+    ("五年内国务院制定行政法规255项，三年内参保率提高到90%以上。", ["国务院制定行政法规", "参保率"]),
     ("农村居民人均纯收入，考虑价格下降因素，比上年实际增长4·3%。", ["农村居民人均纯收入"]),  # past a qualifying clause
     ("发电装机增长百分之四十六，达到16500万千瓦。", ["发电装机", "发电装机"]),
 ])
