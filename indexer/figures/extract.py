@@ -365,17 +365,18 @@ class _Sentence:
                 self.found[k + j] = replace(self.found[k + j], metric=metric, respectively=size > 1, pair=False)
             k = group_end + 1
 
+def paragraph_rows(paragraph: Paragraph, table: MetricTable) -> list[tuple]:
+    """The figures of one paragraph as tuples of Figure's fields in order (what a build stores; Figure(*row))."""
+    text, rid, report, institution = paragraph.text, paragraph.id, paragraph.report, paragraph.institution
+    canonical = table.canonical
+    return [
+        (rid, report, institution, f.years, text[f.sentence[0]:f.sentence[1]], f.sentence[0], f.sentence[1],
+         text[f.start:f.end], f.start, f.end, f.metric, f.value, f.unit, f.kind, f.direction, f.approx, f.respectively,
+         f.baseline, f.baseline_years, canonical(f.metric, f.unit, f.kind))
+        for f in find_figures(text, paragraph.years, table.rate_units, table.names)
+    ]
+
+
 def paragraph_figures(paragraph: Paragraph, table: MetricTable) -> list[Figure]:
     """The figures of one paragraph with its ids, institution and years, and their canonical metrics."""
-    text = paragraph.text
-    out = []
-    for f in find_figures(text, paragraph.years, table.rate_units, table.names):
-        s0, s1 = f.sentence
-        out.append(Figure(
-            paragraph=paragraph.id, report=paragraph.report, institution=paragraph.institution, years=f.years,
-            sentence=text[s0:s1], sentence_start=s0, sentence_end=s1, span=text[f.start:f.end], start=f.start,
-            end=f.end, metric=f.metric, value=f.value, unit=f.unit, kind=f.kind, direction=f.direction,
-            approx=f.approx, respectively=f.respectively, baseline=f.baseline, baseline_years=f.baseline_years,
-            canonical=table.canonical(f.metric, f.unit, f.kind),
-        ))
-    return out
+    return [Figure(*row) for row in paragraph_rows(paragraph, table)]

@@ -40,10 +40,6 @@ class Figure:
         out["baseline_years"] = list(self.baseline_years)
         return out
 
-    def values(self) -> list:
-        """The field values in FIELD_NAMES order, JSON-ready (what a build's figures files hold per line)."""
-        return [list(v) if isinstance(v, tuple) else v for v in (getattr(self, name) for name in FIELD_NAMES)]
-
     @classmethod
     def from_dict(cls, data: dict) -> Figure:
         """The inverse of to_dict; unknown keys are ignored (a newer build's extra fields)."""

@@ -75,7 +75,7 @@ TOKEN = re.compile(rf"(?<={PERCENT_WORDS})(?P<pct>{_ARABIC}|{_CN}++)|(?P<ar>{_AR
 _UNIT_ALTERNATION = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
 # after the numeral: 余/多, a multiplier, 余/多 again (800余万元, 1060万余元), then a unit
 AFTER = re.compile(rf"(?P<a1>余|多)?(?P<mult>万亿|千万|百万|亿|万|千)?(?P<a2>余|多)?(?P<unit>{_UNIT_ALTERNATION})?")
-_LETTER = re.compile(r"[A-Za-z]")
+_ID_NEIGHBOURS = frozenset("+ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 QUOTES = {"“": "”", "《": "》", "「": "」", "『": "』", "‘": "’", '"': '"'}
 _APPROX_LAST = frozenset(w[-1] for w in APPROX_BEFORE)
 _OPENING = re.compile("[" + re.escape("".join(QUOTES)) + "]")
@@ -295,7 +295,7 @@ def _skip(text: str, start: int, end: int, span_end: int, digits: str, chinese: 
     prev = text[start - 1] if start else ""
     nxt = text[end] if end < len(text) else ""
     after = text[span_end] if span_end < len(text) else ""
-    if prev == "+" or nxt == "+" or _LETTER.match(prev or " ") or _LETTER.match(nxt or " "):
+    if prev in _ID_NEIGHBOURS or nxt in _ID_NEIGHBOURS:
         return "name"  # 3+1, 7+2, S1: names and ids
     if prev == "每":
         return "quantifier"

@@ -20,7 +20,7 @@ import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from indexer.figures.extract import paragraph_figures
+from indexer.figures.extract import paragraph_rows
 from indexer.figures.metrics import MetricTable, load_metrics
 from indexer.figures.model import FIELD_NAMES, Figure
 from indexer.forking import fork_map
@@ -45,7 +45,7 @@ def report_file(report_id: str) -> str:
 
 def _write_report(folder: Path, report: Report, table: MetricTable) -> int:
     """Extract and write one report's figures; the number written (no file when 0)."""
-    lines = [json.dumps(f.values(), ensure_ascii=False) for p in report.paragraphs for f in paragraph_figures(p, table)]
+    lines = [json.dumps(row, ensure_ascii=False) for p in report.paragraphs for row in paragraph_rows(p, table)]
     if lines:
         (folder / report_file(report.id)).write_text("\n".join([HEADER, *lines]) + "\n", encoding="utf-8")
     return len(lines)
