@@ -68,6 +68,12 @@ PARSER_MAX_MEMORY = 1536 * 2**20  # address space a document-parsing child may a
 PARSER_MAX_CPU_SECONDS = 120  # CPU seconds a document-parsing child may use
 DOC_CONVERTER_SECONDS = 60.0  # wall time for one .doc conversion (LibreOffice or antiword)
 
+# --- figures (indexer/figures): bounds that keep extraction linear on any paragraph -------------------------
+MAX_QUOTE_CHARS = 80  # a quotation longer than this (or left open) is not a name: numbers in it may be figures
+MAX_METRIC_CHARS = 60  # a metric phrase reads at most this far from its number (either side)
+MAX_FIGURE_SENTENCE_CHARS = 400  # a longer sentence is stored as the part around the figure, this long
+MAX_NUMERAL_CHARS = 24  # a numeral written longer (digits, Chinese numerals) is an id or noise, not a statistic
+
 _YEAR_VALUE = re.compile(rf"^([0-9]{{4}})(?:\s*{YEAR_DASH}\s*([0-9]{{4}}))?\s*年?$")
 
 

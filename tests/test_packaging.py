@@ -52,7 +52,7 @@ def test_the_wheel_holds_every_subpackage_and_the_bundled_corpus(installed: tupl
                                                                  tmp_path: Path) -> None:
     venv, env = installed
     code = ("import indexer, indexer.config as c, indexer.ingest.corpus, indexer.index.build, indexer.search.engine, "
-            "webapp.cli; print(indexer.__file__); print(c.bundled_corpus_dir())")
+            "indexer.figures.metrics as m, webapp.cli; m.load_metrics(); print(indexer.__file__); print(c.bundled_corpus_dir())")
     where, corpus = run([str(venv / "bin" / "python"), "-c", code], cwd=tmp_path, env=env).stdout.split()
     assert Path(where).is_relative_to(venv) and not Path(where).is_relative_to(REPO_ROOT)
     names = sorted(p.name for p in (REPO_ROOT / "corpus").iterdir())

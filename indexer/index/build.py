@@ -30,6 +30,7 @@ from indexer.analysis import (
     initialize,
     word_analyzer,
 )
+from indexer.figures.store import write_figures
 from indexer.index.arrays import SegmentArrays
 from indexer.index.fingerprint import catalog_entries, corpus_digests, report_fingerprint, themes_fingerprint
 from indexer.index.lock import ReindexLock, writer_locks
@@ -235,6 +236,7 @@ def build_locked(
     try:
         count = write_build(reports, build_dir, procs=nprocs, dictionary=dictionary, checkpoint=checkpoint,
                             on_docs=on_docs)
+        figures = write_figures(build_dir, reports, procs=nprocs)
         fingerprints = fingerprints or {}
         detected = detected or {}
         meta = {
@@ -247,6 +249,7 @@ def build_locked(
             "warnings": list(warnings),
             "skipped": [{"file": s.file, "reason": s.reason} for s in skipped],
             "procs": nprocs,
+            "figures": figures,
             **(extra_meta or {}),
         }
     except BaseException:

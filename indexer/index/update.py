@@ -35,6 +35,8 @@ from pathlib import Path
 import whoosh.index
 
 from indexer.analysis import DEFAULT_DICTIONARY, JiebaTokenizer, dictionary_fingerprint, initialize
+from indexer.figures.metrics import load_metrics
+from indexer.figures.store import figures_fingerprint, write_figures
 from indexer.index.arrays import ARRAY_DIR
 from indexer.index.build import (
     BuildError,
@@ -124,7 +126,7 @@ class _Run:
     started: float
 
 
-def _why_full(meta: dict | None, dictionary_fp: str, themes_fp: str) -> str:
+def _why_full(meta: dict | None, dictionary_fp: str, themes_fp: str, figures_fp: str) -> str:
     """'' when the previous build can be reused, else the reason a full build is needed."""
     if meta is None:
         return "no previous build"
@@ -136,6 +138,8 @@ def _why_full(meta: dict | None, dictionary_fp: str, themes_fp: str) -> str:
         return "the themes changed" if meta.get("themes_fingerprint") else "the previous build has no fingerprints"
     if any(not r.get("fingerprint") for r in meta.get("reports", [])):
         return "the previous build has no fingerprints"
+    if (meta.get("figures") or {}).get("fingerprint") != figures_fp:
+        return "the figure metrics changed" if meta.get("figures") else "the previous build has no figures"
     return ""
 
 
@@ -153,7 +157,7 @@ def _update(run: _Run, full: bool) -> UpdateSummary:
     clean_leftovers(root)
     dict_fp, themes_fp = dictionary_fingerprint(run.dictionary), themes_fingerprint()
     previous = serving_meta(root)
-    reason = "--full" if full else _why_full(previous, dict_fp, themes_fp)
+    reason = "--full" if full else _why_full(previous, dict_fp, themes_fp, figures_fingerprint(load_metrics()))
     if reason:
         return _full(run, reason)
     assert previous is not None
@@ -242,6 +246,7 @@ def _incremental_build(
             _link_segment(old_dir, build_dir, segment.segment_id())
         commit_new(index, kept + fresh)
         hooks.checkpoint("committed")
+        figures = write_figures(build_dir, reports, previous=(old_dir, previous.get("figures") or {}), procs=nprocs)
         records = _records(reports, parsed, previous, fingerprints, load)
         paragraphs = sum(r["paragraphs"] for r in records)
         warnings = ([w for r in records for w in r.get("warnings", [])]
@@ -258,6 +263,7 @@ def _incremental_build(
             "skipped": [{"file": s.file, "reason": s.reason} for s in load.skipped],
             "procs": nprocs,
             "incremental": {"base": previous["build_id"], "segments": len(kept) + len(fresh)},
+            "figures": figures,
         }
     except BaseException:
         shutil.rmtree(build_dir, ignore_errors=True)

@@ -1,0 +1,99 @@
+"""Asking a build for figures: metric / institution / year filters → one row per statistic, every value kept.
+
+A row is one metric (canonical id, else the report's own phrase) of one institution over one span of
+years, in one unit and kind. Its `figures` are every statement of it, each with its paragraph: when a
+five-year review and an annual report both state the 2021 caseload, the row holds both values side by
+side (`conflict` says whether they differ); nothing is merged or averaged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from indexer.figures.metrics import MetricTable, load_metrics
+from indexer.figures.model import Figure
+from indexer.figures.phrases import normalise_metric
+from indexer.figures.store import read_figures
+from indexer.limits import check_filter_values, parse_year_span
+
+
+@dataclass(frozen=True)
+class FigureRow:
+    """Every value one institution states for one metric over one span of years."""
+
+    metric: str  # canonical id, or the metric phrase when the figures have no canonical metric
+    label: str  # the canonical metric's Chinese label, or the phrase
+    canonical: bool
+    scope: str  # canonical rows: '' for the institution's whole caseload, else the subset named (一审刑事)
+    institution: str
+    years: tuple[int, ...]
+    unit: str
+    kind: str
+    figures: tuple[Figure, ...]  # in corpus order; each links to its paragraph (Figure.paragraph)
+
+    @property
+    def conflict(self) -> bool:
+        """True when the statements of this row disagree on the value."""
+        return len({f.value for f in self.figures}) > 1
+
+    def to_dict(self) -> dict:
+        """The JSON shape of a row (the CLI's --json and the API later)."""
+        return {
+            "metric": self.metric, "label": self.label, "canonical": self.canonical, "scope": self.scope,
+            "institution": self.institution, "years": list(self.years), "unit": self.unit, "kind": self.kind,
+            "conflict": self.conflict, "figures": [f.to_dict() for f in self.figures],
+        }
+
+
+def _matches_metric(figure: Figure, metric: str | None, table: MetricTable) -> bool:
+    if metric is None:
+        return True
+    known = table.get(metric)
+    if known is not None:
+        return figure.canonical == known.id
+    return normalise_metric(metric) in normalise_metric(figure.metric)
+
+
+def select(figures: Iterable[Figure], table: MetricTable, *, metric: str | None = None,
+           institutions: Sequence[str] = (), year: str | None = None, canonical_only: bool = False) -> list[FigureRow]:
+    """Rows of the figures that pass the filters.
+
+    metric: a canonical id or label (结案率, clearance_rate) selects that canonical metric; any other text
+    selects figures whose phrase contains it. institutions: exact names (any of them). year: `2021` or
+    `2017-2021` (limits.parse_year_span), selecting figures whose years overlap it. canonical_only: leave
+    out figures without a canonical metric.
+    """
+    check_filter_values("机构", list(institutions))
+    span = parse_year_span(year) if year is not None else None
+    wanted = set(institutions)
+    order = {m.id: n for n, m in enumerate(table.metrics)}
+    rows: dict[tuple, list[Figure]] = {}
+    for f in figures:
+        if canonical_only and f.canonical is None:
+            continue
+        if wanted and f.institution not in wanted:
+            continue
+        if span is not None and not any(span[0] <= y <= span[1] for y in f.years):
+            continue
+        if not _matches_metric(f, metric, table):
+            continue
+        scope = table.scope(f.metric, f.canonical) if f.canonical else ""
+        key = (f.canonical or f.metric, f.canonical is not None, scope, f.institution, f.years, f.unit, f.kind)
+        rows.setdefault(key, []).append(f)
+    out = []
+    for (name, canonical, scope, institution, years, unit, kind), found in rows.items():
+        known = table.get(name) if canonical else None
+        label = known.label if known is not None else name
+        out.append(FigureRow(name, label, canonical, scope, institution, years, unit, kind, tuple(found)))
+    out.sort(key=lambda r: (not r.canonical, order.get(r.metric, 0), r.metric if not r.canonical else "", r.scope,
+                            r.institution, r.years, r.kind, r.unit))
+    return out
+
+
+def query_build(build_dir: Path, meta: dict, *, metric: str | None = None, institutions: Sequence[str] = (),
+                year: str | None = None, canonical_only: bool = False, table: MetricTable | None = None) -> list[FigureRow]:
+    """select() over the figures of one build (its folder and build.json)."""
+    return select(read_figures(build_dir, meta), table or load_metrics(), metric=metric, institutions=institutions,
+                  year=year, canonical_only=canonical_only)

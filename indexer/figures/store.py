@@ -1,0 +1,130 @@
+"""The figures of a build: extracted when it is written, stored beside it, read back in report order.
+
+Layout: `<build>/figures/<sha1 of the report id>.jsonl`, one file per report that states any figure: a header
+line `{"fields": [...]}` naming Figure's fields, then one JSON array of those values per figure (half the
+bytes and the encoding time of an object per line; a reader maps values to names by the header, so a
+build written with fewer or more fields still reads). A report's figures live and die with its paragraphs: an incremental
+build hard-links the previous build's file for every report it reuses, extracts the changed and new ones,
+and leaves the removed ones behind, exactly as it does with segments. build.json records
+`figures: {fingerprint, count, seconds, cpu_seconds, per_report}`; the fingerprint covers metrics.toml and the extractor's
+version, so a change of either makes the next reindex a full one (as a change of the themes does).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import resource
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from indexer.figures.extract import paragraph_rows
+from indexer.figures.metrics import MetricTable, load_metrics
+from indexer.figures.model import FIELD_NAMES, Figure
+from indexer.forking import fork_map
+from indexer.model import Report
+
+FIGURES_DIR = "figures"
+HEADER = json.dumps({"fields": FIELD_NAMES})
+# Bump when extraction rules change what a paragraph yields: builds recorded with another version are
+# rebuilt in full by the next reindex instead of keeping their reports' old figures.
+EXTRACTOR_VERSION = 1
+
+
+def figures_fingerprint(table: MetricTable) -> str:
+    """What a build's figures depend on besides the paragraphs: the extractor's version and metrics.toml."""
+    return hashlib.sha256(f"{EXTRACTOR_VERSION}\n{table.fingerprint}".encode()).hexdigest()
+
+
+def report_file(report_id: str) -> str:
+    """The file name of a report's figures (a hash: report ids may be long or unusual for a file system)."""
+    return hashlib.sha1(report_id.encode("utf-8", "surrogatepass")).hexdigest() + ".jsonl"
+
+
+def _write_report(folder: Path, report: Report, table: MetricTable) -> int:
+    """Extract and write one report's figures; the number written (no file when 0)."""
+    lines = [json.dumps(row, ensure_ascii=False) for p in report.paragraphs for row in paragraph_rows(p, table)]
+    if lines:
+        (folder / report_file(report.id)).write_text("\n".join([HEADER, *lines]) + "\n", encoding="utf-8")
+    return len(lines)
+
+
+def _write_reports(folder: Path, reports: Sequence[Report], table: MetricTable) -> dict[str, int]:
+    """Figures written per report id (reports with none left out)."""
+    counts = {r.id: _write_report(folder, r, table) for r in reports}
+    return {rid: n for rid, n in counts.items() if n}
+
+
+def _chunks(reports: Sequence[Report], parts: int) -> list[Sequence[Report]]:
+    """reports cut into at most `parts` runs of about equal paragraph counts."""
+    total = sum(len(r.paragraphs) for r in reports)
+    out: list[Sequence[Report]] = []
+    start, size = 0, 0
+    for i, report in enumerate(reports):
+        size += len(report.paragraphs)
+        if size * parts >= total * (len(out) + 1) and len(out) < parts - 1:
+            out.append(reports[start:i + 1])
+            start = i + 1
+    out.append(reports[start:])
+    return [c for c in out if c]
+
+
+def write_figures(build_dir: Path, reports: Sequence[Report], *, table: MetricTable | None = None,
+                  previous: tuple[Path, dict] | None = None, procs: int = 1) -> dict:
+    """Write the figures of every report into build_dir/figures; returns the record build.json keeps.
+
+    Reports without paragraphs are the ones an incremental build reuses: `previous` is (the previous build
+    folder, its build.json figures record) and their files are hard-linked from it. procs > 1 extracts in
+    that many forked processes (the build's writer count: one below build.PARALLEL_MIN_PARAGRAPHS).
+    """
+    started, cpu = time.monotonic(), _cpu_seconds()
+    table = table or load_metrics()
+    folder = build_dir / FIGURES_DIR
+    folder.mkdir()
+    counts: dict[str, int] = {}
+    old_counts = previous[1].get("per_report", {}) if previous is not None else {}
+    for report in reports:
+        if not report.paragraphs and previous is not None and old_counts.get(report.id):
+            name = report_file(report.id)
+            os.link(previous[0] / FIGURES_DIR / name, folder / name)
+            counts[report.id] = old_counts[report.id]
+    parsed = [r for r in reports if r.paragraphs]
+    if procs > 1 and len(parsed) > 1:
+        results = fork_map(lambda chunk: _write_reports(folder, chunk, table), _chunks(parsed, procs))
+    else:
+        results = [_write_reports(folder, parsed, table)]
+    for result in results:
+        counts.update(result)
+    return {
+        "fingerprint": figures_fingerprint(table),
+        "count": sum(counts.values()),
+        "seconds": round(time.monotonic() - started, 3),
+        "cpu_seconds": round(_cpu_seconds() - cpu, 3),  # this process and its forked extractors
+        "per_report": {r.id: counts[r.id] for r in reports if r.id in counts},
+    }
+
+
+def _cpu_seconds() -> float:
+    """CPU time of this process plus that of its children already waited for (fork_map waits for its workers)."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
+
+
+def read_figures(build_dir: Path, meta: dict, reports: Sequence[str] | None = None) -> Iterator[Figure]:
+    """The figures of a build in corpus order (build.json's report list), or of the given report ids only."""
+    wanted = set(reports) if reports is not None else None
+    folder = Path(build_dir) / FIGURES_DIR
+    for record in meta.get("reports", []):
+        if wanted is not None and record["id"] not in wanted:
+            continue
+        path = folder / report_file(record["id"])
+        try:
+            handle = open(path, encoding="utf-8")
+        except FileNotFoundError:
+            continue  # the report states no figure
+        with handle:
+            names = json.loads(next(handle))["fields"]
+            for line in handle:
+                yield Figure.from_dict(dict(zip(names, json.loads(line))))
