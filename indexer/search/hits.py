@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from indexer.limits import MAX_WITHIN_TERMS, SearchArgumentError, check_filter_values
+from indexer.limits import MAX_WITHIN_TERMS, SORTS, SearchArgumentError, check_filter_values
 from indexer.search.evaluation.context import BuildContext
 from indexer.search.evaluation.facets import allowed
 from indexer.search.evaluation.matching import Matcher
@@ -24,7 +24,7 @@ from indexer.search.features.partial import PARTIAL_BELOW, Part, partial_groups
 from indexer.search.language.query import And, Node, ParsedQuery, parse
 from indexer.search.language.synonyms import Synonyms
 from indexer.search.language.synonyms import expand as expand_tree
-from indexer.search.scoring.order import ADDED, SORTS, by_report_key
+from indexer.search.scoring.order import ADDED, by_report_key
 from indexer.search.scoring.plan import plan
 from indexer.search.scoring.rank import ranked as rank_docs
 

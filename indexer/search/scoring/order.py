@@ -21,12 +21,11 @@ from collections.abc import Callable
 
 import numpy as np
 
-from indexer.limits import MAX_CATALOG_YEAR, MIN_CATALOG_YEAR
+from indexer.limits import MAX_CATALOG_YEAR, MIN_CATALOG_YEAR, SORTS
 from indexer.search.evaluation.context import BuildContext
 
-SORTS = ("relevance", "newest", "oldest")  # what a user chooses: the page, /api/search?sort=, search --sort
 ADDED = "added"  # newest added first: the feed's order (not offered to users as a sort)
-SORT_LABELS = {"relevance": "相关度", "newest": "最新", "oldest": "最早"}
+SORT_LABELS = dict(zip(SORTS, ("相关度", "最新", "最早")))  # what users read (the page, the CLI's help)
 _DATE = re.compile(r"^\s*(\d{4})(?:\s*[-./年]\s*(\d{1,2})(?:\s*[-./月]\s*(\d{1,2})\s*日?)?\s*月?)?\s*年?\s*$")
 
 Page = list[tuple[int, float]]
