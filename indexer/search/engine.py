@@ -73,13 +73,13 @@ def search(store: Store | OpenIndex, q: str, *, institutions: Sequence[str] = ()
     (evaluation/facets.check_known) instead of 0 hits.
     After fewer than PARTIAL_BELOW full matches come partial ones (indexer/search/features/partial.py), marked
     "partial": true with the concepts they lack in "missing"; `total` and the facets count full matches.
-    sort: "relevance", "newest" or "oldest" (the report's date, ties by relevance: scoring/order.py); the
-    order never changes `total` or the facets. sentence (同句): the query's words within one sentence
-    (evaluation/sentences.py); each hit's snippet is then the sentence that matched. within: required terms
-    (在结果中检索), each in the query syntax, ANDed with q.
+    sort: "relevance", "newest" or "oldest" (the report's date, ties by relevance: scoring/order.py), or
+    "added" (newest added first: the feed's order); the order never changes `total` or the facets.
+    sentence (同句): the query's words within one sentence (evaluation/sentences.py); each hit's snippet is
+    then the sentence that matched. within: required terms (在结果中检索), each in the query syntax, ANDed with q.
     """
     _check_args(page, per_page, institutions, years, themes)
-    check_options(sort, sentence, within)
+    check_options(sort, sentence, within, internal=True)
     chosen = {"institution": tuple(institutions), "year": tuple(years), "theme": tuple(themes)}
     open_index = pinned(store)
     with open_index.hold():
@@ -232,6 +232,26 @@ def check_facet_values(store: Store | OpenIndex, *, institutions: Sequence[str] 
     open_index = pinned(store)
     with open_index.hold():
         check_known(context(open_index), institutions, themes)
+
+
+def report_info(store: Store | OpenIndex, report_ids: Sequence[str]) -> dict[str, dict]:
+    """The public metadata (PUBLIC_REPORT_KEYS) and `added` time of the reports asked for that the build has."""
+    wanted = set(report_ids)
+    return {r["id"]: {k: r[k] for k in (*PUBLIC_REPORT_KEYS, "added") if k in r}
+            for r in pinned(store).meta.get("reports", []) if r.get("id") in wanted}
+
+
+def permalink_position(store: Store | OpenIndex, report_id: str, key: str) -> int | None:
+    """The position of the paragraph a permalink key names in a report (features/permalinks.py), None if gone."""
+    open_index = pinned(store)
+    with open_index.hold():
+        ctx = context(open_index)
+        docs = ctx.columns["report"].docs(report_id, ctx.live).tolist()
+        paragraphs = sorted((int(ctx.position[d]), ctx.stored(d).get("text", "")) for d in docs)
+    for (position, _text), got in zip(paragraphs, report_keys([t for _, t in paragraphs])):
+        if got == key:
+            return position
+    return None
 
 
 def overview(store: Store | OpenIndex) -> dict:

@@ -2,8 +2,8 @@
 added to the index (the Atom feed's order); paragraphs of equal key in relevance order.
 
 A report's date (newest / oldest): build.json's `date` (from the catalog or detected in the text) when it reads
-as a date — `2021-02-06`, `2021-2-6`, `2021年2月6日`, `2021-02`, `2021` (a missing month or day counts as the
-period's end) — else the end of the last year the report covers (`years`): a report on 2020 without a date sorts
+as a date (indexer/report_dates.py: `2021-02-06`, `2021年2月6日`, `2021-02`, `2021` …; a missing month or day
+counts as the period's end) — else the end of the last year the report covers (`years`): a report on 2020 without a date sorts
 as of 2020-12-31, after a 2020 report delivered on 2020-06-30 and before one delivered on 2021-02-06. A report
 with neither sorts as the oldest. Added: build.json's `added` (indexer/index/added.py), else the build's time.
 
@@ -15,30 +15,25 @@ relevance (scoring/rank.py's top-k within each group); every hit before the page
 from __future__ import annotations
 
 import datetime as dt
-import re
-import unicodedata
 from collections.abc import Callable
 
 import numpy as np
 
-from indexer.limits import MAX_CATALOG_YEAR, MIN_CATALOG_YEAR, SORTS
+from indexer.limits import SORTS
+from indexer.report_dates import read_date
 from indexer.search.evaluation.context import BuildContext
 
 ADDED = "added"  # newest added first: the feed's order (not offered to users as a sort)
 SORT_LABELS = dict(zip(SORTS, ("相关度", "最新", "最早")))  # what users read (the page, the CLI's help)
-_DATE = re.compile(r"^\s*(\d{4})(?:\s*[-./年]\s*(\d{1,2})(?:\s*[-./月]\s*(\d{1,2})\s*日?)?\s*月?)?\s*年?\s*$")
 
 Page = list[tuple[int, float]]
 
 
 def date_key(date: object, years: object) -> int:
     """A report's date as yyyymmdd for sorting (see the module docstring); 0 when it has neither date nor years."""
-    m = _DATE.match(unicodedata.normalize("NFKC", date)) if isinstance(date, str) else None
-    if m is not None and MIN_CATALOG_YEAR <= int(m.group(1)) <= MAX_CATALOG_YEAR:
-        month = int(m.group(2) or 12)
-        day = int(m.group(3) or 31)
-        if 1 <= month <= 12 and 1 <= day <= 31:
-            return int(m.group(1)) * 10000 + month * 100 + day
+    got = read_date(date)
+    if got is not None:
+        return got.year * 10000 + (got.month or 12) * 100 + (got.day or 31)
     ys = [int(y) for y in years if isinstance(y, int) or (isinstance(y, str) and y.isdigit())] \
         if isinstance(years, (list, tuple)) else []
     return max(ys) * 10000 + 1231 if ys else 0
