@@ -42,7 +42,8 @@ def _clean(text: str) -> str:
 
 
 def _rfc3339(stamp: object) -> str:
-    """An ISO 8601 time from build.json as RFC 3339 in UTC (the Unix epoch when there is none)."""
+    """An ISO 8601 time from build.json as RFC 3339 in UTC, to the microsecond as recorded (two reports added a
+    moment apart stay apart), the Unix epoch when there is none."""
     try:
         when = dt.datetime.fromisoformat(stamp) if isinstance(stamp, str) else None
     except ValueError:
@@ -50,7 +51,7 @@ def _rfc3339(stamp: object) -> str:
     when = when or dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
     if when.tzinfo is None:
         when = when.replace(tzinfo=dt.timezone.utc)
-    return when.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return when.astimezone(dt.timezone.utc).isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 
 def _urn(name: str) -> str:

@@ -230,6 +230,7 @@ def report(report_id: str) -> str:
         cite=citation(doc),
         cites=cites,
         anchors=anchors,
+        query_label=" ".join([q, *state.within]).strip() + ("（同句）" if state.sentence else ""),
     )
 
 

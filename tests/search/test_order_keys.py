@@ -25,6 +25,7 @@ def test_a_report_date_reads_as_written_else_as_the_end_of_its_last_year(date: s
 def test_no_date_and_no_years_is_the_oldest_and_added_falls_back_to_the_build_time() -> None:
     assert date_key(None, []) == 0
     assert added_key("2024-05-01T08:00:00+00:00", None) == added_key("2024-05-01T16:00:00+08:00", None) > 0
+    assert added_key("2024-05-01T08:00:00.000002+00:00", None) - added_key("2024-05-01T08:00:00.000001", None) == 1
     assert added_key(None, "2024-05-01T08:00:00+00:00") == added_key("2024-05-01T08:00:00+00:00", None)
     assert added_key("garbage", None) == 0
 

@@ -40,7 +40,8 @@ def date_key(date: object, years: object) -> int:
 
 
 def added_key(added: object, fallback: object) -> int:
-    """A report's `added` timestamp (ISO 8601) as seconds since 1970, else fallback's (the build's time), else 0."""
+    """A report's `added` timestamp (ISO 8601) as microseconds since 1970 (two builds a moment apart do not tie),
+    else fallback's (the build's time), else 0."""
     for value in (added, fallback):
         if isinstance(value, str):
             try:
@@ -49,7 +50,7 @@ def added_key(added: object, fallback: object) -> int:
                 continue
             if stamp.tzinfo is None:
                 stamp = stamp.replace(tzinfo=dt.timezone.utc)
-            return int(stamp.timestamp())
+            return int(stamp.timestamp() * 1_000_000)
     return 0
 
 
