@@ -25,6 +25,7 @@ from indexer.search.evaluation.terms import Terms, _ranges
 
 SENTENCE_ENDS = "。!?;"
 FIELD = "text_bi"
+ENDS_SLOT = "sentences.ends"  # the build's sentence ends (Occurrences.all_ends)
 _SHIFT = np.int64(32)
 _LOW = (np.int64(1) << _SHIFT) - 1  # the offset bits of a key
 _NONE = np.zeros(0, dtype=np.int64)
@@ -123,14 +124,26 @@ class Occurrences:
                 found = found[members(found + j, keys[gram])]
         return found
 
+    def all_ends(self) -> np.ndarray:
+        """Sorted keys of every sentence end of the build, made once per build (ctx.slots): reading them from the
+        postings walks every posting of the bigrams starting with 。!?; — the whole corpus's — while a request's
+        paragraphs' ends are a slice of this array per paragraph (ends())."""
+        got = self.ctx.slots.get(ENDS_SLOT)
+        if isinstance(got, np.ndarray):
+            return got
+        every = np.ones(self.ctx.size, dtype=bool)
+        parts = [_set_keys(arrays, base, np.arange(*arrays.term_range(lo, lo + b"\xff"), dtype=np.int64), every)
+                 for lo in (end.encode("utf-8") for end in SENTENCE_ENDS) for arrays, base in self.ctx.fields[FIELD]]
+        got = np.sort(np.concatenate(parts)) if parts else _NONE
+        self.ctx.slots[ENDS_SLOT] = got  # an equal array if two requests make it at once
+        return got
+
     def ends(self, within: np.ndarray) -> np.ndarray:
         """Sorted keys of the sentence ends in the documents within."""
         def make() -> np.ndarray:
-            parts = []
-            for end in SENTENCE_ENDS:
-                lo = end.encode("utf-8")
-                parts.append(self._terms_keys(lambda arrays, lo=lo: range(*arrays.term_range(lo, lo + b"\xff")), within))
-            return np.sort(np.concatenate(parts))
+            every = self.all_ends()
+            first = within.astype(np.int64) << _SHIFT
+            return every[_ranges(np.searchsorted(every, first), np.searchsorted(every, first + (_LOW + 1)))]
         return self._cached("ends", within, make) if len(within) else _NONE
 
     # ------------------------------------------------------------------ sentences
