@@ -25,6 +25,9 @@ MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 10
 MAX_FILTER_VALUES = 20  # per facet: a person ticks a handful; 20 keeps a URL (and the set algebra) small
 MAX_FILTER_CHARS = 100  # per value: the longest institution name is ~20 characters
+MAX_WITHIN_TERMS = 10  # 在结果中检索: required terms added to one search (each at most MAX_FILTER_CHARS)
+SORTS = ("relevance", "newest", "oldest")  # 相关度 / 最新 / 最早 (indexer/search/scoring/order.py): page, API, CLI
+FEED_ENTRIES = 20  # /feed.atom lists this many paragraphs unless per_page says otherwise (at most MAX_PER_PAGE)
 MAX_TREND_TERMS = 5  # queries compared on one trend chart (five lines stay readable)
 EXPORT_MAX_ROWS = 1_000  # /export.csv writes at most this many hits (ranked, best first)
 
@@ -43,6 +46,8 @@ IDLE_CONNECTION_SECONDS = 30  # a keep-alive connection with nothing to do is cl
 MAX_QUERY_CHARS = 256  # longer input is cut to its first 256 characters
 MAX_TERMS = 32  # words, phrases, filters used; the rest are dropped
 MAX_DEPTH = 8  # parentheses nested deeper are ignored (their content kept as plain terms)
+MAX_NEAR_DISTANCE = 200  # `A NEAR/n B`: a larger n is cut to this (a paragraph is ~200 characters)
+DEFAULT_NEAR_DISTANCE = 10  # a bare `A NEAR B`
 
 # --- years -------------------------------------------------------------------------------------------------
 MAX_YEAR_SPAN = 50  # a wider range is refused (a filter: 400 / exit 2; in a query: searched as text)

@@ -31,13 +31,14 @@ from indexer.analysis import (
     word_analyzer,
 )
 from indexer.figures.store import write_figures
+from indexer.index.added import AddedTimes, content_digest
 from indexer.index.arrays import SegmentArrays
 from indexer.index.fingerprint import catalog_entries, corpus_digests, report_fingerprint, themes_fingerprint
 from indexer.index.lock import ReindexLock, writer_locks
 from indexer.index.publish import Checkpoint, clean_leftovers, new_build_id, no_checkpoint, publish_build
 from indexer.index.schema import make_schema, to_document
 from indexer.index.segments import write_segments
-from indexer.index.store import BUILDS
+from indexer.index.store import BUILDS, serving_meta
 from indexer.index.whoosh_compat import open_mapped, toc_segments
 from indexer.ingest.corpus import Skipped, load_corpus
 from indexer.ingest.detect import Detected
@@ -169,9 +170,11 @@ def _finds(build_dir: Path, segments: list, docnums: list[int], word: str) -> bo
 
 
 def report_meta(report: Report, fingerprint: str | None = None, warnings: list[str] | None = None,
-                detected: Detected | None = None) -> dict:
-    """A report's record in build.json (what the report page, the overview and an incremental reindex read)."""
+                detected: Detected | None = None, times: AddedTimes | None = None) -> dict:
+    """A report's record in build.json (what the report page, the overview, the feed and an incremental reindex
+    read); times: when reports were added (indexer/index/added.py), by default now."""
     institutions = list(report.institutions) or [report.institution]
+    digest = content_digest(report)
     return {
         "id": report.id,
         "file": report.file,
@@ -186,6 +189,8 @@ def report_meta(report: Report, fingerprint: str | None = None, warnings: list[s
         "warnings": [w for w in warnings or [] if w.startswith(f"{report.file}: ")],
         # without a catalog entry: what was detected, so an incremental reindex that reuses it can still list it
         "detected": detected.to_dict() if detected is not None else None,
+        "content": digest,
+        "added": (times or AddedTimes(None)).of(report, digest, fingerprint),
     }
 
 
@@ -233,6 +238,7 @@ def build_locked(
     build_id = new_build_id()
     build_dir = root / BUILDS / build_id
     nprocs = default_procs(sum(len(r.paragraphs) for r in reports)) if procs is None else max(1, procs)
+    times = AddedTimes(serving_meta(root))  # the build this one replaces: reports it had keep their time
     try:
         count = write_build(reports, build_dir, procs=nprocs, dictionary=dictionary, checkpoint=checkpoint,
                             on_docs=on_docs)
@@ -245,7 +251,7 @@ def build_locked(
             "segmenter": JiebaTokenizer(dictionary).segmenter(),  # queries cut words without loading jieba
             "corpus": str(Path(corpus_dir).resolve()) if corpus_dir is not None else None,  # which corpus it holds
             "counts": {"reports": len(reports), "paragraphs": count},
-            "reports": [report_meta(r, fingerprints.get(r.file), warnings, detected.get(r.file)) for r in reports],
+            "reports": [report_meta(r, fingerprints.get(r.file), warnings, detected.get(r.file), times) for r in reports],
             "warnings": list(warnings),
             "skipped": [{"file": s.file, "reason": s.reason} for s in skipped],
             "procs": nprocs,

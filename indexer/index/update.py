@@ -37,6 +37,7 @@ import whoosh.index
 from indexer.analysis import DEFAULT_DICTIONARY, JiebaTokenizer, dictionary_fingerprint, initialize
 from indexer.figures.metrics import load_metrics
 from indexer.figures.store import figures_fingerprint, write_figures
+from indexer.index.added import AddedTimes
 from indexer.index.arrays import ARRAY_DIR
 from indexer.index.build import (
     BuildError,
@@ -324,8 +325,9 @@ def _records(reports: list[Report], parsed: list[Report], previous: dict, finger
     """build.json's report records in corpus order: the previous ones for reused reports, new ones for parsed."""
     old = {r["id"]: r for r in previous["reports"]}
     fresh = {r.id for r in parsed}
-    return [report_meta(r, fingerprints.get(r.file), load.warnings, load.detected.get(r.file)) if r.id in fresh
-            else old[r.id] for r in reports]
+    times = AddedTimes(previous)  # a changed report keeps its time only if its text is the same
+    return [report_meta(r, fingerprints.get(r.file), load.warnings, load.detected.get(r.file), times) if r.id in fresh
+            else times.kept(old[r.id]) for r in reports]
 
 
 def verify_incremental(index, kept: list, fresh: list, expected: int, parsed: list[Report]) -> None:  # noqa: ANN001

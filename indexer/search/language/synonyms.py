@@ -12,7 +12,8 @@ Expansion: every query word becomes a Concept — the word (full weight) OR its 
 scored as the best one, see compile.py) — and concepts stay ANDed. A synonym matches exactly, like a
 quoted phrase (the file names precise terms: 在线诉讼 should not match 在线 … 诉讼 far apart). A whole chunk the user typed is
 looked up first (智慧法院); when it has no entry, each of its jieba words is (扫黑 虚假诉讼 → 扫黑 is one).
-A quoted phrase is exact and never expanded; nor is anything under NOT.
+A quoted phrase is exact and never expanded; nor is anything under NOT. A side of `A NEAR/n B` is
+expanded only as a whole (never cut into words): its occurrences are where any of its forms stands.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from typing import Callable
 
 from indexer.analysis import normalize
 from indexer.errors import BadRequest
-from indexer.search.language.query import And, Concept, Node, Or, Phrase, Words
+from indexer.search.language.query import And, Concept, Near, Node, Or, Phrase, Words
 
 MAX_SYNONYMS = 12  # synonyms used per word: bounds the cost of one expanded query
 _BAD_TERM = re.compile(r"[\"“”「」『』()（）]|=>")
@@ -173,6 +174,13 @@ def expand(tree: Node | None, synonyms: Synonyms | None, words_of: Callable[[str
         out.added[word] += [s for s in syns if s not in out.added[word]]
         return Concept(Words(word), tuple(Phrase(s) for s in syns))
 
+    def side(node: Words | Phrase | Concept) -> Words | Phrase | Concept:
+        if isinstance(node, Words) and synonyms.of(node.text):
+            got = concept(node.text)
+            assert isinstance(got, (Words, Concept))
+            return got
+        return node
+
     def walk(node: Node) -> Node:
         if isinstance(node, Words):
             if synonyms.of(node.text):
@@ -185,6 +193,8 @@ def expand(tree: Node | None, synonyms: Synonyms | None, words_of: Callable[[str
             return And(tuple(walk(c) for c in node.children))
         if isinstance(node, Or):
             return Or(tuple(walk(c) for c in node.children))
+        if isinstance(node, Near):
+            return Near(side(node.left), side(node.right), node.distance)
         return node  # Phrase (exact), Filter, Not (what is excluded stays what the user wrote)
 
     out.tree = walk(tree)
