@@ -1,0 +1,182 @@
+"""Relevance on the blind judged set (issue 20) and on the existing judged sets: nDCG@10 per method.
+
+    .venv/bin/python -m bench.meaning [--generated DIR] [--methods ours,ours-expand0,naive] [--per-query]
+
+The blind set (tests/data/blind_judged.toml) was written and judged by an assessor who never saw the
+synonyms file, the tests or the engine's output: colloquial words, concepts and pairs of concepts.
+Its `bundled` judgments are scored on the bundled corpus, its `generated` ones on the generated
+10k-paragraph corpus (bench.generate, seed 20240101, benchmark prose): built here, or --generated names
+a prebuilt copy (read only). The existing sets (bench/data/judged.py) are scored on the bundled corpus.
+Each method is a way of ranking: the engine with every expansion (`ours`), with none (`ours-expand0`),
+naive Whoosh + jieba (bench/naive.py; chunks credited to the paragraph sharing the most bigrams).
+Prints markdown tables: per set and kind, then per query.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from bench.data import judged
+from bench.generate import REPO_ROOT, ensure_corpus
+from bench.relevance import Grades, chunk_to_paragraph, resolve
+
+BLIND = REPO_ROOT / "tests" / "data" / "blind_judged.toml"
+SEED = 20240101
+Rank = Callable[[str], list[str]]
+
+
+@dataclass(frozen=True)
+class BlindQuery:
+    """One blind query: its text, kind and judgments on each corpus."""
+
+    q: str
+    kind: str
+    bundled: list[tuple[int, str]]
+    generated: dict[str, int]
+
+
+def load_blind(path: Path = BLIND) -> list[BlindQuery]:
+    """The blind judged queries from the TOML file."""
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    out = []
+    for item in data["query"]:
+        gen: dict[str, int] = {}
+        for grade, pid in item.get("generated", []):
+            gen[pid] = max(int(grade), gen.get(pid, 0))
+        out.append(BlindQuery(item["q"], item["kind"], [(int(g), p) for g, p in item.get("bundled", [])], gen))
+    return out
+
+
+@dataclass
+class Corpus:
+    """One built corpus: its store, its paragraphs, the naive index and how to map naive chunks."""
+
+    store: object
+    paragraphs: list[dict]
+    naive: object
+    to_paragraph: Callable[[str, str], str]
+
+
+def open_corpus(corpus_dir: Path, work: Path) -> Corpus:
+    """Build our index and the naive one of corpus_dir under work."""
+    from bench.naive import build_naive
+    from indexer.export import iter_paragraphs
+    from indexer.index.build import build_index
+    from indexer.index.store import Store
+
+    build_index(corpus_dir, work / "ours", procs=1)
+    store = Store(work / "ours")
+    paragraphs = list(iter_paragraphs(store))
+    naive = build_naive(corpus_dir, work / "naive")
+    by_report: dict[str, list[dict]] = {}
+    for p in paragraphs:
+        by_report.setdefault(p["report"], []).append(p)
+    mappers = {r: chunk_to_paragraph(ps) for r, ps in by_report.items()}
+    return Corpus(store, paragraphs, naive, lambda report, text: mappers[report](text) if report in mappers else "")
+
+
+def methods(corpus: Corpus, wanted: list[str]) -> dict[str, Rank]:
+    """The ranking functions named in wanted, over one corpus (first page, 10 hits)."""
+    from indexer.config import default_synonyms_path
+    from indexer.search.engine import search
+    from indexer.search.language.synonyms import load_synonyms
+
+    synonyms = load_synonyms(default_synonyms_path())
+    store = corpus.store
+
+    def ours(**kw: object) -> Rank:
+        return lambda q: [h["id"] for h in search(store, q, synonyms=synonyms, **kw)["hits"]]  # type: ignore[arg-type]
+
+    def naive(q: str) -> list[str]:
+        return [corpus.to_paragraph(h["report"], h["text"]) for h in corpus.naive.search(q)["hits"]]  # type: ignore[attr-defined]
+
+    table: dict[str, Rank] = {"ours": ours(), "ours-expand0": ours(expand=False), "naive": naive}
+    return {name: table[name] for name in wanted}
+
+
+def _mean(values: list[float]) -> float:
+    return sum(values) / len(values) if values else float("nan")
+
+
+def score_set(ranks: dict[str, Rank], grades: Grades) -> dict[str, dict[str, float]]:
+    """{method: {query: nDCG@10}}."""
+    return {name: {q: judged.ndcg_at(rank(q), g) for q, g in grades.items()} for name, rank in ranks.items()}
+
+
+def table(rows: list[tuple[str, int, dict[str, float]]], names: list[str]) -> list[str]:
+    """Markdown rows: a label, n, then one mean per method."""
+    out = ["| set | n | " + " | ".join(names) + " |", "|---|---:|" + "---:|" * len(names)]
+    for label, n, means in rows:
+        out.append(f"| {label} | {n} | " + " | ".join(f"{means[m]:.3f}" for m in names) + " |")
+    return out
+
+
+def run(generated: Path | None, wanted: list[str], per_query: bool) -> list[str]:
+    """Build both corpora, score every set with every method; the markdown lines."""
+    blind = load_blind()
+    lines: list[str] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        bundled = open_corpus(REPO_ROOT / "corpus", Path(tmp) / "bundled")
+        if generated is None:
+            generated = ensure_corpus(10_000, Path(tmp), SEED, REPO_ROOT.parent / "shared" / "benchdata"
+                                      / "government_work_reports.jsonl")
+        gen = open_corpus(generated, Path(tmp) / "generated")
+        known = {p["id"] for p in gen.paragraphs}
+        lost = [pid for b in blind for pid in b.generated if pid not in known]
+        if lost:
+            raise SystemExit(f"{len(lost)} judged generated ids are not in {generated} (e.g. {lost[:3]}): wrong corpus")
+        b_ranks, g_ranks = methods(bundled, wanted), methods(gen, wanted)
+        b_scores = score_set(b_ranks, resolve({b.q: b.bundled for b in blind if b.bundled}, bundled.paragraphs))
+        g_scores = score_set(g_ranks, {b.q: b.generated for b in blind if b.generated})
+        old_sets = {"exact (original)": judged.JUDGED, **judged.MEANING_KINDS}
+        old_scores = {name: score_set(b_ranks, resolve(pieces, bundled.paragraphs)) for name, pieces in old_sets.items()}
+
+    def means(scores: dict[str, dict[str, float]], queries: list[str]) -> dict[str, float]:
+        return {m: _mean([scores[m][q] for q in queries if q in scores[m]]) for m in wanted}
+
+    rows = []
+    for part, scores in (("blind, bundled", b_scores), ("blind, generated", g_scores)):
+        for kind in ("colloquial", "concept", "pair"):
+            qs = [b.q for b in blind if b.kind == kind and b.q in scores[wanted[0]]]
+            rows.append((f"{part}: {kind}", len(qs), means(scores, qs)))
+        qs = list(scores[wanted[0]])
+        rows.append((f"**{part}: all**", len(qs), means(scores, qs)))
+    both = {m: _mean(list(b_scores[m].values()) + list(g_scores[m].values())) for m in wanted}
+    rows.append(("**blind, both corpora**", len(b_scores[wanted[0]]) + len(g_scores[wanted[0]]), both))
+    for name, scores in old_scores.items():
+        rows.append((f"existing: {name}", len(scores[wanted[0]]), means(scores, list(scores[wanted[0]]))))
+    every = {m: [v for s in old_scores.values() for v in s[m].values()] for m in wanted}
+    rows.append(("**existing: all**", len(every[wanted[0]]), {m: _mean(v) for m, v in every.items()}))
+    lines += table(rows, wanted)
+    if per_query:
+        lines += ["", "| query | kind | corpus | " + " | ".join(wanted) + " |", "|---|---|---|" + "---:|" * len(wanted)]
+        kinds = {b.q: b.kind for b in blind}
+        for corpus_name, scores in (("bundled", b_scores), ("generated", g_scores)):
+            for q in scores[wanted[0]]:
+                lines.append(f"| {q} | {kinds[q]} | {corpus_name} | " + " | ".join(f"{scores[m][q]:.3f}" for m in wanted) + " |")
+        for name, scores in old_scores.items():
+            for q in scores[wanted[0]]:
+                lines.append(f"| {q} | existing {name} | bundled | " + " | ".join(f"{scores[m][q]:.3f}" for m in wanted) + " |")
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line: print the tables."""
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--generated", type=Path, default=None, help="a prebuilt generated corpus-10000 (read only)")
+    ap.add_argument("--methods", default="ours,ours-expand0,naive")
+    ap.add_argument("--per-query", action="store_true")
+    args = ap.parse_args(argv)
+    lines = run(args.generated, args.methods.split(","), args.per_query)
+    sys.stdout.write("\n".join(lines) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
