@@ -8,7 +8,10 @@ Its `bundled` judgments are scored on the bundled corpus, its `generated` ones o
 10k-paragraph corpus (bench.generate, seed 20240101, benchmark prose): built here, or --generated names
 a prebuilt copy (read only). The existing sets (bench/data/judged.py) are scored on the bundled corpus.
 Each method is a way of ranking: the engine with every expansion (`ours`), with none (`ours-expand0`),
-naive Whoosh + jieba (bench/naive.py; chunks credited to the paragraph sharing the most bigrams).
+the engine before issue 20 (`synonyms`: the synonyms file alone), with the vocabulary (`+vocab`: indexer/vocab/),
+with related paragraphs (`+related`), `-unseen`: the vocabulary less the lines keyed by a blind query word
+(what it is worth on words it was not written for), naive Whoosh + jieba (bench/naive.py; chunks credited to
+the paragraph sharing the most bigrams).
 Prints markdown tables: per set and kind, then per query.
 """
 
@@ -83,21 +86,36 @@ def open_corpus(corpus_dir: Path, work: Path) -> Corpus:
 
 def methods(corpus: Corpus, wanted: list[str]) -> dict[str, Rank]:
     """The ranking functions named in wanted, over one corpus (first page, 10 hits)."""
-    from indexer.config import default_synonyms_path
+    from indexer.config import default_synonyms_path, default_vocabulary_paths
     from indexer.search.engine import search
-    from indexer.search.language.synonyms import load_synonyms
+    from indexer.search.language.synonyms import Synonyms, load_synonyms
 
-    synonyms = load_synonyms(default_synonyms_path())
+    before = load_synonyms(default_synonyms_path())
+    vocab = load_synonyms(default_synonyms_path(), *default_vocabulary_paths())
+    blind_words = {b.q for b in load_blind()} | {w for b in load_blind() for w in b.q.split()}
+    # the vocabulary less every line keyed by a blind query word: what it is worth on words nobody wrote it for
+    unseen = Synonyms({k: v for k, v in vocab.mapping.items() if k not in blind_words or k in before.mapping},
+                      vocab.entries, vocab.terms)
     store = corpus.store
 
-    def ours(**kw: object) -> Rank:
+    def ours(synonyms: Synonyms, **kw: object) -> Rank:
         return lambda q: [h["id"] for h in search(store, q, synonyms=synonyms, **kw)["hits"]]  # type: ignore[arg-type]
 
     def naive(q: str) -> list[str]:
         return [corpus.to_paragraph(h["report"], h["text"]) for h in corpus.naive.search(q)["hits"]]  # type: ignore[attr-defined]
 
-    table: dict[str, Rank] = {"ours": ours(), "ours-expand0": ours(expand=False), "naive": naive}
-    return {name: table[name] for name in wanted}
+    table: dict[str, Callable[[], Rank]] = {
+        "ours": lambda: ours(vocab, related=True),  # everything on (what the page shows)
+        "ours-expand0": lambda: ours(vocab, expand=False),
+        "synonyms": lambda: ours(before),  # the engine before issue 20
+        "+vocab": lambda: ours(vocab),
+        "+vocab-unseen": lambda: ours(unseen),
+        "+related": lambda: ours(before, related=True),
+        "+related-nofilter": lambda: ours(Synonyms(vocab.mapping, vocab.entries), related=True),
+        "all-unseen": lambda: ours(unseen, related=True),
+        "naive": lambda: naive,
+    }
+    return {name: table[name]() for name in wanted}
 
 
 def _mean(values: list[float]) -> float:

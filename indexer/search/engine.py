@@ -5,9 +5,10 @@ A request takes the build's context (indexer/search/evaluation/context.py: memor
 and columns, shared by concurrent requests without a lock) and goes: query tree (indexer/search/language/query.py,
 synonyms expanded by indexer/search/language/synonyms.py) → exact hit set (evaluation/matching.py: sorted docnum
 arrays) → facet counts (evaluation/facets.py) → the page ranked (scoring/: BM25F over text, section and
-lead with bigram and proximity clauses, in two tiers — paragraphs matching every chunk as whole words
-first, substring-only and synonym-only matches after them) → snippets (snippets.py, marks.py). Fewer
-than 10 full matches: partial matches follow them (partial.py); none: did-you-mean alternatives.
+lead with bigram and proximity clauses, in three tiers — paragraphs whose text has every chunk as whole
+words first, substring-only and synonym-only matches next, matches only through the section heading last)
+→ snippets (snippets.py, marks.py). Fewer than 10 full matches: partial matches follow them (partial.py), and
+on request related paragraphs (related.py); none: did-you-mean alternatives.
 """
 
 from __future__ import annotations
@@ -23,12 +24,13 @@ from indexer.model import Paragraph
 from indexer.search.evaluation.context import BuildContext, context
 from indexer.search.evaluation.facets import FACET_LABELS, FACETS, allowed, check_known, count, filtered, known_values
 from indexer.search.evaluation.matching import Matcher
-from indexer.search.evaluation.sets import intersect, members, minus
+from indexer.search.evaluation.sets import intersect, members, minus, union
 from indexer.search.features.didyoumean import did_you_mean
-from indexer.search.features.partial import PARTIAL_BELOW, Part, missing, partial_groups
+from indexer.search.features.partial import PARTIAL_BELOW, Part, missing, partial_groups, split_query
+from indexer.search.features.related import FEEDBACK_DOCS, RELATED_BELOW, Related, candidate_terms, query_words, related_docs
 from indexer.search.highlight.marks import Marker
 from indexer.search.highlight.snippets import build_snippet, highlight
-from indexer.search.language.query import Node, ParsedQuery, parse
+from indexer.search.language.query import Node, ParsedQuery, Phrase, parse, units
 from indexer.search.language.synonyms import Expansion, Synonyms
 from indexer.search.language.synonyms import expand as expand_tree
 from indexer.search.scoring.plan import plan
@@ -68,20 +70,29 @@ def _expanded(m: Matcher, parsed: ParsedQuery, synonyms: Synonyms | None, expand
 
 def _best(ctx: BuildContext, m: Matcher, tree: Node | None, hits: np.ndarray, offset: int, count_: int,
           own_tree: Node | None = None) -> list[tuple[int, float]]:
-    """hits[offset:offset+count] in rank order: whole-word matches first, substring-only matches after.
+    """hits[offset:offset+count] in rank order, in three tiers :
+    1. the user's own words whole in the paragraph's text (what its reader sees it say);
+    2. substring-only and synonym-only matches in the text;
+    3. matches only through the section heading (the paragraph sits under a heading with the words).
 
-    own_tree: the unexpanded query, when tree is expanded. The first tier holds the user's own words
-    whole, so every concept scores as its word there: the unexpanded query ranks it identically; the
-    synonym-only hits (second tier) are ranked by the expanded query.
+    own_tree: the unexpanded query, when tree is expanded. Tiers 1 and 3 hold the user's own words whole, so
+    every concept scores as its word there: the unexpanded query ranks them identically; tier 2 is ranked
+    by the expanded query.
     """
     if offset >= len(hits) or count_ <= 0:
         return []
     clauses = plan(tree, m.words)
-    first = intersect(hits, m.evaluate(tree, whole_words=True)) if clauses is not None else hits
     own = plan(own_tree, m.words) if own_tree is not None else clauses
-    docs = rank_docs(ctx, m.terms, own, first, offset, count_)
-    if len(docs) < count_:
-        docs += rank_docs(ctx, m.terms, clauses, minus(hits, first), max(0, offset - len(first)), count_ - len(docs))
+    if clauses is None:
+        return rank_docs(ctx, m.terms, own, hits, offset, count_)
+    whole = intersect(hits, m.evaluate(tree, whole_words=True))
+    in_text = intersect(whole, m.text_only().evaluate(tree, whole_words=True))
+    docs: list[tuple[int, float]] = []
+    for group, scoring in ((in_text, own), (minus(hits, whole), clauses), (minus(whole, in_text), own)):
+        if len(docs) >= count_:
+            break
+        docs += rank_docs(ctx, m.terms, scoring, group, max(0, offset), count_ - len(docs))
+        offset -= len(group)
     return docs
 
 
@@ -101,9 +112,32 @@ def _partial(ctx: BuildContext, m: Matcher, tree: Node | None, hits: np.ndarray,
     return parts, listed
 
 
+def quoted_only(tree: Node | None) -> bool:
+    """Whether every word the user typed is inside quotes (a Ctrl-F search: nothing related, nothing semantic)."""
+    return all(isinstance(u, Phrase) for u in units(tree))
+
+
+def _related(ctx: BuildContext, m: Matcher, tree: Node | None, found: np.ndarray, feedback: list[int],
+             partial: list[tuple[int, float]], chosen: dict[str, tuple[str, ...]], synonyms: Synonyms | None) -> Related:
+    """Related paragraphs (features/related.py) filling the first page after the full and partial matches."""
+    out = Related()
+    room = RELATED_BELOW - len(found) - len(partial)
+    if room <= 0 or tree is None or not units(tree):
+        return out
+    vocabulary = synonyms.vocabulary() if synonyms is not None else None
+    out.terms = candidate_terms(m, feedback, query_words(m, tree), vocabulary)
+    pool = allowed(ctx, chosen)
+    for c in split_query(m, tree)[1]:
+        pool = m.evaluate(c) if pool is None else intersect(pool, m.evaluate(c))
+    exclude = union([found, np.array(sorted(d for d, _s in partial), dtype=np.int32)], ctx.size)
+    out.tree, docs = related_docs(m, out.terms, exclude, pool)
+    out.docs = rank_docs(ctx, m.terms, plan(out.tree, m.words), docs, 0, room) if len(docs) else []
+    return out
+
+
 def search(store: Store | OpenIndex, q: str, *, institutions: Sequence[str] = (), years: Sequence[str] = (),
            themes: Sequence[str] = (), page: int = 1, per_page: int = 10, synonyms: Synonyms | None = None,
-           expand: bool = True, strict: bool = False) -> dict:
+           expand: bool = True, strict: bool = False, related: bool = False) -> dict:
     """Ranked hits for q with facet counts over all hits; see the module docstring and CONTRACTS.md.
 
     synonyms (read at the edges, e.g. SynonymFile.current()) expand q's words unless expand is False.
@@ -111,6 +145,9 @@ def search(store: Store | OpenIndex, q: str, *, institutions: Sequence[str] = ()
     (evaluation/facets.check_known) instead of 0 hits.
     After fewer than PARTIAL_BELOW full matches come partial ones (indexer/search/features/partial.py), marked
     "partial": true with the concepts they lack in "missing"; `total` and the facets count full matches.
+    related (the web page asks for it; expand=False overrides it): still fewer than RELATED_BELOW, related
+    paragraphs follow (features/related.py), each hit then carries "related" (the related terms it has, [] for
+    the others) and the result "related_terms" and "related_matches"; without it the result's shape is unchanged.
     """
     _check_args(page, per_page, institutions, years, themes)
     parsed = parse(q if isinstance(q, str) else "")
@@ -130,18 +167,25 @@ def search(store: Store | OpenIndex, q: str, *, institutions: Sequence[str] = ()
         own = parsed.tree if expansion.added else None
         full = _best(ctx, m, tree, found, offset, per_page, own)
         parts, partial = _partial(ctx, m, tree, found, chosen)
+        more = Related()
+        if expand and related and len(found) < RELATED_BELOW and not quoted_only(parsed.tree):
+            feedback = [d for d, _s in (_best(ctx, m, tree, found, 0, FEEDBACK_DOCS, own) if len(found) else partial)]
+            more = _related(ctx, m, tree, found, feedback[:FEEDBACK_DOCS], partial, chosen, synonyms)
+        extra = partial + more.docs
         skip = max(0, offset - len(found))
         hits: list[dict] = []
         marker = Marker(ctx.spans, tree)
-        for n, (docnum, score) in enumerate(full + partial[skip : skip + per_page - len(full)]):
+        related_marker = Marker(ctx.spans, more.tree)
+        for n, (docnum, score) in enumerate(full + extra[skip : skip + per_page - len(full)]):
             stored = ctx.stored(docnum)
             text = stored.get("text", "")
-            spans, keys = marker.spans(text)
-            lacks = missing(parts, docnum) if n >= len(full) else []
-            hits.append(_hit(stored, score, build_snippet(text, spans, keys).html) | {"partial": bool(lacks),
-                                                                                      "missing": lacks})
+            is_related = n >= len(full) and skip + n - len(full) >= len(partial)
+            spans, keys = (related_marker if is_related else marker).spans(text)
+            lacks = missing(parts, docnum) if n >= len(full) and not is_related else []
+            hit = _hit(stored, score, build_snippet(text, spans, keys).html) | {"partial": bool(lacks), "missing": lacks}
+            hits.append(hit | {"related": more.has(m, docnum) if is_related else []} if related else hit)
     notices = [n for n in (parsed.notice(), expansion.notice()) if n]
-    return {
+    out: dict = {
         "query": q if isinstance(q, str) else "",
         "notice": "。".join(notices) if notices else None,
         "total": len(found),
@@ -155,6 +199,9 @@ def search(store: Store | OpenIndex, q: str, *, institutions: Sequence[str] = ()
         # never a bare empty page: queries like q that do find something
         "did_you_mean": did_you_mean(open_index, q, chosen, synonyms, expand) if not len(found) and isinstance(q, str) else [],
     }
+    if related:
+        out |= {"related_terms": more.terms if more.docs else [], "related_matches": len(more.docs)}
+    return out
 
 
 def ranked(store: Store | OpenIndex, q: str, *, institutions: Sequence[str] = (), years: Sequence[str] = (),
