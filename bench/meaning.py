@@ -66,16 +66,24 @@ class Corpus:
     to_paragraph: Callable[[str, str], str]
 
 
-def open_corpus(corpus_dir: Path, work: Path) -> Corpus:
-    """Build our index and the naive one of corpus_dir under work."""
+def open_corpus(corpus_dir: Path, work: Path, vectors: Path | None = None) -> Corpus:
+    """Build our index and the naive one of corpus_dir under work; with vectors (a file of
+    indexer/index/semantic.py's format, from an earlier run), the build gets them as `reindex --semantic` would."""
     from bench.naive import build_naive
     from indexer.export import iter_paragraphs
     from indexer.index.build import build_index
+    from indexer.index.semantic import embed_paragraphs, load_embedder, save_vectors, write_vectors
     from indexer.index.store import Store
 
     build_index(corpus_dir, work / "ours", procs=1)
     store = Store(work / "ours")
     paragraphs = list(iter_paragraphs(store))
+    if vectors is not None:
+        ids, hashes, matrix, embedded = embed_paragraphs(paragraphs, load_embedder(), vectors if vectors.is_file() else None)
+        write_vectors(work / "ours", store.current().build_id, ids, hashes, matrix)
+        if not vectors.is_file():
+            save_vectors(vectors, ids, hashes, matrix)  # the cache for the next run
+        print(f"{corpus_dir}: {embedded} paragraphs embedded now, {len(ids) - embedded} from {vectors}", file=sys.stderr)
     naive = build_naive(corpus_dir, work / "naive")
     by_report: dict[str, list[dict]] = {}
     for p in paragraphs:
@@ -113,6 +121,8 @@ def methods(corpus: Corpus, wanted: list[str]) -> dict[str, Rank]:
         "+related": lambda: ours(before, related=True),
         "+related-nofilter": lambda: ours(Synonyms(vocab.mapping, vocab.entries), related=True),
         "all-unseen": lambda: ours(unseen, related=True),
+        "+semantic": lambda: ours(before, semantic=True),
+        "ours+semantic": lambda: ours(vocab, related=True, semantic=True),
         "naive": lambda: naive,
     }
     return {name: table[name]() for name in wanted}
@@ -135,16 +145,20 @@ def table(rows: list[tuple[str, int, dict[str, float]]], names: list[str]) -> li
     return out
 
 
-def run(generated: Path | None, wanted: list[str], per_query: bool) -> list[str]:
+def run(generated: Path | None, wanted: list[str], per_query: bool, vectors: Path | None = None) -> list[str]:
     """Build both corpora, score every set with every method; the markdown lines."""
     blind = load_blind()
     lines: list[str] = []
+    semantic = any("semantic" in w for w in wanted)
+    if semantic and vectors is None:
+        raise SystemExit("semantic methods need --vectors DIR (a cache of the embeddings: made on the first run, reused after)")
+    cache = {name: vectors / f"{name}.npz" for name in ("bundled", "generated")} if semantic and vectors else {}
     with tempfile.TemporaryDirectory() as tmp:
-        bundled = open_corpus(REPO_ROOT / "corpus", Path(tmp) / "bundled")
+        bundled = open_corpus(REPO_ROOT / "corpus", Path(tmp) / "bundled", cache.get("bundled"))
         if generated is None:
             generated = ensure_corpus(10_000, Path(tmp), SEED, REPO_ROOT.parent / "shared" / "benchdata"
                                       / "government_work_reports.jsonl")
-        gen = open_corpus(generated, Path(tmp) / "generated")
+        gen = open_corpus(generated, Path(tmp) / "generated", cache.get("generated"))
         known = {p["id"] for p in gen.paragraphs}
         lost = [pid for b in blind for pid in b.generated if pid not in known]
         if lost:
@@ -190,8 +204,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--generated", type=Path, default=None, help="a prebuilt generated corpus-10000 (read only)")
     ap.add_argument("--methods", default="ours,ours-expand0,naive")
     ap.add_argument("--per-query", action="store_true")
+    ap.add_argument("--vectors", type=Path, default=None, help="semantic methods: a folder caching the embeddings")
     args = ap.parse_args(argv)
-    lines = run(args.generated, args.methods.split(","), args.per_query)
+    lines = run(args.generated, args.methods.split(","), args.per_query, args.vectors)
     sys.stdout.write("\n".join(lines) + "\n")
     return 0
 

@@ -18,23 +18,25 @@ from typing import Sequence
 import numpy as np
 
 from indexer.index.schema import from_stored
+from indexer.index.semantic import SemanticUnavailable
 from indexer.index.store import OpenIndex, Store, pinned
 from indexer.limits import MAX_PER_PAGE, SearchArgumentError, check_filter_values, parse_year_span
 from indexer.model import Paragraph
 from indexer.search.evaluation.context import BuildContext, context
-from indexer.search.evaluation.facets import FACET_LABELS, FACETS, allowed, check_known, count, filtered, known_values
+from indexer.search.evaluation.facets import FACET_LABELS, FACETS, check_known, count, filtered, known_values
 from indexer.search.evaluation.matching import Matcher
-from indexer.search.evaluation.sets import intersect, members, minus, union
+from indexer.search.evaluation.sets import intersect, members, minus
 from indexer.search.features.didyoumean import did_you_mean
-from indexer.search.features.partial import PARTIAL_BELOW, Part, missing, partial_groups, split_query
-from indexer.search.features.related import FEEDBACK_DOCS, RELATED_BELOW, Related, candidate_terms, query_words, related_docs
+from indexer.search.features.partial import missing
+from indexer.search.features.related import FEEDBACK_DOCS, RELATED_BELOW, Related
+from indexer.search.features.semantic import SEMANTIC_BELOW, BuildVectors, build_vectors, fused, nearest, query_vector
 from indexer.search.highlight.marks import Marker
 from indexer.search.highlight.snippets import build_snippet, highlight
-from indexer.search.language.query import Node, ParsedQuery, Phrase, parse, units
+from indexer.search.language.query import ParsedQuery, Phrase, Words, parse, units
 from indexer.search.language.synonyms import Expansion, Synonyms
 from indexer.search.language.synonyms import expand as expand_tree
-from indexer.search.scoring.plan import plan
-from indexer.search.scoring.rank import ranked as rank_docs
+from indexer.search.listing import best, listed, partial, pool, quoted_only
+from indexer.search.listing import related as related_listing
 
 REPORT_PARAGRAPH_KEYS = ("id", "position", "section", "theme", "institution", "text")  # + "html" (CONTRACTS.md)
 # What overview() shows of each report, served publicly by /api/overview and the home page. build.json's other
@@ -68,76 +70,9 @@ def _expanded(m: Matcher, parsed: ParsedQuery, synonyms: Synonyms | None, expand
     return expand_tree(parsed.tree, synonyms if expand else None, m.words)
 
 
-def _best(ctx: BuildContext, m: Matcher, tree: Node | None, hits: np.ndarray, offset: int, count_: int,
-          own_tree: Node | None = None) -> list[tuple[int, float]]:
-    """hits[offset:offset+count] in rank order, in three tiers :
-    1. the user's own words whole in the paragraph's text (what its reader sees it say);
-    2. substring-only and synonym-only matches in the text;
-    3. matches only through the section heading (the paragraph sits under a heading with the words).
-
-    own_tree: the unexpanded query, when tree is expanded. Tiers 1 and 3 hold the user's own words whole, so
-    every concept scores as its word there: the unexpanded query ranks them identically; tier 2 is ranked
-    by the expanded query.
-    """
-    if offset >= len(hits) or count_ <= 0:
-        return []
-    clauses = plan(tree, m.words)
-    own = plan(own_tree, m.words) if own_tree is not None else clauses
-    if clauses is None:
-        return rank_docs(ctx, m.terms, own, hits, offset, count_)
-    whole = intersect(hits, m.evaluate(tree, whole_words=True))
-    in_text = intersect(whole, m.text_only().evaluate(tree, whole_words=True))
-    docs: list[tuple[int, float]] = []
-    for group, scoring in ((in_text, own), (minus(hits, whole), clauses), (minus(whole, in_text), own)):
-        if len(docs) >= count_:
-            break
-        docs += rank_docs(ctx, m.terms, scoring, group, max(0, offset), count_ - len(docs))
-        offset -= len(group)
-    return docs
-
-
-def _partial(ctx: BuildContext, m: Matcher, tree: Node | None, hits: np.ndarray,
-             chosen: dict[str, tuple[str, ...]]) -> tuple[list[Part], list[tuple[int, float]]]:
-    """The query's parts and the partial matches listed after fewer than PARTIAL_BELOW full ones."""
-    if len(hits) >= PARTIAL_BELOW:
-        return [], []
-    parts, groups = partial_groups(m, tree, hits, allowed(ctx, chosen))
-    room = PARTIAL_BELOW - len(hits)
-    clauses = plan(tree, m.words)
-    listed: list[tuple[int, float]] = []
-    for _n, docs in groups:  # most concepts first, by score within a group
-        if len(listed) >= room:
-            break
-        listed += rank_docs(ctx, m.terms, clauses, docs, 0, room - len(listed))
-    return parts, listed
-
-
-def quoted_only(tree: Node | None) -> bool:
-    """Whether every word the user typed is inside quotes (a Ctrl-F search: nothing related, nothing semantic)."""
-    return all(isinstance(u, Phrase) for u in units(tree))
-
-
-def _related(ctx: BuildContext, m: Matcher, tree: Node | None, found: np.ndarray, feedback: list[int],
-             partial: list[tuple[int, float]], chosen: dict[str, tuple[str, ...]], synonyms: Synonyms | None) -> Related:
-    """Related paragraphs (features/related.py) filling the first page after the full and partial matches."""
-    out = Related()
-    room = RELATED_BELOW - len(found) - len(partial)
-    if room <= 0 or tree is None or not units(tree):
-        return out
-    vocabulary = synonyms.vocabulary() if synonyms is not None else None
-    out.terms = candidate_terms(m, feedback, query_words(m, tree), vocabulary)
-    pool = allowed(ctx, chosen)
-    for c in split_query(m, tree)[1]:
-        pool = m.evaluate(c) if pool is None else intersect(pool, m.evaluate(c))
-    exclude = union([found, np.array(sorted(d for d, _s in partial), dtype=np.int32)], ctx.size)
-    out.tree, docs = related_docs(m, out.terms, exclude, pool)
-    out.docs = rank_docs(ctx, m.terms, plan(out.tree, m.words), docs, 0, room) if len(docs) else []
-    return out
-
-
 def search(store: Store | OpenIndex, q: str, *, institutions: Sequence[str] = (), years: Sequence[str] = (),
            themes: Sequence[str] = (), page: int = 1, per_page: int = 10, synonyms: Synonyms | None = None,
-           expand: bool = True, strict: bool = False, related: bool = False) -> dict:
+           expand: bool = True, strict: bool = False, related: bool = False, semantic: bool = False) -> dict:
     """Ranked hits for q with facet counts over all hits; see the module docstring and CONTRACTS.md.
 
     synonyms (read at the edges, e.g. SynonymFile.current()) expand q's words unless expand is False.
@@ -145,9 +80,13 @@ def search(store: Store | OpenIndex, q: str, *, institutions: Sequence[str] = ()
     (evaluation/facets.check_known) instead of 0 hits.
     After fewer than PARTIAL_BELOW full matches come partial ones (indexer/search/features/partial.py), marked
     "partial": true with the concepts they lack in "missing"; `total` and the facets count full matches.
-    related (the web page asks for it; expand=False overrides it): still fewer than RELATED_BELOW, related
-    paragraphs follow (features/related.py), each hit then carries "related" (the related terms it has, [] for
-    the others) and the result "related_terms" and "related_matches"; without it the result's shape is unchanged.
+    related (the web page asks for it): still fewer than RELATED_BELOW, related paragraphs follow
+    (features/related.py); each hit then carries "related" (the related terms it has, [] for the others) and
+    the result "related_terms" and "related_matches". semantic (opt-in, features/semantic.py): full matches
+    re-ordered within their tier by fusion with the build's embeddings, then semantic-only paragraphs; each
+    hit then carries "semantic" (found only semantically) and the result "semantic" (whether the build has
+    vectors and the model is installed) and "semantic_matches". expand=False turns both off; without them
+    the result's shape is unchanged.
     """
     _check_args(page, per_page, institutions, years, themes)
     parsed = parse(q if isinstance(q, str) else "")
@@ -165,25 +104,38 @@ def search(store: Store | OpenIndex, q: str, *, institutions: Sequence[str] = ()
         facets = count(ctx, matched, selected, chosen)
         offset = (page - 1) * per_page
         own = parsed.tree if expansion.added else None
-        full = _best(ctx, m, tree, found, offset, per_page, own)
-        parts, partial = _partial(ctx, m, tree, found, chosen)
+        widen = expand and not quoted_only(parsed.tree) and parsed.tree is not None
+        sem = _semantic(open_index, ctx, parsed) if semantic and widen else None
+        semantic_ready = sem is not None if widen else semantic and build_vectors(ctx, open_index) is not None
+        reorder = (lambda w: fused(w, sem[0], sem[1])) if sem is not None else None
+        full = best(ctx, m, tree, found, offset, per_page, own, reorder)
+        parts, partial_docs = partial(ctx, m, tree, found, chosen)
         more = Related()
-        if expand and related and len(found) < RELATED_BELOW and not quoted_only(parsed.tree):
-            feedback = [d for d, _s in (_best(ctx, m, tree, found, 0, FEEDBACK_DOCS, own) if len(found) else partial)]
-            more = _related(ctx, m, tree, found, feedback[:FEEDBACK_DOCS], partial, chosen, synonyms)
-        extra = partial + more.docs
+        if related and widen and len(found) < RELATED_BELOW:
+            top = best(ctx, m, tree, found, 0, FEEDBACK_DOCS, own) if len(found) else partial_docs
+            more = related_listing(ctx, m, tree, found, [d for d, _s in top][:FEEDBACK_DOCS], partial_docs, chosen, synonyms)
+        near: list[tuple[int, float]] = []
+        if sem is not None and len(found) < SEMANTIC_BELOW:
+            room = SEMANTIC_BELOW - len(found) - len(partial_docs) - len(more.docs)
+            others = pool(ctx, m, tree, chosen)
+            near = nearest(sem[0], sem[1], minus(others, listed(ctx, found, partial_docs, more.docs)), room)
+        kinds = ["partial"] * len(partial_docs) + ["related"] * len(more.docs) + ["semantic"] * len(near)
+        extra = partial_docs + more.docs + near
         skip = max(0, offset - len(found))
         hits: list[dict] = []
-        marker = Marker(ctx.spans, tree)
-        related_marker = Marker(ctx.spans, more.tree)
+        markers = {"": Marker(ctx.spans, tree), "related": Marker(ctx.spans, more.tree)}
         for n, (docnum, score) in enumerate(full + extra[skip : skip + per_page - len(full)]):
+            kind = kinds[skip + n - len(full)] if n >= len(full) else ""
             stored = ctx.stored(docnum)
             text = stored.get("text", "")
-            is_related = n >= len(full) and skip + n - len(full) >= len(partial)
-            spans, keys = (related_marker if is_related else marker).spans(text)
-            lacks = missing(parts, docnum) if n >= len(full) and not is_related else []
+            spans, keys = markers.get(kind, markers[""]).spans(text)
+            lacks = missing(parts, docnum) if kind == "partial" else []
             hit = _hit(stored, score, build_snippet(text, spans, keys).html) | {"partial": bool(lacks), "missing": lacks}
-            hits.append(hit | {"related": more.has(m, docnum) if is_related else []} if related else hit)
+            if related:
+                hit["related"] = more.has(m, docnum) if kind == "related" else []
+            if semantic:
+                hit["semantic"] = kind == "semantic"
+            hits.append(hit)
     notices = [n for n in (parsed.notice(), expansion.notice()) if n]
     out: dict = {
         "query": q if isinstance(q, str) else "",
@@ -195,13 +147,27 @@ def search(store: Store | OpenIndex, q: str, *, institutions: Sequence[str] = ()
         "facets": facets,
         "expand": bool(expand),
         "expanded": expansion.added,
-        "partial_matches": len(partial),
+        "partial_matches": len(partial_docs),
         # never a bare empty page: queries like q that do find something
         "did_you_mean": did_you_mean(open_index, q, chosen, synonyms, expand) if not len(found) and isinstance(q, str) else [],
     }
     if related:
         out |= {"related_terms": more.terms if more.docs else [], "related_matches": len(more.docs)}
+    if semantic:
+        out |= {"semantic": semantic_ready, "semantic_matches": len(near)}
     return out
+
+
+def _semantic(open_index: OpenIndex, ctx: BuildContext, parsed: ParsedQuery) -> tuple[BuildVectors, np.ndarray] | None:
+    """The build's vectors and the query's embedding (None: no vectors, or the model is not installed)."""
+    vectors = build_vectors(ctx, open_index)
+    if vectors is None:
+        return None
+    try:
+        words = [u.text for u in units(parsed.tree) if isinstance(u, (Words, Phrase))]
+        return vectors, query_vector(open_index, " ".join(words))
+    except SemanticUnavailable:
+        return None
 
 
 def ranked(store: Store | OpenIndex, q: str, *, institutions: Sequence[str] = (), years: Sequence[str] = (),
@@ -221,8 +187,8 @@ def ranked(store: Store | OpenIndex, q: str, *, institutions: Sequence[str] = ()
         expansion = _expanded(m, parsed, synonyms, expand)
         found, _selected = filtered(ctx, m.evaluate(expansion.tree), chosen)
         own = parsed.tree if expansion.added else None
-        best = _best(ctx, m, expansion.tree, found, 0, limit, own)
-        return [(from_stored(ctx.stored(d)), score) for d, score in best]
+        top = best(ctx, m, expansion.tree, found, 0, limit, own)
+        return [(from_stored(ctx.stored(d)), score) for d, score in top]
 
 
 def get_report(store: Store | OpenIndex, report_id: str, *, q: str = "", institutions: Sequence[str] = (),
