@@ -123,12 +123,13 @@ def search(store: Store | OpenIndex, q: str, *, institutions: Sequence[str] = ()
         extra = partial_docs + more.docs + near
         skip = max(0, offset - len(found))
         hits: list[dict] = []
-        markers = {"": Marker(ctx.spans, tree), "related": Marker(ctx.spans, more.tree)}
+        marker = Marker(ctx.spans, tree)  # marks are the user's words and their synonyms only: a related hit's
+        # terms are named in its label (hit["related"]), not marked
         for n, (docnum, score) in enumerate(full + extra[skip : skip + per_page - len(full)]):
             kind = kinds[skip + n - len(full)] if n >= len(full) else ""
             stored = ctx.stored(docnum)
             text = stored.get("text", "")
-            spans, keys = markers.get(kind, markers[""]).spans(text)
+            spans, keys = marker.spans(text)
             lacks = missing(parts, docnum) if kind == "partial" else []
             hit = _hit(stored, score, build_snippet(text, spans, keys).html) | {"partial": bool(lacks), "missing": lacks}
             if related:
