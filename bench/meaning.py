@@ -1,6 +1,6 @@
 """Relevance on the blind judged set (issue 20) and on the existing judged sets: nDCG@10 per method.
 
-    .venv/bin/python -m bench.meaning [--generated DIR] [--methods ours,ours-expand0,naive] [--per-query]
+    .venv/bin/python -m bench.meaning [--generated DIR | --bundled-only] [--methods ours,ours-expand0,naive] [--per-query]
 
 The blind set (tests/data/blind_judged.toml) was written and judged by an assessor who never saw the
 synonyms file, the tests or the engine's output: colloquial words, concepts and pairs of concepts.
@@ -12,7 +12,8 @@ the engine before issue 20 (`synonyms`: the synonyms file alone), with the vocab
 with related paragraphs (`+related`), `-unseen`: the vocabulary less the lines keyed by a blind query word
 (what it is worth on words it was not written for), naive Whoosh + jieba (bench/naive.py; chunks credited to
 the paragraph sharing the most bigrams).
-Prints markdown tables: per set and kind, then per query.
+Prints markdown tables: per set and kind, then per query. --bundled-only skips the generated corpus (the semantic
+methods embed every paragraph of a corpus: minutes for the bundled one, hours for the 10k one on a small machine).
 """
 
 from __future__ import annotations
@@ -145,27 +146,32 @@ def table(rows: list[tuple[str, int, dict[str, float]]], names: list[str]) -> li
     return out
 
 
-def run(generated: Path | None, wanted: list[str], per_query: bool, vectors: Path | None = None) -> list[str]:
-    """Build both corpora, score every set with every method; the markdown lines."""
+def run(generated: Path | None, wanted: list[str], per_query: bool, vectors: Path | None = None,
+        bundled_only: bool = False) -> list[str]:
+    """Build both corpora (or the bundled one only), score every set with every method; the markdown lines."""
     blind = load_blind()
     lines: list[str] = []
     semantic = any("semantic" in w for w in wanted)
     if semantic and vectors is None:
         raise SystemExit("semantic methods need --vectors DIR (a cache of the embeddings: made on the first run, reused after)")
     cache = {name: vectors / f"{name}.npz" for name in ("bundled", "generated")} if semantic and vectors else {}
+    if semantic and not bundled_only and not cache["generated"].is_file():
+        print(f"embedding the generated corpus into {cache['generated']}: hours on a 2-core machine", file=sys.stderr)
     with tempfile.TemporaryDirectory() as tmp:
         bundled = open_corpus(REPO_ROOT / "corpus", Path(tmp) / "bundled", cache.get("bundled"))
-        if generated is None:
-            generated = ensure_corpus(10_000, Path(tmp), SEED, REPO_ROOT.parent / "shared" / "benchdata"
-                                      / "government_work_reports.jsonl")
-        gen = open_corpus(generated, Path(tmp) / "generated", cache.get("generated"))
-        known = {p["id"] for p in gen.paragraphs}
-        lost = [pid for b in blind for pid in b.generated if pid not in known]
-        if lost:
-            raise SystemExit(f"{len(lost)} judged generated ids are not in {generated} (e.g. {lost[:3]}): wrong corpus")
-        b_ranks, g_ranks = methods(bundled, wanted), methods(gen, wanted)
+        b_ranks = methods(bundled, wanted)
         b_scores = score_set(b_ranks, resolve({b.q: b.bundled for b in blind if b.bundled}, bundled.paragraphs))
-        g_scores = score_set(g_ranks, {b.q: b.generated for b in blind if b.generated})
+        g_scores: dict[str, dict[str, float]] = {m: {} for m in wanted}
+        if not bundled_only:
+            if generated is None:
+                generated = ensure_corpus(10_000, Path(tmp), SEED, REPO_ROOT.parent / "shared" / "benchdata"
+                                          / "government_work_reports.jsonl")
+            gen = open_corpus(generated, Path(tmp) / "generated", cache.get("generated"))
+            known = {p["id"] for p in gen.paragraphs}
+            lost = [pid for b in blind for pid in b.generated if pid not in known]
+            if lost:
+                raise SystemExit(f"{len(lost)} judged generated ids are not in {generated} (e.g. {lost[:3]}): wrong corpus")
+            g_scores = score_set(methods(gen, wanted), {b.q: b.generated for b in blind if b.generated})
         old_sets = {"exact (original)": judged.JUDGED, **judged.MEANING_KINDS}
         old_scores = {name: score_set(b_ranks, resolve(pieces, bundled.paragraphs)) for name, pieces in old_sets.items()}
 
@@ -173,14 +179,16 @@ def run(generated: Path | None, wanted: list[str], per_query: bool, vectors: Pat
         return {m: _mean([scores[m][q] for q in queries if q in scores[m]]) for m in wanted}
 
     rows = []
-    for part, scores in (("blind, bundled", b_scores), ("blind, generated", g_scores)):
+    parts = (("blind, bundled", b_scores),) if bundled_only else (("blind, bundled", b_scores), ("blind, generated", g_scores))
+    for part, scores in parts:
         for kind in ("colloquial", "concept", "pair"):
             qs = [b.q for b in blind if b.kind == kind and b.q in scores[wanted[0]]]
             rows.append((f"{part}: {kind}", len(qs), means(scores, qs)))
         qs = list(scores[wanted[0]])
         rows.append((f"**{part}: all**", len(qs), means(scores, qs)))
     both = {m: _mean(list(b_scores[m].values()) + list(g_scores[m].values())) for m in wanted}
-    rows.append(("**blind, both corpora**", len(b_scores[wanted[0]]) + len(g_scores[wanted[0]]), both))
+    if not bundled_only:
+        rows.append(("**blind, both corpora**", len(b_scores[wanted[0]]) + len(g_scores[wanted[0]]), both))
     for name, scores in old_scores.items():
         rows.append((f"existing: {name}", len(scores[wanted[0]]), means(scores, list(scores[wanted[0]]))))
     every = {m: [v for s in old_scores.values() for v in s[m].values()] for m in wanted}
@@ -205,8 +213,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--methods", default="ours,ours-expand0,naive")
     ap.add_argument("--per-query", action="store_true")
     ap.add_argument("--vectors", type=Path, default=None, help="semantic methods: a folder caching the embeddings")
+    ap.add_argument("--bundled-only", action="store_true", help="score the bundled corpus only (no generated corpus)")
     args = ap.parse_args(argv)
-    lines = run(args.generated, args.methods.split(","), args.per_query, args.vectors)
+    lines = run(args.generated, args.methods.split(","), args.per_query, args.vectors, args.bundled_only)
     sys.stdout.write("\n".join(lines) + "\n")
     return 0
 
