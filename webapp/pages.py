@@ -122,7 +122,9 @@ def search() -> ResponseReturnValue:
 
     store = get_store()
     synonyms = get_synonyms()
-    result = run_search(store, params.q, synonyms=synonyms, **params.engine_kwargs())
+    # after few full matches the page lists related paragraphs (相关：…) and, where the build was made with
+    # `reindex --semantic`, semantic-only ones (语义相近), labelled; 只搜原词 (expand=0) turns them off
+    result = run_search(store, params.q, synonyms=synonyms, related=True, semantic=True, **params.engine_kwargs())
     # a hit may match only through its (boosted) section heading: mark the query's words there too
     sections = [h["section"] for h in result["hits"]]
     marked = mark_texts(store, params.q, sections, synonyms=synonyms, expand=params.expand, within=params.within)

@@ -43,6 +43,10 @@ def echo_result(query: str, result: dict) -> None:
                    f"  [{hit['id']}, 得分 {hit['score']}]")
         if hit.get("partial"):
             click.echo(f"   （部分匹配，缺少：{'、'.join(hit['missing'])}）")
+        if hit.get("related"):
+            click.echo(f"   （相关：{'、'.join(hit['related'])}）")
+        if hit.get("semantic"):
+            click.echo("   （语义相近）")
         if hit["section"]:
             click.echo(f"   § {hit['section']}")
         click.echo(f"   {plain(hit['snippet'])}")
@@ -69,10 +73,13 @@ def echo_result(query: str, result: dict) -> None:
 @corpus_option
 @no_expand_option
 @synonyms_option
+@click.option("--related", is_flag=True, help="After few full matches, list related paragraphs too (labelled 相关).")
+@click.option("--semantic", is_flag=True, help="Use the index's embeddings (reindex --semantic): fusion and 语义相近 hits.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as one UTF-8 JSON document.")
 def search(query: str, institutions: tuple[str, ...], years: tuple[str, ...], themes: tuple[str, ...],
            within: tuple[str, ...], sort: str, same_sentence: bool, page: str, per_page: str, index_dir: Path | None,
-           corpus_dir: Path | None, no_expand: bool, synonyms_file: Path | None, as_json: bool) -> None:
+           corpus_dir: Path | None, no_expand: bool, synonyms_file: Path | None, related: bool, semantic: bool,
+           as_json: bool) -> None:
     """Search the index: QUERY uses words, OR, -word, (…), "phrase", A NEAR/n B, institution:/year:/theme: filters.
 
     Exit 0 for a search (even with no hits), 2 for bad arguments, 1 when there is no usable index.
@@ -95,7 +102,8 @@ def search(query: str, institutions: tuple[str, ...], years: tuple[str, ...], th
         # strict: an institution or theme the build does not have is refused (after bad page etc.), not 0 hits
         result = run_search(build, query, institutions=institutions, years=years, themes=themes,
                             page=page_n, per_page=per_page_n, synonyms=synonyms, expand=not no_expand, strict=True,
-                            sort=sort, sentence=same_sentence, within=list(within))
+                            sort=sort, sentence=same_sentence, within=list(within), related=related,
+                            semantic=semantic)
     if as_json:
         print_json(result)
         return

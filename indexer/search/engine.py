@@ -5,9 +5,10 @@ A request takes the build's context (indexer/search/evaluation/context.py: memor
 and columns, shared by concurrent requests without a lock) and goes: query tree (indexer/search/language/query.py,
 synonyms expanded by indexer/search/language/synonyms.py) → exact hit set (evaluation/matching.py: sorted docnum
 arrays) → facet counts (evaluation/facets.py) → the page ranked (scoring/: BM25F over text, section and
-lead with bigram and proximity clauses, in two tiers — paragraphs matching every chunk as whole words
-first, substring-only and synonym-only matches after them; or by the reports' dates, scoring/order.py) →
-snippets (snippets.py, marks.py). Fewer than 10 full matches: partial matches follow them (partial.py); none:
+lead with bigram and proximity clauses, in three tiers — paragraphs whose text has every chunk as whole
+words first, substring-only and synonym-only matches next, matches only through the section heading last
+(listing.py); or by the reports' dates, scoring/order.py) → snippets (snippets.py, marks.py). Fewer than 10
+full matches: partial matches follow them (partial.py), and on request related paragraphs (related.py); none:
 did-you-mean alternatives. What a request is made of — q with its within terms, 同句, a page in an order —
 is indexer/search/hits.py's; a hit's permalink is features/permalinks.py's.
 """
@@ -16,24 +17,32 @@ from __future__ import annotations
 
 from typing import Sequence
 
+import numpy as np
+
 from indexer.index.schema import from_stored
+from indexer.index.semantic import SemanticUnavailable
 from indexer.index.store import OpenIndex, Store, pinned
 from indexer.limits import MAX_PER_PAGE, SearchArgumentError, check_filter_values, parse_year_span
 from indexer.model import Paragraph
-from indexer.search.evaluation.context import context
+from indexer.search.evaluation.context import BuildContext, context
 from indexer.search.evaluation.facets import FACET_LABELS, FACETS, check_known, count, filtered, known_values
 from indexer.search.evaluation.matching import Matcher
 from indexer.search.evaluation.sentences import SentenceMatch
-from indexer.search.evaluation.sets import intersect, members
+from indexer.search.evaluation.sets import intersect, members, minus
 from indexer.search.features.didyoumean import did_you_mean
 from indexer.search.features.partial import missing
 from indexer.search.features.permalinks import paragraph_key, permalink, report_keys
+from indexer.search.features.related import FEEDBACK_DOCS, RELATED_BELOW, Related
+from indexer.search.features.semantic import SEMANTIC_BELOW, BuildVectors, build_vectors, fused, nearest, query_vector
 from indexer.search.highlight.marks import Marker, sentence_snippet
 from indexer.search.highlight.snippets import build_snippet, highlight
-from indexer.search.hits import check_options, matched, prepare
+from indexer.search.hits import best, check_options, matched, prepare
 from indexer.search.hits import page as page_of
 from indexer.search.hits import partial as partial_matches
+from indexer.search.language.query import ParsedQuery, Phrase, Words, units
 from indexer.search.language.synonyms import Synonyms, expansion_notice
+from indexer.search.listing import listed, pool, quoted_only
+from indexer.search.listing import related as related_listing
 
 REPORT_PARAGRAPH_KEYS = ("id", "position", "section", "theme", "institution", "text")  # + "html" (CONTRACTS.md)
 # What overview() shows of each report, served publicly by /api/overview and the home page. build.json's other
@@ -65,7 +74,7 @@ def _hit(stored: dict, score: float, snippet: str) -> dict:
 def search(store: Store | OpenIndex, q: str, *, institutions: Sequence[str] = (), years: Sequence[str] = (),
            themes: Sequence[str] = (), page: int = 1, per_page: int = 10, synonyms: Synonyms | None = None,
            expand: bool = True, strict: bool = False, sort: str = "relevance", sentence: bool = False,
-           within: Sequence[str] = ()) -> dict:
+           within: Sequence[str] = (), related: bool = False, semantic: bool = False) -> dict:
     """Ranked hits for q with facet counts over all hits; see the module docstring and CONTRACTS.md.
 
     synonyms (read at the edges, e.g. SynonymFile.current()) expand q's words unless expand is False.
@@ -77,6 +86,13 @@ def search(store: Store | OpenIndex, q: str, *, institutions: Sequence[str] = ()
     "added" (newest added first: the feed's order); the order never changes `total` or the facets.
     sentence (同句): the query's words within one sentence (evaluation/sentences.py); each hit's snippet is
     then the sentence that matched. within: required terms (在结果中检索), each in the query syntax, ANDed with q.
+    related (the web page asks for it): still fewer than RELATED_BELOW, related paragraphs follow
+    (features/related.py); each hit then carries "related" (the related terms it has, [] for the others) and
+    the result "related_terms" and "related_matches". semantic (opt-in, features/semantic.py): full matches
+    re-ordered within their tier by fusion with the build's embeddings (in relevance order only), then
+    semantic-only paragraphs; each hit then carries "semantic" (found only semantically) and the result
+    "semantic" (whether the build has vectors and the model is installed) and "semantic_matches". expand=False
+    turns both off; without them the result's shape is unchanged.
     """
     _check_args(page, per_page, institutions, years, themes)
     check_options(sort, sentence, within, internal=True)
@@ -93,23 +109,47 @@ def search(store: Store | OpenIndex, q: str, *, institutions: Sequence[str] = ()
         found, selected = filtered(ctx, all_matched, chosen)
         facets = count(ctx, all_matched, selected, chosen)
         offset = (page - 1) * per_page
-        full = page_of(ctx, m, query, found, offset, per_page, sort)
-        parts, partial = partial_matches(ctx, m, query, found, chosen)
+        plain = query.parsed.tree
+        widen = expand and plain is not None and not quoted_only(plain)
+        sem = _semantic(open_index, ctx, query.parsed) if semantic and widen else None
+        semantic_ready = sem is not None if widen else semantic and build_vectors(ctx, open_index) is not None
+        reorder = (lambda w: fused(w, sem[0], sem[1])) if sem is not None else None
+        full = page_of(ctx, m, query, found, offset, per_page, sort, reorder)
+        parts, partial_docs = partial_matches(ctx, m, query, found, chosen)
+        more = Related()
+        if related and widen and len(found) < RELATED_BELOW:
+            top = best(ctx, m, query, found, 0, FEEDBACK_DOCS) if len(found) else partial_docs
+            more = related_listing(ctx, m, tree, found, [d for d, _s in top][:FEEDBACK_DOCS], partial_docs, chosen,
+                                   synonyms)
+        near: list[tuple[int, float]] = []
+        if sem is not None and len(found) < SEMANTIC_BELOW:
+            room = SEMANTIC_BELOW - len(found) - len(partial_docs) - len(more.docs)
+            others = pool(ctx, m, tree, chosen)
+            near = nearest(sem[0], sem[1], minus(others, listed(ctx, found, partial_docs, more.docs)), room)
+        kinds = ["partial"] * len(partial_docs) + ["related"] * len(more.docs) + ["semantic"] * len(near)
+        extra = partial_docs + more.docs + near
         skip = max(0, offset - len(found))
         hits: list[dict] = []
-        marker = Marker(ctx.spans, tree)
-        for n, (docnum, score) in enumerate(full + partial[skip : skip + per_page - len(full)]):
+        marker = Marker(ctx.spans, tree)  # marks are the user's words and their synonyms only: a related hit's
+        # terms are named in its label (hit["related"]), not marked
+        for n, (docnum, score) in enumerate(full + extra[skip : skip + per_page - len(full)]):
+            kind = kinds[skip + n - len(full)] if n >= len(full) else ""
             stored = ctx.stored(docnum)
             text = stored.get("text", "")
             spans, keys = marker.spans(text)
             number = same.sentence(docnum) if same is not None else None
             snippet = build_snippet(text, spans, keys) if number is None else sentence_snippet(text, spans, number)
-            lacks = missing(parts, docnum) if n >= len(full) else []
-            hits.append(_hit(stored, score, snippet.html) | {"partial": bool(lacks), "missing": lacks,
-                                                              "permalink": permalink(stored.get("report", ""),
-                                                                                     paragraph_key(ctx, docnum, stored))})
+            lacks = missing(parts, docnum) if kind == "partial" else []
+            hit = _hit(stored, score, snippet.html) | {"partial": bool(lacks), "missing": lacks,
+                                                       "permalink": permalink(stored.get("report", ""),
+                                                                              paragraph_key(ctx, docnum, stored))}
+            if related:
+                hit["related"] = more.has(m, docnum) if kind == "related" else []
+            if semantic:
+                hit["semantic"] = kind == "semantic"
+            hits.append(hit)
     notices = [n for n in (query.parsed.notice(), expansion_notice(query.added)) if n]
-    return {
+    out: dict = {
         "query": q if isinstance(q, str) else "",
         "notice": "。".join(notices) if notices else None,
         "total": len(found),
@@ -119,11 +159,28 @@ def search(store: Store | OpenIndex, q: str, *, institutions: Sequence[str] = ()
         "facets": facets,
         "expand": bool(expand),
         "expanded": query.added,
-        "partial_matches": len(partial),
+        "partial_matches": len(partial_docs),
         # never a bare empty page: queries like q that do find something
         "did_you_mean": did_you_mean(open_index, q, chosen, synonyms, expand, within=within, sentence=sentence)
         if not len(found) and isinstance(q, str) else [],
     }
+    if related:
+        out |= {"related_terms": more.terms if more.docs else [], "related_matches": len(more.docs)}
+    if semantic:
+        out |= {"semantic": semantic_ready, "semantic_matches": len(near)}
+    return out
+
+
+def _semantic(open_index: OpenIndex, ctx: BuildContext, parsed: ParsedQuery) -> tuple[BuildVectors, np.ndarray] | None:
+    """The build's vectors and the query's embedding (None: no vectors, or the model is not installed)."""
+    vectors = build_vectors(ctx, open_index)
+    if vectors is None:
+        return None
+    try:
+        words = [u.text for u in units(parsed.tree) if isinstance(u, (Words, Phrase))]
+        return vectors, query_vector(open_index, " ".join(words))
+    except SemanticUnavailable:
+        return None
 
 
 def ranked(store: Store | OpenIndex, q: str, *, institutions: Sequence[str] = (), years: Sequence[str] = (),
@@ -144,8 +201,8 @@ def ranked(store: Store | OpenIndex, q: str, *, institutions: Sequence[str] = ()
         m = Matcher(ctx)
         query = prepare(m, q, within, synonyms, expand)
         found, _selected = filtered(ctx, matched(m, query, sentence)[0], chosen)
-        best = page_of(ctx, m, query, found, 0, limit, sort)
-        return [(from_stored(ctx.stored(d)), score) for d, score in best]
+        top = page_of(ctx, m, query, found, 0, limit, sort)
+        return [(from_stored(ctx.stored(d)), score) for d, score in top]
 
 
 def get_report(store: Store | OpenIndex, report_id: str, *, q: str = "", institutions: Sequence[str] = (),

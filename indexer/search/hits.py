@@ -3,13 +3,12 @@
 The query is q plus the `within` terms (在结果中检索: each one more required query, ANDed), each parsed and
 expanded with the synonyms on its own. The hit set is exact (evaluation/matching.py); with `sentence` (同句)
 it keeps the paragraphs where one sentence holds the query (evaluation/sentences.py). A page is ranked by
-relevance — paragraphs matching every chunk as whole words first, substring-only and synonym-only matches
-after them — or by the reports' dates or added times with ties by relevance (scoring/order.py).
+relevance — in the ranking tiers of listing.py — or by the reports' dates or added times with ties by relevance (scoring/order.py).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,11 +18,12 @@ from indexer.search.evaluation.context import BuildContext
 from indexer.search.evaluation.facets import allowed
 from indexer.search.evaluation.matching import Matcher
 from indexer.search.evaluation.sentences import SentenceMatch
-from indexer.search.evaluation.sets import intersect, minus
+from indexer.search.evaluation.sets import intersect
 from indexer.search.features.partial import PARTIAL_BELOW, Part, partial_groups
 from indexer.search.language.query import And, Node, ParsedQuery, parse
 from indexer.search.language.synonyms import Synonyms
 from indexer.search.language.synonyms import expand as expand_tree
+from indexer.search.listing import best as listed_best
 from indexer.search.scoring.order import ADDED, by_report_key
 from indexer.search.scoring.plan import plan
 from indexer.search.scoring.rank import ranked as rank_docs
@@ -90,28 +90,20 @@ def matched(m: Matcher, query: Query, sentence: bool) -> tuple[np.ndarray, Sente
     return same.docs, same
 
 
-def best(ctx: BuildContext, m: Matcher, query: Query, hits: np.ndarray, offset: int, count: int) -> Page:
-    """hits[offset:offset+count] by relevance: whole-word matches first, substring-only matches after.
-
-    The first tier holds the user's own words whole, so every concept scores as its word there: the
-    unexpanded query ranks it identically; the synonym-only hits (second tier) are ranked by the expanded query.
-    """
-    if offset >= len(hits) or count <= 0:
-        return []
-    tree = query.tree
-    clauses = plan(tree, m.words)
-    first = intersect(hits, m.evaluate(tree, whole_words=True)) if clauses is not None else hits
-    own = plan(query.own, m.words) if query.own is not None else clauses
-    docs = rank_docs(ctx, m.terms, own, first, offset, count)
-    if len(docs) < count:
-        docs += rank_docs(ctx, m.terms, clauses, minus(hits, first), max(0, offset - len(first)), count - len(docs))
-    return docs
+def best(ctx: BuildContext, m: Matcher, query: Query, hits: np.ndarray, offset: int, count: int,
+         reorder: Callable[[Page], Page] | None = None) -> Page:
+    """hits[offset:offset+count] by relevance, tier by tier (listing.py: the user's own words whole in the text
+    first, substring-only and synonym-only matches next, heading-only matches last); reorder (semantic
+    fusion) re-orders within a tier only."""
+    return listed_best(ctx, m, query.tree, hits, offset, count, query.own, reorder)
 
 
-def page(ctx: BuildContext, m: Matcher, query: Query, hits: np.ndarray, offset: int, count: int, sort: str) -> Page:
-    """hits[offset:offset+count] in the order `sort` names (SORTS, or ADDED), with relevance scores."""
+def page(ctx: BuildContext, m: Matcher, query: Query, hits: np.ndarray, offset: int, count: int, sort: str,
+         reorder: Callable[[Page], Page] | None = None) -> Page:
+    """hits[offset:offset+count] in the order `sort` names (SORTS, or ADDED), with relevance scores; reorder
+    (semantic fusion) applies to the relevance order only."""
     if sort == "relevance":
-        return best(ctx, m, query, hits, offset, count)
+        return best(ctx, m, query, hits, offset, count, reorder)
     return by_report_key(ctx, hits, sort, offset, count, lambda docs, o, c: best(ctx, m, query, docs, o, c))
 
 

@@ -69,6 +69,21 @@ def test_identical_on_random_mixes_of_han_ascii_and_punctuation(pieces: list[str
     assert _differences(["".join(pieces)]) == []
 
 
+# Runs of characters outside the dictionary with a character repeated: the HMM's Viterbi paths tie exactly
+# and jieba-rs breaks ties unlike jieba (found by the random test above: 院院院院法).
+TIES = ["院院院院法", "判院院判判院行审院", "院院法院法审法法审审院法法", "法院判法法审审法判执院"]
+
+
+def test_identical_where_the_hmm_paths_tie() -> None:
+    assert _differences(TIES) == []
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="法院审判执行", min_size=2, max_size=14))
+def test_identical_on_repetitive_han_runs(text: str) -> None:
+    assert _differences([text]) == []
+
+
 def test_a_dictionary_rjieba_cannot_mirror_falls_back_to_jieba(tmp_path: Path) -> None:
     # A word twice: jieba counts both frequencies in its total, rjieba cannot be told the first one.
     path = tmp_path / "userdict.txt"

@@ -148,8 +148,8 @@ def artifacts() -> Path:
 
 @pytest.fixture(scope="session")
 def synonyms():
-    """The bundled synonyms, as the app reads them: the engine's answer for a page is search(…, synonyms=…)."""
-    from indexer.config import default_synonyms_path
+    """The bundled synonyms and vocabulary, as the app reads them: the engine's answer for a page is search(…, synonyms=…)."""
+    from indexer.config import default_synonyms_path, default_vocabulary_paths
     from indexer.search.language.synonyms import load_synonyms
 
-    return load_synonyms(default_synonyms_path())
+    return load_synonyms(default_synonyms_path(), *default_vocabulary_paths())

@@ -52,12 +52,17 @@ def forms(node: Words | Phrase | Concept, whole_words: bool = False) -> list[str
 class Matcher:
     """Exact hit sets for one request (memoised per word and needle)."""
 
-    def __init__(self, ctx: BuildContext, reader: Terms | None = None) -> None:
+    def __init__(self, ctx: BuildContext, reader: Terms | None = None, headings: bool = True) -> None:
         self.ctx = ctx
         self.terms = reader if reader is not None else Terms(ctx)
         self.occurrences = Occurrences(self.terms)
         self.memo: dict[tuple[str, str], np.ndarray] = {}
         self.near_memo: dict[tuple[Near, bool], np.ndarray] = {}
+        self.headings = headings  # whether a word of a paragraph's section heading counts as a word of it
+
+    def text_only(self) -> "Matcher":
+        """A Matcher over the same reads in which only the paragraphs' own text counts (not their headings)."""
+        return Matcher(self.ctx, self.terms, headings=False)
 
     def words(self, text: str) -> list[str]:
         """The index's own word segmentation of a chunk."""
@@ -65,12 +70,12 @@ class Matcher:
 
     def term_docs(self, word: str) -> np.ndarray:
         """Paragraphs with word as a jieba word of their text, or of their section heading (a paragraph
-        under "切实解决执行难" is about 执行难 even if it does not repeat it)."""
+        under "切实解决执行难" is about 执行难 even if it does not repeat it) unless self.headings is False."""
         key = ("w", word)
         got = self.memo.get(key)
         if got is None:
-            got = self.memo[key] = union([self.terms.docs("text", word), self.terms.docs("section", word)],
-                                         self.ctx.size)
+            fields = ("text", "section") if self.headings else ("text",)
+            got = self.memo[key] = union([self.terms.docs(f, word) for f in fields], self.ctx.size)
         return got
 
     def substring_docs(self, text: str) -> np.ndarray:

@@ -41,6 +41,13 @@ class Synonyms:
 
     mapping: dict[str, tuple[str, ...]] = field(default_factory=dict)
     entries: int = 0  # lines with a rule
+    terms: frozenset[str] = frozenset()  # an official vocabulary (word lists, indexer/vocab/): related terms come from it
+
+    def vocabulary(self) -> frozenset[str] | None:
+        """The terms related paragraphs may be found by: the word lists and every synonym term (None: no word list)."""
+        if not self.terms:
+            return None
+        return self.terms | frozenset(self.mapping) | frozenset(t for ts in self.mapping.values() for t in ts)
 
     def of(self, term: str) -> tuple[str, ...]:
         """The synonyms of term (folded), at most MAX_SYNONYMS."""
@@ -96,13 +103,49 @@ def parse_synonyms(text: str, source: str = "synonyms") -> Synonyms:
     return Synonyms({k: tuple(v) for k, v in found.items() if v}, entries)
 
 
-def load_synonyms(path: Path) -> Synonyms:
-    """Read and parse a synonyms file (UTF-8); SynonymsError on a bad line or an unreadable file."""
+def parse_words(text: str) -> frozenset[str]:
+    """A word list (`*.words`: one term a line, `#` comments), folded; a crime name (…罪) also stands for its conduct."""
+    out: set[str] = set()
+    for raw in text.splitlines():
+        term = _fold(raw.split("#", 1)[0])
+        if term:
+            out.add(term)
+            if term.endswith("罪") and len(term) > 2:
+                out.add(term[:-1])  # 危险驾驶罪: reports say 危险驾驶 as often as the crime's name
+    return frozenset(out)
+
+
+def merged(first: Synonyms, *more: Synonyms) -> Synonyms:
+    """Several synonyms sources as one: a word's synonyms from each in turn (first's first), word lists joined."""
+    mapping = {k: list(v) for k, v in first.mapping.items()}
+    for other in more:
+        for k, v in other.mapping.items():
+            bucket = mapping.setdefault(k, [])
+            bucket += [t for t in v if t not in bucket]
+    terms = first.terms.union(*(o.terms for o in more))
+    return Synonyms({k: tuple(v) for k, v in mapping.items()}, first.entries + sum(o.entries for o in more), terms)
+
+
+def load_synonyms(path: Path, *also: Path) -> Synonyms:
+    """Read and parse a synonyms file (UTF-8), merged with the files in also (synonyms files, or `*.words` word
+    lists: the vocabulary, indexer/vocab/); SynonymsError on a bad line or an unreadable file."""
+    loaded = []
+    for one in (path, *also):
+        try:
+            text = Path(one).read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise SynonymsError(f"cannot read the synonyms file {one}: {exc}") from exc
+        is_words = Path(one).suffix == ".words"
+        loaded.append(Synonyms(terms=parse_words(text)) if is_words else parse_synonyms(text, str(one)))
+    return merged(*loaded) if also else loaded[0]
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
     try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SynonymsError(f"cannot read the synonyms file {path}: {exc}") from exc
-    return parse_synonyms(text, str(path))
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_size)
 
 
 class SynonymFile:
@@ -113,22 +156,19 @@ class SynonymFile:
     from the start raises.
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, also: tuple[Path, ...] = ()) -> None:
         self.path = Path(path)
-        self._stamp: tuple[int, int] | None = None
+        self.also = tuple(Path(a) for a in also)  # the vocabulary files merged after it (load_synonyms)
+        self._stamp: tuple[tuple[int, int] | None, ...] | None = None
         self._synonyms: Synonyms | None = None
         self.error: str | None = None
 
     def current(self) -> Synonyms:
         """The synonyms as the file says now (re-parsed only when its mtime or size changed)."""
-        try:
-            st = self.path.stat()
-            stamp = (st.st_mtime_ns, st.st_size)
-        except OSError:
-            stamp = None
+        stamp = tuple(_stamp(p) for p in (self.path, *self.also))
         if self._synonyms is None or stamp != self._stamp:
             try:
-                self._synonyms = load_synonyms(self.path)
+                self._synonyms = load_synonyms(self.path, *self.also)
                 self.error = None
             except SynonymsError as exc:
                 if self._synonyms is None:
