@@ -30,7 +30,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     (config.py; a malformed synonyms file stops start-up with its line)."""
     from indexer.config import default_corpus_dir, default_index_dir, default_synonyms_path
     from indexer.limits import MAX_REQUEST_BODY_BYTES
-    from webapp import api, errors, pages, render, source, state, trends
+    from webapp import api, errors, figures, pages, render, source, state, trends
 
     app = Flask(__name__)
     app.config.update(
@@ -57,6 +57,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(trends.bp)
+    app.register_blueprint(figures.bp)
     app.register_blueprint(source.bp)
     errors.register(app)
     app.add_template_filter(render.only_marks, "only_marks")

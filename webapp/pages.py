@@ -21,6 +21,7 @@ from flask.typing import ResponseReturnValue
 from indexer.limits import EXPORT_MAX_ROWS, MAX_REPORT_QUERY_CHARS, page_count, year_label
 from indexer.report_ids import is_report_id
 from indexer.search.evaluation.facets import FACET_LABELS, FACETS
+from webapp.figures import parse_cite, report_figures
 from webapp.params import SearchParams, parse_search_args
 from webapp.render import year_chart
 from webapp.state import get_store, get_synonyms
@@ -175,6 +176,7 @@ def report(report_id: str) -> str:
     titles = sorted({s["title"] for s in sections})
     section_html = dict(zip(titles, mark_texts(get_store(), q, titles, synonyms=synonyms, expand=state.expand)))
     back = search_url(state) if q or state.has_filters else url_for("pages.home")
+    cite = parse_cite(request.args.get("cite"))
     return render_template(
         "report.html",
         params=SearchParams(q=q),
@@ -186,6 +188,8 @@ def report(report_id: str) -> str:
         section_html=section_html,
         back_url=back,
         multi_institution=len(doc.get("institutions") or ()) > 1,
+        cite=cite,
+        data=report_figures(report_id),
     )
 
 
