@@ -137,7 +137,8 @@ def report_figures(report_id: str) -> dict:
 
     build = get_store().current()
     table = load_metrics()
-    items, total = [], 0
+    items: list[dict] = []
+    total = 0
     for figure in read_figures(build.path, build.meta, [report_id]):
         total += 1
         if len(items) >= MAX_REPORT_FIGURES:
