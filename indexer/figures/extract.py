@@ -11,6 +11,7 @@ sentence names, or the list it distributes over (A、B各1人, “A”“B”均
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
@@ -61,12 +62,13 @@ def find_figures(text: str, report_years: Sequence[int], rate_units: dict[str, s
     if not numbers:
         return []
     out: list[Found] = []
+    marks = [m.start() for m in SENTENCE_END.finditer(t)]  # one pass; each sentence is then found by bisection
     i, previous_end = 0, 0
     while i < len(numbers):  # only the sentences with numbers, each found from its first number
         at = numbers[i].start
-        start = max(previous_end, 1 + max(t.rfind(mark, previous_end, at) for mark in SENTENCE_MARKS))
-        found = SENTENCE_END.search(t, at)
-        end = found.start() if found else len(t)
+        k = bisect_left(marks, at)  # marks[k-1] < at <= marks[k]
+        start = marks[k - 1] + 1 if k and marks[k - 1] >= previous_end else previous_end
+        end = marks[k] if k < len(marks) else len(t)
         batch = []
         while i < len(numbers) and numbers[i].start < end:
             batch.append(numbers[i])
