@@ -11,7 +11,7 @@ sentence names, or the list it distributes over (A、B各1人, “A”“B”均
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
@@ -104,6 +104,7 @@ class _Sentence:
         marks += [n.end for n in numbers if t.startswith("、", n.end)]
         bounds = sorted({start, end, *marks})
         self.clauses = [(a if a == start else a + 1, b) for a, b in zip(bounds, bounds[1:])]
+        self.starts = [a for a, _ in self.clauses]  # for clause_of's bisection
         self.found: list[Found] = []
         self.clause_has_figure: set[int] = set()
         self.last_in: dict[tuple[int, int], Found] = {}  # clause span → its latest figure
@@ -112,15 +113,9 @@ class _Sentence:
         self.whole: tuple[str, int] | None = None  # the metric a 其中 list names parts of, and its latest clause
 
     def clause_of(self, pos: int) -> int:
-        """Index of the clause holding pos."""
-        lo, hi = 0, len(self.clauses) - 1
-        while lo < hi:
-            mid = (lo + hi + 1) // 2
-            if self.clauses[mid][0] <= pos:
-                lo = mid
-            else:
-                hi = mid - 1
-        return lo
+        """Index of the clause holding pos (the last clause starting at or before it; the first when none does)."""
+        k = bisect_right(self.starts, pos) - 1
+        return k if k > 0 else 0
 
     def figures(self) -> list[Found]:
         """Read every number of the sentence; then give changes that name no metric the figures they refer to."""

@@ -80,6 +80,8 @@ AFTER = re.compile(rf"(?P<a1>余|多)?(?P<mult>万亿|千万|百万|亿|万|千)
 _ID_NEIGHBOURS = frozenset("+ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 QUOTES = {"“": "”", "《": "》", "「": "」", "『": "』", "‘": "’", '"': '"'}
 _APPROX_LAST = frozenset(w[-1] for w in APPROX_BEFORE)
+_APPROX_AFTER = frozenset(APPROX_AFTER)
+assert all(len(w) == 2 for w in APPROX_AFTER)  # _classify compares the two characters after a span with the set
 _OPENING = re.compile("[" + re.escape("".join(QUOTES)) + "]")
 _SENTENCE_END = re.compile("[。！？；!?;]")
 _FULL_WIDTH = re.compile("[０-９．％／＋]")
@@ -209,7 +211,8 @@ def scan_numbers(text: str, names: NameIndex = NO_NAMES) -> list[Number]:
         for number in _numbers(text, m, quoted, range_end):
             if number.skip == "range":
                 range_end = number.end
-            taken = max(taken, number.end)
+            if number.end > taken:
+                taken = number.end
             out.append(number)
     return out
 
@@ -273,7 +276,7 @@ def _classify(text: str, start: int, end: int, digits: str, chinese: bool, quote
         span_end = end
     ordinal = text.startswith("第", start - 1)
     before, approx_start = _approx_before(text, start - 1 if ordinal else start)
-    approx = inner or before or next((w for w in APPROX_AFTER if text.startswith(w, span_end)), None)
+    approx = inner or before or (text[span_end:span_end + 2] if text[span_end:span_end + 2] in _APPROX_AFTER else None)
     skip = _skip(text, start, end, span_end, digits, chinese, surface, mult, quoted, range_end, before)
     if ordinal and skip is None:
         skip = "ordinal"  # 第一批, 第五检察部 … unless the sentence ranks (extract.py decides)

@@ -60,6 +60,7 @@ ATTRIBUTES = frozenset({"涉案金额", "金额", "标的额", "标的金额", "
 BARE_VERBS = frozenset({"起诉", "提起公诉", "公诉", "审结", "办结", "结案", "受理", "新收", "收案", "批捕", "批准逮捕",
                         "执结", "判处", "审查起诉"})
 ADVERBS = re.compile(r"^(?:依法|从严|从快|从重|共|累计|全年|先后)+")
+_ADVERB_FIRST = frozenset("依从共累全先")  # the first characters of ADVERBS' words
 # 从严批捕涉黑恶犯罪150人，从快起诉154人: the second activity shares the first one's object
 PARALLEL = re.compile(r"^(?:从严|从快|从重)(?:" + "|".join(sorted(BARE_VERBS, key=len, reverse=True)) + r")(?P<object>.+)$")
 
@@ -138,6 +139,8 @@ def enumerated(phrase: str) -> int:
 
 def is_bare_verb(metric: str) -> bool:
     """True for a metric that is only an activity with no object (依法起诉, 审结): what it counts is said earlier."""
+    if metric[:1] not in _ADVERB_FIRST:
+        return metric in BARE_VERBS  # most phrases: no adverb to take off
     return ADVERBS.sub("", metric) in BARE_VERBS
 
 
