@@ -28,6 +28,7 @@ JOINS = frozenset({"和", "、", "及", "与", "以及"})  # between the numbers
 SENTENCE_END = re.compile(f"[{SENTENCE_MARKS}]")
 CLAUSE_MARK = re.compile(r"[，,：:]")
 CANDIDATE = (None, "ordinal")  # Number.skip values that may still be figures
+TWO_CHARACTER_RATE = re.compile(r"[\u4e00-\u9fff]{2}率")  # 审结率 after 审结…案件143件
 UNIT_COUNTS = {"件": "件数", "人": "人数"}  # the 件 and 人 halves of one statistic (2491件3743人)
 
 
@@ -295,7 +296,7 @@ class _Sentence:
                 return self.context(c) or ""
             return last.metric if last is not None else ""
         if last is not None:
-            if re.fullmatch(r"[\u4e00-\u9fff]{2}率", metric) and last.metric.startswith(metric[:2]):
+            if TWO_CHARACTER_RATE.fullmatch(metric) and last.metric.startswith(metric[:2]):
                 return last.metric[2:] + metric  # 审结涉黑恶案件143件, 审结率100% → 涉黑恶案件审结率
             if metric in ph.ATTRIBUTES:
                 return last.metric + metric  # 审结…案件104件, 涉案金额1.09亿元

@@ -65,6 +65,10 @@ _ADVERB_FIRST = frozenset("依从共累全先")  # the first characters of ADVER
 PARALLEL = re.compile(r"^(?:从严|从快|从重)(?:" + "|".join(sorted(BARE_VERBS, key=len, reverse=True)) + r")(?P<object>.+)$")
 
 
+_AND = re.compile(r"和|及|与")
+_NOT_COMPARED = re.compile(r"[“”‘’\"'《》（）()「」『』\s]")  # what normalise_metric removes
+
+
 def window_before(text: str, start: int, floor: int) -> str:
     """At most MAX_METRIC_CHARS characters of text before start, not before floor."""
     return text[max(floor, start - MAX_METRIC_CHARS):start]
@@ -115,7 +119,7 @@ def split_items(phrase: str, count: int) -> list[str] | None:
     """The list phrase 'A、B' or '“A”“B”' as count items, or None when it does not have that many."""
     parts = [p for p in SPLIT_ITEMS.split(phrase) if p.strip(EDGE_PUNCT)]
     if len(parts) < count:
-        last = re.split(r"和|及|与", parts[-1]) if parts else []
+        last = _AND.split(parts[-1]) if parts else []
         parts = parts[:-1] + last
     if len(parts) != count:
         return None
@@ -146,4 +150,4 @@ def is_bare_verb(metric: str) -> bool:
 
 def normalise_metric(metric: str) -> str:
     """A metric phrase for comparison: without quotes, brackets and spaces."""
-    return re.sub(r"[“”‘’\"'《》（）()「」『』\s]", "", metric)
+    return _NOT_COMPARED.sub("", metric)
