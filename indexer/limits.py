@@ -30,6 +30,8 @@ SORTS = ("relevance", "newest", "oldest")  # 相关度 / 最新 / 最早 (indexe
 FEED_ENTRIES = 20  # /feed.atom lists this many paragraphs unless per_page says otherwise (at most MAX_PER_PAGE)
 MAX_TREND_TERMS = 5  # queries compared on one trend chart (five lines stay readable)
 EXPORT_MAX_ROWS = 1_000  # /export.csv writes at most this many hits (ranked, best first)
+MAX_FIGURE_ROWS = 2_000  # figure rows /api/figures and the /figures page answer (the CLI has no cap); `truncated` says so
+MAX_REPORT_FIGURES = 1_000  # figures listed in a report page's 数据 panel
 
 # --- completions of the search box (indexer/search/features/suggest.py, /api/suggest) --------------------------------
 DEFAULT_SUGGESTIONS = 8

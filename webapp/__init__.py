@@ -30,7 +30,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     the defaults (config.py; a malformed synonyms file stops start-up with its line)."""
     from indexer.config import default_corpus_dir, default_index_dir, default_synonyms_path, default_vocabulary_paths
     from indexer.limits import MAX_REQUEST_BODY_BYTES
-    from webapp import api, cite, errors, feed, pages, render, source, state, trends
+    from webapp import api, cite, errors, feed, figures, pages, render, source, state, trends
 
     app = Flask(__name__)
     app.config.update(
@@ -58,6 +58,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(trends.bp)
+    app.register_blueprint(figures.bp)
     app.register_blueprint(source.bp)
     app.register_blueprint(cite.bp)
     app.register_blueprint(feed.bp)

@@ -25,6 +25,7 @@ from indexer.search.evaluation.facets import FACET_LABELS, FACETS
 from indexer.search.scoring.order import SORT_LABELS
 from webapp.cite import citation
 from webapp.feed import feed_url
+from webapp.figures import parse_cite, report_figures
 from webapp.params import SearchParams, parse_search_args
 from webapp.render import year_chart
 from webapp.state import get_store, get_synonyms
@@ -218,6 +219,7 @@ def report(report_id: str) -> str:
     anchors = {p["position"]: p["permalink"].rsplit("/", 1)[-1] for p in doc["paragraphs"]}
     cites = {p["position"]: citation(doc, p["position"], p["permalink"]) for p in doc["paragraphs"]
              if p["position"] in neighbours}
+    figure_cite = parse_cite(request.args.get("cite"))
     return render_template(
         "report.html",
         params=SearchParams(q=q),
@@ -233,6 +235,8 @@ def report(report_id: str) -> str:
         cites=cites,
         anchors=anchors,
         query_label=" ".join([q, *state.within]).strip() + ("（同句）" if state.sentence else ""),
+        figure_cite=figure_cite,
+        data=report_figures(report_id),
     )
 
 

@@ -153,3 +153,34 @@ def synonyms():
     from indexer.search.language.synonyms import load_synonyms
 
     return load_synonyms(default_synonyms_path(), *default_vocabulary_paths())
+
+
+@pytest.fixture(scope="session")
+def figure_index(tmp_path_factory: pytest.TempPathFactory, repo_corpus: Path) -> Path:
+    """An index of the corpus plus a court whose five-year review and annual report disagree on 2021 (figures)."""
+    from indexer.index.build import build_index
+    from tests.helpers.figure_corpus import write_figure_corpus
+
+    corpus = write_figure_corpus(repo_corpus, tmp_path_factory.mktemp("figure-corpus") / "corpus")
+    root = tmp_path_factory.mktemp("figure-index")
+    build_index(corpus, root)
+    return root
+
+
+@pytest.fixture(scope="session")
+def figure_app(figure_index: Path):
+    """The app over the figure index."""
+    return create_app({"TESTING": True, "INDEX_DIR": figure_index, "CORPUS_DIR": figure_index})
+
+
+@pytest.fixture()
+def figure_client(figure_app):
+    """Test client of the figure app."""
+    return figure_app.test_client()
+
+
+@pytest.fixture(scope="session")
+def figure_server(figure_app) -> Iterator[str]:
+    """The figure app served by waitress, for the browser."""
+    with serving(figure_app) as url:
+        yield url

@@ -95,9 +95,9 @@ def test_serve_is_added_explicitly_not_by_importing_webapp_cli():
 
     assert "serve" in webapp.cli.cli.commands
     # importing webapp.cli added nothing
-    assert sorted(indexer.cli.cli.commands) == ["add", "export", "reindex", "remove", "search", "trend"]
+    assert sorted(indexer.cli.cli.commands) == ["add", "export", "figures", "reindex", "remove", "search", "trend"]
     assert sorted(indexer.cli.make_cli(webapp.cli.serve).commands) == [
-        "add", "export", "reindex", "remove", "search", "serve", "trend"]
+        "add", "export", "figures", "reindex", "remove", "search", "serve", "trend"]
 
 
 def _children(pid: int, want: int | None = None) -> set[int]:
