@@ -22,7 +22,7 @@ from xml.etree.ElementTree import Element, ParseError, TreeBuilder
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
 
-from indexer.ingest.formats import Extracted, FormatError, FormatOptions, clean_title_hint, table_rows
+from indexer.ingest.formats.base import Extracted, FormatError, FormatOptions, clean_title_hint, table_rows
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 DC = "{http://purl.org/dc/elements/1.1/}"

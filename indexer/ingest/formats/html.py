@@ -20,7 +20,7 @@ import trafilatura
 from lxml import etree
 
 from indexer.ingest.decode import DecodeError, decode_report
-from indexer.ingest.formats import Extracted, FormatError, FormatOptions, clean_title_hint, table_rows
+from indexer.ingest.formats.base import Extracted, FormatError, FormatOptions, clean_title_hint, table_rows
 
 _META_CHARSET = re.compile(rb"""<meta[^<>]+?charset\s*=\s*(?:["']\s*)?([A-Za-z0-9_\-]+)""", re.I)
 _SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "gb_2312-80": "gb18030", "euc-cn": "gb18030"}

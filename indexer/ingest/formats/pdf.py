@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from indexer.ingest.formats import Extracted, FormatError, FormatOptions, clean_title_hint
+from indexer.ingest.formats.base import Extracted, FormatError, FormatOptions, clean_title_hint
 
 BAND = 0.1  # top and bottom tenth of a page: where running headers, footers and page numbers live
 _PAGE_NO = re.compile(
