@@ -14,6 +14,7 @@ from indexer.ingest.catalog import CATALOG, CatalogEntry
 from indexer.ingest.detect import Detected, detect_metadata
 from indexer.ingest.formats import Extracted, FormatError, FormatOptions, extract, extract_converted
 from indexer.ingest.layout import Block, document_title, parse_blocks, sections
+from indexer.ingest.layout_rules import CLOSERS, SENTENCE_END, char_class
 from indexer.ingest.themes import Taxonomy
 from indexer.limits import MAX_HEADING_CHARS
 from indexer.model import Paragraph, Report
@@ -22,7 +23,8 @@ UNKNOWN_INSTITUTION = "未知机构"
 MAX_PARAGRAPH = 4000  # characters; longer "paragraphs" are layout failures (no blank lines at all): split them
 EMPTY = "empty"  # why a file without text is skipped (reindex) or refused (add)
 NO_BODY = "no paragraphs of text found (only headings or captions)"
-_SENTENCE = re.compile(r"[^。！？；!?;]*[。！？；!?;]+[”’」』）)]*|[^。！？；!?;]+$")
+_END, _CLOSER = char_class(SENTENCE_END), char_class(CLOSERS)
+_SENTENCE = re.compile(f"[^{_END}]*[{_END}]+[{_CLOSER}]*|[^{_END}]+$")
 
 
 @dataclass(frozen=True)
