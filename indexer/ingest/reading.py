@@ -16,7 +16,7 @@ from indexer.ingest.formats import Extracted, FormatError, FormatOptions, extrac
 from indexer.ingest.layout import Block, document_title, parse_blocks, sections
 from indexer.ingest.layout_rules import CLOSERS, SENTENCE_END, char_class
 from indexer.ingest.themes import Taxonomy
-from indexer.limits import MAX_HEADING_CHARS
+from indexer.limits import MAX_HEADING_CHARS, year_label
 from indexer.model import Paragraph, Report
 
 UNKNOWN_INSTITUTION = "未知机构"
@@ -106,7 +106,7 @@ def read_job(job: FileJob, *, taxonomy: Taxonomy, formats: FormatOptions, catalo
 def _entry(rel: str, found: Detected, why: str, warnings: list[str]) -> CatalogEntry:
     """Metadata for a file the catalog does not describe: detected from its text, else from its name."""
     institution = found.institution or UNKNOWN_INSTITUTION
-    label = f"{found.years[0]}—{found.years[-1]}" if len(found.years) > 1 else (str(found.years[0]) if found.years else "")
+    label = year_label(found.years[0], found.years[-1]) if found.years else ""
     from_name = found.years_from == "from the file name" or not found.years
     got = ([f"institution {institution}"] if found.institution else []) + ([f"years {label}"] if found.years and not from_name else [])
     missing = ([f"institution (using {UNKNOWN_INSTITUTION!r})"] if not found.institution else []) + (
