@@ -179,12 +179,12 @@ def test_related_paragraphs_respect_the_filters(seed_store: Store, vocab: Synony
     assert all(h["institution"] == inst for h in result["hits"])
 
 
-def test_the_cli_lists_related_paragraphs_only_when_asked(seed_root: Path) -> None:
+def test_the_cli_lists_related_paragraphs_only_when_asked(seed_index: Path) -> None:
     from click.testing import CliRunner
 
     from indexer.cli import cli
 
-    asked = CliRunner().invoke(cli, ["search", "--index", str(seed_root), "--related", "无纸化"])
-    plain = CliRunner().invoke(cli, ["search", "--index", str(seed_root), "无纸化"])
+    asked = CliRunner().invoke(cli, ["search", "--index", str(seed_index), "--related", "无纸化"])
+    plain = CliRunner().invoke(cli, ["search", "--index", str(seed_index), "无纸化"])
     assert asked.exit_code == plain.exit_code == 0
     assert "（相关：" in asked.output and "（相关：" not in plain.output
