@@ -75,7 +75,7 @@ def _peak_while_reading(index: object, words: list[bytes]) -> int:
 
 def test_opening_a_build_does_not_copy_its_segments_into_memory(build_dir: Path) -> None:
     size = _segments_bytes(build_dir)
-    assert size > 2_000_000
+    assert size > 1_500_000  # 2.5 MB with the benchmark prose, 1.9 MB with a fresh clone's fallback pool
     plain = whoosh.index.open_dir(str(build_dir), readonly=True)
     with plain.searcher() as s:
         words = _frequent_words(s, "report", 5)
