@@ -13,10 +13,11 @@ from typing import Any
 
 from indexer.ingest.ocr import OcrBox
 
-ROW_SHARE = 0.1  # a row holds the line's ink when it has at least this share of the inkiest row's dark pixels
+ROW_SHARE = 0.15  # a row holds the line's ink when it has at least this share of the inkiest row's dark pixels
 
 
 PIECE = 3  # box heights: the width of the pieces a line's ink is measured in
+GAP = 0.12  # box heights: blank rows closer than this inside a band of ink (strokes of 三) do not split it
 MIN_CONTRAST = 40  # grey levels between paper and ink below which a box holds no ink to measure
 
 
@@ -41,13 +42,29 @@ def ink_height(pixels: Any, box: OcrBox) -> float:
     # Measured in pieces a few characters wide and the median taken: a line left a fraction of a degree off
     # level is taller than its characters over its whole width, but not over a few of them.
     piece = max(1, round(PIECE * (y1 - y0)))
-    heights = []
-    for x in range(0, dark.shape[1], piece):
-        rows = dark[:, x:x + piece].sum(axis=1)
-        inked = np.nonzero(rows >= max(1, ROW_SHARE * rows.max()))[0]
-        if len(inked) and rows.max() > 0:
-            heights.append(inked[-1] - inked[0] + 1)
+    gap = max(2, round(GAP * (y1 - y0)))
+    heights = [_band(dark[:, x:x + piece].sum(axis=1), gap) for x in range(0, dark.shape[1], piece)]
+    heights = [h for h in heights if h]
     return float(np.median(heights)) if heights else 0.0
+
+
+def _band(rows: Any, gap: int) -> int:
+    """Height of the inkiest band of rows (runs of inked rows closer than `gap` are one band): the line itself,
+    not a descender of the line above or a speck below that the box also caught."""
+    inked = [i for i, n in enumerate(rows) if n >= max(1, ROW_SHARE * rows.max())]
+    best = height = 0
+    start = prev = -gap - 1
+    ink = 0
+    for i in [*inked, None]:
+        if i is None or i - prev > gap:
+            if prev >= 0 and ink > best:
+                best, height = ink, prev - start + 1
+            if i is None:
+                break
+            start, ink = i, 0
+        ink += int(rows[i])
+        prev = i
+    return height
 
 
 def with_sizes(pixels: Any, boxes: list[OcrBox]) -> list[OcrBox]:
