@@ -39,6 +39,7 @@ PHRASE_SAMPLE = 2_000  # paragraphs segmented to mine phrases (~1 s of jieba on 
 PHRASE_MIN = 2  # sampled paragraphs a phrase must occur in
 MAX_PHRASES = 50_000
 SUGGEST_SLOT = "search.suggest"
+WARM_SLOT = "search.suggest.warm"
 
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _WORDY = re.compile(r"[^\W\d_]")  # a letter or CJK character: not a number-only token
@@ -98,6 +99,24 @@ def suggest_data(open_index: OpenIndex) -> SuggestData:
             if holder.data is None:
                 holder.data = build_data(*_read(context(open_index)))
             return holder.data
+
+
+def warm_in_background(open_index: OpenIndex) -> None:
+    """Start building the build's suggestion data in a daemon thread, once per build and process, so the first
+    suggestion or did-you-mean request does not pay for it (≈ 2 s of CPU at a million paragraphs).
+
+    Call it in the serving process (after any fork): a thread does not survive a fork."""
+
+    def run() -> None:
+        with open_index.hold():  # the build is not released while its data is being made
+            suggest_data(open_index)
+
+    def start() -> threading.Thread:
+        thread = threading.Thread(target=run, name="suggest-warm", daemon=True)
+        thread.start()
+        return thread
+
+    open_index.slot(WARM_SLOT, start)
 
 
 def _words(ctx: BuildContext) -> Counter[str]:
