@@ -115,3 +115,9 @@ def parse_year_span(value: object, *, ordered: bool = True) -> tuple[int, int]:
 def year_label(first: int, last: int) -> str:
     """The canonical spelling of a year value: `2019` or `2017-2021`."""
     return str(first) if first == last else f"{first}-{last}"
+
+
+def title_years(first: int, last: int) -> str:
+    """The years as a Chinese report title writes them (`2019年`, `2017—2021年`: "…工作回顾（2017—2021年）"), prose
+    a reader sees in a title; year_label is the value the CLI, URLs and catalog.toml's `year` take."""
+    return f"{first}年" if first == last else f"{first}—{last}年"

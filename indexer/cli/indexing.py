@@ -33,14 +33,14 @@ def _failed(what: str, exc: Exception) -> _ReindexFailed:
     return _ReindexFailed(f"{what} failed, the previous index (if any) still serves: {exc}")
 
 
-def _progress(corpus_dir: Path, quiet: bool) -> Progress | None:
-    """A progress line on stderr when it is a terminal and --quiet was not given."""
+def _progress(quiet: bool) -> Progress | None:
+    """A progress line on stderr when it is a terminal and --quiet was not given (it learns the number of files
+    from the run, once the corpus is read under the locks)."""
     if quiet or not sys.stderr.isatty():
         return None
     from indexer.cli.progress import Progress
-    from indexer.index.fingerprint import candidate_files
 
-    return Progress(sys.stderr, len(candidate_files(corpus_dir)) if Path(corpus_dir).is_dir() else 0)
+    return Progress(sys.stderr)
 
 
 def _run(progress: Progress | None, work: Callable[[Hooks], T]) -> T:
@@ -100,7 +100,7 @@ def reindex(corpus_dir: Path | None, index_dir: Path | None, procs: int | None, 
     corpus, index = corpus_and_index(corpus_dir, index_dir)
     formats = default_format_options()
     try:
-        update = _run(_progress(corpus, quiet),
+        update = _run(_progress(quiet),
                       lambda hooks: update_index(corpus, index, full=full, procs=procs, hooks=hooks, formats=formats))
     except (CorpusError, ReindexRunning, BuildError, OSError) as exc:
         raise _failed("reindex", exc) from exc
@@ -139,7 +139,7 @@ def add(paths: tuple[Path, ...], title: str | None, institution: str | None, yea
     meta = Metadata(title=title, institution=institution, year=year, date=date, source=source)
     formats = default_format_options()
     try:
-        result = _run(None if dry_run else _progress(corpus, quiet),
+        result = _run(None if dry_run else _progress(quiet),
                       lambda hooks: add_reports(list(paths), corpus, index, meta, dry_run=dry_run, procs=procs,
                                                 hooks=hooks, formats=formats))
     except AddError as exc:
@@ -181,7 +181,7 @@ def remove(report_id: str, corpus_dir: Path | None, index_dir: Path | None, proc
     corpus, index = corpus_and_index(corpus_dir, index_dir)
     formats = default_format_options()
     try:
-        result = _run(_progress(corpus, quiet),
+        result = _run(_progress(quiet),
                       lambda hooks: remove_report(report_id, corpus, index, procs=procs, hooks=hooks, formats=formats))
     except (NotFound, AddError) as exc:
         raise _ReindexFailed(str(exc)) from exc

@@ -20,7 +20,7 @@ REDRAW_SECONDS = 0.25
 class Progress:
     """Use as a context manager around a run; pass `hooks()` to update_index / add_reports / remove_report."""
 
-    def __init__(self, stream: TextIO, total_files: int) -> None:
+    def __init__(self, stream: TextIO, total_files: int = 0) -> None:
         self.stream = stream
         self.total_files = total_files
         self.files = multiprocessing.Value("q", 0)
@@ -31,6 +31,9 @@ class Progress:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._width = 0
+
+    def _on_files(self, total: int) -> None:
+        self.total_files = total  # in the main process, before the parse forks
 
     def _on_file(self, paragraphs: int) -> None:
         with self.files.get_lock():
@@ -51,7 +54,7 @@ class Progress:
             if checkpoint is not None:
                 checkpoint(name)
 
-        return Hooks(checkpoint=phase, on_file=self._on_file, on_docs=self._on_docs)
+        return Hooks(checkpoint=phase, on_files=self._on_files, on_file=self._on_file, on_docs=self._on_docs)
 
     def line(self) -> str:
         """The current progress text."""

@@ -4,7 +4,8 @@ Lifecycle (crash-safe at every step):
 1. take root/reindex.lock and the corpus's lock (flocks, non-blocking; they die with the process, so are
    never stale; indexer/index/lock.py);
 2. delete leftovers of killed reindexes (build dirs without COMPLETE, CURRENT temp files);
-3. load the corpus, write every paragraph into root/builds/<new id>/ with Whoosh;
+3. read the corpus folder once (its snapshot: files and catalog), load it, write every paragraph into
+   root/builds/<new id>/ with Whoosh;
 4. publish it (indexer/index/publish.py, shared with the incremental build): write build.json, verify (doc
    count == paragraphs, unique ids, a word of the first paragraph is found), write COMPLETE, fsync the files
    and directories; switch CURRENT (CURRENT.<pid>.tmp, fsync, os.replace, fsync root); delete old builds
@@ -31,7 +32,7 @@ from indexer.analysis import (
     word_analyzer,
 )
 from indexer.index.arrays import SegmentArrays
-from indexer.index.fingerprint import catalog_entries, corpus_digests, report_fingerprint, themes_fingerprint
+from indexer.index.fingerprint import corpus_digests, report_fingerprint, themes_fingerprint
 from indexer.index.lock import ReindexLock, writer_locks
 from indexer.index.publish import Checkpoint, clean_leftovers, new_build_id, no_checkpoint, publish_build
 from indexer.index.schema import make_schema, to_document
@@ -41,6 +42,7 @@ from indexer.index.whoosh_compat import open_mapped, toc_segments
 from indexer.ingest.corpus import Skipped, load_corpus
 from indexer.ingest.detect import Detected
 from indexer.ingest.formats import FormatOptions
+from indexer.ingest.snapshot import CorpusSnapshot, take_snapshot
 from indexer.model import Report
 
 # Below this many paragraphs one writer process: forking costs a few milliseconds, and each extra
@@ -285,12 +287,12 @@ def build_index(
     root.mkdir(parents=True, exist_ok=True)
     with writer_locks(Path(corpus_dir), root):
         checkpoint("locked")
-        return full_build_locked(Path(corpus_dir), root, procs=procs, dictionary=dictionary, checkpoint=checkpoint,
-                                 started=started, formats=formats)
+        return full_build_locked(take_snapshot(corpus_dir), root, procs=procs, dictionary=dictionary,
+                                 checkpoint=checkpoint, started=started, formats=formats)
 
 
 def full_build_locked(
-    corpus_dir: Path,
+    snapshot: CorpusSnapshot,
     root: Path,
     *,
     procs: int | None = None,
@@ -302,15 +304,16 @@ def full_build_locked(
     extra_meta: dict | None = None,
     formats: FormatOptions | None = None,
 ) -> BuildSummary:
-    """build_index's work for a caller holding the lock; records per-report fingerprints for incremental reindexes."""
+    """build_index's work for a caller holding the locks, on the corpus as snapshot (taken under them) shows it;
+    records per-report fingerprints for incremental reindexes."""
     started = time.monotonic() if started is None else started
+    corpus_dir, entries = snapshot.root, snapshot.entries
     # Hash before parsing: a file edited meanwhile then looks changed next time (re-parsed), never the reverse.
-    digests = corpus_digests(corpus_dir)
-    entries = catalog_entries(corpus_dir)
+    digests = corpus_digests(snapshot)
     dict_fp, themes_fp = dictionary_fingerprint(dictionary), themes_fingerprint()
     # Parse on every CPU (unless told one process) while this process loads jieba.
     parse_procs = (os.cpu_count() or 1) if procs is None else max(1, procs)
-    load = load_corpus(corpus_dir, processes=parse_procs, while_loading=lambda: initialize(dictionary),
+    load = load_corpus(snapshot, processes=parse_procs, while_loading=lambda: initialize(dictionary),
                        on_file=on_file, formats=formats)
     checkpoint("loaded")
     refuse_empty(load.reports, load.skipped, corpus_dir)

@@ -56,6 +56,7 @@ from indexer.ingest.catalog import CatalogEntry
 from indexer.ingest.corpus import CorpusLoad, load_corpus
 from indexer.ingest.detect import Detected
 from indexer.ingest.formats import FormatOptions
+from indexer.ingest.snapshot import CorpusSnapshot, take_snapshot
 from indexer.model import Report
 
 MAX_SEGMENTS = 24  # beyond this many segments a search pays noticeably for each: merge by a full build
@@ -81,6 +82,7 @@ class Hooks:
     paragraph written, and when to merge (a full build) instead of adding a segment."""
 
     checkpoint: Checkpoint = no_checkpoint
+    on_files: Callable[[int], None] | None = None  # how many report files the corpus holds, once it is read
     on_file: Callable[[int], None] | None = None
     on_docs: Callable[[int], None] | None = None
     max_segments: int = MAX_SEGMENTS
@@ -97,13 +99,15 @@ def update_index(
     hooks: Hooks | None = None,
     locked: bool = False,
     formats: FormatOptions | None = None,
+    snapshot: CorpusSnapshot | None = None,
 ) -> UpdateSummary:
     """Bring the index at root up to date with corpus_dir: incrementally when possible, else (or with full) a
     full build. locked: the caller already holds the index's and the corpus's locks (add and remove do). formats: the
-    document parsers' limits and .doc converter (see indexer.ingest.formats.FormatOptions)."""
+    document parsers' limits and .doc converter (see indexer.ingest.formats.FormatOptions). snapshot: the corpus
+    as a locked caller has just read it (add and remove, after their change); else it is read here, under the locks."""
     root = Path(root)
     root.mkdir(parents=True, exist_ok=True)
-    run = _Run(Path(corpus_dir), root, procs, dictionary, hooks or Hooks(), formats, time.monotonic())
+    run = _Run(Path(corpus_dir), root, procs, dictionary, hooks or Hooks(), formats, time.monotonic(), snapshot)
     if locked:
         return _update(run, full)
     with writer_locks(run.corpus_dir, root):
@@ -122,6 +126,7 @@ class _Run:
     hooks: Hooks
     formats: FormatOptions | None
     started: float
+    snapshot: CorpusSnapshot | None = None
 
 
 def _why_full(meta: dict | None, dictionary_fp: str, themes_fp: str) -> str:
@@ -152,12 +157,15 @@ def _update(run: _Run, full: bool) -> UpdateSummary:
     corpus_dir, root, hooks = run.corpus_dir, run.root, run.hooks
     clean_leftovers(root)
     dict_fp, themes_fp = dictionary_fingerprint(run.dictionary), themes_fingerprint()
+    snapshot = run.snapshot or take_snapshot(corpus_dir)  # the corpus read once, for everything below
+    if hooks.on_files is not None:
+        hooks.on_files(len(snapshot.files))
     previous = serving_meta(root)
     reason = "--full" if full else _why_full(previous, dict_fp, themes_fp)
     if reason:
-        return _full(run, reason)
+        return _full(run, snapshot, reason)
     assert previous is not None
-    digests = corpus_digests(corpus_dir)  # before parsing: an edit meanwhile is seen as a change next time
+    digests = corpus_digests(snapshot)  # before parsing: an edit meanwhile is seen as a change next time
     old = {r["file"]: r for r in previous["reports"]}
     fingerprints: dict[str, str | None] = {}
 
@@ -169,7 +177,7 @@ def _update(run: _Run, full: bool) -> UpdateSummary:
         return None
 
     parse_procs = (os.cpu_count() or 1) if run.procs is None else max(1, run.procs)
-    load = load_corpus(corpus_dir, processes=parse_procs, while_loading=lambda: initialize(run.dictionary),
+    load = load_corpus(snapshot, processes=parse_procs, while_loading=lambda: initialize(run.dictionary),
                        reuse=reuse, on_file=hooks.on_file, formats=run.formats)
     hooks.checkpoint("loaded")
     _reused_detected(load, old)
@@ -179,11 +187,11 @@ def _update(run: _Run, full: bool) -> UpdateSummary:
     old_ids = {r["id"] for r in previous["reports"]}
     added, changed, removed = sorted(parsed_ids - old_ids), sorted(parsed_ids & old_ids), sorted(old_ids - new_ids)
     if not load.reports:  # nothing left to serve: the full build refuses it as for any empty corpus
-        return _full(run, "nothing reusable")
+        return _full(run, snapshot, "nothing reusable")
     # Nothing changed still makes a new (linked, verified) build: reindex always ends on a fresh build.
     build = _incremental_build(run, previous, parsed, set(changed) | set(removed), fingerprints, load, themes_fp)
     if isinstance(build, str):  # too many segments or deletions: merge by a full build
-        return _full(run, build)
+        return _full(run, snapshot, build)
     return UpdateSummary(mode="incremental", build=build, added=added, changed=changed, removed=removed)
 
 
@@ -195,8 +203,8 @@ def _reused_detected(load: CorpusLoad, old: dict[str, dict]) -> None:
             load.detected[report.file] = Detected.from_dict(record["detected"])
 
 
-def _full(run: _Run, reason: str) -> UpdateSummary:
-    build = full_build_locked(run.corpus_dir, run.root, procs=run.procs, dictionary=run.dictionary,
+def _full(run: _Run, snapshot: CorpusSnapshot, reason: str) -> UpdateSummary:
+    build = full_build_locked(snapshot, run.root, procs=run.procs, dictionary=run.dictionary,
                               checkpoint=run.hooks.checkpoint, started=run.started, on_file=run.hooks.on_file,
                               on_docs=run.hooks.on_docs, formats=run.formats)
     return UpdateSummary(mode="full", build=build, reason=reason)

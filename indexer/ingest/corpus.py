@@ -2,9 +2,10 @@
 
 Policy (hostile files): a file that cannot be used is *skipped* (listed in CorpusLoad.skipped, so `reindex`
 exits 1) and the rest is still indexed; a file that is used with a caveat gets a *warning*. Only a corpus
-folder that cannot be read at all raises CorpusError. This module reads the folder, the catalog and the
-files' bytes; everything that looks at the bytes (indexer/ingest/reading.py) runs in resource-limited
-children, a batch of files each (formats/isolate.py): a .doc is only converted here, by its own program.
+folder that cannot be read at all raises CorpusError. The folder's files and catalog come from its snapshot
+(indexer/ingest/snapshot.py: walked and parsed once per command); this module reads the files' bytes, and
+everything that looks at them (indexer/ingest/reading.py) runs in resource-limited children, a batch of
+files each (formats/isolate.py): a .doc is only converted here, by its own program.
 - catalog.toml with a syntax error: one Skipped("catalog.toml", <tomllib message with the line>) and every file
   is indexed with metadata detected from its text (one warning per file says so); an invalid entry is skipped
   the same way, naming the entry; an entry whose file is missing is skipped, naming the entry.
@@ -13,20 +14,19 @@ children, a batch of files each (formats/isolate.py): a .doc is only converted h
 from __future__ import annotations
 
 import functools
-import os
-import stat
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from indexer.forking import fork_map
-from indexer.ingest.catalog import CATALOG, CatalogEntry, read_catalog
+from indexer.ingest.catalog import CATALOG, CatalogEntry
 from indexer.ingest.detect import Detected
-from indexer.ingest.formats import SUPPORTED_SUFFIXES, FormatError, FormatOptions, is_supported
+from indexer.ingest.formats import FormatError, FormatOptions
 from indexer.ingest.formats import doc as doc_format
 from indexer.ingest.formats.isolate import run_isolated
 from indexer.ingest.reading import FileJob, FileResult, detect_job, read_job
+from indexer.ingest.snapshot import CorpusError as CorpusError  # raised by the walk; callers catch it from here
+from indexer.ingest.snapshot import CorpusSnapshot, Skipped, take_snapshot
 from indexer.ingest.themes import Taxonomy, load_taxonomy
 from indexer.limits import MAX_FILE_BYTES
 from indexer.model import Report
@@ -34,18 +34,6 @@ from indexer.report_ids import report_id  # the one id rule; callers import it f
 
 BATCH_FILES = 32  # files one parsing child reads (a fork costs about what reading one report does)
 BATCH_BYTES = 16 * 2**20  # and at most this many bytes of them at once (one larger file is a batch of its own)
-
-
-class CorpusError(Exception):
-    """The corpus folder as a whole cannot be read."""
-
-
-@dataclass
-class Skipped:
-    """A file (or catalog entry) that was not indexed, and why."""
-
-    file: str
-    reason: str
 
 
 @dataclass
@@ -61,68 +49,14 @@ class CorpusLoad:
     detected: dict[str, Detected] = field(default_factory=dict)
 
 
-def _walk(root: Path, load: CorpusLoad) -> list[tuple[str, Path]]:
-    """Candidate report files (rel path, path), sorted; hidden files, README*, catalog.toml and escapes excluded."""
-    real_root = root.resolve()
-    found: list[tuple[str, Path]] = []
-
-    def visit(folder: Path, prefix: str) -> None:
-        try:
-            with os.scandir(folder) as listing:
-                entries = sorted(listing, key=lambda e: e.name)
-        except OSError as exc:
-            if not prefix:
-                raise CorpusError(f"cannot read the corpus folder {root}: {exc.strerror or exc}") from None
-            load.skipped.append(Skipped(prefix.rstrip("/"), f"folder cannot be read ({exc.strerror or exc})"))
-            return
-        for entry in entries:
-            rel = prefix + entry.name
-            if entry.name.startswith(".") or entry.name.upper().startswith("README"):
-                continue
-            if entry.name == CATALOG:
-                if prefix:
-                    load.warnings.append(f"{rel}: not read; only the top-level {CATALOG} describes reports")
-                continue
-            path = Path(entry.path)
-            if entry.is_symlink():
-                target = Path(os.path.realpath(path))
-                if not target.exists():
-                    load.skipped.append(Skipped(rel, "broken symlink"))
-                    continue
-                if not target.is_relative_to(real_root):
-                    load.skipped.append(Skipped(rel, f"symlink to {target}, outside the corpus folder; not followed"))
-                    continue
-                if target.is_dir():
-                    load.warnings.append(f"{rel}: symlinked folder not followed (its files are read where they are)")
-                    continue
-            try:
-                mode = path.stat().st_mode
-            except OSError as exc:
-                load.skipped.append(Skipped(rel, f"cannot be read ({exc.strerror or exc})"))
-                continue
-            if stat.S_ISDIR(mode):
-                visit(path, rel + "/")
-            elif stat.S_ISREG(mode):
-                if is_supported(entry.name):
-                    found.append((unicodedata.normalize("NFC", rel), path))
-                else:
-                    load.warnings.append(f"{rel}: ignored, not a report file type ({' '.join(SUPPORTED_SUFFIXES)})")
-            else:
-                load.skipped.append(Skipped(rel, "not a regular file"))
-
-    if not root.is_dir():
-        raise CorpusError(f"corpus folder {root} does not exist or is not a folder")
-    visit(root, "")
-    return sorted(found)
-
-
 def load_corpus(
-    corpus_dir: Path, *, taxonomy: Taxonomy | None = None, max_bytes: int = MAX_FILE_BYTES, processes: int = 1,
+    corpus: Path | CorpusSnapshot, *, taxonomy: Taxonomy | None = None, max_bytes: int = MAX_FILE_BYTES, processes: int = 1,
     while_loading: Callable[[], None] | None = None, formats: FormatOptions | None = None,
     reuse: Callable[[str, Path, str, CatalogEntry | None], Report | None] | None = None,
     on_file: Callable[[int], None] | None = None,
 ) -> CorpusLoad:
-    """Read every report file under corpus_dir (recursively, sorted) into Reports; problems are reported by file.
+    """Read every report file of the corpus (a folder, or its snapshot already taken) into Reports, in file-path
+    order; problems are reported by file.
 
     processes > 1 parses the files in that many forked processes (contiguous runs of files of about equal
     size); the result is the same as with one. while_loading, if given, runs in this process meanwhile.
@@ -133,25 +67,19 @@ def load_corpus(
     """
     taxonomy = taxonomy or load_taxonomy()
     formats = formats or FormatOptions()
-    load = CorpusLoad()
-    files = _walk(corpus_dir, load)
-    catalog_path = corpus_dir / CATALOG
-    entries: dict[str, CatalogEntry] = {}
-    catalog_broken = False
-    if catalog_path.is_file():
-        read = read_catalog(catalog_path)
-        for error in read.errors:
-            load.skipped.append(Skipped(CATALOG, error))
-        catalog_broken = bool(read.errors) and not read.entries
-        entries = {unicodedata.normalize("NFC", e.file): e for e in read.entries}
+    snapshot = corpus if isinstance(corpus, CorpusSnapshot) else take_snapshot(corpus)
+    corpus_dir, entries, catalog_broken = snapshot.root, snapshot.entries, snapshot.catalog_broken
+    load = CorpusLoad(warnings=list(snapshot.warnings), skipped=list(snapshot.skipped))
+    if snapshot.catalog is not None:
+        load.skipped.extend(Skipped(CATALOG, error) for error in snapshot.catalog.errors)
     else:
         load.warnings.append(f"no {CATALOG} in {corpus_dir}: metadata of every report is detected from its text")
-    present = {rel for rel, _ in files}
+    present = {rel for rel, _ in snapshot.files}
     for name, entry in entries.items():
         if name not in present:
             why = "does not exist" if not (corpus_dir / name).exists() else "is not a readable report file here"
             load.skipped.append(Skipped(name, f"{CATALOG} entry {entry.title!r} names {name!r}, which {why}; fix or remove the entry"))
-    every = [(rel, path, report_id(rel)) for rel, path in files]
+    every = [(rel, path, report_id(rel)) for rel, path in snapshot.files]
     reused: dict[str, Report] = {}
     if reuse is not None:
         for rel, path, rid in every:

@@ -14,15 +14,17 @@ from indexer.ingest.catalog import CATALOG, CatalogEntry
 from indexer.ingest.detect import Detected, detect_metadata
 from indexer.ingest.formats import Extracted, FormatError, FormatOptions, extract, extract_converted
 from indexer.ingest.layout import Block, document_title, parse_blocks, sections
+from indexer.ingest.layout_rules import CLOSERS, SENTENCE_END, char_class
 from indexer.ingest.themes import Taxonomy
-from indexer.limits import MAX_HEADING_CHARS
+from indexer.limits import MAX_HEADING_CHARS, year_label
 from indexer.model import Paragraph, Report
 
 UNKNOWN_INSTITUTION = "未知机构"
 MAX_PARAGRAPH = 4000  # characters; longer "paragraphs" are layout failures (no blank lines at all): split them
 EMPTY = "empty"  # why a file without text is skipped (reindex) or refused (add)
 NO_BODY = "no paragraphs of text found (only headings or captions)"
-_SENTENCE = re.compile(r"[^。！？；!?;]*[。！？；!?;]+[”’」』）)]*|[^。！？；!?;]+$")
+_END, _CLOSER = char_class(SENTENCE_END), char_class(CLOSERS)
+_SENTENCE = re.compile(f"[^{_END}]*[{_END}]+[{_CLOSER}]*|[^{_END}]+$")
 
 
 @dataclass(frozen=True)
@@ -104,7 +106,7 @@ def read_job(job: FileJob, *, taxonomy: Taxonomy, formats: FormatOptions, catalo
 def _entry(rel: str, found: Detected, why: str, warnings: list[str]) -> CatalogEntry:
     """Metadata for a file the catalog does not describe: detected from its text, else from its name."""
     institution = found.institution or UNKNOWN_INSTITUTION
-    label = f"{found.years[0]}—{found.years[-1]}" if len(found.years) > 1 else (str(found.years[0]) if found.years else "")
+    label = year_label(found.years[0], found.years[-1]) if found.years else ""
     from_name = found.years_from == "from the file name" or not found.years
     got = ([f"institution {institution}"] if found.institution else []) + ([f"years {label}"] if found.years and not from_name else [])
     missing = ([f"institution (using {UNKNOWN_INSTITUTION!r})"] if not found.institution else []) + (

@@ -73,9 +73,9 @@ def test_export_shape_and_report_order(tmp_path: Path, hand_reports: list[Report
                                  "position", "text"]
 
 
-def test_multiprocess_writer_loses_no_documents(tmp_path: Path, make_reports, seed_paragraphs) -> None:
+def test_multiprocess_writer_loses_no_documents(tmp_path: Path, make_reports, seed_texts) -> None:
     # several hundred documents so both worker processes get batches
-    reports = make_reports({f"r{k}": seed_paragraphs for k in range(5)})
+    reports = make_reports({f"r{k}": seed_texts for k in range(5)})
     total = paragraph_count(reports)
     assert total > 500
     summary = build_reports(reports, tmp_path, procs=2)

@@ -22,7 +22,7 @@ TREND_TERMS = [
 ]
 
 
-@pytest.mark.parametrize("corpus", ["generated", "bundled"])
+@pytest.mark.parametrize("corpus", [pytest.param("generated", marks=pytest.mark.slow), "bundled"])  # generated: over 5 s
 def test_the_report_view_marks_exactly_the_oracles_hits(corpus: str, request: pytest.FixtureRequest,
                                                          synonyms: Synonyms) -> None:
     pair: Pair = request.getfixturevalue(corpus)

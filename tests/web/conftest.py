@@ -48,20 +48,9 @@ def _write_hostile_corpus(src: Path, dst: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def web_index(tmp_path_factory: pytest.TempPathFactory, repo_corpus: Path) -> Path:
-    """A real index of the bundled corpus, built once per session."""
-    from indexer.index.build import build_index
-
-    root = tmp_path_factory.mktemp("web-index")
-    summary = build_index(repo_corpus, root)
-    assert summary.reports == 3 and summary.paragraphs > 0
-    return root
-
-
-@pytest.fixture(scope="session")
-def app(web_index: Path, repo_corpus: Path):
-    """The real app over the real index."""
-    return create_app({"TESTING": True, "INDEX_DIR": web_index, "CORPUS_DIR": repo_corpus})
+def app(seed_index: Path, repo_corpus: Path):
+    """The real app over the session's real index of the bundled corpus (tests/conftest.py)."""
+    return create_app({"TESTING": True, "INDEX_DIR": seed_index, "CORPUS_DIR": repo_corpus})
 
 
 @pytest.fixture()
@@ -71,11 +60,11 @@ def client(app):
 
 
 @pytest.fixture(scope="session")
-def store(web_index: Path):
+def store(seed_index: Path):
     """The engine's Store over the same index, to compare the pages with the engine's own answers."""
     from indexer.index.store import Store
 
-    return Store(web_index)
+    return Store(seed_index)
 
 
 @pytest.fixture(scope="session")

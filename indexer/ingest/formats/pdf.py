@@ -25,17 +25,11 @@ from dataclasses import dataclass, field
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from indexer.ingest.formats import Extracted, FormatError, FormatOptions, clean_title_hint
+from indexer.ingest.formats.base import Extracted, FormatError, FormatOptions, clean_title_hint
+from indexer.ingest.layout_rules import BAND_PAGE_NUMBER, CN_DATE, bare, ends, join_wrapped
 
 BAND = 0.1  # top and bottom tenth of a page: where running headers, footers and page numbers live
-_PAGE_NO = re.compile(
-    r"^[-—－–_~·•\s]*(?:\d{1,4}|[ivxlcIVXLC]{1,6})[-—－–_~·•\s]*$"  # 3, — 3 —, -3-, iv
-    r"|^第\s*\d{1,4}\s*页(?:\s*(?:[,，/]\s*)?共\s*\d{1,4}\s*页)?$"  # 第3页, 第3页 共9页
-    r"|^\d{1,4}\s*/\s*\d{1,4}$"  # 3/9
-)
-_NOT_HEADING = re.compile(r"^(?:——|—|-{2})|\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
-SENTENCE_END = "。！？!?；;：:…"
-CLOSERS = "”’」』）)》】\"'"
+_NOT_HEADING = re.compile(rf"^(?:——|—|-{{2}})|{CN_DATE}")
 MIN_TEXT = 20  # non-space characters in the whole file below which it has no (usable) text layer
 
 
@@ -169,13 +163,14 @@ def _furniture(pages: list[list[_Line]]) -> set[int]:
     needed = max(2, round(0.3 * len(pages)))
     return {
         id(ln) for page in pages for ln in page
-        if band(ln) and (_PAGE_NO.match(ln.text) or (len(pages) > 1 and repeated[shape(ln)] >= needed))
+        if band(ln) and (BAND_PAGE_NUMBER.match(ln.text) or (len(pages) > 1 and repeated[shape(ln)] >= needed))
     }
 
 
 def _ends(text: str) -> bool:
-    t = text.rstrip().rstrip(CLOSERS)
-    return bool(t) and (t[-1] in SENTENCE_END or (t[-1] == "." and t[-2:-1].isalpha()))  # not "3." of "3.5"
+    """Ends like a complete line (layout_rules.ends), or like a Latin sentence: "." after a letter (not "3." of "3.5")."""
+    t = bare(text)
+    return ends(text) or (t[-1:] == "." and t[-2:-1].isalpha())
 
 
 def _layout(lines: list[_Line]) -> str:
@@ -205,15 +200,7 @@ def _layout(lines: list[_Line]) -> str:
     def flush() -> None:
         if not para:
             return
-        pieces: list[str] = []
-        last = ""
-        for ln in para:
-            t = ln.text
-            if last.isascii() and last.isalpha() and t[:1].isascii() and t[:1].isalpha():
-                pieces.append(" ")
-            pieces.append(t)
-            last = t[-1:] or last
-        text = "".join(pieces)
+        text = join_wrapped(ln.text for ln in para)
         first = para[0]
         if first.lead >= 2 and not all(ln.bold > 0.9 for ln in para):
             lead = "".join(c.c for c in first.chars if not c.c.isspace())[: first.lead]
