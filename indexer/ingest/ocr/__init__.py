@@ -17,15 +17,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from indexer.ingest.formats import FormatError
+from indexer.ingest.formats.base import FormatError
+from indexer.limits import MAX_IMAGE_PIXELS, MAX_OCR_PAGES, OCR_PAGE_SECONDS
 
-# Limits on scanned input (the integration moves them to indexer/limits.py with the other ingest limits).
-MAX_OCR_PAGES = 300  # pages of one scanned file that are OCR'd; a file with more is refused (max_ocr_pages)
-MAX_IMAGE_PIXELS = 60_000_000  # one page image: A4 at 600 dpi is 34.8 M pixels, A3 at 400 dpi 31 M
-OCR_PAGE_SECONDS = 30.0  # CPU seconds one page may take (a report page takes 2–6 s)
+__all__ = [
+    "APT_INSTALL", "MAX_IMAGE_PIXELS", "MAX_OCR_PAGES", "OCR_PAGE_SECONDS", "PIP_INSTALL", "OcrBox", "OcrPage",
+    "OcrUnavailable", "PageTimeout",
+]
 OCR_DPI = 200  # scanned PDF pages are rendered at the scan's own resolution, clamped to [OCR_MIN_DPI, OCR_MAX_DPI]
 OCR_MIN_DPI = 150
 OCR_MAX_DPI = 300
+PAGE_TEXT_CHARS = 10  # a PDF page with fewer visible characters in its text layer than this is scanned (if it has an image)
 OCR_MAX_SIDE = 3508  # pixels: a larger page image is scaled down to this long side (A4 at 300 dpi) before OCR
 
 PIP_INSTALL = "pip install -e '.[ocr]'"

@@ -207,6 +207,26 @@ def _tsv_lines(tsv: str) -> list[OcrBox]:
     return out
 
 
+def engine_id(name: str = DEFAULT_ENGINE) -> str:
+    """The engine's name and version as installed ("rapidocr 1.4.4"), without loading it; "" when it is not installed.
+
+    The OCR cache's key includes it (ocr/cache.py): pages read by another engine or version are read again.
+    """
+    from importlib.metadata import PackageNotFoundError, version
+
+    if name == "rapidocr":
+        try:
+            return f"rapidocr {version('rapidocr-onnxruntime')}"
+        except PackageNotFoundError:
+            return ""
+    if name == "tesseract":
+        try:
+            return Tesseract().name
+        except OcrUnavailable:
+            return ""
+    raise ValueError(f"unknown OCR engine {name!r} (one of {', '.join(ENGINES)})")
+
+
 def load_engine(name: str = DEFAULT_ENGINE, *, threads: int = 1) -> Engine:
     """The named OCR engine, ready to recognize pages; OcrUnavailable (with the install command) when it is missing."""
     if name == "rapidocr":

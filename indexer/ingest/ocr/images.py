@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from indexer.ingest.formats import FormatError
+from indexer.ingest.formats.base import FormatError
 from indexer.ingest.ocr import MAX_IMAGE_PIXELS, MAX_OCR_PAGES, OCR_MAX_SIDE
 
 A4_WIDTH_INCHES = 8.27  # a page image without a resolution is taken to be an A4 page's width

@@ -15,11 +15,9 @@ from collections.abc import Iterator
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from indexer.ingest.formats import FormatError
-from indexer.ingest.ocr import MAX_IMAGE_PIXELS, MAX_OCR_PAGES, OCR_DPI, OCR_MAX_DPI, OCR_MIN_DPI
+from indexer.ingest.formats.base import FormatError
+from indexer.ingest.ocr import MAX_IMAGE_PIXELS, MAX_OCR_PAGES, OCR_DPI, OCR_MAX_DPI, OCR_MIN_DPI, PAGE_TEXT_CHARS
 from indexer.ingest.ocr.images import PageImage
-
-PAGE_TEXT_CHARS = 10  # a page whose text layer has fewer visible characters than this is scanned
 
 
 def has_text(page: pdfium.PdfPage) -> bool:
@@ -64,6 +62,15 @@ def render(page: pdfium.PdfPage, dpi: float, *, number: int = 1, max_pixels: int
     return PageImage(pixels, dpi)
 
 
+def render_page(doc: pdfium.PdfDocument, index: int, *, max_pixels: int = MAX_IMAGE_PIXELS) -> PageImage:
+    """Page `index` of an open document as greyscale pixels at its scan's resolution (see render)."""
+    page = doc[index]
+    try:
+        return render(page, scan_dpi(page), number=index + 1, max_pixels=max_pixels)
+    finally:
+        page.close()
+
+
 def scanned_pages(data: bytes, *, max_pages: int = MAX_OCR_PAGES) -> Iterator[tuple[int, int, PageImage]]:
     """(page index, number of scanned pages, image) for each page of the PDF without a text layer, at its scan's resolution."""
     doc = pdfium.PdfDocument(data)
@@ -72,11 +79,7 @@ def scanned_pages(data: bytes, *, max_pages: int = MAX_OCR_PAGES) -> Iterator[tu
         if len(scanned) > max_pages:
             raise FormatError(f"{len(scanned):,} scanned pages, over the {max_pages:,}-page OCR limit (max_ocr_pages)")
         for i in scanned:
-            page = doc[i]
-            try:
-                yield i, len(scanned), render(page, scan_dpi(page), number=i + 1)
-            finally:
-                page.close()
+            yield i, len(scanned), render_page(doc, i)
     finally:
         doc.close()
 
