@@ -49,8 +49,9 @@ class Engine(Protocol):
         ...
 
 
-class _Overtime(Exception):
-    """Raised by the SIGPROF handler: the page's CPU budget is spent."""
+class _Overtime(BaseException):
+    """Raised by the SIGPROF handler: the page's CPU budget is spent. A BaseException, so that a library's
+    `except Exception` around its model call (RapidOCR rewraps errors as ONNXRuntimeError) lets it through."""
 
 
 @contextmanager
