@@ -124,3 +124,39 @@ def test_without_the_engine_a_scan_is_skipped_with_the_command_that_installs_it(
     assert "  - handout.png: the OCR engine is not installed (rapidocr_onnxruntime missing): install it with" \
            " pip install -e '.[ocr]'" in result.output
     assert "indexed 3 reports" in result.output
+
+
+def test_add_a_page_image_detects_prints_and_indexes_it_reading_its_page_once(indexed, scanned_index, tmp_path,
+                                                                              monkeypatch):
+    from indexer.ingest.ocr import read
+
+    log = tmp_path / "pages.log"
+    real = read.ocr_page
+
+    def counted(*args, **kwargs):
+        with open(log, "a", encoding="utf-8") as out:
+            out.write("page\n")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(read, "ocr_page", counted)  # in the forked children too
+    corpus, index = indexed
+    scans_corpus, _, _ = scanned_index
+    source = tmp_path / "downloads" / "handout-2023.png"
+    source.parent.mkdir()
+    shutil.copy(scans_corpus / "page.png", source)
+    result = reindex_add(source, corpus, index)
+    assert result.exit_code == 0, result.output
+    assert "detected: " in result.output and "institution 平湖市人民法院" in result.output
+    assert "incremental: 1 added, 0 changed, 0 removed" in result.output
+    assert "  - handout-2023.png: 1 page by rapidocr" in result.output
+    assert log.read_text(encoding="utf-8").count("page") == 1  # detection read it; indexing took it from the cache
+    texts = paragraphs_by_file(index)["handout-2023.png"]
+    assert not missing_paragraphs(texts, SOURCES["page.png"]) and len(texts) == len(SOURCES["page.png"])
+
+
+def reindex_add(source: Path, corpus: Path, index: Path):
+    from click.testing import CliRunner
+
+    from webapp.cli import cli
+
+    return CliRunner().invoke(cli, ["add", str(source), "--corpus", str(corpus), "--index", str(index)])
