@@ -179,7 +179,7 @@ def _worker(job: tuple[str, int, list[Any], int]) -> tuple[int, float]:
     """In a forked child: OCR the pages with its own engine; (pages, CPU seconds including loading the engine)."""
     from indexer.ingest.ocr.engines import load_engine
     from indexer.ingest.ocr.images import PageImage
-    from indexer.ingest.ocr.read import ocr_page
+    from indexer.ingest.ocr.session import ocr_page
 
     engine_name, threads, pages, dpi = job
     start = _cpu()

@@ -128,17 +128,17 @@ def test_without_the_engine_a_scan_is_skipped_with_the_command_that_installs_it(
 
 def test_add_a_page_image_detects_prints_and_indexes_it_reading_its_page_once(indexed, scanned_index, tmp_path,
                                                                               monkeypatch):
-    from indexer.ingest.ocr import read
+    from indexer.ingest.ocr import session
 
     log = tmp_path / "pages.log"
-    real = read.ocr_page
+    real = session.ocr_page
 
     def counted(*args, **kwargs):
         with open(log, "a", encoding="utf-8") as out:
             out.write("page\n")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(read, "ocr_page", counted)  # in the forked children too
+    monkeypatch.setattr(session, "ocr_page", counted)  # in the forked children too
     corpus, index = indexed
     scans_corpus, _, _ = scanned_index
     source = tmp_path / "downloads" / "handout-2023.png"

@@ -28,6 +28,7 @@ import pypdfium2.raw as pdfium_c
 from indexer.ingest.formats.base import Extracted, FormatError, FormatOptions, clean_title_hint
 from indexer.ingest.formats.lines import Char, Line, furniture, layout_lines
 from indexer.ingest.ocr import PAGE_TEXT_CHARS  # a page with an image and fewer characters is scanned
+from indexer.ingest.ocr.scanned import has_image
 
 if TYPE_CHECKING:
     from indexer.ingest.ocr.session import FileOcr
@@ -135,7 +136,7 @@ def extract(data: bytes, name: str, options: FormatOptions, ocr: FileOcr | None 
                     chars, bad = _chars(textpage, options.max_page_chars, i + 1)
                 finally:
                     textpage.close()
-                if len(chars) < PAGE_TEXT_CHARS and _has_image(page):
+                if len(chars) < PAGE_TEXT_CHARS and has_image(page):  # the rule of ocr/scanned.is_scanned
                     scanned.append(i)
             finally:
                 page.close()
@@ -165,11 +166,6 @@ def extract(data: bytes, name: str, options: FormatOptions, ocr: FileOcr | None 
     lines = [ln for page in pages for ln in page if id(ln) not in dropped]
     return Extracted(text=layout_lines(lines), format="pdf", title_hint=clean_title_hint(meta.get("Title"), name),
                      warnings=warnings)
-
-
-def _has_image(page: pdfium.PdfPage) -> bool:
-    """True when the page draws an image (a scan), looking into form XObjects two levels down."""
-    return next(iter(page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2)), None) is not None
 
 
 def _ocr_pages(doc: pdfium.PdfDocument, scanned: list[int], ocr: FileOcr, *, typed: bool,

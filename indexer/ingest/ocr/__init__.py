@@ -3,11 +3,14 @@
 The pieces, each usable on its own (the ingest stage calls them inside the resource-limited child):
 - images.py: page images (PNG, JPEG, TIFF with any number of pages) checked from their headers (pixel count,
   page count) before anything is decoded, then decoded to greyscale arrays;
-- scanned.py: which pages of a PDF have no text layer, and those pages rendered as images;
+- scanned.py: which pages of a PDF are scans (no text layer, an image), and those pages rendered as images;
 - engines.py: the OCR engine (RapidOCR, PP-OCR models shipped inside the wheel; Tesseract for comparison)
   run on one page image under a CPU-time budget → OcrBox lines with confidences;
 - pages.py: boxes → lines in reading order (columns detected) → the layout dialect and Blocks, through the
-  same paragraph, heading and page-furniture rules as PDF text (rules.py imports them from where they live).
+  same paragraph, heading and page-furniture rules as PDF text (rules.py imports them from where they live);
+- session.py: one file's pages in the parsing child (cached pages reused, each page under its budget, progress),
+  cache.py: the pages cached by content hash under the index root (the parent's side); read.py: whole files
+  with an engine already loaded (the bench, the tests).
 
 The OCR dependencies (onnxruntime, OpenCV) are an extra: `pip install -e '.[ocr]'`. Nothing downloads a
 model at run time: the models are files inside the installed wheel.

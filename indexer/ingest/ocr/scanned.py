@@ -1,33 +1,38 @@
-"""Scanned PDF pages: which pages have no text layer, at what resolution they were scanned, and their image.
+"""Scanned PDF pages: which pages are scans, at what resolution they were scanned, and their image.
 
-A page is scanned when it has (almost) no characters in its text layer; a PDF can mix typed and scanned pages,
-so this is decided per page. Such a page is rendered through PDFium at the resolution of the scan it holds
-(its largest image's pixels per inch of page), clamped to OCR_MIN_DPI–OCR_MAX_DPI: below 150 dpi Chinese
-characters lose strokes, above 300 dpi OCR only gets slower. The rendered size is checked before rendering,
-so a page declaring a huge media box cannot make a huge bitmap.
+A page is scanned when it has (almost) no characters in its text layer and holds an image; a PDF can mix
+typed and scanned pages, so this is decided per page (formats/pdf.py counts its characters itself). Such a
+page is rendered through PDFium at the resolution of the scan it holds (its largest image's pixels per inch),
+clamped to OCR_MIN_DPI–OCR_MAX_DPI: below 150 dpi Chinese characters lose strokes, above 300 dpi OCR only
+gets slower. The rendered size is checked before rendering, so a page declaring a huge media box cannot make
+a huge bitmap.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from indexer.ingest.formats.base import FormatError
-from indexer.ingest.ocr import MAX_IMAGE_PIXELS, MAX_OCR_PAGES, OCR_DPI, OCR_MAX_DPI, OCR_MIN_DPI, PAGE_TEXT_CHARS
+from indexer.ingest.ocr import MAX_IMAGE_PIXELS, OCR_DPI, OCR_MAX_DPI, OCR_MIN_DPI, PAGE_TEXT_CHARS
 from indexer.ingest.ocr.images import PageImage
 
 
-def has_text(page: pdfium.PdfPage) -> bool:
-    """True when the page's text layer has at least PAGE_TEXT_CHARS visible characters."""
+def has_image(page: pdfium.PdfPage) -> bool:
+    """True when the page draws an image (a scan), looking into form XObjects two levels down."""
+    return next(iter(page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2)), None) is not None
+
+
+def is_scanned(page: pdfium.PdfPage) -> bool:
+    """A scanned page: fewer than PAGE_TEXT_CHARS visible characters in its text layer, and an image."""
     textpage = page.get_textpage()
     try:
         text = textpage.get_text_range()
     finally:
         textpage.close()
-    return sum(1 for c in text if not c.isspace()) >= PAGE_TEXT_CHARS
+    return sum(1 for c in text if not c.isspace()) < PAGE_TEXT_CHARS and has_image(page)
 
 
 def scan_dpi(page: pdfium.PdfPage) -> float:
@@ -67,26 +72,5 @@ def render_page(doc: pdfium.PdfDocument, index: int, *, max_pixels: int = MAX_IM
     page = doc[index]
     try:
         return render(page, scan_dpi(page), number=index + 1, max_pixels=max_pixels)
-    finally:
-        page.close()
-
-
-def scanned_pages(data: bytes, *, max_pages: int = MAX_OCR_PAGES) -> Iterator[tuple[int, int, PageImage]]:
-    """(page index, number of scanned pages, image) for each page of the PDF without a text layer, at its scan's resolution."""
-    doc = pdfium.PdfDocument(data)
-    try:
-        scanned = [i for i in range(len(doc)) if not _has_text_at(doc, i)]
-        if len(scanned) > max_pages:
-            raise FormatError(f"{len(scanned):,} scanned pages, over the {max_pages:,}-page OCR limit (max_ocr_pages)")
-        for i in scanned:
-            yield i, len(scanned), render_page(doc, i)
-    finally:
-        doc.close()
-
-
-def _has_text_at(doc: pdfium.PdfDocument, i: int) -> bool:
-    page = doc[i]
-    try:
-        return has_text(page)
     finally:
         page.close()

@@ -1,4 +1,4 @@
-"""OCR of one file inside the parsing child: pages from the cache or read now, each under its own CPU budget.
+"""OCR of one file (inside the parsing child, for ingest): pages from the cache or read now, each under its own CPU budget.
 
 The parent (corpus.py) looks the file up in the OCR cache (ocr/cache.py) and sends the cached pages along
 with the file's bytes; the child reads only the pages the cache does not have, and sends back every page it
@@ -15,11 +15,21 @@ from typing import Any
 from indexer.ingest.formats.base import FormatError, FormatOptions
 from indexer.ingest.formats.cpu import OCR_PAGE_SLACK, allow_cpu
 from indexer.ingest.ocr import MAX_IMAGE_PIXELS, MAX_OCR_PAGES, OCR_PAGE_SECONDS, OcrPage, PageTimeout
+from indexer.ingest.ocr.deskew import deskew
 from indexer.ingest.ocr.engines import DEFAULT_ENGINE, Engine, load_engine
 from indexer.ingest.ocr.images import PageImage
+from indexer.ingest.ocr.sizes import with_sizes
 from indexer.model import OcrSummary
 
 Progress = Callable[[int, int], None]  # (pages done, pages of the file)
+
+
+def ocr_page(engine: Engine, image: PageImage, *, budget: float = OCR_PAGE_SECONDS) -> OcrPage:
+    """One page image straightened and read: its text lines with boxes, confidences and ink heights."""
+    page = deskew(image)
+    boxes = with_sizes(page.pixels, engine.recognize(page.pixels, budget=budget, dpi=page.dpi))
+    height, width = page.pixels.shape
+    return OcrPage(tuple(boxes), width, height, page.dpi)
 
 
 class EngineSlot:
@@ -28,6 +38,13 @@ class EngineSlot:
     def __init__(self, name: str = DEFAULT_ENGINE) -> None:
         self.name = name
         self._engine: Engine | None = None
+
+    @classmethod
+    def holding(cls, engine: Engine) -> EngineSlot:
+        """A slot with an engine already loaded (the bench and tests load one and read many files with it)."""
+        slot = cls(engine.name)
+        slot._engine = engine
+        return slot
 
     def get(self) -> Engine:
         """The engine, loaded now if it is not yet; OcrUnavailable (with the install command) when it is missing."""
@@ -64,8 +81,6 @@ class FileOcr:
     def read(self, indexes: Iterable[int], image: Callable[[int], PageImage], *, numbers: Callable[[int], int] | None = None,
              ) -> dict[int, OcrPage]:
         """{index: OcrPage} for each page index, from the cache or image(index) read now; FormatError past the limits."""
-        from indexer.ingest.ocr.read import ocr_page
-
         wanted = list(indexes)
         if len(wanted) > self.max_pages:
             raise FormatError(f"{len(wanted):,} scanned pages, over the {self.max_pages:,}-page OCR limit (max_ocr_pages)")
