@@ -39,6 +39,7 @@ from indexer.ingest.catalog_edit import append_entries, remove_entry
 from indexer.ingest.corpus import CATALOG, detect_report, report_id
 from indexer.ingest.detect import Detected
 from indexer.ingest.formats import SUPPORTED_SUFFIXES, FormatError, FormatOptions, is_supported
+from indexer.ingest.ocr.cache import CACHE_DIR as OCR_CACHE_DIR
 from indexer.ingest.snapshot import CorpusSnapshot, take_snapshot
 from indexer.limits import MAX_FILE_BYTES, year_label
 
@@ -149,10 +150,10 @@ def _differs(meta: Metadata, entry: CatalogEntry) -> list[str]:
 
 
 def plan_add(paths: list[Path], snapshot: CorpusSnapshot, meta: Metadata, formats: FormatOptions | None = None,
-             indexed: Collection[str] = ()) -> list[Planned]:
+             indexed: Collection[str] = (), ocr_cache: Path | None = None) -> list[Planned]:
     """What add would do for each file (nothing is changed), given the corpus as snapshot shows it; formats: the
     parsers' limits and .doc converter; indexed: the files the index serves (a file in the corpus but not in it
-    is an add to complete)."""
+    is an add to complete); ocr_cache: where a scan's OCR'd pages are kept (detection reads them, indexing reuses them)."""
     files = _candidates(paths)
     _check_metadata(meta, len(files))
     corpus_dir, entries = snapshot.root, snapshot.entries
@@ -207,7 +208,7 @@ def plan_add(paths: list[Path], snapshot: CorpusSnapshot, meta: Metadata, format
             continue
         taken[sha] = plan.report_id
         try:  # as reindex reads it (the same parser, in the same limited child)
-            found = plan.detected = detect_report(plan.data, rel, formats)
+            found = plan.detected = detect_report(plan.data, rel, formats, ocr_cache)
         except FormatError as exc:
             plan.refused = str(exc)
             continue
@@ -252,7 +253,7 @@ def add_reports(
     corpus_dir, root = Path(corpus_dir), Path(root)
     if dry_run:  # no folder yet: an empty corpus
         snapshot = take_snapshot(corpus_dir) if corpus_dir.is_dir() else CorpusSnapshot(corpus_dir)
-        return AddResult(plan_add(paths, snapshot, meta, formats, indexed=_indexed_files(root)))
+        return AddResult(plan_add(paths, snapshot, meta, formats, indexed=_indexed_files(root)))  # no cache: nothing written
     hooks = hooks or Hooks()
     corpus_dir.mkdir(parents=True, exist_ok=True)
     root.mkdir(parents=True, exist_ok=True)
@@ -261,7 +262,7 @@ def add_reports(
         shutil.rmtree(corpus_dir / STAGING, ignore_errors=True)  # copies a killed add left half-written
         # planned under the locks: nobody changes the corpus, its catalog or the index now
         snapshot = take_snapshot(corpus_dir)
-        result = AddResult(plan_add(paths, snapshot, meta, formats, indexed=_indexed_files(root)))
+        result = AddResult(plan_add(paths, snapshot, meta, formats, indexed=_indexed_files(root), ocr_cache=root / OCR_CACHE_DIR))
         if not result.accepted:
             return result
         for plan in result.accepted:

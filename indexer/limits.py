@@ -74,6 +74,10 @@ MAX_HEADING_CHARS = 200
 PARSER_MAX_MEMORY = 1536 * 2**20  # address space a document-parsing child may add to what it inherits
 PARSER_MAX_CPU_SECONDS = 120  # CPU seconds a document-parsing child may use
 DOC_CONVERTER_SECONDS = 60.0  # wall time for one .doc conversion (LibreOffice or antiword)
+# Scanned reports (indexer/ingest/ocr, docs/ocr.md): read page by page in the same child, each page under its own budget.
+MAX_OCR_PAGES = 300  # pages of one file that are OCR'd; a file with more scanned pages is refused (max_ocr_pages)
+MAX_IMAGE_PIXELS = 60_000_000  # one page image: A4 at 600 dpi is 34.8 M pixels; a header declaring more is refused
+OCR_PAGE_SECONDS = 30  # CPU seconds one page may take to OCR (a report page takes 2–4 s) (ocr_page_seconds)
 
 # --- figures (indexer/figures): bounds that keep extraction linear on any paragraph -------------------------
 MAX_QUOTE_CHARS = 80  # a quotation longer than this (or left open) is not a name: numbers in it may be figures

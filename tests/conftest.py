@@ -32,3 +32,16 @@ def seed_index(tmp_path_factory: pytest.TempPathFactory, repo_corpus: Path) -> P
 def seed_load(repo_corpus: Path) -> CorpusLoad:
     """load_corpus over the bundled corpus, once per session (read-only)."""
     return load_corpus(repo_corpus)
+
+
+@pytest.fixture(scope="session")
+def scanned_index(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, str]:
+    """(corpus, index, reindex output): three scanned reports (tests/helpers/scanned.py) indexed once per session by
+    `reportsearch reindex`, OCR'd in its parsing children (read-only: a test that changes them copies them)."""
+    from tests.helpers.scanned import reindex, write_scanned_corpus
+
+    base = tmp_path_factory.mktemp("scanned")
+    corpus, index = write_scanned_corpus(base / "corpus"), base / "index"
+    result = reindex(corpus, index)
+    assert result.exit_code == 0, result.output
+    return corpus, index, result.output

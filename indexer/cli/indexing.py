@@ -64,6 +64,10 @@ def _echo_update(update: UpdateSummary, index_dir: Path, corpus_dir: Path) -> bo
     )
     for name in summary.report_files:
         click.echo(f"  {name}")
+    if summary.ocr:
+        click.echo(f"read by OCR (scanned, {len(summary.ocr)}; search finds only the words OCR read right):")
+        for name, ocr in summary.ocr.items():
+            click.echo(f"  - {name}: {ocr.describe()}")
     if summary.detected:
         click.echo(f"detected (no catalog entry, {len(summary.detected)}):")
         for name, found in summary.detected.items():

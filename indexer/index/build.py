@@ -44,8 +44,9 @@ from indexer.index.whoosh_compat import open_mapped, toc_segments
 from indexer.ingest.corpus import Skipped, load_corpus
 from indexer.ingest.detect import Detected
 from indexer.ingest.formats import FormatOptions
+from indexer.ingest.ocr.cache import CACHE_DIR as OCR_CACHE_DIR
 from indexer.ingest.snapshot import CorpusSnapshot, take_snapshot
-from indexer.model import Report
+from indexer.model import OcrSummary, Report
 
 # Below this many paragraphs one writer process: forking costs a few milliseconds, and each extra
 # segment makes searches a little slower. Above it the forked writers (indexer/index/segments.py) share the
@@ -70,6 +71,7 @@ class BuildSummary:
     procs: int = 1
     report_files: list[str] = field(default_factory=list)
     detected: dict[str, Detected] = field(default_factory=dict)  # files without a catalog entry: what was found
+    ocr: dict[str, OcrSummary] = field(default_factory=dict)  # scanned files read now: engine, pages, mean confidence
 
 
 def default_procs(paragraphs: int) -> int:
@@ -193,7 +195,7 @@ def report_meta(report: Report, fingerprint: str | None = None, warnings: list[s
         "detected": detected.to_dict() if detected is not None else None,
         "content": digest,
         "added": (times or AddedTimes(None)).of(report, digest, fingerprint),
-    }
+    } | ({"ocr": report.ocr.to_dict()} if report.ocr is not None else {})  # a scan: engine, pages, mean confidence
 
 
 def build_reports(
@@ -275,6 +277,7 @@ def build_locked(
         procs=nprocs,
         report_files=[r.file for r in reports],
         detected=dict(detected),
+        ocr={r.file: r.ocr for r in reports if r.ocr is not None},
     )
 
 
@@ -312,6 +315,7 @@ def full_build_locked(
     on_docs: Callable[[int], None] | None = None,
     extra_meta: dict | None = None,
     formats: FormatOptions | None = None,
+    on_page: Callable[[int, int], None] | None = None,
 ) -> BuildSummary:
     """build_index's work for a caller holding the locks, on the corpus as snapshot (taken under them) shows it;
     records per-report fingerprints for incremental reindexes."""
@@ -323,7 +327,7 @@ def full_build_locked(
     # Parse on every CPU (unless told one process) while this process loads jieba.
     parse_procs = (os.cpu_count() or 1) if procs is None else max(1, procs)
     load = load_corpus(snapshot, processes=parse_procs, while_loading=lambda: initialize(dictionary),
-                       on_file=on_file, formats=formats)
+                       on_file=on_file, formats=formats, on_page=on_page, ocr_cache=root / OCR_CACHE_DIR)
     checkpoint("loaded")
     refuse_empty(load.reports, load.skipped, corpus_dir)
     fingerprints = {r.file: report_fingerprint(digests.get(r.file), entries.get(r.file), dict_fp, themes_fp)

@@ -59,8 +59,9 @@ from indexer.ingest.catalog import CatalogEntry
 from indexer.ingest.corpus import CorpusLoad, load_corpus
 from indexer.ingest.detect import Detected
 from indexer.ingest.formats import FormatOptions
+from indexer.ingest.ocr.cache import CACHE_DIR as OCR_CACHE_DIR
 from indexer.ingest.snapshot import CorpusSnapshot, take_snapshot
-from indexer.model import Report
+from indexer.model import OcrSummary, Report
 
 MAX_SEGMENTS = 24  # beyond this many segments a search pays noticeably for each: merge by a full build
 MAX_DELETED_FRACTION = 0.2  # deleted paragraphs still count in BM25F statistics: merge before they skew scores
@@ -88,6 +89,7 @@ class Hooks:
     on_files: Callable[[int], None] | None = None  # how many report files the corpus holds, once it is read
     on_file: Callable[[int], None] | None = None
     on_docs: Callable[[int], None] | None = None
+    on_page: Callable[[int, int], None] | None = None  # a scanned page OCR'd: (pages done, pages) of its file
     max_segments: int = MAX_SEGMENTS
     max_deleted_fraction: float = MAX_DELETED_FRACTION
 
@@ -155,6 +157,7 @@ def _placeholder(record: dict) -> Report:
         id=record["id"], file=record["file"], title=record.get("title", ""), institution=record.get("institution", ""),
         years=tuple(record.get("years", [])), date=record.get("date"), source=record.get("source"),
         institutions=tuple(record.get("institutions") or []),
+        ocr=OcrSummary.from_dict(record["ocr"]) if record.get("ocr") else None,
     )
 
 
@@ -183,7 +186,8 @@ def _update(run: _Run, full: bool) -> UpdateSummary:
 
     parse_procs = (os.cpu_count() or 1) if run.procs is None else max(1, run.procs)
     load = load_corpus(snapshot, processes=parse_procs, while_loading=lambda: initialize(run.dictionary),
-                       reuse=reuse, on_file=hooks.on_file, formats=run.formats)
+                       reuse=reuse, on_file=hooks.on_file, formats=run.formats, on_page=hooks.on_page,
+                       ocr_cache=root / OCR_CACHE_DIR)
     hooks.checkpoint("loaded")
     _reused_detected(load, old)
     parsed = [r for r in load.reports if r.paragraphs]  # reused placeholders carry none
@@ -211,7 +215,7 @@ def _reused_detected(load: CorpusLoad, old: dict[str, dict]) -> None:
 def _full(run: _Run, snapshot: CorpusSnapshot, reason: str) -> UpdateSummary:
     build = full_build_locked(snapshot, run.root, procs=run.procs, dictionary=run.dictionary,
                               checkpoint=run.hooks.checkpoint, started=run.started, on_file=run.hooks.on_file,
-                              on_docs=run.hooks.on_docs, formats=run.formats)
+                              on_docs=run.hooks.on_docs, formats=run.formats, on_page=run.hooks.on_page)
     return UpdateSummary(mode="full", build=build, reason=reason)
 
 
@@ -283,6 +287,7 @@ def _incremental_build(
         reports=len(reports), paragraphs=paragraphs, warnings=warnings, skipped=list(load.skipped),
         build_id=build_id, seconds=time.monotonic() - run.started, path=build_dir, procs=nprocs,
         report_files=[r.file for r in parsed], detected=dict(load.detected),
+        ocr={r.file: r.ocr for r in parsed if r.ocr is not None},
     )
 
 

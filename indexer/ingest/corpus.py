@@ -9,13 +9,16 @@ files each (formats/isolate.py): a .doc is only converted here, by its own progr
 - catalog.toml with a syntax error: one Skipped("catalog.toml", <tomllib message with the line>) and every file
   is indexed with metadata detected from its text (one warning per file says so); an invalid entry is skipped
   the same way, naming the entry; an entry whose file is missing is skipped, naming the entry.
+Scanned pages (PDF pages without a text layer, page images) are OCR'd in the same children, one engine per
+child; with ocr_cache (a folder under the index root) pages already read for the same bytes are sent along
+and the pages read now are stored there (indexer/ingest/ocr/cache.py).
 """
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from indexer.forking import fork_map
@@ -24,6 +27,10 @@ from indexer.ingest.detect import Detected
 from indexer.ingest.formats import FormatError, FormatOptions
 from indexer.ingest.formats import doc as doc_format
 from indexer.ingest.formats.isolate import run_isolated
+from indexer.ingest.formats.sniff import sniff
+from indexer.ingest.ocr import cache as ocr_cache_files
+from indexer.ingest.ocr.engines import engine_id
+from indexer.ingest.ocr.session import EngineSlot
 from indexer.ingest.reading import FileJob, FileResult, detect_job, read_job
 from indexer.ingest.snapshot import CorpusError as CorpusError  # raised by the walk; callers catch it from here
 from indexer.ingest.snapshot import CorpusSnapshot, Skipped, take_snapshot
@@ -53,7 +60,8 @@ def load_corpus(
     corpus: Path | CorpusSnapshot, *, taxonomy: Taxonomy | None = None, max_bytes: int = MAX_FILE_BYTES, processes: int = 1,
     while_loading: Callable[[], None] | None = None, formats: FormatOptions | None = None,
     reuse: Callable[[str, Path, str, CatalogEntry | None], Report | None] | None = None,
-    on_file: Callable[[int], None] | None = None,
+    on_file: Callable[[int], None] | None = None, on_page: Callable[[int, int], None] | None = None,
+    ocr_cache: Path | None = None,
 ) -> CorpusLoad:
     """Read every report file of the corpus (a folder, or its snapshot already taken) into Reports, in file-path
     order; problems are reported by file.
@@ -63,7 +71,8 @@ def load_corpus(
     formats carries the parsers' limits and the .doc converter (default: limits only, no converter).
     reuse(rel, path, report id, catalog entry), if given, may return a Report to use instead of parsing the
     file (an incremental reindex: the file and its entry did not change). on_file(paragraphs) is called
-    after each file is parsed, in the process that parsed it (progress display).
+    after each file is parsed, in the process that parsed it (progress display); on_page(done, total) after
+    each page OCR'd, with the file's page count. ocr_cache: the folder of cached OCR pages (None: no cache).
     """
     taxonomy = taxonomy or load_taxonomy()
     formats = formats or FormatOptions()
@@ -88,7 +97,8 @@ def load_corpus(
                 reused[rel] = got
     todo = [item for item in every if item[0] not in reused]
     loader = functools.partial(_load_files, entries=entries, taxonomy=taxonomy, max_bytes=max_bytes,
-                               catalog_broken=catalog_broken, formats=formats, on_file=on_file)
+                               catalog_broken=catalog_broken, formats=formats, on_file=on_file, on_page=on_page,
+                               ocr_cache=ocr_cache)
     if processes > 1 and len(todo) > 1:
         runs = _runs(todo, processes)
         results = [one for run in fork_map(loader, runs, while_running=while_loading or (lambda: None)) for one in run]
@@ -125,13 +135,18 @@ def detect_file(path: Path, rel: str | None = None, formats: FormatOptions | Non
     return detect_report(path.read_bytes(), rel or path.name, formats)
 
 
-def detect_report(data: bytes, rel: str, formats: FormatOptions | None = None) -> Detected:
-    """detect_file for bytes already read, in the limited child; FormatError (the reason reindex would skip it)."""
+def detect_report(data: bytes, rel: str, formats: FormatOptions | None = None, ocr_cache: Path | None = None) -> Detected:
+    """detect_file for bytes already read, in the limited child; FormatError (the reason reindex would skip it).
+    A scan's pages are OCR'd (and cached in ocr_cache, so that indexing it next does not read them again)."""
     formats = formats or FormatOptions()
-    (found,) = run_isolated(functools.partial(detect_job, formats=formats), [_job(rel, report_id(rel), data, None, formats)],
-                            formats)
-    if isinstance(found, FormatError):
-        raise found
+    ocr = _Ocr(formats, ocr_cache)
+    job = ocr.job(_job(rel, report_id(rel), data, None, formats))
+    (result,) = run_isolated(functools.partial(detect_job, formats=formats, engines=ocr.engines), [job], formats)
+    if isinstance(result, FormatError):
+        raise result
+    found, pages = result
+    if pages:
+        ocr.store(job, pages)
     return found
 
 
@@ -141,6 +156,30 @@ def _job(rel: str, rid: str, data: bytes, entry: CatalogEntry | None, formats: F
         converted, kind = doc_format.convert(data, formats)
         return FileJob(rel, rid, converted, entry, converted=kind)
     return FileJob(rel, rid, data, entry)
+
+
+class _Ocr:
+    """The parent's side of OCR: the engine slot the children load, the engine's id, and the page cache."""
+
+    def __init__(self, formats: FormatOptions, cache_dir: Path | None) -> None:
+        self.engines = EngineSlot(formats.ocr_engine) if formats.ocr_engine else None
+        self.engine_id = engine_id(formats.ocr_engine) if formats.ocr_engine else ""
+        self.cache_dir = cache_dir if self.engine_id else None
+
+    def job(self, job: FileJob) -> FileJob:
+        """The job with the engine's id and, for a PDF or page image already OCR'd, its cached pages."""
+        if self.engines is None or job.converted or sniff(job.data).kind not in ("pdf", "image"):
+            return job
+        cached = ocr_cache_files.load_pages(self.cache_dir, self._key(job)) if self.cache_dir is not None else None
+        return replace(job, ocr_engine=self.engine_id, ocr_cached=cached)
+
+    def store(self, job: FileJob, pages: dict) -> None:
+        """Keep the pages the child read for this job's bytes."""
+        if self.cache_dir is not None:
+            ocr_cache_files.store_pages(self.cache_dir, self._key(job), pages)
+
+    def _key(self, job: FileJob) -> str:
+        return ocr_cache_files.cache_key(job.data, self.engine_id)
 
 
 def _runs(todo: list[tuple[str, Path, str]], parts: int) -> list[list[tuple[str, Path, str]]]:
@@ -165,23 +204,32 @@ def _runs(todo: list[tuple[str, Path, str]], parts: int) -> list[list[tuple[str,
 def _load_files(
     todo: list[tuple[str, Path, str]], *, entries: dict[str, CatalogEntry], taxonomy: Taxonomy, max_bytes: int,
     catalog_broken: bool, formats: FormatOptions, on_file: Callable[[int], None] | None = None,
+    on_page: Callable[[int, int], None] | None = None, ocr_cache: Path | None = None,
 ) -> list[FileResult]:
     """Each file read into a FileResult, in order: bytes read here, everything else in limited children (batches)."""
-    read = functools.partial(read_job, taxonomy=taxonomy, formats=formats, catalog_broken=catalog_broken)
+    ocr = _Ocr(formats, ocr_cache)
+    read = functools.partial(read_job, taxonomy=taxonomy, formats=formats, catalog_broken=catalog_broken, engines=ocr.engines)
     out: list[FileResult] = [FileResult() for _ in todo]
     batch: list[tuple[int, FileJob]] = []
     size = 0
 
-    def done(i: int, result: FileResult) -> None:
+    def done(i: int, result: FileResult, job: FileJob | None = None) -> None:
+        if job is not None and result.ocr_pages:
+            ocr.store(job, result.ocr_pages)
+            result.ocr_pages = None
         out[i] = result
         if on_file is not None:
             on_file(len(result.report.paragraphs) if result.report is not None else 0)
 
+    def page(_k: int, value: tuple[int, int]) -> None:
+        if on_page is not None:
+            on_page(*value)
+
     def run_batch() -> None:
         jobs = [job for _, job in batch]
         index = [i for i, _ in batch]
-        run_isolated(read, jobs, formats,
-                     on_result=lambda k, r: done(index[k], r if isinstance(r, FileResult) else FileResult(skipped=str(r))))
+        run_isolated(read, jobs, formats, on_progress=page,
+                     on_result=lambda k, r: done(index[k], r if isinstance(r, FileResult) else FileResult(skipped=str(r)), jobs[k]))
         batch.clear()
 
     for i, (rel, path, rid) in enumerate(todo):
@@ -189,6 +237,7 @@ def _load_files(
         if isinstance(job, FileResult):
             done(i, job)
             continue
+        job = ocr.job(job)
         if batch and (len(batch) >= BATCH_FILES or size + len(job.data) > BATCH_BYTES):
             run_batch()
             size = 0

@@ -251,7 +251,7 @@ def get_report(store: Store | OpenIndex, report_id: str, *, q: str = "", institu
         "file": meta.get("file", ""),
         "paragraphs": paragraphs,
         "hits": sorted(hits),
-    }
+    } | ({"ocr": meta["ocr"]} if meta.get("ocr") else {})  # a scanned report: how its text was read
 
 
 def mark_texts(store: Store | OpenIndex, q: str, texts: Sequence[str], *, synonyms: Synonyms | None = None,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from indexer.ingest.formats import docx, html, pdf
+from indexer.ingest.formats import docx, html, lines
 from indexer.ingest.layout_rules import BAND_PAGE_NUMBER, PAGE_NUMBER, ends, join_wrapped
 from indexer.ingest.reading import MAX_PARAGRAPH, split_long
 
@@ -48,7 +48,7 @@ def test_every_reader_joins_wrapped_lines_alike():
 
 
 def test_pdf_ends_a_paragraph_at_a_sentence_end_or_a_latin_full_stop():
-    assert pdf._ends("审结案件。”") and pdf._ends("the end.") and not pdf._ends("增长3.") and not pdf._ends("审结")
+    assert lines._ends("审结案件。”") and lines._ends("the end.") and not lines._ends("增长3.") and not lines._ends("审结")
 
 
 def test_a_long_paragraph_is_cut_after_a_sentence_and_its_closing_marks():

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import PurePath
+from typing import TYPE_CHECKING
 
 from indexer.ingest.formats.base import (
     SUPPORTED_SUFFIXES,
@@ -26,6 +27,9 @@ from indexer.ingest.formats.base import (
     table_rows,
 )
 
+if TYPE_CHECKING:
+    from indexer.ingest.ocr.session import FileOcr
+
 # The package's interface: what callers import from indexer.ingest.formats (the types live in formats/base.py).
 __all__ = [
     "SUPPORTED_SUFFIXES", "Extracted", "FormatError", "FormatOptions", "clean_title_hint", "exhausted", "extract",
@@ -33,15 +37,17 @@ __all__ = [
 ]
 
 
-def extract(data: bytes, name: str, options: FormatOptions | None = None, encoding: str | None = None) -> Extracted:
+def extract(data: bytes, name: str, options: FormatOptions | None = None, encoding: str | None = None,
+            ocr: FileOcr | None = None) -> Extracted:
     """The file's text in the layout dialect (see module doc); FormatError says why a file cannot be used.
 
     The format comes from the content (sniff); a .doc/RTF is converted in this process (the corpus loader
     converts in the parent and reads the output in the child: extract_converted). encoding (the catalog's, for
-    text and HTML files) overrides what the bytes declare.
+    text and HTML files) overrides what the bytes declare. ocr: how scanned pages are read (PDF pages without
+    a text layer, page images); without it they are not read.
     """
     options = options or FormatOptions()
-    return _guarded(lambda: _extract(data, name, options, encoding), options)
+    return _guarded(lambda: _extract(data, name, options, encoding, ocr), options)
 
 
 def extract_converted(data: bytes, kind: str, options: FormatOptions | None = None) -> Extracted:
@@ -73,17 +79,21 @@ _NOT_TEXT_EITHER = {
 }
 
 
-def _extract(data: bytes, name: str, options: FormatOptions, encoding: str | None) -> Extracted:
+def _extract(data: bytes, name: str, options: FormatOptions, encoding: str | None, ocr: FileOcr | None) -> Extracted:
     # Each format module is imported when a file of its kind comes: pypdfium2, lxml and trafilatura are slow to import.
-    from indexer.ingest.formats.sniff import CONVERTED, mismatch, sniff
+    from indexer.ingest.formats.sniff import CONVERTED, image_claimed_as_document, mismatch, sniff
 
     found = sniff(data)
-    if found.kind == "other":
+    if found.kind == "other" or image_claimed_as_document(found, name):
         raise FormatError(f"the content is {found.what}, not a report (PDF, Word, web page or text)")
     if found.kind == "pdf":
         from indexer.ingest.formats import pdf
 
-        out = pdf.extract(data, name, options)
+        out = pdf.extract(data, name, options, ocr)
+    elif found.kind == "image":
+        from indexer.ingest.formats import image
+
+        out = image.extract(data, found.what, options, ocr)
     elif found.kind == "docx":
         from indexer.ingest.formats import docx
 

@@ -11,17 +11,21 @@ from pathlib import PurePath
 
 from indexer.limits import (
     DOC_CONVERTER_SECONDS,
+    MAX_IMAGE_PIXELS,
+    MAX_OCR_PAGES,
     MAX_PDF_PAGE_CHARS,
     MAX_PDF_PAGES,
     MAX_TEXT_CHARS,
     MAX_UNZIPPED_BYTES,
     MAX_XML_ELEMENTS,
+    OCR_PAGE_SECONDS,
     PARSER_MAX_CPU_SECONDS,
     PARSER_MAX_MEMORY,
 )
 
-# The one list of report file types the corpus walk (and `add DIR`) picks up.
-SUPPORTED_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".pdf", ".docx", ".doc", ".html", ".htm")
+# The one list of report file types the corpus walk (and `add DIR`) picks up; the images are scanned pages (OCR).
+IMAGE_SUFFIXES: tuple[str, ...] = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
+SUPPORTED_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".pdf", ".docx", ".doc", ".html", ".htm", *IMAGE_SUFFIXES)
 
 
 def is_supported(path: str | PurePath) -> bool:
@@ -47,6 +51,11 @@ class FormatOptions:
     isolate: bool = True  # read every file (all formats, layout, detection) in a forked child under the two limits below
     max_memory: int = PARSER_MAX_MEMORY
     max_cpu_seconds: int = PARSER_MAX_CPU_SECONDS
+    # Scanned pages (indexer/ingest/ocr): the engine (None: no OCR, scanned files are skipped) and its limits.
+    ocr_engine: str | None = "rapidocr"
+    max_ocr_pages: int = MAX_OCR_PAGES
+    max_image_pixels: int = MAX_IMAGE_PIXELS
+    ocr_page_seconds: int = OCR_PAGE_SECONDS  # CPU seconds per page, on top of max_cpu_seconds for the file
 
 
 @dataclass
@@ -54,7 +63,7 @@ class Extracted:
     """A file's text in the layout dialect, its format and what the file itself says about its metadata."""
 
     text: str
-    format: str  # "text", "pdf", "docx", "doc", "html"
+    format: str  # "text", "pdf", "docx", "doc", "html", "image"
     encoding: str | None = None  # text/html: how the bytes were decoded
     replaced: int = 0  # undecodable bytes replaced by U+FFFD
     title_hint: str | None = None  # the file's own Title metadata (PDF Info, docx core, <title>) when not junk
