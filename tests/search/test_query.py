@@ -5,10 +5,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from indexer.limits import MAX_DEPTH, MAX_QUERY_CHARS, MAX_TERMS
 from indexer.search.language.query import (
-    MAX_DEPTH,
-    MAX_QUERY_CHARS,
-    MAX_TERMS,
     And,
     Filter,
     Not,
