@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.places import PLACES
-from indexer.limits import year_label
+from indexer.limits import title_years, year_label
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_BENCHDATA = REPO_ROOT.parent / "shared" / "benchdata" / "government_work_reports.jsonl"
@@ -220,7 +220,7 @@ class ReportWriter:
     def report(self, inst: Institution, years: tuple[int, ...], n_paragraphs: int) -> str:
         """Title, intro paragraph(s), numbered sections (with （一） subsections when long), closing section."""
         rng = self.rng
-        label = f"{years[0]}年" if len(years) == 1 else f"{years[0]}—{years[-1]}年"
+        label = title_years(years[0], years[-1])
         out = [f"{inst.name}工作报告（{label}）"]
         n_intro = 1 if n_paragraphs < 8 else 2
         out.append(INTRO_TEMPLATES[0].format(year=label, short=inst.short, city=inst.city[:-1] + "市"))
@@ -308,7 +308,7 @@ def generate_corpus(
         if year <= 2020 and rng.random() < 0.06:
             years = tuple(range(year, year + 5))
             year_value = _toml_str(year_label(year, year + 4))
-            title = f"{inst.name}五年工作回顾（{year}—{year + 4}年）"
+            title = f"{inst.name}五年工作回顾（{title_years(year, year + 4)}）"
             file = f"{inst.slug}-{year}-{year + 4}.txt"
         else:
             years = (year,)

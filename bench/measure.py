@@ -192,16 +192,17 @@ def wait_http(port: int, path: str, *, timeout: float) -> float:
     """Poll until GET path answers 200; seconds it took. Raises RuntimeError after timeout."""
     start = time.perf_counter()
     while time.perf_counter() - start < timeout:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
         try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
             conn.request("GET", path)
             resp = conn.getresponse()
             resp.read()
-            conn.close()
             if resp.status == 200:
                 return time.perf_counter() - start
         except OSError:
             pass
+        finally:
+            conn.close()  # also when the server was not ready or too slow (a timeout): no socket left open
         time.sleep(0.02)
     raise RuntimeError(f"server on port {port} did not answer {path} with 200 within {timeout:.0f} s")
 

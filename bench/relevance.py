@@ -71,8 +71,9 @@ def mean_scores(rank: Callable[[str], list[str]], grades: Grades, module: Module
     return sum(nd) / len(nd), sum(rc) / len(rc)
 
 
-def main() -> int:
-    """Build both indexes of the bundled corpus and print the relevance table (markdown)."""
+def main(index: Path | None = None) -> int:
+    """Build both indexes of the bundled corpus and print the relevance table (markdown); index: our build of
+    the bundled corpus when one is at hand (the tests' session index), else it is built here."""
     from indexer.config import default_synonyms_path
     from indexer.export import iter_paragraphs
     from indexer.index.build import build_index
@@ -81,8 +82,10 @@ def main() -> int:
     from indexer.search.language.synonyms import load_synonyms
 
     with tempfile.TemporaryDirectory() as tmp:
-        build_index(REPO_ROOT / "corpus", Path(tmp) / "ours", procs=1)
-        store = Store(Path(tmp) / "ours")
+        if index is None:
+            index = Path(tmp) / "ours"
+            build_index(REPO_ROOT / "corpus", index, procs=1)
+        store = Store(index)
         paragraphs = list(iter_paragraphs(store))
         naive = build_naive(REPO_ROOT / "corpus", Path(tmp) / "naive")
         to_paragraph = chunk_to_paragraph(paragraphs)

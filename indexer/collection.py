@@ -30,15 +30,17 @@ from pathlib import Path
 from indexer.analysis import DEFAULT_DICTIONARY
 from indexer.errors import BadRequest, NotFound
 from indexer.fsutil import fsync_path, write_synced
-from indexer.index.fingerprint import catalog_entries, corpus_digests
+from indexer.index.fingerprint import corpus_digests
 from indexer.index.lock import writer_locks
 from indexer.index.store import serving_meta
 from indexer.index.update import Hooks, UpdateSummary, update_index
 from indexer.ingest.catalog import CatalogEntry, parse_years
 from indexer.ingest.catalog_edit import append_entries, remove_entry
-from indexer.ingest.corpus import CATALOG, CorpusLoad, _walk, detect_report, report_id
+from indexer.ingest.corpus import CATALOG, detect_report, report_id
 from indexer.ingest.detect import Detected
 from indexer.ingest.formats import SUPPORTED_SUFFIXES, FormatError, FormatOptions, is_supported
+from indexer.ingest.ocr.cache import CACHE_DIR as OCR_CACHE_DIR
+from indexer.ingest.snapshot import CorpusSnapshot, take_snapshot
 from indexer.limits import MAX_FILE_BYTES, year_label
 
 STAGING = ".reportsearch-staging"  # hidden: the corpus walk skips dot-folders
@@ -147,17 +149,16 @@ def _differs(meta: Metadata, entry: CatalogEntry) -> list[str]:
     return out
 
 
-def plan_add(paths: list[Path], corpus_dir: Path, meta: Metadata, formats: FormatOptions | None = None,
-             indexed: Collection[str] = ()) -> list[Planned]:
-    """What add would do for each file (nothing is changed); formats: the parsers' limits and .doc converter;
-    indexed: the files the index serves (a file in the corpus but not in it is an add to complete)."""
+def plan_add(paths: list[Path], snapshot: CorpusSnapshot, meta: Metadata, formats: FormatOptions | None = None,
+             indexed: Collection[str] = (), ocr_cache: Path | None = None) -> list[Planned]:
+    """What add would do for each file (nothing is changed), given the corpus as snapshot shows it; formats: the
+    parsers' limits and .doc converter; indexed: the files the index serves (a file in the corpus but not in it
+    is an add to complete); ocr_cache: where a scan's OCR'd pages are kept (detection reads them, indexing reuses them)."""
     files = _candidates(paths)
     _check_metadata(meta, len(files))
-    corpus_dir = Path(corpus_dir)
-    digests = corpus_digests(corpus_dir) if corpus_dir.is_dir() else {}
-    by_digest = {sha: rel for rel, sha in sorted(digests.items())}
-    entries = catalog_entries(corpus_dir) if corpus_dir.is_dir() else {}
-    ids = {report_id(rel): rel for rel, _ in (_walk(corpus_dir, CorpusLoad()) if corpus_dir.is_dir() else [])}
+    corpus_dir, entries = snapshot.root, snapshot.entries
+    by_digest = {sha: rel for rel, sha in sorted(corpus_digests(snapshot).items())}
+    ids = {report_id(rel): rel for rel, _ in snapshot.files}
     plans: list[Planned] = []
     taken: dict[str, str] = {}
     for source in files:
@@ -207,7 +208,7 @@ def plan_add(paths: list[Path], corpus_dir: Path, meta: Metadata, formats: Forma
             continue
         taken[sha] = plan.report_id
         try:  # as reindex reads it (the same parser, in the same limited child)
-            found = plan.detected = detect_report(plan.data, rel, formats)
+            found = plan.detected = detect_report(plan.data, rel, formats, ocr_cache)
         except FormatError as exc:
             plan.refused = str(exc)
             continue
@@ -250,8 +251,9 @@ def add_reports(
     """Copy report files into the corpus, append their catalog entries, and index them incrementally."""
     meta = meta or Metadata()
     corpus_dir, root = Path(corpus_dir), Path(root)
-    if dry_run:
-        return AddResult(plan_add(paths, corpus_dir, meta, formats, indexed=_indexed_files(root)))
+    if dry_run:  # no folder yet: an empty corpus
+        snapshot = take_snapshot(corpus_dir) if corpus_dir.is_dir() else CorpusSnapshot(corpus_dir)
+        return AddResult(plan_add(paths, snapshot, meta, formats, indexed=_indexed_files(root)))  # no cache: nothing written
     hooks = hooks or Hooks()
     corpus_dir.mkdir(parents=True, exist_ok=True)
     root.mkdir(parents=True, exist_ok=True)
@@ -259,7 +261,8 @@ def add_reports(
         hooks.checkpoint("locked")
         shutil.rmtree(corpus_dir / STAGING, ignore_errors=True)  # copies a killed add left half-written
         # planned under the locks: nobody changes the corpus, its catalog or the index now
-        result = AddResult(plan_add(paths, corpus_dir, meta, formats, indexed=_indexed_files(root)))
+        snapshot = take_snapshot(corpus_dir)
+        result = AddResult(plan_add(paths, snapshot, meta, formats, indexed=_indexed_files(root), ocr_cache=root / OCR_CACHE_DIR))
         if not result.accepted:
             return result
         for plan in result.accepted:
@@ -268,11 +271,11 @@ def add_reports(
         shutil.rmtree(corpus_dir / STAGING, ignore_errors=True)
         hooks.checkpoint("copied")
         new_entries = [p.entry for p in result.accepted if not p.cataloged]
-        if new_entries:
-            append_entries(corpus_dir / CATALOG, new_entries)
+        catalog = append_entries(corpus_dir / CATALOG, new_entries) if new_entries else snapshot.catalog
         hooks.checkpoint("cataloged")
+        # the corpus as it is now: the files walked again, the catalog as written (not parsed again)
         result.update = update_index(corpus_dir, root, procs=procs, dictionary=dictionary, hooks=hooks, locked=True,
-                                     formats=formats)
+                                     formats=formats, snapshot=take_snapshot(corpus_dir, catalog=catalog))
         return result
 
 
@@ -288,17 +291,17 @@ class RemoveResult:
     update: UpdateSummary
 
 
-def _file_of(rid: str, corpus_dir: Path, root: Path) -> str:
+def _file_of(rid: str, snapshot: CorpusSnapshot, root: Path) -> str:
     """The file of report rid: the one the index serves under that id; if it serves none, the one file in the
     corpus or the catalog with that id (several: refused, the indexer would have chosen by parsing them)."""
     meta = serving_meta(root)
     served = [r["file"] for r in (meta or {}).get("reports", []) if r.get("id") == rid]
     if served:
         return served[0]
-    found = sorted({rel for rel, _ in _walk(corpus_dir, CorpusLoad()) if report_id(rel) == rid}
-                   | {f for f in catalog_entries(corpus_dir) if report_id(f) == rid})
+    found = sorted({rel for rel, _ in snapshot.files if report_id(rel) == rid}
+                   | {f for f in snapshot.entries if report_id(f) == rid})
     if not found:
-        raise NotFound(f"no report {rid!r} in {corpus_dir}; `reportsearch search` or the web page shows report ids")
+        raise NotFound(f"no report {rid!r} in {snapshot.root}; `reportsearch search` or the web page shows report ids")
     if len(found) > 1:
         raise AddError(f"report {rid!r} is not in the index and {len(found)} files have that id ({', '.join(found)}); "
                        "move the one you mean out of the corpus by hand, or rename one and reindex")
@@ -316,7 +319,8 @@ def remove_report(
     root.mkdir(parents=True, exist_ok=True)
     with writer_locks(corpus_dir, root):
         hooks.checkpoint("locked")
-        rel = _file_of(rid, corpus_dir, root)
+        snapshot = take_snapshot(corpus_dir)
+        rel = _file_of(rid, snapshot, root)
         moved_to = None
         if (corpus_dir / rel).is_file():
             target = corpus_dir / REMOVED / rel
@@ -328,8 +332,11 @@ def remove_report(
             fsync_path((corpus_dir / rel).parent)
             moved_to = target
         hooks.checkpoint("moved")
-        removed = remove_entry(corpus_dir / CATALOG, rel)
+        written = remove_entry(corpus_dir / CATALOG, rel)
         hooks.checkpoint("cataloged")
+        # the corpus as it is now: the files walked again, the catalog as written (not parsed again)
+        after = take_snapshot(corpus_dir, catalog=written if written is not None else snapshot.catalog)
         update = update_index(corpus_dir, root, procs=procs, dictionary=dictionary, hooks=hooks, locked=True,
-                              formats=formats)
-        return RemoveResult(report_id=rid, file=rel, moved_to=moved_to, entry_removed=removed, update=update)
+                              formats=formats, snapshot=after)
+        return RemoveResult(report_id=rid, file=rel, moved_to=moved_to, entry_removed=written is not None,
+                            update=update)

@@ -68,6 +68,18 @@ def default_format_options() -> FormatOptions:
     return FormatOptions(doc_converter=default_doc_converter())
 
 
+def default_vocabulary_paths() -> tuple[Path, ...]:
+    """The bundled vocabulary merged after the synonyms file (indexer/vocab/, docs/meaning.md); none when
+    $REPORTSEARCH_VOCABULARY is "off", else the files it names (separated by the OS path separator)."""
+    env = os.environ.get("REPORTSEARCH_VOCABULARY")
+    if env == "off":
+        return ()
+    if env:
+        return tuple(Path(p) for p in env.split(os.pathsep) if p)
+    vocab = Path(__file__).resolve().parent / "vocab"
+    return (vocab / "colloquial.txt", vocab / "official.words", vocab / "thuocl_law.words")
+
+
 def default_synonyms_path() -> Path:
     """$REPORTSEARCH_SYNONYMS, else the bundled indexer/synonyms.txt (query-time synonyms, re-read on change)."""
     env = os.environ.get("REPORTSEARCH_SYNONYMS")

@@ -28,8 +28,25 @@ from collections.abc import Callable, Iterable
 # jieba 0.42's block pattern (jieba.re_han_default) and its HMM's Han pattern (jieba.finalseg.re_han).
 _BLOCK = re.compile(r"[\u4E00-\u9FD5a-zA-Z0-9+#&._%\-]+")
 _HAN = re.compile(r"[\u4E00-\u9FD5]+")
+_DOUBLED = re.compile(r"([\u4E00-\u9FD5])\1")  # a character twice in a row
 
 Cut = Callable[[str], Iterable[str]]
+
+
+def _hmm_may_tie(pieces: list[str]) -> bool:
+    """Whether a run of single characters (what the HMM step cuts) holds a character twice in a row.
+
+    There the HMM's Viterbi paths can score exactly alike (院院院院法: 院院院|院法 or 院院|院院法), and jieba
+    and jieba-rs break such ties differently; everywhere else their cuts are the same."""
+    run: list[str] = []
+    for piece in [*pieces, ""]:
+        if len(piece) == 1:
+            if run and run[-1] == piece:
+                return True
+            run.append(piece)
+        else:
+            run = []
+    return False
 
 
 def _user_words(data: bytes) -> list[str]:
@@ -115,7 +132,10 @@ def cut_with(segmenter: dict, slow_cut: Callable[[], Cut], fallback: Cut | None 
             if start > last:
                 out.extend(chunk[last:start])  # outside blocks jieba yields characters one by one
             block = match.group(0)
-            out.extend(rust(block, True) if pure_han(block) else slow_cut()(block))
+            if pure_han(block) and not (_DOUBLED.search(block) and _hmm_may_tie(rust(block, False))):
+                out.extend(rust(block, True))
+            else:
+                out.extend(slow_cut()(block))
             last = match.end()
         if last < len(chunk):
             out.extend(chunk[last:])

@@ -25,8 +25,13 @@ MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 10
 MAX_FILTER_VALUES = 20  # per facet: a person ticks a handful; 20 keeps a URL (and the set algebra) small
 MAX_FILTER_CHARS = 100  # per value: the longest institution name is ~20 characters
+MAX_WITHIN_TERMS = 10  # 在结果中检索: required terms added to one search (each at most MAX_FILTER_CHARS)
+SORTS = ("relevance", "newest", "oldest")  # 相关度 / 最新 / 最早 (indexer/search/scoring/order.py): page, API, CLI
+FEED_ENTRIES = 20  # /feed.atom lists this many paragraphs unless per_page says otherwise (at most MAX_PER_PAGE)
 MAX_TREND_TERMS = 5  # queries compared on one trend chart (five lines stay readable)
 EXPORT_MAX_ROWS = 1_000  # /export.csv writes at most this many hits (ranked, best first)
+MAX_FIGURE_ROWS = 2_000  # figure rows /api/figures and the /figures page answer (the CLI has no cap); `truncated` says so
+MAX_REPORT_FIGURES = 1_000  # figures listed in a report page's 数据 panel
 
 # --- completions of the search box (indexer/search/features/suggest.py, /api/suggest) --------------------------------
 DEFAULT_SUGGESTIONS = 8
@@ -43,6 +48,8 @@ IDLE_CONNECTION_SECONDS = 30  # a keep-alive connection with nothing to do is cl
 MAX_QUERY_CHARS = 256  # longer input is cut to its first 256 characters
 MAX_TERMS = 32  # words, phrases, filters used; the rest are dropped
 MAX_DEPTH = 8  # parentheses nested deeper are ignored (their content kept as plain terms)
+MAX_NEAR_DISTANCE = 200  # `A NEAR/n B`: a larger n is cut to this (a paragraph is ~200 characters)
+DEFAULT_NEAR_DISTANCE = 10  # a bare `A NEAR B`
 
 # --- years -------------------------------------------------------------------------------------------------
 MAX_YEAR_SPAN = 50  # a wider range is refused (a filter: 400 / exit 2; in a query: searched as text)
@@ -67,6 +74,10 @@ MAX_HEADING_CHARS = 200
 PARSER_MAX_MEMORY = 1536 * 2**20  # address space a document-parsing child may add to what it inherits
 PARSER_MAX_CPU_SECONDS = 120  # CPU seconds a document-parsing child may use
 DOC_CONVERTER_SECONDS = 60.0  # wall time for one .doc conversion (LibreOffice or antiword)
+# Scanned reports (indexer/ingest/ocr, docs/ocr.md): read page by page in the same child, each page under its own budget.
+MAX_OCR_PAGES = 300  # pages of one file that are OCR'd; a file with more scanned pages is refused (max_ocr_pages)
+MAX_IMAGE_PIXELS = 60_000_000  # one page image: A4 at 600 dpi is 34.8 M pixels; a header declaring more is refused
+OCR_PAGE_SECONDS = 30  # CPU seconds one page may take to OCR (a report page takes 2–4 s) (ocr_page_seconds)
 
 # --- figures (indexer/figures): bounds that keep extraction linear on any paragraph -------------------------
 MAX_QUOTE_CHARS = 80  # a quotation longer than this (or left open) is not a name: numbers in it may be figures
@@ -121,3 +132,9 @@ def parse_year_span(value: object, *, ordered: bool = True) -> tuple[int, int]:
 def year_label(first: int, last: int) -> str:
     """The canonical spelling of a year value: `2019` or `2017-2021`."""
     return str(first) if first == last else f"{first}-{last}"
+
+
+def title_years(first: int, last: int) -> str:
+    """The years as a Chinese report title writes them (`2019年`, `2017—2021年`: "…工作回顾（2017—2021年）"), prose
+    a reader sees in a title; year_label is the value the CLI, URLs and catalog.toml's `year` take."""
+    return f"{first}年" if first == last else f"{first}—{last}年"

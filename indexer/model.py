@@ -39,6 +39,28 @@ class Paragraph:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class OcrSummary:
+    """How a scanned report was read: the OCR engine, the pages it read and their mean confidence (0–1, by characters)."""
+
+    engine: str
+    pages: int
+    confidence: float
+
+    def describe(self) -> str:
+        """'3 pages by rapidocr 1.4.4, mean confidence 0.983' (reindex and add print it)."""
+        return f"{self.pages} page{'s' if self.pages != 1 else ''} by {self.engine}, mean confidence {self.confidence:.3f}"
+
+    def to_dict(self) -> dict:
+        """The record kept in build.json's report record ("ocr")."""
+        return {"engine": self.engine, "pages": self.pages, "confidence": round(self.confidence, 4)}
+
+    @classmethod
+    def from_dict(cls, record: dict) -> OcrSummary:
+        """The summary from its build.json record."""
+        return cls(str(record.get("engine", "")), int(record.get("pages", 0)), float(record.get("confidence", 0.0)))
+
+
 @dataclass(slots=True)
 class Report:
     """A parsed report file with its catalog metadata and its paragraphs in order."""
@@ -52,3 +74,4 @@ class Report:
     source: str | None = None
     paragraphs: list[Paragraph] = field(default_factory=list)
     institutions: tuple[str, ...] = ()  # every institution that has paragraphs, in order of appearance
+    ocr: OcrSummary | None = None  # for a scanned report: how its text was read (build.json keeps it)

@@ -17,17 +17,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("indexer", "webapp", "bench")
 
-# Cycles another pass removes: a strongly connected component whose modules all lie under one of these packages.
-ALLOWED_CYCLES: tuple[str, ...] = (
-    "indexer.ingest.formats",  # ingest: fixed by the ingest pass (formats/__init__.py <-> each format module)
-)
-
-
-def allowed(component: list[str]) -> bool:
-    """True when every module of the component lies in one allowed package."""
-    return any(all(m == p or m.startswith(p + ".") for m in component) for p in ALLOWED_CYCLES)
-
-
 def module_files(root: Path = ROOT, packages: tuple[str, ...] = PACKAGES) -> dict[str, Path]:
     """Dotted module name → file, for every module of the packages under root."""
     modules: dict[str, Path] = {}
@@ -175,17 +164,9 @@ def test_a_cycle_is_found_and_named():
 
 def test_no_import_cycles():
     graph = import_graph()
-    cycles = [c for c in strongly_connected(graph) if not allowed(c)]
+    cycles = strongly_connected(graph)
     assert not cycles, "import cycles (one path shown per set of modules that import each other):\n" + "\n".join(
         f"{' → '.join(one_cycle(graph, c))}   [all of: {', '.join(c)}]" for c in cycles)
-
-
-def test_allowed_cycles_still_exist():
-    # an allowance outlives its cycle only by mistake: remove it with the cycle
-    components = strongly_connected(import_graph())
-    for package in ALLOWED_CYCLES:
-        assert any(all(m == package or m.startswith(package + ".") for m in c) for c in components), (
-            f"{package} has no import cycle any more: remove it from ALLOWED_CYCLES")
 
 
 def test_bench_and_library_never_load_tests():

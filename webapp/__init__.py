@@ -26,11 +26,11 @@ SECURITY_HEADERS = {
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
-    """Build the app. Config INDEX_DIR / CORPUS_DIR / SYNONYMS_FILE come from test_config, else the defaults
-    (config.py; a malformed synonyms file stops start-up with its line)."""
-    from indexer.config import default_corpus_dir, default_index_dir, default_synonyms_path
+    """Build the app. Config INDEX_DIR / CORPUS_DIR / SYNONYMS_FILE / VOCABULARY_FILES come from test_config, else
+    the defaults (config.py; a malformed synonyms file stops start-up with its line)."""
+    from indexer.config import default_corpus_dir, default_index_dir, default_synonyms_path, default_vocabulary_paths
     from indexer.limits import MAX_REQUEST_BODY_BYTES
-    from webapp import api, errors, pages, render, source, state, trends
+    from webapp import api, cite, errors, feed, figures, pages, render, source, state, trends
 
     app = Flask(__name__)
     app.config.update(
@@ -42,6 +42,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.config.setdefault("CORPUS_DIR", default_corpus_dir())
     app.config.setdefault("INDEX_DIR", default_index_dir(Path(app.config["CORPUS_DIR"])))  # that corpus's index
     app.config.setdefault("SYNONYMS_FILE", default_synonyms_path())
+    app.config.setdefault("VOCABULARY_FILES", default_vocabulary_paths())  # merged after it (indexer/vocab/)
     app.config["INDEX_DIR"] = Path(app.config["INDEX_DIR"])
     app.config["CORPUS_DIR"] = Path(app.config["CORPUS_DIR"])
     app.json.ensure_ascii = False  # type: ignore[attr-defined]  # Chinese stays readable, like the CLI's --json
@@ -57,7 +58,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(trends.bp)
+    app.register_blueprint(figures.bp)
     app.register_blueprint(source.bp)
+    app.register_blueprint(cite.bp)
+    app.register_blueprint(feed.bp)
     errors.register(app)
     app.add_template_filter(render.only_marks, "only_marks")
     app.add_template_filter(render.years_label, "years_label")

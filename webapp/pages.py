@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from collections.abc import Mapping
 from dataclasses import replace
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 from flask import (
     Blueprint,
@@ -17,10 +17,15 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from werkzeug.datastructures import MultiDict
 
-from indexer.limits import EXPORT_MAX_ROWS, MAX_REPORT_QUERY_CHARS, page_count, year_label
+from indexer.limits import EXPORT_MAX_ROWS, MAX_REPORT_QUERY_CHARS, SORTS, page_count, year_label
 from indexer.report_ids import is_report_id
 from indexer.search.evaluation.facets import FACET_LABELS, FACETS
+from indexer.search.scoring.order import SORT_LABELS
+from webapp.cite import citation
+from webapp.feed import feed_url
+from webapp.figures import parse_cite, report_figures
 from webapp.params import SearchParams, parse_search_args
 from webapp.render import year_chart
 from webapp.state import get_store, get_synonyms
@@ -65,6 +70,17 @@ def chips(params: SearchParams) -> list[dict]:
     ]
 
 
+def within_chips(params: SearchParams) -> list[dict]:
+    """The 在结果中检索 terms as removable chips."""
+    return [{"label": "在结果中", "value": w, "href": search_url(params.without_within(w))} for w in params.within]
+
+
+def sort_links(params: SearchParams) -> list[dict]:
+    """The order control: one link per order, the current one marked."""
+    return [{"sort": s, "label": SORT_LABELS[s], "href": search_url(params.with_sort(s)), "current": s == params.sort}
+            for s in SORTS]
+
+
 def page_links(page: int, pages: int) -> list[int | None]:
     """Page numbers around the current one, None for a gap: 1 … 4 5 [6] 7 8 … 20."""
     shown = {1, pages} | set(range(max(1, page - 2), min(pages, page + 2) + 1))
@@ -99,19 +115,23 @@ def home() -> ResponseReturnValue:
 def search() -> ResponseReturnValue:
     """Ranked hits with snippets, facets, chips, the year chart and pagination."""
     params = parse_search_args(request.args)
-    if not params.q and not params.has_filters:
+    if not params.q and not params.has_filters and not params.within:
         return redirect(url_for("pages.home"))
-    from indexer.search.engine import mark_texts
+    from indexer.search.engine import mark_texts, report_info
     from indexer.search.engine import search as run_search
     from indexer.search.language.synonyms import expansion_notice
 
     store = get_store()
     synonyms = get_synonyms()
-    result = run_search(store, params.q, synonyms=synonyms, **params.engine_kwargs())
+    # after few full matches the page lists related paragraphs (相关：…) and, where the build was made with
+    # `reindex --semantic`, semantic-only ones (语义相近), labelled; 只搜原词 (expand=0) turns them off
+    result = run_search(store, params.q, synonyms=synonyms, related=True, semantic=True, **params.engine_kwargs())
     # a hit may match only through its (boosted) section heading: mark the query's words there too
     sections = [h["section"] for h in result["hits"]]
-    marked = mark_texts(store, params.q, sections, synonyms=synonyms, expand=params.expand)
+    marked = mark_texts(store, params.q, sections, synonyms=synonyms, expand=params.expand, within=params.within)
     section_html = dict(zip((h["id"] for h in result["hits"]), marked))
+    reports = report_info(store, sorted({h["report"] for h in result["hits"]}))
+    cites = {h["id"]: citation(reports.get(h["report"], h), h["position"], h["permalink"]) for h in result["hits"]}
     total = int(result["total"])
     pages = page_count(total, params.per_page)
     chart = year_chart(
@@ -130,6 +150,11 @@ def search() -> ResponseReturnValue:
         page_links=page_links(min(params.page, pages), pages),
         facets=facet_groups(params, result["facets"]),
         chips=chips(params),
+        within_chips=within_chips(params),
+        sort_links=sort_links(params),
+        feed_url=feed_url(params),
+        refine_state=params.query_string(page=1).lstrip("?"),
+        cites=cites,
         section_html=section_html,
         chart=chart,
         search_url=search_url,
@@ -145,6 +170,20 @@ def search() -> ResponseReturnValue:
     )
 
 
+@bp.get("/search/refine")
+def refine() -> ResponseReturnValue:
+    """The 同句 checkbox and the 在结果中检索 box: the search state (?state=, a query string) with sentence set
+    (set=sentence: on when sentence=1 is sent) or one more within term, as a redirect to its /search URL."""
+    pairs = parse_qsl(request.args.get("state", ""))
+    if request.args.get("set") == "sentence":
+        pairs = [(k, v) for k, v in pairs if k != "sentence"] + [("sentence", request.args.get("sentence", ""))]
+    term = " ".join(request.args.get("within", "").split())
+    if term:
+        pairs.append(("within", term))
+    params = parse_search_args(MultiDict([(k, v) for k, v in pairs if k != "page"]))  # the limits, as for /search
+    return redirect(search_url(params))
+
+
 @bp.get("/report/<report_id>")
 def report(report_id: str) -> str:
     """One whole report: metadata, sections, paragraphs; the query's words marked, hits linked."""
@@ -156,7 +195,8 @@ def report(report_id: str) -> str:
     q = state.q[:MAX_REPORT_QUERY_CHARS].strip()
     synonyms = get_synonyms()
     doc = get_report(get_store(), report_id, q=q, institutions=state.institutions, years=state.years,
-                     themes=state.themes, synonyms=synonyms, expand=state.expand)
+                     themes=state.themes, synonyms=synonyms, expand=state.expand, sentence=state.sentence,
+                     within=state.within)
     if doc is None:
         abort(404)
     hits = list(doc.get("hits") or [])
@@ -173,8 +213,13 @@ def report(report_id: str) -> str:
     from indexer.search.engine import mark_texts
 
     titles = sorted({s["title"] for s in sections})
-    section_html = dict(zip(titles, mark_texts(get_store(), q, titles, synonyms=synonyms, expand=state.expand)))
-    back = search_url(state) if q or state.has_filters else url_for("pages.home")
+    section_html = dict(zip(titles, mark_texts(get_store(), q, titles, synonyms=synonyms, expand=state.expand,
+                                               within=state.within)))
+    back = search_url(state) if q or state.has_filters or state.within else url_for("pages.home")
+    anchors = {p["position"]: p["permalink"].rsplit("/", 1)[-1] for p in doc["paragraphs"]}
+    cites = {p["position"]: citation(doc, p["position"], p["permalink"]) for p in doc["paragraphs"]
+             if p["position"] in neighbours}
+    figure_cite = parse_cite(request.args.get("cite"))
     return render_template(
         "report.html",
         params=SearchParams(q=q),
@@ -186,18 +231,25 @@ def report(report_id: str) -> str:
         section_html=section_html,
         back_url=back,
         multi_institution=len(doc.get("institutions") or ()) > 1,
+        cite=citation(doc),
+        cites=cites,
+        anchors=anchors,
+        query_label=" ".join([q, *state.within]).strip() + ("（同句）" if state.sentence else ""),
+        figure_cite=figure_cite,
+        data=report_figures(report_id),
     )
 
 
 @bp.get("/export.csv")
 def export_csv() -> Response:
-    """The query's hits as CSV (UTF-8 with BOM for Excel), ranked, at most EXPORT_MAX_ROWS rows."""
+    """The query's hits as CSV (UTF-8 with BOM for Excel), in the page's order, at most EXPORT_MAX_ROWS rows."""
     params = parse_search_args(request.args)
     from indexer.export import RANKED_FIELDS, write_csv
     from indexer.search.engine import ranked
 
     hits = ranked(get_store(), params.q, institutions=params.institutions, years=params.years,
-                  themes=params.themes, limit=EXPORT_MAX_ROWS, synonyms=get_synonyms(), expand=params.expand)
+                  themes=params.themes, limit=EXPORT_MAX_ROWS, synonyms=get_synonyms(), expand=params.expand,
+                  sort=params.sort, sentence=params.sentence, within=list(params.within))
     rows = (p.to_dict() | {"rank": n, "score": round(score, 4)} for n, (p, score) in enumerate(hits, start=1))
     buf = io.StringIO()
     buf.write("\ufeff")

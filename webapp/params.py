@@ -1,7 +1,7 @@
 """Request parameters of the search routes: parsed, validated and turned back into URLs.
 
-Every bit of search state lives in the URL (q, institution, year, theme, page, per_page, expand), so a
-result page can be bookmarked and cited. Bad values raise BadParameter, or the library's SearchArgumentError
+Every bit of search state lives in the URL (q, institution, year, theme, within, sort, sentence, page, per_page,
+expand), so a result page can be bookmarked and cited. Bad values raise BadParameter, or the library's SearchArgumentError
 for filter values (the rules in indexer/limits.py): a 400 with a message for the user.
 """
 
@@ -21,6 +21,8 @@ from indexer.limits import (
     MAX_PER_PAGE,
     MAX_REQUEST_QUERY_CHARS,
     MAX_SUGGESTIONS,
+    MAX_WITHIN_TERMS,
+    SORTS,
     check_filter_values,
     parse_year_span,
     year_label,
@@ -45,6 +47,9 @@ class SearchParams:
     page: int = 1
     per_page: int = DEFAULT_PER_PAGE
     expand: bool = True  # False: the user's words only, no synonyms (expand=0 in the URL)
+    within: tuple[str, ...] = ()  # 在结果中检索: required terms ANDed with q (within=…, repeated)
+    sort: str = "relevance"  # one of SORTS (sort=newest|oldest in the URL)
+    sentence: bool = False  # 同句 (sentence=1 in the URL)
 
     @property
     def has_filters(self) -> bool:
@@ -64,6 +69,9 @@ class SearchParams:
             "page": self.page,
             "per_page": self.per_page,
             "expand": self.expand,
+            "sort": self.sort,
+            "sentence": self.sentence,
+            "within": list(self.within),
         }
 
     def pairs(self, *, page: int | None = None) -> list[tuple[str, str]]:
@@ -74,6 +82,11 @@ class SearchParams:
         out += [("institution", v) for v in self.institutions]
         out += [("year", v) for v in self.years]
         out += [("theme", v) for v in self.themes]
+        out += [("within", v) for v in self.within]
+        if self.sort != "relevance":
+            out.append(("sort", self.sort))
+        if self.sentence:
+            out.append(("sentence", "1"))
         page = self.page if page is None else page
         if page != 1:
             out.append(("page", str(page)))
@@ -104,6 +117,14 @@ class SearchParams:
         """This state with every facet value removed."""
         return replace(self, institutions=(), years=(), themes=(), page=1)
 
+    def without_within(self, term: str) -> SearchParams:
+        """This state with one within term removed (its chip's ×), back on page 1."""
+        return replace(self, within=tuple(w for w in self.within if w != term), page=1)
+
+    def with_sort(self, sort: str) -> SearchParams:
+        """This state in another order, back on page 1."""
+        return replace(self, sort=sort, page=1)
+
 
 def _int_param(args: MultiDict, name: str, default: int, low: int, high: int, label: str) -> int:
     raw = args.get(name)
@@ -133,6 +154,26 @@ def _query(args: MultiDict) -> str:
     return q
 
 
+def _within(args: MultiDict) -> tuple[str, ...]:
+    out = tuple(dict.fromkeys(" ".join(v.split()) for v in args.getlist("within") if v.strip()))
+    if len(out) > MAX_WITHIN_TERMS:
+        raise BadParameter(f"在结果中检索最多 {MAX_WITHIN_TERMS} 个词（收到 {len(out)} 个）。")
+    check_filter_values("在结果中检索", out)
+    return out
+
+
+def _sort(args: MultiDict) -> str:
+    raw = (args.get("sort") or "relevance").strip() or "relevance"
+    if raw not in SORTS:
+        raise BadParameter(f"排序方式必须是 {'、'.join(SORTS)} 之一（收到 {raw[:20]!r}）。")
+    return raw
+
+
+def flag_param(raw: str | None) -> bool:
+    """sentence=1 (or true/yes/on) turns an option on; absent, empty or anything else leaves it off."""
+    return raw is not None and raw.strip().lower() in ("1", "true", "yes", "on")
+
+
 def parse_search_args(args: MultiDict) -> SearchParams:
     """Validate the search parameters of a request; raise BadParameter with a message for the user."""
     q = _query(args)
@@ -144,6 +185,9 @@ def parse_search_args(args: MultiDict) -> SearchParams:
         page=_int_param(args, "page", 1, 1, MAX_PAGE, "页码"),
         per_page=_int_param(args, "per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE, "每页条数"),
         expand=expand_param(args.get("expand")),
+        within=_within(args),
+        sort=_sort(args),
+        sentence=flag_param(args.get("sentence")),
     )
 
 

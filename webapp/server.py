@@ -57,6 +57,9 @@ def waitress_settings(header_bytes: int, body_bytes: int) -> dict[str, Any]:
         cleanup_interval=CLEANUP_INTERVAL,
         expose_tracebacks=False,
         ident="reportsearch",
+        # poll(), not select(): select() fails on a descriptor numbered 1,024 or more, and a process holding a
+        # large index's mapped files and a few hundred connections gets there
+        asyncore_use_poll=True,
     )
 
 

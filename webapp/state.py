@@ -17,7 +17,7 @@ SYNONYMS = "reportsearch.synonyms"
 
 
 def init_app(app: Flask) -> None:
-    """One Store and one SynonymFile per app, from app.config INDEX_DIR and SYNONYMS_FILE.
+    """One Store and one SynonymFile per app, from app.config INDEX_DIR, SYNONYMS_FILE and VOCABULARY_FILES.
 
     Store.current() is asked per request, so a reindex is picked up without a restart; the synonyms file is
     re-read when it changes, so an edit applies without one. A malformed synonyms file stops start-up here,
@@ -27,7 +27,7 @@ def init_app(app: Flask) -> None:
     from indexer.search.language.synonyms import SynonymFile
 
     app.extensions[STORE] = Store(app.config["INDEX_DIR"])
-    synonyms = SynonymFile(Path(app.config["SYNONYMS_FILE"]))
+    synonyms = SynonymFile(Path(app.config["SYNONYMS_FILE"]), tuple(Path(p) for p in app.config.get("VOCABULARY_FILES", ())))
     synonyms.current()  # a malformed file is reported now, with its line number
     app.extensions[SYNONYMS] = synonyms
 

@@ -9,7 +9,9 @@ bench/hostile.py (which loads this file by path) indexes the largest of them nex
 from __future__ import annotations
 
 import io
+import struct
 import zipfile
+import zlib
 
 W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 SENTENCE = "审结各类案件一千件，同比上升百分之五，执行到位金额三亿元。"
@@ -98,6 +100,32 @@ def big_page(paragraphs: int) -> bytes:
 # ------------------------------------------------------------------------------------------- adversarial text
 
 
+def tiff_pages(pages: int, width: int = 1654, height: int = 2339) -> bytes:
+    """A little-endian TIFF whose header declares `pages` pages (IFDs) of width × height pixels and holds no pixels."""
+    out = bytearray(b"II*\x00" + struct.pack("<I", 8))
+    for n in range(pages):
+        nxt = 0 if n == pages - 1 else len(out) + 2 + 2 * 12 + 4
+        out += struct.pack("<H", 2) + struct.pack("<HHII", 256, 4, 1, width) + struct.pack("<HHII", 257, 4, 1, height)
+        out += struct.pack("<I", nxt)
+    return bytes(out)
+
+
+def jpeg_markers(markers: int) -> bytes:
+    """A JPEG of `markers` comment segments, then a frame header declaring 100 × 100 pixels (and no image data)."""
+    comment = b"\xff\xfe" + struct.pack(">H", 6) + b"scan"
+    sof = b"\xff\xc0" + struct.pack(">HBHHB", 11, 8, 100, 100, 1) + b"\x01\x11\x00"
+    return b"\xff\xd8" + comment * markers + sof + b"\xff\xd9"
+
+
+def png_bomb(width: int = 100_000, height: int = 100_000) -> bytes:
+    """A tiny PNG whose header declares width × height pixels (ten billion by default, 10 GB decoded)."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"")) + chunk(b"IEND", b"")
+
+
 def _r(text: str) -> str:
     return f'<w:r><w:t xml:space="preserve">{text}</w:t></w:r>'
 
@@ -152,8 +180,11 @@ DOCUMENTS: dict[str, tuple] = {
     "html-meta-tags": (lambda n: ("<meta " * n + "<html><body>" + P + "</body></html>").encode(), 2_000),
     "pdf-one-paragraph": (lines_pdf, 300),
     "pdf-font-sizes": (lambda n: lines_pdf(n, sizes=True), 300),
+    # Page images: the headers our own parsers read before anything is decoded (indexer/ingest/ocr/images.py).
+    "image-tiff-pages": (tiff_pages, 5_000),
+    "image-jpeg-markers": (jpeg_markers, 20_000),
 }
-SUFFIX = {"docx": ".docx", "html": ".html", "pdf": ".pdf"}
+SUFFIX = {"docx": ".docx", "html": ".html", "pdf": ".pdf", "image": ".tif"}
 
 
 def suffix(name: str) -> str:

@@ -1,7 +1,7 @@
-"""The thin command line over the library: `reportsearch reindex | add | remove | search | export | trend`.
+"""The thin command line over the library: `reportsearch reindex | add | remove | search | export | trend | figures`.
 
 options (the shared options, read at the edge) · errors (search's and trend's one error and exit rule) ·
-indexing (reindex, add, remove) · search · export · trend (+ trend_tables) · progress (the progress line).
+indexing (reindex, add, remove) · search · export · trend (+ trend_tables) · figures · progress (the progress line).
 webapp.cli adds `serve`, where Flask may be imported.
 
 Config (environment variables, default paths) is read here, at the edge, and passed down as arguments.
@@ -11,18 +11,19 @@ from __future__ import annotations
 
 import click
 
-from indexer.cli import export, indexing, search, trend
+from indexer.cli import export, figures, indexing, search, trend
 
 
 def make_cli(*extra: click.Command) -> click.Group:
-    """The `reportsearch` group: reindex, add, remove, search, export and trend, plus `extra` (the console script adds serve)."""
+    """The `reportsearch` group: reindex, add, remove, search, export, trend and figures, plus `extra` (the console script adds serve)."""
     group = click.Group(
         "cli",
         help="reportsearch: full-text search over Chinese court and procuratorate work reports.",
         context_settings={"help_option_names": ["-h", "--help"]},
     )
     click.version_option(package_name="reportsearch")(group)
-    for command in (indexing.reindex, indexing.add, indexing.remove, search.search, export.export, trend.trend, *extra):
+    for command in (indexing.reindex, indexing.add, indexing.remove, search.search, export.export, trend.trend, figures.figures,
+                    *extra):
         group.add_command(command)
     return group
 

@@ -33,14 +33,14 @@ def _failed(what: str, exc: Exception) -> _ReindexFailed:
     return _ReindexFailed(f"{what} failed, the previous index (if any) still serves: {exc}")
 
 
-def _progress(corpus_dir: Path, quiet: bool) -> Progress | None:
-    """A progress line on stderr when it is a terminal and --quiet was not given."""
+def _progress(quiet: bool) -> Progress | None:
+    """A progress line on stderr when it is a terminal and --quiet was not given (it learns the number of files
+    from the run, once the corpus is read under the locks)."""
     if quiet or not sys.stderr.isatty():
         return None
     from indexer.cli.progress import Progress
-    from indexer.index.fingerprint import candidate_files
 
-    return Progress(sys.stderr, len(candidate_files(corpus_dir)) if Path(corpus_dir).is_dir() else 0)
+    return Progress(sys.stderr)
 
 
 def _run(progress: Progress | None, work: Callable[[Hooks], T]) -> T:
@@ -64,6 +64,10 @@ def _echo_update(update: UpdateSummary, index_dir: Path, corpus_dir: Path) -> bo
     )
     for name in summary.report_files:
         click.echo(f"  {name}")
+    if summary.ocr:
+        click.echo(f"read by OCR (scanned, {len(summary.ocr)}; search finds only the words OCR read right):")
+        for name, ocr in summary.ocr.items():
+            click.echo(f"  - {name}: {ocr.describe()}")
     if summary.detected:
         click.echo(f"detected (no catalog entry, {len(summary.detected)}):")
         for name, found in summary.detected.items():
@@ -84,13 +88,17 @@ def _echo_update(update: UpdateSummary, index_dir: Path, corpus_dir: Path) -> bo
 @index_option
 @procs_option
 @click.option("--full", is_flag=True, help="Re-parse and rebuild everything instead of only what changed.")
+@click.option("--semantic", is_flag=True,
+              help="Also embed every paragraph for semantic retrieval (needs the semantic extra; slow: see README).")
 @quiet_option
-def reindex(corpus_dir: Path | None, index_dir: Path | None, procs: int | None, full: bool, quiet: bool) -> None:
+def reindex(corpus_dir: Path | None, index_dir: Path | None, procs: int | None, full: bool, semantic: bool,
+            quiet: bool) -> None:
     """Bring the index up to date with the corpus; the old index serves until the new one is verified.
 
     Only files (or catalog entries) that changed since the serving build are parsed again; a change of
     the user dictionary or the themes, or --full, rebuilds everything. Exit 0 when every file was
-    indexed, 1 when some were skipped (listed), 2 when nothing could be indexed.
+    indexed, 1 when some were skipped (listed), 2 when nothing could be indexed. --semantic then embeds
+    the new build's paragraphs (reusing the vectors of unchanged ones) so searches can use them.
     """
     from indexer.index.build import BuildError
     from indexer.index.store import ReindexRunning
@@ -100,12 +108,45 @@ def reindex(corpus_dir: Path | None, index_dir: Path | None, procs: int | None, 
     corpus, index = corpus_and_index(corpus_dir, index_dir)
     formats = default_format_options()
     try:
-        update = _run(_progress(corpus, quiet),
+        update = _run(_progress(quiet),
                       lambda hooks: update_index(corpus, index, full=full, procs=procs, hooks=hooks, formats=formats))
     except (CorpusError, ReindexRunning, BuildError, OSError) as exc:
         raise _failed("reindex", exc) from exc
-    if _echo_update(update, index, corpus):
+    skipped = _echo_update(update, index, corpus)
+    if semantic:
+        _embed(index, quiet)
+    if skipped:
         click.get_current_context().exit(1)
+
+
+def _embed(index_dir: Path, quiet: bool) -> None:
+    """Embed the serving build's paragraphs (indexer/index/semantic.py) and say what it cost."""
+    import time
+
+    from indexer.export import iter_paragraphs
+    from indexer.index.semantic import SemanticUnavailable, embed_paragraphs, latest_vectors, load_embedder, write_vectors
+    from indexer.index.store import Store
+
+    try:
+        embedder = load_embedder()
+    except SemanticUnavailable as exc:
+        raise click.ClickException(str(exc)) from exc
+    store = Store(index_dir)
+    opened = store.current()
+    start = time.perf_counter()
+
+    def progress(done: int, todo: int) -> None:
+        if not quiet:
+            click.echo(f"\rsemantic: {done}/{todo} paragraphs embedded", nl=False, err=True)
+
+    with opened.hold():
+        ids, hashes, vectors, new = embed_paragraphs(iter_paragraphs(opened), embedder, latest_vectors(index_dir), progress)
+        path = write_vectors(index_dir, opened.build_id, ids, hashes, vectors)
+    if not quiet and new:
+        click.echo("", err=True)
+    click.echo(f"semantic: {new} paragraphs embedded, {len(ids) - new} reused, in {time.perf_counter() - start:.1f} s "
+               f"({path}, {path.stat().st_size} bytes)")
+    store.close()
 
 
 @click.command()
@@ -139,7 +180,7 @@ def add(paths: tuple[Path, ...], title: str | None, institution: str | None, yea
     meta = Metadata(title=title, institution=institution, year=year, date=date, source=source)
     formats = default_format_options()
     try:
-        result = _run(None if dry_run else _progress(corpus, quiet),
+        result = _run(None if dry_run else _progress(quiet),
                       lambda hooks: add_reports(list(paths), corpus, index, meta, dry_run=dry_run, procs=procs,
                                                 hooks=hooks, formats=formats))
     except AddError as exc:
@@ -181,7 +222,7 @@ def remove(report_id: str, corpus_dir: Path | None, index_dir: Path | None, proc
     corpus, index = corpus_and_index(corpus_dir, index_dir)
     formats = default_format_options()
     try:
-        result = _run(_progress(corpus, quiet),
+        result = _run(_progress(quiet),
                       lambda hooks: remove_report(report_id, corpus, index, procs=procs, hooks=hooks, formats=formats))
     except (NotFound, AddError) as exc:
         raise _ReindexFailed(str(exc)) from exc

@@ -51,11 +51,12 @@ def indexed_corpus(build: OpenIndex) -> str:
 
 
 def chosen_synonyms(no_expand: bool, synonyms_file: Path | None) -> Synonyms | None:
-    """The synonyms a query expands with: none with --no-expand, else --synonyms or the configured file."""
-    from indexer.config import default_synonyms_path
+    """The synonyms a query expands with: none with --no-expand, else --synonyms or the configured file, merged
+    with the vocabulary (indexer/vocab/: colloquial words, official terms; $REPORTSEARCH_VOCABULARY)."""
+    from indexer.config import default_synonyms_path, default_vocabulary_paths
     from indexer.search.language.synonyms import load_synonyms
 
-    return None if no_expand else load_synonyms(synonyms_file or default_synonyms_path())
+    return None if no_expand else load_synonyms(synonyms_file or default_synonyms_path(), *default_vocabulary_paths())
 
 
 def utf8_stdout() -> TextIO:

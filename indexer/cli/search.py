@@ -18,7 +18,7 @@ from indexer.cli.options import (
 )
 from indexer.config import default_index_dir
 from indexer.errors import BadRequest
-from indexer.limits import DEFAULT_PER_PAGE, MAX_PER_PAGE, page_count, year_label
+from indexer.limits import DEFAULT_PER_PAGE, MAX_PER_PAGE, SORTS, page_count, year_label
 
 
 def plain(snippet: str) -> str:
@@ -43,6 +43,10 @@ def echo_result(query: str, result: dict) -> None:
                    f"  [{hit['id']}, 得分 {hit['score']}]")
         if hit.get("partial"):
             click.echo(f"   （部分匹配，缺少：{'、'.join(hit['missing'])}）")
+        if hit.get("related"):
+            click.echo(f"   （相关：{'、'.join(hit['related'])}）")
+        if hit.get("semantic"):
+            click.echo("   （语义相近）")
         if hit["section"]:
             click.echo(f"   § {hit['section']}")
         click.echo(f"   {plain(hit['snippet'])}")
@@ -56,6 +60,12 @@ def echo_result(query: str, result: dict) -> None:
 @click.option("--institution", "institutions", multiple=True, help="Only this institution (repeatable: ORed).")
 @click.option("--year", "years", multiple=True, help="Only paragraphs covering Y or Y1-Y2 (repeatable: ORed).")
 @click.option("--theme", "themes", multiple=True, help="Only this theme (repeatable: ORed).")
+@click.option("--within", "within", multiple=True,
+              help="A required term added to QUERY (在结果中检索; repeatable, each in the query syntax).")
+@click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True,
+              help="relevance (相关度), newest or oldest (最新/最早: the report's date, ties by relevance).")
+@click.option("--same-sentence", "same_sentence", is_flag=True,
+              help="同句: the query's words within one sentence (split on 。！？；).")
 @click.option("--page", default="1", help="Result page, from 1.", show_default=True)
 @click.option("--per-page", "per_page", default=str(DEFAULT_PER_PAGE), help=f"Hits per page, 1..{MAX_PER_PAGE}.",
               show_default=True)
@@ -63,11 +73,14 @@ def echo_result(query: str, result: dict) -> None:
 @corpus_option
 @no_expand_option
 @synonyms_option
+@click.option("--related", is_flag=True, help="After few full matches, list related paragraphs too (labelled 相关).")
+@click.option("--semantic", is_flag=True, help="Use the index's embeddings (reindex --semantic): fusion and 语义相近 hits.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as one UTF-8 JSON document.")
 def search(query: str, institutions: tuple[str, ...], years: tuple[str, ...], themes: tuple[str, ...],
-           page: str, per_page: str, index_dir: Path | None, corpus_dir: Path | None, no_expand: bool,
-           synonyms_file: Path | None, as_json: bool) -> None:
-    """Search the index: QUERY uses words, OR, -word, (…), "phrase", institution:/year:/theme: filters.
+           within: tuple[str, ...], sort: str, same_sentence: bool, page: str, per_page: str, index_dir: Path | None,
+           corpus_dir: Path | None, no_expand: bool, synonyms_file: Path | None, related: bool, semantic: bool,
+           as_json: bool) -> None:
+    """Search the index: QUERY uses words, OR, -word, (…), "phrase", A NEAR/n B, institution:/year:/theme: filters.
 
     Exit 0 for a search (even with no hits), 2 for bad arguments, 1 when there is no usable index.
     """
@@ -88,7 +101,9 @@ def search(query: str, institutions: tuple[str, ...], years: tuple[str, ...], th
         build = Store(index_path).current()
         # strict: an institution or theme the build does not have is refused (after bad page etc.), not 0 hits
         result = run_search(build, query, institutions=institutions, years=years, themes=themes,
-                            page=page_n, per_page=per_page_n, synonyms=synonyms, expand=not no_expand, strict=True)
+                            page=page_n, per_page=per_page_n, synonyms=synonyms, expand=not no_expand, strict=True,
+                            sort=sort, sentence=same_sentence, within=list(within), related=related,
+                            semantic=semantic)
     if as_json:
         print_json(result)
         return

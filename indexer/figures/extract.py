@@ -11,6 +11,7 @@ sentence names, or the list it distributes over (A、B各1人, “A”“B”均
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
@@ -27,6 +28,7 @@ JOINS = frozenset({"和", "、", "及", "与", "以及"})  # between the numbers
 SENTENCE_END = re.compile(f"[{SENTENCE_MARKS}]")
 CLAUSE_MARK = re.compile(r"[，,：:]")
 CANDIDATE = (None, "ordinal")  # Number.skip values that may still be figures
+TWO_CHARACTER_RATE = re.compile(r"[\u4e00-\u9fff]{2}率")  # 审结率 after 审结…案件143件
 UNIT_COUNTS = {"件": "件数", "人": "人数"}  # the 件 and 人 halves of one statistic (2491件3743人)
 
 
@@ -61,12 +63,13 @@ def find_figures(text: str, report_years: Sequence[int], rate_units: dict[str, s
     if not numbers:
         return []
     out: list[Found] = []
+    marks = [m.start() for m in SENTENCE_END.finditer(t)]  # one pass; each sentence is then found by bisection
     i, previous_end = 0, 0
     while i < len(numbers):  # only the sentences with numbers, each found from its first number
         at = numbers[i].start
-        start = max(previous_end, 1 + max(t.rfind(mark, previous_end, at) for mark in SENTENCE_MARKS))
-        found = SENTENCE_END.search(t, at)
-        end = found.start() if found else len(t)
+        k = bisect_left(marks, at)  # marks[k-1] < at <= marks[k]
+        start = marks[k - 1] + 1 if k and marks[k - 1] >= previous_end else previous_end
+        end = marks[k] if k < len(marks) else len(t)
         batch = []
         while i < len(numbers) and numbers[i].start < end:
             batch.append(numbers[i])
@@ -102,6 +105,7 @@ class _Sentence:
         marks += [n.end for n in numbers if t.startswith("、", n.end)]
         bounds = sorted({start, end, *marks})
         self.clauses = [(a if a == start else a + 1, b) for a, b in zip(bounds, bounds[1:])]
+        self.starts = [a for a, _ in self.clauses]  # for clause_of's bisection
         self.found: list[Found] = []
         self.clause_has_figure: set[int] = set()
         self.last_in: dict[tuple[int, int], Found] = {}  # clause span → its latest figure
@@ -110,15 +114,9 @@ class _Sentence:
         self.whole: tuple[str, int] | None = None  # the metric a 其中 list names parts of, and its latest clause
 
     def clause_of(self, pos: int) -> int:
-        """Index of the clause holding pos."""
-        lo, hi = 0, len(self.clauses) - 1
-        while lo < hi:
-            mid = (lo + hi + 1) // 2
-            if self.clauses[mid][0] <= pos:
-                lo = mid
-            else:
-                hi = mid - 1
-        return lo
+        """Index of the clause holding pos (the last clause starting at or before it; the first when none does)."""
+        k = bisect_right(self.starts, pos) - 1
+        return k if k > 0 else 0
 
     def figures(self) -> list[Found]:
         """Read every number of the sentence; then give changes that name no metric the figures they refer to."""
@@ -298,7 +296,7 @@ class _Sentence:
                 return self.context(c) or ""
             return last.metric if last is not None else ""
         if last is not None:
-            if re.fullmatch(r"[\u4e00-\u9fff]{2}率", metric) and last.metric.startswith(metric[:2]):
+            if TWO_CHARACTER_RATE.fullmatch(metric) and last.metric.startswith(metric[:2]):
                 return last.metric[2:] + metric  # 审结涉黑恶案件143件, 审结率100% → 涉黑恶案件审结率
             if metric in ph.ATTRIBUTES:
                 return last.metric + metric  # 审结…案件104件, 涉案金额1.09亿元

@@ -60,8 +60,13 @@ ATTRIBUTES = frozenset({"涉案金额", "金额", "标的额", "标的金额", "
 BARE_VERBS = frozenset({"起诉", "提起公诉", "公诉", "审结", "办结", "结案", "受理", "新收", "收案", "批捕", "批准逮捕",
                         "执结", "判处", "审查起诉"})
 ADVERBS = re.compile(r"^(?:依法|从严|从快|从重|共|累计|全年|先后)+")
+_ADVERB_FIRST = frozenset("依从共累全先")  # the first characters of ADVERBS' words
 # 从严批捕涉黑恶犯罪150人，从快起诉154人: the second activity shares the first one's object
 PARALLEL = re.compile(r"^(?:从严|从快|从重)(?:" + "|".join(sorted(BARE_VERBS, key=len, reverse=True)) + r")(?P<object>.+)$")
+
+
+_AND = re.compile(r"和|及|与")
+_NOT_COMPARED = re.compile(r"[“”‘’\"'《》（）()「」『』\s]")  # what normalise_metric removes
 
 
 def window_before(text: str, start: int, floor: int) -> str:
@@ -114,7 +119,7 @@ def split_items(phrase: str, count: int) -> list[str] | None:
     """The list phrase 'A、B' or '“A”“B”' as count items, or None when it does not have that many."""
     parts = [p for p in SPLIT_ITEMS.split(phrase) if p.strip(EDGE_PUNCT)]
     if len(parts) < count:
-        last = re.split(r"和|及|与", parts[-1]) if parts else []
+        last = _AND.split(parts[-1]) if parts else []
         parts = parts[:-1] + last
     if len(parts) != count:
         return None
@@ -138,9 +143,11 @@ def enumerated(phrase: str) -> int:
 
 def is_bare_verb(metric: str) -> bool:
     """True for a metric that is only an activity with no object (依法起诉, 审结): what it counts is said earlier."""
+    if metric[:1] not in _ADVERB_FIRST:
+        return metric in BARE_VERBS  # most phrases: no adverb to take off
     return ADVERBS.sub("", metric) in BARE_VERBS
 
 
 def normalise_metric(metric: str) -> str:
     """A metric phrase for comparison: without quotes, brackets and spaces."""
-    return re.sub(r"[“”‘’\"'《》（）()「」『』\s]", "", metric)
+    return _NOT_COMPARED.sub("", metric)

@@ -45,7 +45,8 @@ def report_file(report_id: str) -> str:
 
 def _write_report(folder: Path, report: Report, table: MetricTable) -> int:
     """Extract and write one report's figures; the number written (no file when 0)."""
-    lines = [json.dumps(row, ensure_ascii=False) for p in report.paragraphs for row in paragraph_rows(p, table)]
+    encode = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(…, ensure_ascii=False) makes an encoder per call
+    lines = [encode(row) for p in report.paragraphs for row in paragraph_rows(p, table)]
     if lines:
         (folder / report_file(report.id)).write_text("\n".join([HEADER, *lines]) + "\n", encoding="utf-8")
     return len(lines)

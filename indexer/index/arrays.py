@@ -1,29 +1,40 @@
-"""The posting arrays: every segment's full-text postings, field lengths and facet columns as numpy files.
+"""The posting arrays: every segment's full-text postings, field lengths and facet columns, in one file.
 
 The one evaluation path (indexer/search/) reads only these; Whoosh's segment files beside them hold the
 stored documents and the ``id``/``report`` terms that incremental updates delete by. The build writes,
-in its ``arrays/`` folder (switched with the build, hard-linked when a later build reuses the segment):
+in its ``arrays/`` folder (switched with the build, hard-linked when a later build reuses the segment),
+two files per segment:
 
-    <segment>.<field>.terms.npy      uint8: the field's terms, UTF-8, sorted, concatenated
-    <segment>.<field>.tstart.npy     int64: where term i starts in terms (n + 1 entries)
-    <segment>.<field>.keys.npy       uint64: term i's first 8 bytes, big-endian (binary search in numpy)
-    <segment>.<field>.offsets.npy    int64: term i's postings are docs[offsets[i]:offsets[i + 1]] (n + 1)
-    <segment>.<field>.docs.npy       int32: segment-local docnums, ascending within a term
-    <segment>.<field>.tf.npy         uint8/16/32: positions per posting (the term frequency)
-    <segment>.<field>.pstart.npy     int64: term i's positions start here, tf of them per posting, in order
-    <segment>.<field>.positions.npy  uint16/32: token order numbers, ascending within a posting
-    <segment>.<field>.lengths.npy    uint8: Whoosh's length byte of each document's token count
-    <segment>.<column>.npy           int32 per document: institution / theme / report value ids, position;
-                                     year_docs/year_values: (docnum, year) pairs (a report covers years)
-    <segment>.columns.json           the columns' value tables, document count, exact field length totals
+    <segment>.arrays        every array below, raw, one after another (each at a 64-byte boundary)
+    <segment>.columns.json  where each array is (dtype, length, offset), the columns' value tables,
+                            the document count and the exact field length totals
 
-Opening maps every file read-only (np.load(mmap_mode="r")): nothing is copied, and server processes
-share the pages. Fields: text, section, lead (jieba words) and text_bi (character bigrams).
+The arrays, per field (text, section, lead: jieba words; text_bi: character bigrams):
+
+    <field>.terms      uint8: the field's terms, UTF-8, sorted, concatenated
+    <field>.tstart     int64: where term i starts in terms (n + 1 entries)
+    <field>.keys       uint64: term i's first 8 bytes, big-endian (binary search in numpy)
+    <field>.offsets    int64: term i's postings are docs[offsets[i]:offsets[i + 1]] (n + 1)
+    <field>.docs       int32: segment-local docnums, ascending within a term
+    <field>.tf         uint8/16/32: positions per posting (the term frequency)
+    <field>.pstart     int64: term i's positions start here, tf of them per posting, in order
+    <field>.positions  uint16/32: token order numbers, ascending within a posting
+    <field>.lengths    uint8: Whoosh's length byte of each document's token count
+
+and per document: institution / theme / report value ids and position (int32); year_docs/year_values:
+(docnum, year) pairs (a report covers years).
+
+One file per segment, because a mapping holds a file descriptor for as long as it lives (CPython's mmap
+keeps a duplicate): one file per array took ~40 descriptors per segment, 924 for a build of a million
+paragraphs, past the 1,024 that select() and many systems' default `ulimit -n` allow. Opening maps the
+file read-only once: nothing is copied, and server processes share the pages.
 """
 
 from __future__ import annotations
 
 import json
+import mmap
+import os
 from bisect import bisect_left
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -45,54 +56,68 @@ def _key8(term: bytes) -> int:
     return int.from_bytes(term[:8].ljust(8, b"\0"), "big")
 
 
-def _path(folder: Path, segment: str, name: str) -> Path:
-    return folder / ARRAY_DIR / f"{segment}.{name}.npy"
+_ALIGN = 64  # each array starts at a multiple of this offset in the segment's file (aligned loads)
 
 
-class _Chunks:
-    """A file numpy writes to chunk by chunk through write(): on a full disk the OS's ENOSPC surfaces
-    ("No space left on device"), where ndarray.tofile only says how many bytes it could not write."""
-
-    def __init__(self, f: BinaryIO) -> None:
-        self.f = f
-
-    def write(self, data: bytes) -> int:
-        return self.f.write(data)
+def _data_path(folder: Path, segment: str) -> Path:
+    return folder / ARRAY_DIR / f"{segment}.arrays"
 
 
-def _save(folder: Path, segment: str, name: str, data: np.ndarray) -> None:
-    with open(_path(folder, segment, name), "wb") as f:
-        np.save(_Chunks(f), np.ascontiguousarray(data), allow_pickle=False)
+def _meta_path(folder: Path, segment: str) -> Path:
+    return folder / ARRAY_DIR / f"{segment}.columns.json"
 
 
-def write_field(folder: Path, segment: str, fieldname: str, p: FieldPostings) -> None:
-    """Write one field's posting arrays of a segment."""
-    (folder / ARRAY_DIR).mkdir(exist_ok=True)
-    tstart = np.zeros(len(p.terms) + 1, dtype=np.int64)
-    np.cumsum(np.fromiter(map(len, p.terms), np.int64, len(p.terms)), out=tstart[1:])
-    parts: dict[str, np.ndarray] = {
-        "terms": np.frombuffer(b"".join(p.terms), dtype=np.uint8),
-        "tstart": tstart,
-        "keys": np.fromiter(map(_key8, p.terms), np.uint64, len(p.terms)),
-        "offsets": p.offsets, "docs": p.docs, "tf": p.tf, "pstart": p.pstart, "positions": p.positions,
-        "lengths": p.lengths,
-    }
-    for part, data in parts.items():
-        _save(folder, segment, f"{fieldname}.{part}", data)
+class SegmentArraysWriter:
+    """Writes one segment's arrays into its one file, then the directory of where each is (close())."""
 
+    def __init__(self, folder: Path, segment: str) -> None:
+        (folder / ARRAY_DIR).mkdir(exist_ok=True)
+        self.folder, self.segment = folder, segment
+        self._file: BinaryIO = open(_data_path(folder, segment), "wb")  # closed by close()
+        self._parts: dict[str, list] = {}
+        self._at = 0
 
-def write_columns(folder: Path, segment: str, docs: int, columns: Mapping[str, Sequence[str]],
-                  ids: Mapping[str, np.ndarray], positions: np.ndarray, year_docs: np.ndarray,
-                  year_values: np.ndarray, lengths: Mapping[str, int]) -> None:
-    """Write a segment's facet columns (value ids per document, with their value tables) and statistics."""
-    (folder / ARRAY_DIR).mkdir(exist_ok=True)
-    for name in COLUMNS:
-        _save(folder, segment, name, ids[name].astype(np.int32))
-    _save(folder, segment, "position", positions.astype(np.int32))
-    _save(folder, segment, "year_docs", year_docs.astype(np.int32))
-    _save(folder, segment, "year_values", year_values.astype(np.int16))
-    meta = {"docs": docs, "lengths": dict(lengths), "values": {k: list(v) for k, v in columns.items()}}
-    (folder / ARRAY_DIR / f"{segment}.columns.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    def _save(self, name: str, data: np.ndarray) -> None:
+        data = np.ascontiguousarray(data).reshape(-1)
+        pad = -self._at % _ALIGN
+        # f.write of a memoryview: a full disk surfaces as the OS's ENOSPC ("No space left on device")
+        self._file.write(b"\0" * pad)
+        self._file.write(data.data)
+        self._at += pad
+        self._parts[name] = [data.dtype.str, len(data), self._at]
+        self._at += data.nbytes
+
+    def close(self) -> None:
+        """Close the data file (the directory is written by columns(), which comes last)."""
+        self._file.close()
+
+    def field(self, fieldname: str, p: FieldPostings) -> None:
+        """One field's posting arrays."""
+        tstart = np.zeros(len(p.terms) + 1, dtype=np.int64)
+        np.cumsum(np.fromiter(map(len, p.terms), np.int64, len(p.terms)), out=tstart[1:])
+        parts: dict[str, np.ndarray] = {
+            "terms": np.frombuffer(b"".join(p.terms), dtype=np.uint8),
+            "tstart": tstart,
+            "keys": np.fromiter(map(_key8, p.terms), np.uint64, len(p.terms)),
+            "offsets": p.offsets, "docs": p.docs, "tf": p.tf, "pstart": p.pstart, "positions": p.positions,
+            "lengths": p.lengths,
+        }
+        for part, data in parts.items():
+            self._save(f"{fieldname}.{part}", data)
+
+    def columns(self, docs: int, columns: Mapping[str, Sequence[str]], ids: Mapping[str, np.ndarray],
+                positions: np.ndarray, year_docs: np.ndarray, year_values: np.ndarray,
+                lengths: Mapping[str, int]) -> None:
+        """The facet columns (value ids per document, with their value tables) and statistics; closes."""
+        for name in COLUMNS:
+            self._save(name, ids[name].astype(np.int32))
+        self._save("position", positions.astype(np.int32))
+        self._save("year_docs", year_docs.astype(np.int32))
+        self._save("year_values", year_values.astype(np.int16))
+        self.close()
+        meta = {"docs": docs, "lengths": dict(lengths), "values": {k: list(v) for k, v in columns.items()},
+                "parts": self._parts}
+        _meta_path(self.folder, self.segment).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
 
 
 class _Terms(Sequence[bytes]):
@@ -109,17 +134,26 @@ class _Terms(Sequence[bytes]):
         return self.blob[self.starts[i] : self.starts[i + 1]].tobytes()
 
 
-def _load(folder: Path, segment: str, name: str) -> np.ndarray:
-    # a plain ndarray over the mapping: np.memmap's Python-level __getitem__/__array_finalize__ cost more
-    # than the slices themselves on the hot path
-    return np.load(_path(folder, segment, name), mmap_mode="r", allow_pickle=False).view(np.ndarray)
+class _Mapped:
+    """A segment's file mapped once; each array a plain ndarray view of it (np.memmap's Python-level
+    __getitem__/__array_finalize__ would cost more than the slices themselves on the hot path)."""
+
+    def __init__(self, folder: Path, segment: str, parts: Mapping[str, list]) -> None:
+        self.parts = parts
+        with open(_data_path(folder, segment), "rb") as f:
+            size = os.fstat(f.fileno()).st_size
+            self.map = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
+
+    def __call__(self, name: str) -> np.ndarray:
+        dtype, count, offset = self.parts[name]
+        return np.frombuffer(self.map, dtype=np.dtype(dtype), count=count, offset=offset)
 
 
 class FieldArrays:
     """One segment's posting arrays of one field."""
 
-    def __init__(self, folder: Path, segment: str, fieldname: str) -> None:
-        load = {p: _load(folder, segment, f"{fieldname}.{p}") for p in _PARTS}
+    def __init__(self, mapped: _Mapped, fieldname: str) -> None:
+        load = {p: mapped(f"{fieldname}.{p}") for p in _PARTS}
         self.terms = _Terms(load["terms"], load["tstart"])
         self.keys = load["keys"]
         self.offsets = load["offsets"]
@@ -169,16 +203,17 @@ class SegmentArrays:
 
     def __init__(self, folder: Path, segment: str) -> None:
         self.segment = segment
-        meta = json.loads((folder / ARRAY_DIR / f"{segment}.columns.json").read_text(encoding="utf-8"))
+        meta = json.loads(_meta_path(folder, segment).read_text(encoding="utf-8"))
         self.size: int = meta["docs"]
         self.total_lengths: dict[str, int] = meta["lengths"]
         self.values: dict[str, list[str]] = meta["values"]
-        self.fields = {name: FieldArrays(folder, segment, name) for name in ARRAY_FIELDS}
-        self.columns = {name: _load(folder, segment, name) for name in (*COLUMNS, "position")}
-        self.year_docs = _load(folder, segment, "year_docs")
-        self.year_values = _load(folder, segment, "year_values")
+        mapped = _Mapped(folder, segment, meta["parts"])
+        self.fields = {name: FieldArrays(mapped, name) for name in ARRAY_FIELDS}
+        self.columns = {name: mapped(name) for name in (*COLUMNS, "position")}
+        self.year_docs = mapped("year_docs")
+        self.year_values = mapped("year_values")
 
     @staticmethod
     def available(folder: Path, segment: str) -> bool:
         """Whether the build wrote this segment's arrays."""
-        return (folder / ARRAY_DIR / f"{segment}.columns.json").is_file()
+        return _meta_path(folder, segment).is_file()

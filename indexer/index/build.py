@@ -4,7 +4,8 @@ Lifecycle (crash-safe at every step):
 1. take root/reindex.lock and the corpus's lock (flocks, non-blocking; they die with the process, so are
    never stale; indexer/index/lock.py);
 2. delete leftovers of killed reindexes (build dirs without COMPLETE, CURRENT temp files);
-3. load the corpus, write every paragraph into root/builds/<new id>/ with Whoosh;
+3. read the corpus folder once (its snapshot: files and catalog), load it, write every paragraph into
+   root/builds/<new id>/ with Whoosh;
 4. publish it (indexer/index/publish.py, shared with the incremental build): write build.json, verify (doc
    count == paragraphs, unique ids, a word of the first paragraph is found), write COMPLETE, fsync the files
    and directories; switch CURRENT (CURRENT.<pid>.tmp, fsync, os.replace, fsync root); delete old builds
@@ -31,18 +32,21 @@ from indexer.analysis import (
     word_analyzer,
 )
 from indexer.figures.store import write_figures
+from indexer.index.added import AddedTimes, content_digest
 from indexer.index.arrays import SegmentArrays
-from indexer.index.fingerprint import catalog_entries, corpus_digests, report_fingerprint, themes_fingerprint
+from indexer.index.fingerprint import corpus_digests, report_fingerprint, themes_fingerprint
 from indexer.index.lock import ReindexLock, writer_locks
 from indexer.index.publish import Checkpoint, clean_leftovers, new_build_id, no_checkpoint, publish_build
 from indexer.index.schema import make_schema, to_document
 from indexer.index.segments import write_segments
-from indexer.index.store import BUILDS
+from indexer.index.store import BUILDS, serving_meta
 from indexer.index.whoosh_compat import open_mapped, toc_segments
 from indexer.ingest.corpus import Skipped, load_corpus
 from indexer.ingest.detect import Detected
 from indexer.ingest.formats import FormatOptions
-from indexer.model import Report
+from indexer.ingest.ocr.cache import CACHE_DIR as OCR_CACHE_DIR
+from indexer.ingest.snapshot import CorpusSnapshot, take_snapshot
+from indexer.model import OcrSummary, Report
 
 # Below this many paragraphs one writer process: forking costs a few milliseconds, and each extra
 # segment makes searches a little slower. Above it the forked writers (indexer/index/segments.py) share the
@@ -67,6 +71,7 @@ class BuildSummary:
     procs: int = 1
     report_files: list[str] = field(default_factory=list)
     detected: dict[str, Detected] = field(default_factory=dict)  # files without a catalog entry: what was found
+    ocr: dict[str, OcrSummary] = field(default_factory=dict)  # scanned files read now: engine, pages, mean confidence
 
 
 def default_procs(paragraphs: int) -> int:
@@ -169,9 +174,11 @@ def _finds(build_dir: Path, segments: list, docnums: list[int], word: str) -> bo
 
 
 def report_meta(report: Report, fingerprint: str | None = None, warnings: list[str] | None = None,
-                detected: Detected | None = None) -> dict:
-    """A report's record in build.json (what the report page, the overview and an incremental reindex read)."""
+                detected: Detected | None = None, times: AddedTimes | None = None) -> dict:
+    """A report's record in build.json (what the report page, the overview, the feed and an incremental reindex
+    read); times: when reports were added (indexer/index/added.py), by default now."""
     institutions = list(report.institutions) or [report.institution]
+    digest = content_digest(report)
     return {
         "id": report.id,
         "file": report.file,
@@ -186,7 +193,9 @@ def report_meta(report: Report, fingerprint: str | None = None, warnings: list[s
         "warnings": [w for w in warnings or [] if w.startswith(f"{report.file}: ")],
         # without a catalog entry: what was detected, so an incremental reindex that reuses it can still list it
         "detected": detected.to_dict() if detected is not None else None,
-    }
+        "content": digest,
+        "added": (times or AddedTimes(None)).of(report, digest, fingerprint),
+    } | ({"ocr": report.ocr.to_dict()} if report.ocr is not None else {})  # a scan: engine, pages, mean confidence
 
 
 def build_reports(
@@ -233,6 +242,7 @@ def build_locked(
     build_id = new_build_id()
     build_dir = root / BUILDS / build_id
     nprocs = default_procs(sum(len(r.paragraphs) for r in reports)) if procs is None else max(1, procs)
+    times = AddedTimes(serving_meta(root))  # the build this one replaces: reports it had keep their time
     try:
         count = write_build(reports, build_dir, procs=nprocs, dictionary=dictionary, checkpoint=checkpoint,
                             on_docs=on_docs)
@@ -245,7 +255,7 @@ def build_locked(
             "segmenter": JiebaTokenizer(dictionary).segmenter(),  # queries cut words without loading jieba
             "corpus": str(Path(corpus_dir).resolve()) if corpus_dir is not None else None,  # which corpus it holds
             "counts": {"reports": len(reports), "paragraphs": count},
-            "reports": [report_meta(r, fingerprints.get(r.file), warnings, detected.get(r.file)) for r in reports],
+            "reports": [report_meta(r, fingerprints.get(r.file), warnings, detected.get(r.file), times) for r in reports],
             "warnings": list(warnings),
             "skipped": [{"file": s.file, "reason": s.reason} for s in skipped],
             "procs": nprocs,
@@ -267,6 +277,7 @@ def build_locked(
         procs=nprocs,
         report_files=[r.file for r in reports],
         detected=dict(detected),
+        ocr={r.file: r.ocr for r in reports if r.ocr is not None},
     )
 
 
@@ -288,12 +299,12 @@ def build_index(
     root.mkdir(parents=True, exist_ok=True)
     with writer_locks(Path(corpus_dir), root):
         checkpoint("locked")
-        return full_build_locked(Path(corpus_dir), root, procs=procs, dictionary=dictionary, checkpoint=checkpoint,
-                                 started=started, formats=formats)
+        return full_build_locked(take_snapshot(corpus_dir), root, procs=procs, dictionary=dictionary,
+                                 checkpoint=checkpoint, started=started, formats=formats)
 
 
 def full_build_locked(
-    corpus_dir: Path,
+    snapshot: CorpusSnapshot,
     root: Path,
     *,
     procs: int | None = None,
@@ -304,17 +315,19 @@ def full_build_locked(
     on_docs: Callable[[int], None] | None = None,
     extra_meta: dict | None = None,
     formats: FormatOptions | None = None,
+    on_page: Callable[[int, int], None] | None = None,
 ) -> BuildSummary:
-    """build_index's work for a caller holding the lock; records per-report fingerprints for incremental reindexes."""
+    """build_index's work for a caller holding the locks, on the corpus as snapshot (taken under them) shows it;
+    records per-report fingerprints for incremental reindexes."""
     started = time.monotonic() if started is None else started
+    corpus_dir, entries = snapshot.root, snapshot.entries
     # Hash before parsing: a file edited meanwhile then looks changed next time (re-parsed), never the reverse.
-    digests = corpus_digests(corpus_dir)
-    entries = catalog_entries(corpus_dir)
+    digests = corpus_digests(snapshot)
     dict_fp, themes_fp = dictionary_fingerprint(dictionary), themes_fingerprint()
     # Parse on every CPU (unless told one process) while this process loads jieba.
     parse_procs = (os.cpu_count() or 1) if procs is None else max(1, procs)
-    load = load_corpus(corpus_dir, processes=parse_procs, while_loading=lambda: initialize(dictionary),
-                       on_file=on_file, formats=formats)
+    load = load_corpus(snapshot, processes=parse_procs, while_loading=lambda: initialize(dictionary),
+                       on_file=on_file, formats=formats, on_page=on_page, ocr_cache=root / OCR_CACHE_DIR)
     checkpoint("loaded")
     refuse_empty(load.reports, load.skipped, corpus_dir)
     fingerprints = {r.file: report_fingerprint(digests.get(r.file), entries.get(r.file), dict_fp, themes_fp)

@@ -10,11 +10,10 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import unicodedata
 from pathlib import Path
 
-from indexer.ingest.catalog import CatalogEntry, read_catalog
-from indexer.ingest.corpus import CATALOG, CorpusLoad, _walk
+from indexer.ingest.catalog import CatalogEntry
+from indexer.ingest.snapshot import CorpusSnapshot
 from indexer.ingest.themes import DEFAULT_TAXONOMY
 
 _CHUNK = 1 << 20
@@ -29,21 +28,15 @@ def file_digest(path: Path) -> str:
     return digest.hexdigest()
 
 
-def corpus_digests(corpus_dir: Path) -> dict[str, str]:
-    """sha256 of every candidate report file in the corpus folder, by path relative to it (unreadable ones left out)."""
+def corpus_digests(snapshot: CorpusSnapshot) -> dict[str, str]:
+    """sha256 of every candidate report file of the corpus, by path relative to it (unreadable ones left out)."""
     out: dict[str, str] = {}
-    for rel, path in _walk(Path(corpus_dir), CorpusLoad()):
+    for rel, path in snapshot.files:
         try:
             out[rel] = file_digest(path)
         except OSError:
             continue
     return out
-
-
-def catalog_entries(corpus_dir: Path) -> dict[str, CatalogEntry]:
-    """The catalog's usable entries by file (what load_corpus applies), {} without a catalog."""
-    path = Path(corpus_dir) / CATALOG
-    return {unicodedata.normalize("NFC", e.file): e for e in read_catalog(path).entries} if path.is_file() else {}
 
 
 def themes_fingerprint(path: Path = DEFAULT_TAXONOMY) -> str:
@@ -57,8 +50,3 @@ def report_fingerprint(file_sha: str | None, entry: CatalogEntry | None, diction
         return None
     described = json.dumps(dataclasses.asdict(entry) if entry is not None else None, ensure_ascii=False, sort_keys=True)
     return hashlib.sha256("\n".join((file_sha, described, dictionary_fp, themes_fp)).encode("utf-8")).hexdigest()
-
-
-def candidate_files(corpus_dir: Path) -> list[str]:
-    """Paths (relative) of the files a reindex would consider, sorted."""
-    return [rel for rel, _ in _walk(Path(corpus_dir), CorpusLoad())]

@@ -131,18 +131,21 @@ class BigramTokens:
 
     def finish(self) -> FieldPostings:
         """The field's postings: analysis.bigram_terms of every text, with positions."""
-        sizes = np.fromiter(map(len, self.texts), np.int64, len(self.texts))
+        ndocs = len(self.texts)
+        sizes = np.fromiter(map(len, self.texts), np.int64, ndocs)
         cps = np.frombuffer("".join(self.texts).encode("utf-32-le", "surrogatepass"), dtype="<u4")
-        doc = np.repeat(np.arange(len(self.texts), dtype=np.int32), sizes)
+        self.texts = []  # the code points hold them now; a writer finishes once
+        doc = np.repeat(np.arange(ndocs, dtype=np.int32), sizes)
         keep = ~np.isin(cps, _SPACES)
         cps, doc = cps[keep], doc[keep]
-        kept = np.bincount(doc, minlength=len(self.texts)).astype(np.int64)
+        del keep, sizes  # temporaries go as soon as they are used: a segment's peak is this method's
+        kept = np.bincount(doc, minlength=ndocs).astype(np.int64)
         # bigrams: neighbours within one document; a document of one character is that character alone
         pair = doc[1:] == doc[:-1] if len(doc) else np.zeros(0, dtype=bool)
-        keys = (cps[:-1].astype(np.uint64) << np.uint64(_CHAR_BITS)) | cps[1:].astype(np.uint64)
-        lone = np.flatnonzero(kept == 1)
-        token_key = keys[pair]
+        token_key = (cps[:-1][pair].astype(np.uint64) << np.uint64(_CHAR_BITS)) | cps[1:][pair].astype(np.uint64)
         token_doc = doc[:-1][pair]
+        del pair
+        lone = np.flatnonzero(kept == 1)
         # tokens come out in document order; a lone character sorts among them by its docnum
         if len(lone):
             where = np.cumsum(kept) - 1
@@ -150,12 +153,16 @@ class BigramTokens:
             at = np.searchsorted(token_doc, lone)
             token_key = np.insert(token_key, at, lone_keys)
             token_doc = np.insert(token_doc, at, lone.astype(np.int32))
-        counts = np.bincount(token_doc, minlength=len(self.texts)).astype(np.int64)
+        del cps, doc
+        counts = np.bincount(token_doc, minlength=ndocs).astype(np.int64)
         _docs, positions = _token_docs(counts)
+        del _docs
         uniq, inverse = np.unique(token_key, return_inverse=True)
+        del token_key
+        term_of_token = inverse.astype(np.int32).reshape(-1)
+        del inverse
         mask = np.uint64((1 << _CHAR_BITS) - 1)
         firsts = (uniq >> np.uint64(_CHAR_BITS)).tolist()
         seconds = (uniq & mask).tolist()
         terms = [(chr(a) + chr(b) if b else chr(a)).encode("utf-8", "surrogatepass") for a, b in zip(firsts, seconds)]
-        del sizes
-        return _postings(inverse.astype(np.int32).reshape(-1), token_doc, positions, len(terms), counts, terms)
+        return _postings(term_of_token, token_doc, positions, len(terms), counts, terms)

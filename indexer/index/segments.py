@@ -29,7 +29,7 @@ import numpy as np
 
 from indexer.analysis import BigramTokenizer, JiebaTokenizer, normalize, prefix_cuts_alike
 from indexer.forking import WorkerError, fork_map
-from indexer.index.arrays import COLUMNS, write_columns, write_field
+from indexer.index.arrays import COLUMNS, SegmentArraysWriter
 from indexer.index.postings import BigramTokens, WordTokens
 from indexer.index.schema import ArrayText
 from indexer.index.whoosh_compat import (
@@ -175,16 +175,21 @@ class FastSegmentWriter(SegmentWriter):
         folder = Path(self.storage.folder)
         segment = self.newsegment.segment_id()
         totals = {}
-        for name, tokens in self._tokens.items():
-            postings = tokens.finish()
-            write_field(folder, segment, name, postings)
-            totals[name] = postings.total_length
-        write_columns(
-            folder, segment, self.docnum, {k: list(v) for k, v in self._values.items()},
-            {k: np.frombuffer(v, dtype=np.int32) for k, v in self._value_ids.items()},
-            np.frombuffer(self._positions, dtype=np.int32), np.frombuffer(self._year_docs, dtype=np.int32),
-            np.frombuffer(self._year_values, dtype=np.int16), totals,
-        )
+        arrays = SegmentArraysWriter(folder, segment)
+        try:
+            for name, tokens in self._tokens.items():
+                postings = tokens.finish()
+                arrays.field(name, postings)
+                totals[name] = postings.total_length
+                del postings  # one field's postings alive at a time
+            arrays.columns(
+                self.docnum, {k: list(v) for k, v in self._values.items()},
+                {k: np.frombuffer(v, dtype=np.int32) for k, v in self._value_ids.items()},
+                np.frombuffer(self._positions, dtype=np.int32), np.frombuffer(self._year_docs, dtype=np.int32),
+                np.frombuffer(self._year_values, dtype=np.int16), totals,
+            )
+        finally:
+            arrays.close()
         self._postings = {}
 
 

@@ -37,6 +37,7 @@ import whoosh.index
 from indexer.analysis import DEFAULT_DICTIONARY, JiebaTokenizer, dictionary_fingerprint, initialize
 from indexer.figures.metrics import load_metrics
 from indexer.figures.store import figures_fingerprint, write_figures
+from indexer.index.added import AddedTimes
 from indexer.index.arrays import ARRAY_DIR
 from indexer.index.build import (
     BuildError,
@@ -58,7 +59,9 @@ from indexer.ingest.catalog import CatalogEntry
 from indexer.ingest.corpus import CorpusLoad, load_corpus
 from indexer.ingest.detect import Detected
 from indexer.ingest.formats import FormatOptions
-from indexer.model import Report
+from indexer.ingest.ocr.cache import CACHE_DIR as OCR_CACHE_DIR
+from indexer.ingest.snapshot import CorpusSnapshot, take_snapshot
+from indexer.model import OcrSummary, Report
 
 MAX_SEGMENTS = 24  # beyond this many segments a search pays noticeably for each: merge by a full build
 MAX_DELETED_FRACTION = 0.2  # deleted paragraphs still count in BM25F statistics: merge before they skew scores
@@ -83,8 +86,10 @@ class Hooks:
     paragraph written, and when to merge (a full build) instead of adding a segment."""
 
     checkpoint: Checkpoint = no_checkpoint
+    on_files: Callable[[int], None] | None = None  # how many report files the corpus holds, once it is read
     on_file: Callable[[int], None] | None = None
     on_docs: Callable[[int], None] | None = None
+    on_page: Callable[[int, int], None] | None = None  # a scanned page OCR'd: (pages done, pages) of its file
     max_segments: int = MAX_SEGMENTS
     max_deleted_fraction: float = MAX_DELETED_FRACTION
 
@@ -99,13 +104,15 @@ def update_index(
     hooks: Hooks | None = None,
     locked: bool = False,
     formats: FormatOptions | None = None,
+    snapshot: CorpusSnapshot | None = None,
 ) -> UpdateSummary:
     """Bring the index at root up to date with corpus_dir: incrementally when possible, else (or with full) a
     full build. locked: the caller already holds the index's and the corpus's locks (add and remove do). formats: the
-    document parsers' limits and .doc converter (see indexer.ingest.formats.FormatOptions)."""
+    document parsers' limits and .doc converter (see indexer.ingest.formats.FormatOptions). snapshot: the corpus
+    as a locked caller has just read it (add and remove, after their change); else it is read here, under the locks."""
     root = Path(root)
     root.mkdir(parents=True, exist_ok=True)
-    run = _Run(Path(corpus_dir), root, procs, dictionary, hooks or Hooks(), formats, time.monotonic())
+    run = _Run(Path(corpus_dir), root, procs, dictionary, hooks or Hooks(), formats, time.monotonic(), snapshot)
     if locked:
         return _update(run, full)
     with writer_locks(run.corpus_dir, root):
@@ -124,6 +131,7 @@ class _Run:
     hooks: Hooks
     formats: FormatOptions | None
     started: float
+    snapshot: CorpusSnapshot | None = None
 
 
 def _why_full(meta: dict | None, dictionary_fp: str, themes_fp: str, figures_fp: str) -> str:
@@ -149,6 +157,7 @@ def _placeholder(record: dict) -> Report:
         id=record["id"], file=record["file"], title=record.get("title", ""), institution=record.get("institution", ""),
         years=tuple(record.get("years", [])), date=record.get("date"), source=record.get("source"),
         institutions=tuple(record.get("institutions") or []),
+        ocr=OcrSummary.from_dict(record["ocr"]) if record.get("ocr") else None,
     )
 
 
@@ -156,12 +165,15 @@ def _update(run: _Run, full: bool) -> UpdateSummary:
     corpus_dir, root, hooks = run.corpus_dir, run.root, run.hooks
     clean_leftovers(root)
     dict_fp, themes_fp = dictionary_fingerprint(run.dictionary), themes_fingerprint()
+    snapshot = run.snapshot or take_snapshot(corpus_dir)  # the corpus read once, for everything below
+    if hooks.on_files is not None:
+        hooks.on_files(len(snapshot.files))
     previous = serving_meta(root)
     reason = "--full" if full else _why_full(previous, dict_fp, themes_fp, figures_fingerprint(load_metrics()))
     if reason:
-        return _full(run, reason)
+        return _full(run, snapshot, reason)
     assert previous is not None
-    digests = corpus_digests(corpus_dir)  # before parsing: an edit meanwhile is seen as a change next time
+    digests = corpus_digests(snapshot)  # before parsing: an edit meanwhile is seen as a change next time
     old = {r["file"]: r for r in previous["reports"]}
     fingerprints: dict[str, str | None] = {}
 
@@ -173,8 +185,9 @@ def _update(run: _Run, full: bool) -> UpdateSummary:
         return None
 
     parse_procs = (os.cpu_count() or 1) if run.procs is None else max(1, run.procs)
-    load = load_corpus(corpus_dir, processes=parse_procs, while_loading=lambda: initialize(run.dictionary),
-                       reuse=reuse, on_file=hooks.on_file, formats=run.formats)
+    load = load_corpus(snapshot, processes=parse_procs, while_loading=lambda: initialize(run.dictionary),
+                       reuse=reuse, on_file=hooks.on_file, formats=run.formats, on_page=hooks.on_page,
+                       ocr_cache=root / OCR_CACHE_DIR)
     hooks.checkpoint("loaded")
     _reused_detected(load, old)
     parsed = [r for r in load.reports if r.paragraphs]  # reused placeholders carry none
@@ -183,11 +196,11 @@ def _update(run: _Run, full: bool) -> UpdateSummary:
     old_ids = {r["id"] for r in previous["reports"]}
     added, changed, removed = sorted(parsed_ids - old_ids), sorted(parsed_ids & old_ids), sorted(old_ids - new_ids)
     if not load.reports:  # nothing left to serve: the full build refuses it as for any empty corpus
-        return _full(run, "nothing reusable")
+        return _full(run, snapshot, "nothing reusable")
     # Nothing changed still makes a new (linked, verified) build: reindex always ends on a fresh build.
     build = _incremental_build(run, previous, parsed, set(changed) | set(removed), fingerprints, load, themes_fp)
     if isinstance(build, str):  # too many segments or deletions: merge by a full build
-        return _full(run, build)
+        return _full(run, snapshot, build)
     return UpdateSummary(mode="incremental", build=build, added=added, changed=changed, removed=removed)
 
 
@@ -199,10 +212,10 @@ def _reused_detected(load: CorpusLoad, old: dict[str, dict]) -> None:
             load.detected[report.file] = Detected.from_dict(record["detected"])
 
 
-def _full(run: _Run, reason: str) -> UpdateSummary:
-    build = full_build_locked(run.corpus_dir, run.root, procs=run.procs, dictionary=run.dictionary,
+def _full(run: _Run, snapshot: CorpusSnapshot, reason: str) -> UpdateSummary:
+    build = full_build_locked(snapshot, run.root, procs=run.procs, dictionary=run.dictionary,
                               checkpoint=run.hooks.checkpoint, started=run.started, on_file=run.hooks.on_file,
-                              on_docs=run.hooks.on_docs, formats=run.formats)
+                              on_docs=run.hooks.on_docs, formats=run.formats, on_page=run.hooks.on_page)
     return UpdateSummary(mode="full", build=build, reason=reason)
 
 
@@ -274,6 +287,7 @@ def _incremental_build(
         reports=len(reports), paragraphs=paragraphs, warnings=warnings, skipped=list(load.skipped),
         build_id=build_id, seconds=time.monotonic() - run.started, path=build_dir, procs=nprocs,
         report_files=[r.file for r in parsed], detected=dict(load.detected),
+        ocr={r.file: r.ocr for r in parsed if r.ocr is not None},
     )
 
 
@@ -324,8 +338,9 @@ def _records(reports: list[Report], parsed: list[Report], previous: dict, finger
     """build.json's report records in corpus order: the previous ones for reused reports, new ones for parsed."""
     old = {r["id"]: r for r in previous["reports"]}
     fresh = {r.id for r in parsed}
-    return [report_meta(r, fingerprints.get(r.file), load.warnings, load.detected.get(r.file)) if r.id in fresh
-            else old[r.id] for r in reports]
+    times = AddedTimes(previous)  # a changed report keeps its time only if its text is the same
+    return [report_meta(r, fingerprints.get(r.file), load.warnings, load.detected.get(r.file), times) if r.id in fresh
+            else times.kept(old[r.id]) for r in reports]
 
 
 def verify_incremental(index, kept: list, fresh: list, expected: int, parsed: list[Report]) -> None:  # noqa: ANN001

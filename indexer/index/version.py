@@ -10,4 +10,5 @@ from __future__ import annotations
 # 2: traditional characters folded to simplified (OpenCC t2s) in normalize
 # 3: position, seq and report_order are columns without postings (indexer/index/schema.py)
 # 4: full-text fields indexed only in the posting arrays, with positions, lengths and facet columns
-INDEX_FORMAT_VERSION = 4
+# 5: a segment's posting arrays in one file (<segment>.arrays), not one .npy file per array
+INDEX_FORMAT_VERSION = 5

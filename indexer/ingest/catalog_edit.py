@@ -17,7 +17,7 @@ import tomlkit
 import tomlkit.items
 
 from indexer.fsutil import write_atomic
-from indexer.ingest.catalog import CatalogError, read_catalog
+from indexer.ingest.catalog import CatalogError, CatalogRead, read_catalog
 
 HEADER = (
     "# Metadata for every report in this folder: the source of truth for institution, years and title.\n"
@@ -25,13 +25,14 @@ HEADER = (
 )
 
 
-def _current_text(path: Path) -> str:
+def _current(path: Path) -> tuple[str, int]:
+    """The catalog's text as it is now and its number of entries ("", 0 without a catalog)."""
     if not path.is_file():
-        return ""
+        return "", 0
     read = read_catalog(path)
     if read.errors:  # never rewrite a catalog we cannot fully read: the user's entries could be lost
         raise CatalogError(f"{path} has problems; fix them before adding or removing reports:\n" + "\n".join(read.errors))
-    return path.read_bytes().decode("utf-8-sig")
+    return path.read_bytes().decode("utf-8-sig"), len(read.entries)
 
 
 def entry_table(entry: dict) -> tomlkit.items.Table:
@@ -43,9 +44,10 @@ def entry_table(entry: dict) -> tomlkit.items.Table:
     return table
 
 
-def append_entries(path: Path, entries: list[dict]) -> None:
-    """Append [[report]] entries to the catalog at path (created with a header comment if missing)."""
-    text = _current_text(path)
+def append_entries(path: Path, entries: list[dict]) -> CatalogRead:
+    """Append [[report]] entries to the catalog at path (created with a header comment if missing); the new
+    catalog as read back before it was written."""
+    text, count = _current(path)
     addition = tomlkit.document()
     aot = tomlkit.aot()
     for entry in entries:
@@ -56,29 +58,28 @@ def append_entries(path: Path, entries: list[dict]) -> None:
         new_text = HEADER + "\n" + rendered
     else:
         new_text = text + ("" if text.endswith("\n") else "\n") + ("" if text.endswith("\n\n") else "\n") + rendered
-    _check_and_write(path, new_text, expect=len(read_catalog(path).entries) + len(entries) if text else len(entries))
+    return _check_and_write(path, new_text, expect=count + len(entries))
 
 
-def remove_entry(path: Path, file: str) -> bool:
-    """Cut the [[report]] entry describing `file` out of the catalog; False when there is none."""
-    text = _current_text(path)
+def remove_entry(path: Path, file: str) -> CatalogRead | None:
+    """Cut the [[report]] entry describing `file` out of the catalog: the new catalog as read back before it was
+    written; None when there is no such entry (nothing written)."""
+    text, count = _current(path)
     if not text:
-        return False
+        return None
     doc = tomlkit.parse(text)
     reports = doc.get("report")
     if not isinstance(reports, tomlkit.items.AoT):
-        return False
+        return None
     matches = [n for n, table in enumerate(reports) if str(table.get("file", "")).replace("\\", "/") == file]
     if not matches:
-        return False
-    before = len(read_catalog(path).entries)
+        return None
     del reports[matches[0]]
-    _check_and_write(path, tomlkit.dumps(doc), expect=before - 1)
-    return True
+    return _check_and_write(path, tomlkit.dumps(doc), expect=count - 1)
 
 
-def _check_and_write(path: Path, new_text: str, expect: int) -> None:
-    """Write new_text only if it reads back cleanly with the expected number of entries."""
+def _check_and_write(path: Path, new_text: str, expect: int) -> CatalogRead:
+    """Write new_text only if it reads back cleanly with the expected number of entries; what it read back."""
     tmp_check = path.with_name(f".{path.name}.{os.getpid()}.check")
     try:
         tmp_check.write_text(new_text, encoding="utf-8")
@@ -89,3 +90,4 @@ def _check_and_write(path: Path, new_text: str, expect: int) -> None:
         problems = "; ".join(read.errors) or f"{len(read.entries)} entries instead of {expect}"
         raise CatalogError(f"{path} was not changed: the edited catalog would not read back ({problems})")
     write_atomic(path, new_text.encode("utf-8"))
+    return read

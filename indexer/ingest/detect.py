@@ -21,13 +21,14 @@ from dataclasses import dataclass
 from pathlib import PurePath
 
 from indexer.ingest import names
-from indexer.limits import MAX_HEADING_CHARS, MAX_YEAR_SPAN, YEAR_DASH
+from indexer.ingest.layout_rules import CN_DATE
+from indexer.limits import MAX_HEADING_CHARS, MAX_YEAR_SPAN, YEAR_DASH, title_years, year_label
 
 _DELIVERED = re.compile(
     r"(?:——|—|[（(])\s*((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*在[^。\n]{0,80}?(?:会议|大会)"
 )
 _FIVE_YEARS = re.compile(r"过去五年|五年来|本届(?:以来|任期)")
-_DATE_LINE = re.compile(r"^(?:——|—)|\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
+_DATE_LINE = re.compile(rf"^(?:——|—)|{CN_DATE}")
 _YEAR_RANGE = re.compile(rf"((?:19|20)\d{{2}})\s*{YEAR_DASH}\s*((?:19|20)\d{{2}})\s*年")  # text is NFKC
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
 _SINCE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年以来")
@@ -96,7 +97,7 @@ class Detected:
 
     def describe(self) -> str:
         """One line for people: every field with its source."""
-        years = f"{self.years[0]}—{self.years[-1]}" if len(self.years) > 1 else (str(self.years[0]) if self.years else "none")
+        years = year_label(self.years[0], self.years[-1]) if self.years else "none"
         return "; ".join([
             f"title {self.title!r} ({self.title_from})",
             f"institution {self.institution or 'none'}" + (f" ({self.institution_from})" if self.institution else ""),
@@ -116,10 +117,6 @@ class Detected:
             "institution_from": self.institution_from, "years": list(self.years), "years_from": self.years_from,
             "date": self.date, "date_from": self.date_from,
         }
-
-
-def _label(years: tuple[int, ...]) -> str:
-    return f"{years[0]}—{years[-1]}" if len(years) > 1 else str(years[0])
 
 
 def detect_date(text: str) -> tuple[str | None, str]:
@@ -171,7 +168,7 @@ def detect_metadata(
     if not title and title_hint:
         title, title_from = title_hint, "from the file's Title property"
     if not title and institution:
-        title = f"{institution}工作报告" + (f"（{_label(years)}年）" if years else "")
+        title = f"{institution}工作报告" + (f"（{title_years(years[0], years[-1])}）" if years else "")
         title_from = "made from the institution and years"
     if not title:
         title, title_from = PurePath(name).stem, "from the file name"

@@ -14,6 +14,19 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
+from indexer.ingest.layout_rules import (
+    CLOSERS,
+    CN_DATE,
+    ENDED,
+    FULL_STOPS,
+    PAGE_NUMBER,
+    SENTENCE_END,
+    bare,
+    char_class,
+    ends,
+    has_sentence_end,
+    join_wrapped,
+)
 from indexer.ingest.names import is_institution_line
 from indexer.limits import MAX_HEADING_CHARS
 
@@ -31,9 +44,6 @@ class Block:
 
 
 SUB_LEVEL = 7  # a bold-only line (or an unmarked heading under marked ones) is a sub-heading of anything
-SENTENCE_END = "。！？!?；;"
-ENDED = SENTENCE_END + "：:…"
-CLOSERS = "”’」』）)》】\"'"
 # A line that ends with one of these is a sentence cut in the middle, never a heading.
 CONNECTIVES = "的了和与及或至在对向为从把被将让给以于其之及并而且、，,"
 GENERIC_BOXES = frozenset(
@@ -41,23 +51,21 @@ GENERIC_BOXES = frozenset(
     "声音 代表声音 代表委员声音 相关新闻 新闻链接 名词解释 知识链接".split()
 )
 INFOGRAPHIC = re.compile(r"(大数据|数说|数读|图说|图解|一图读懂|数据看板|数字看点|数据一览)$")
-_PAGE_NUMBER = re.compile(
-    r"^(?:[-—－–_~·•\s]*\d{1,4}[-—－–_~·•\s]*|第\s*\d{1,4}\s*页(?:\s*(?:[,，/]\s*)?共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4})$"
-)
 _BYLINE = re.compile(
     r"^(?:本报)?(?:特约|见习)?(?:记者|通讯员|实习生|撰稿|摄影|责任编辑|责编)\s*(?:[:：/｜|]\s*)?\S"
     r"|^(?:作者|来源|编辑|校对|审核|文|图)\s*[:：/｜|]\s*\S"
     r"|^\S{0,20}(?:院长|检察长|庭长)[\s\u3000]*[\u4e00-\u9fff]{2,4}$"  # the speaker under a report's title
 )
 _SALUTATION = re.compile(r"^各位(?:代表|委员)[，,、\u4e00-\u9fff]{0,12}[：:]$")
-_DATE = re.compile(r"(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|星期[一二三四五六日天]|\d{4}-\d{1,2}-\d{1,2})")
+_DATE = re.compile(rf"(?:{CN_DATE}|星期[一二三四五六日天]|\d{4}-\d{1,2}-\d{1,2})")
 _CONTACT = re.compile(r"(?:电话|传真|编辑|版式|美编|责编|校对|E-?mail|邮箱|第\s*\d+\s*版|[A-Z]\d{1,2}\s*版)", re.I)
 _BULLET = re.compile(r"^(?:[■□●○◆◇▶►▪•※★☆√]+|[-*+](?=\s))\s*")
 _LAYOUT_NUMBER = re.compile(r"^\d{1,2}\s+(?=\*\*|[■□●◆])")
 _BOLD_ONLY = re.compile(r"^\*\*([^*]+)\*\*$")
 _BOLD_LEAD = re.compile(r"^\*\*([^*]{1,60}?)\*\*")
-_MID_BOLD_LEAD = re.compile(r"(?<=[。！？!?])\s*(?=\*\*[^*]{2,40}?[。！？!?：:]\*\*)")
-_CAPTION = re.compile(r"^(?:——(?!.*[。！？!?；;][”’」』）)]*$)|[▼▲△▽]|图为|图\s*[:：]|图片[:：]|[（(]图)"
+_STOP = char_class(FULL_STOPS)
+_MID_BOLD_LEAD = re.compile(rf"(?<=[{_STOP}])\s*(?=\*\*[^*]{{2,40}}?[{_STOP}：:]\*\*)")
+_CAPTION = re.compile(rf"^(?:——(?!.*[{char_class(SENTENCE_END)}][{char_class(CLOSERS)}]*$)|[▼▲△▽]|图为|图\s*[:：]|图片[:：]|[（(]图)"
                       r"|[（(]单位\s*[:：][^)）]*[)）]$|[（(][^（）()]{0,20}摄[)）]$")
 _NUMBERED = re.compile(
     r"^(?:(?P<l1>第[一二三四五六七八九十百]+(?:部分|章|篇|节))|(?P<l2>[一二三四五六七八九十]+[、.．])"
@@ -67,31 +75,13 @@ _INLINE_BYLINE = re.compile(r"^(?:本报讯\s*)?[（(](?:本报)?(?:记者|通�
 # Markdown images and links; no brackets or parentheses inside them, so no scan passes the next one (was quadratic).
 _IMAGE = re.compile(r"!\[[^\[\]]*\]\([^()]*\)")
 _LINK = re.compile(r"\[([^\[\]]+)\]\([^()\s]*\)")
-_IMPLICIT_LEAD = re.compile(r"^[^，,、；;：:。！？!?\d]{4,24}[。！？!?]")
+_FIRST_STOP = re.compile(f"[{_STOP}：:]")
+_IMPLICIT_LEAD = re.compile(rf"^[^，,、：:{char_class(SENTENCE_END)}\d]{{4,24}}[{_STOP}]")
 
 
 def display_width(s: str) -> int:
     """Width in columns: CJK and full-width characters count 2 (how PDF lines are laid out)."""
     return sum(2 if unicodedata.east_asian_width(c) in "WFA" else 1 for c in s)
-
-
-def _ends(text: str, chars: str) -> bool:
-    t = text.rstrip().rstrip(CLOSERS)
-    return bool(t) and t[-1] in chars
-
-
-def _joined(pieces: list[str]) -> str:
-    """The pieces of one sentence joined: nothing between CJK, one space between ASCII words."""
-    out: list[str] = []
-    last = ""
-    for piece in pieces:
-        if not piece:
-            continue
-        if last.isascii() and last.isalpha() and piece[0].isascii() and piece[0].isalpha():
-            out.append(" ")
-        out.append(piece)
-        last = piece[-1]
-    return "".join(out)
 
 
 def _md_heading(s: str) -> tuple[int, str] | None:
@@ -116,12 +106,12 @@ class _Line:
 
 
 def _drop_line(s: str) -> bool:
-    if _PAGE_NUMBER.match(s):
+    if PAGE_NUMBER.match(s):
         return True  # page numbers and stray layout numbers (01, — 3 —, 第3页)
-    short = display_width(s) <= 80 and not _ends(s, SENTENCE_END)
+    short = display_width(s) <= 80 and not ends(s, SENTENCE_END)
     if short and (_BYLINE.match(s) or _SALUTATION.match(s)):
         return True
-    if _ends(s, SENTENCE_END) or display_width(s) > 200:
+    if ends(s, SENTENCE_END) or display_width(s) > 200:
         return False
     if _DATE.search(s) and (_CONTACT.search(s) or re.fullmatch(r"[\d年月日\s星期一二三四五六日天农历-]+", s)):
         return True  # dateline / masthead with phone, editors, e-mail
@@ -133,7 +123,7 @@ def _lines(text: str) -> list[_Line | None]:
     raw = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     stripped = [r.strip() for r in raw]
     counts = Counter(
-        s for s in stripped if s and not s.startswith("#") and display_width(s) <= 60 and not _ends(s, ENDED)
+        s for s in stripped if s and not s.startswith("#") and display_width(s) <= 60 and not ends(s, ENDED)
     )
     running = {s for s, n in counts.items() if n >= 3}
     out: list[_Line | None] = []
@@ -154,7 +144,7 @@ def _lines(text: str) -> list[_Line | None]:
         s = _BULLET.sub("", s)
         if not s:
             continue
-        if _CAPTION.search(s) and (not _ends(s, SENTENCE_END) or display_width(s) <= 120):
+        if _CAPTION.search(s) and (not ends(s, SENTENCE_END) or display_width(s) <= 120):
             out.append(_Line(s, indent, "caption"))
             continue
         b = _BOLD_ONLY.match(s)
@@ -201,14 +191,14 @@ def _numbered_rank(text: str) -> int:
 
 
 def _classify(lines: list[str], first: _Line, wrap: float | None) -> _Raw:
-    text = _joined(lines)
+    text = join_wrapped(lines)
     if first.forced == "heading":
         return _Raw("heading", text, level=first.level)
     if first.forced == "caption":
         return _Raw("caption", _inline(text).lstrip("▼▲△▽ "))  # the arrow is chart decoration
     if first.forced == "bold":
         inner = _inline(text)
-        return _Raw("bold", inner) if _ends(inner, ENDED) else _Raw("heading", inner, level=SUB_LEVEL)
+        return _Raw("bold", inner) if ends(inner, ENDED) else _Raw("heading", inner, level=SUB_LEVEL)
     lead = ""
     b = _BOLD_LEAD.match(text)
     if b:
@@ -220,15 +210,15 @@ def _classify(lines: list[str], first: _Line, wrap: float | None) -> _Raw:
         return _Raw("body", text, lead, marked_lead=True)
     single = len(lines) == 1
     short = display_width(text) <= (min(64, 0.8 * wrap) if wrap else 64)
-    inner_end = any(c in SENTENCE_END for c in text.rstrip().rstrip(CLOSERS)[:-1])
+    inner_end = has_sentence_end(bare(text)[:-1])
     n = _NUMBERED.match(text)
     if n:
         if single and not inner_end and display_width(text) <= 100:
             return _Raw("heading", text, level=_numbered_level(n))
-        stop = re.search(r"[。！？!?：:]", text[n.end():])
+        stop = _FIRST_STOP.search(text[n.end():])
         if stop and stop.end() <= 40:
             return _Raw("body", text, text[: n.end() + stop.end()], marked_lead=True)
-    if single and short and not inner_end and not _ends(text, ENDED) and text[-1] not in CONNECTIVES:
+    if single and short and not inner_end and not ends(text, ENDED) and text[-1] not in CONNECTIVES:
         return _Raw("cand", text)
     return _Raw("body", text)
 
@@ -254,7 +244,7 @@ def _blocks_of(lines: list[_Line | None]) -> list[_Raw]:
             else:
                 # No fixed wrap width: a line cut mid-sentence is at least as long as the line that ends
                 # the sentence, while a heading is usually shorter than the body line under it.
-                wrapped = not _ends(prev.text, ENDED) and display_width(prev.text) >= display_width(line.text)
+                wrapped = not ends(prev.text, ENDED) and display_width(prev.text) >= display_width(line.text)
             if line.forced or prev.forced or line.indent or not wrapped:
                 flush()
         group.append(line)
@@ -263,18 +253,18 @@ def _blocks_of(lines: list[_Line | None]) -> list[_Raw]:
 
 
 class _End:
-    """_ends(text, ENDED) of a text growing by pieces, in O(piece) per piece: _ends strips spaces, then closers, so a
+    """ends(text, ENDED) of a text growing by pieces, in O(piece) per piece: ends strips spaces, then closers, so a
     piece of only spaces or only closers leaves the answer to the pieces before it (both steps are tracked)."""
 
     def __init__(self) -> None:
-        self.ended = False  # _ends(text, ENDED)
+        self.ended = False  # ends(text, ENDED)
         self.closed = False  # the same without stripping trailing spaces first
 
     def add(self, piece: str) -> bool:
-        """Append a piece (joined as _joined joins; a space between Latin letters changes neither answer)."""
-        bare = piece.rstrip()
-        if bare:
-            core = bare.rstrip(CLOSERS)
+        """Append a piece (joined as join_wrapped joins; a space between Latin letters changes neither answer)."""
+        stripped = piece.rstrip()
+        if stripped:
+            core = stripped.rstrip(CLOSERS)
             self.ended = core[-1] in ENDED if core else self.closed
         core = piece.rstrip(CLOSERS)
         if core:
@@ -324,7 +314,7 @@ def parse_blocks(text: str) -> list[Block]:
     joined.extend(pending)
     for r in joined:
         if id(r) in pieces:
-            r.text = _joined(pieces[id(r)])
+            r.text = join_wrapped(pieces[id(r)])
     # Runs of unmarked short lines: the one right before body text is its heading; the others are photo
     # captions, chart labels or headings orphaned by the layout (e.g. at the end of a PDF).
     out: list[Block] = []

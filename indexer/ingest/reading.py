@@ -8,21 +8,26 @@ detection, themes — so the corpus loader and `add` can run it all in the resou
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from indexer.ingest.catalog import CATALOG, CatalogEntry
 from indexer.ingest.detect import Detected, detect_metadata
 from indexer.ingest.formats import Extracted, FormatError, FormatOptions, extract, extract_converted
 from indexer.ingest.layout import Block, document_title, parse_blocks, sections
+from indexer.ingest.layout_rules import CLOSERS, SENTENCE_END, char_class
+from indexer.ingest.ocr import OcrPage
+from indexer.ingest.ocr.session import EngineSlot, FileOcr
 from indexer.ingest.themes import Taxonomy
-from indexer.limits import MAX_HEADING_CHARS
+from indexer.limits import MAX_HEADING_CHARS, year_label
 from indexer.model import Paragraph, Report
 
 UNKNOWN_INSTITUTION = "未知机构"
 MAX_PARAGRAPH = 4000  # characters; longer "paragraphs" are layout failures (no blank lines at all): split them
 EMPTY = "empty"  # why a file without text is skipped (reindex) or refused (add)
 NO_BODY = "no paragraphs of text found (only headings or captions)"
-_SENTENCE = re.compile(r"[^。！？；!?;]*[。！？；!?;]+[”’」』）)]*|[^。！？；!?;]+$")
+_END, _CLOSER = char_class(SENTENCE_END), char_class(CLOSERS)
+_SENTENCE = re.compile(f"[^{_END}]*[{_END}]+[{_CLOSER}]*|[^{_END}]+$")
 
 
 @dataclass(frozen=True)
@@ -34,6 +39,8 @@ class FileJob:
     data: bytes
     entry: CatalogEntry | None = None
     converted: str | None = None  # "docx"/"text": data is what formats.doc.convert made of the file
+    ocr_engine: str = ""  # the OCR engine's name and version (engines.engine_id), "" when none is installed
+    ocr_cached: dict[int, OcrPage] | None = None  # pages of this file already OCR'd (ocr/cache.py): not read again
 
 
 @dataclass
@@ -44,16 +51,28 @@ class FileResult:
     skipped: str = ""
     warnings: list[str] = field(default_factory=list)
     detected: Detected | None = None
+    ocr_pages: dict[int, OcrPage] | None = None  # every page OCR'd, when some were read now (the parent caches them)
 
 
-def _extracted(job: FileJob, formats: FormatOptions) -> tuple[Extracted, list[Block]]:
+Progress = Callable[[tuple[int, int]], None]  # (pages done, pages) of the file's OCR, sent to the parent
+
+
+def file_ocr(job: FileJob, formats: FormatOptions, engines: EngineSlot | None, progress: Progress | None) -> FileOcr | None:
+    """How the job's scanned pages are read (None: OCR is off)."""
+    if engines is None or not formats.ocr_engine:
+        return None
+    report = (lambda done, total: progress((done, total))) if progress is not None else None
+    return FileOcr.for_options(engines, job.ocr_engine, formats, job.ocr_cached, report)
+
+
+def _extracted(job: FileJob, formats: FormatOptions, ocr: FileOcr | None = None) -> tuple[Extracted, list[Block]]:
     """The file's text and blocks; FormatError (EMPTY, NO_BODY or the format's reason) when there is no report."""
     if not job.data.strip():
         raise FormatError(EMPTY)
     if job.converted:
         extracted = extract_converted(job.data, job.converted, formats)
     else:
-        extracted = extract(job.data, job.rel, formats, job.entry.encoding if job.entry else None)
+        extracted = extract(job.data, job.rel, formats, job.entry.encoding if job.entry else None, ocr)
     if not extracted.text.strip():
         raise FormatError(EMPTY)
     blocks = parse_blocks(extracted.text)
@@ -69,20 +88,32 @@ def _detect(rel: str, text: str, blocks: list[Block], title_hint: str | None) ->
     return detect_metadata(text, heading_lines, body, rel, lone_title=document_title(blocks), title_hint=title_hint)
 
 
-def detect_job(job: FileJob, formats: FormatOptions) -> Detected:
-    """What the file's own text says about its metadata (for `add`); FormatError (the reason reindex would skip it)."""
-    extracted, blocks = _extracted(job, formats)
-    return _detect(job.rel, extracted.text, blocks, extracted.title_hint)
+def detect_job(job: FileJob, formats: FormatOptions, engines: EngineSlot | None = None,
+               ) -> tuple[Detected, dict[int, OcrPage] | None]:
+    """What the file's own text says about its metadata (for `add`), and the pages OCR'd now (None: none were);
+    FormatError (the reason reindex would skip it)."""
+    ocr = file_ocr(job, formats, engines, None)
+    extracted, blocks = _extracted(job, formats, ocr)
+    return _detect(job.rel, extracted.text, blocks, extracted.title_hint), (ocr.pages if ocr is not None and ocr.made else None)
 
 
-def read_job(job: FileJob, *, taxonomy: Taxonomy, formats: FormatOptions, catalog_broken: bool) -> FileResult:
-    """The file as a Report with themed paragraphs (metadata from its catalog entry, else detected)."""
+def read_job(job: FileJob, progress: Progress | None = None, *, taxonomy: Taxonomy, formats: FormatOptions,
+             catalog_broken: bool, engines: EngineSlot | None = None) -> FileResult:
+    """The file as a Report with themed paragraphs (metadata from its catalog entry, else detected).
+
+    engines: the OCR engine for scanned pages (None: not read); progress((done, total)) after each page read.
+    """
     out = FileResult()
+    ocr = file_ocr(job, formats, engines, progress)
     try:
-        extracted, blocks = _extracted(job, formats)
+        extracted, blocks = _extracted(job, formats, ocr)
     except FormatError as exc:
         out.skipped = str(exc)
+        if ocr is not None and ocr.made:
+            out.ocr_pages = ocr.pages  # pages read before a later one failed are kept for next time
         return out
+    if ocr is not None and ocr.made:
+        out.ocr_pages = ocr.pages
     rel = job.rel
     if extracted.replaced:
         out.warnings.append(f"{rel}: {extracted.replaced} undecodable byte(s) replaced by U+FFFD (read as {extracted.encoding})")
@@ -97,6 +128,7 @@ def read_job(job: FileJob, *, taxonomy: Taxonomy, formats: FormatOptions, catalo
     out.report = Report(
         id=job.report_id, file=rel, title=entry.title, institution=entry.institution, years=entry.years,
         date=entry.date, source=entry.source, paragraphs=paragraphs, institutions=institutions,
+        ocr=ocr.summary() if ocr is not None else None,
     )
     return out
 
@@ -104,7 +136,7 @@ def read_job(job: FileJob, *, taxonomy: Taxonomy, formats: FormatOptions, catalo
 def _entry(rel: str, found: Detected, why: str, warnings: list[str]) -> CatalogEntry:
     """Metadata for a file the catalog does not describe: detected from its text, else from its name."""
     institution = found.institution or UNKNOWN_INSTITUTION
-    label = f"{found.years[0]}—{found.years[-1]}" if len(found.years) > 1 else (str(found.years[0]) if found.years else "")
+    label = year_label(found.years[0], found.years[-1]) if found.years else ""
     from_name = found.years_from == "from the file name" or not found.years
     got = ([f"institution {institution}"] if found.institution else []) + ([f"years {label}"] if found.years and not from_name else [])
     missing = ([f"institution (using {UNKNOWN_INSTITUTION!r})"] if not found.institution else []) + (

@@ -5,9 +5,12 @@ A request takes the build's context (indexer/search/evaluation/context.py: memor
 and columns, shared by concurrent requests without a lock) and goes: query tree (indexer/search/language/query.py,
 synonyms expanded by indexer/search/language/synonyms.py) → exact hit set (evaluation/matching.py: sorted docnum
 arrays) → facet counts (evaluation/facets.py) → the page ranked (scoring/: BM25F over text, section and
-lead with bigram and proximity clauses, in two tiers — paragraphs matching every chunk as whole words
-first, substring-only and synonym-only matches after them) → snippets (snippets.py, marks.py). Fewer
-than 10 full matches: partial matches follow them (partial.py); none: did-you-mean alternatives.
+lead with bigram and proximity clauses, in three tiers — paragraphs whose text has every chunk as whole
+words first, substring-only and synonym-only matches next, matches only through the section heading last
+(listing.py); or by the reports' dates, scoring/order.py) → snippets (snippets.py, marks.py). Fewer than 10
+full matches: partial matches follow them (partial.py), and on request related paragraphs (related.py); none:
+did-you-mean alternatives. What a request is made of — q with its within terms, 同句, a page in an order —
+is indexer/search/hits.py's; a hit's permalink is features/permalinks.py's.
 """
 
 from __future__ import annotations
@@ -17,22 +20,29 @@ from typing import Sequence
 import numpy as np
 
 from indexer.index.schema import from_stored
+from indexer.index.semantic import SemanticUnavailable
 from indexer.index.store import OpenIndex, Store, pinned
 from indexer.limits import MAX_PER_PAGE, SearchArgumentError, check_filter_values, parse_year_span
 from indexer.model import Paragraph
 from indexer.search.evaluation.context import BuildContext, context
-from indexer.search.evaluation.facets import FACET_LABELS, FACETS, allowed, check_known, count, filtered, known_values
+from indexer.search.evaluation.facets import FACET_LABELS, FACETS, check_known, count, filtered, known_values
 from indexer.search.evaluation.matching import Matcher
+from indexer.search.evaluation.sentences import SentenceMatch
 from indexer.search.evaluation.sets import intersect, members, minus
 from indexer.search.features.didyoumean import did_you_mean
-from indexer.search.features.partial import PARTIAL_BELOW, Part, missing, partial_groups
-from indexer.search.highlight.marks import Marker
+from indexer.search.features.partial import missing
+from indexer.search.features.permalinks import paragraph_key, permalink, report_keys
+from indexer.search.features.related import FEEDBACK_DOCS, RELATED_BELOW, Related
+from indexer.search.features.semantic import SEMANTIC_BELOW, BuildVectors, build_vectors, fused, nearest, query_vector
+from indexer.search.highlight.marks import Marker, sentence_snippet
 from indexer.search.highlight.snippets import build_snippet, highlight
-from indexer.search.language.query import Node, ParsedQuery, parse
-from indexer.search.language.synonyms import Expansion, Synonyms
-from indexer.search.language.synonyms import expand as expand_tree
-from indexer.search.scoring.plan import plan
-from indexer.search.scoring.rank import ranked as rank_docs
+from indexer.search.hits import best, check_options, matched, prepare
+from indexer.search.hits import page as page_of
+from indexer.search.hits import partial as partial_matches
+from indexer.search.language.query import ParsedQuery, Phrase, Words, units
+from indexer.search.language.synonyms import Synonyms, expansion_notice
+from indexer.search.listing import listed, pool, quoted_only
+from indexer.search.listing import related as related_listing
 
 REPORT_PARAGRAPH_KEYS = ("id", "position", "section", "theme", "institution", "text")  # + "html" (CONTRACTS.md)
 # What overview() shows of each report, served publicly by /api/overview and the home page. build.json's other
@@ -61,49 +71,10 @@ def _hit(stored: dict, score: float, snippet: str) -> dict:
     return from_stored(stored).to_dict() | {"snippet": snippet, "score": round(float(score), 4)}
 
 
-def _expanded(m: Matcher, parsed: ParsedQuery, synonyms: Synonyms | None, expand: bool) -> Expansion:
-    """The parsed tree with its words expanded by the synonyms (unchanged when expand is False)."""
-    return expand_tree(parsed.tree, synonyms if expand else None, m.words)
-
-
-def _best(ctx: BuildContext, m: Matcher, tree: Node | None, hits: np.ndarray, offset: int, count_: int,
-          own_tree: Node | None = None) -> list[tuple[int, float]]:
-    """hits[offset:offset+count] in rank order: whole-word matches first, substring-only matches after.
-
-    own_tree: the unexpanded query, when tree is expanded. The first tier holds the user's own words
-    whole, so every concept scores as its word there: the unexpanded query ranks it identically; the
-    synonym-only hits (second tier) are ranked by the expanded query.
-    """
-    if offset >= len(hits) or count_ <= 0:
-        return []
-    clauses = plan(tree, m.words)
-    first = intersect(hits, m.evaluate(tree, whole_words=True)) if clauses is not None else hits
-    own = plan(own_tree, m.words) if own_tree is not None else clauses
-    docs = rank_docs(ctx, m.terms, own, first, offset, count_)
-    if len(docs) < count_:
-        docs += rank_docs(ctx, m.terms, clauses, minus(hits, first), max(0, offset - len(first)), count_ - len(docs))
-    return docs
-
-
-def _partial(ctx: BuildContext, m: Matcher, tree: Node | None, hits: np.ndarray,
-             chosen: dict[str, tuple[str, ...]]) -> tuple[list[Part], list[tuple[int, float]]]:
-    """The query's parts and the partial matches listed after fewer than PARTIAL_BELOW full ones."""
-    if len(hits) >= PARTIAL_BELOW:
-        return [], []
-    parts, groups = partial_groups(m, tree, hits, allowed(ctx, chosen))
-    room = PARTIAL_BELOW - len(hits)
-    clauses = plan(tree, m.words)
-    listed: list[tuple[int, float]] = []
-    for _n, docs in groups:  # most concepts first, by score within a group
-        if len(listed) >= room:
-            break
-        listed += rank_docs(ctx, m.terms, clauses, docs, 0, room - len(listed))
-    return parts, listed
-
-
 def search(store: Store | OpenIndex, q: str, *, institutions: Sequence[str] = (), years: Sequence[str] = (),
            themes: Sequence[str] = (), page: int = 1, per_page: int = 10, synonyms: Synonyms | None = None,
-           expand: bool = True, strict: bool = False) -> dict:
+           expand: bool = True, strict: bool = False, sort: str = "relevance", sentence: bool = False,
+           within: Sequence[str] = (), related: bool = False, semantic: bool = False) -> dict:
     """Ranked hits for q with facet counts over all hits; see the module docstring and CONTRACTS.md.
 
     synonyms (read at the edges, e.g. SynonymFile.current()) expand q's words unless expand is False.
@@ -111,9 +82,20 @@ def search(store: Store | OpenIndex, q: str, *, institutions: Sequence[str] = ()
     (evaluation/facets.check_known) instead of 0 hits.
     After fewer than PARTIAL_BELOW full matches come partial ones (indexer/search/features/partial.py), marked
     "partial": true with the concepts they lack in "missing"; `total` and the facets count full matches.
+    sort: "relevance", "newest" or "oldest" (the report's date, ties by relevance: scoring/order.py), or
+    "added" (newest added first: the feed's order); the order never changes `total` or the facets.
+    sentence (同句): the query's words within one sentence (evaluation/sentences.py); each hit's snippet is
+    then the sentence that matched. within: required terms (在结果中检索), each in the query syntax, ANDed with q.
+    related (the web page asks for it): still fewer than RELATED_BELOW, related paragraphs follow
+    (features/related.py); each hit then carries "related" (the related terms it has, [] for the others) and
+    the result "related_terms" and "related_matches". semantic (opt-in, features/semantic.py): full matches
+    re-ordered within their tier by fusion with the build's embeddings (in relevance order only), then
+    semantic-only paragraphs; each hit then carries "semantic" (found only semantically) and the result
+    "semantic" (whether the build has vectors and the model is installed) and "semantic_matches". expand=False
+    turns both off; without them the result's shape is unchanged.
     """
     _check_args(page, per_page, institutions, years, themes)
-    parsed = parse(q if isinstance(q, str) else "")
+    check_options(sort, sentence, within, internal=True)
     chosen = {"institution": tuple(institutions), "year": tuple(years), "theme": tuple(themes)}
     open_index = pinned(store)
     with open_index.hold():
@@ -121,27 +103,53 @@ def search(store: Store | OpenIndex, q: str, *, institutions: Sequence[str] = ()
         if strict:
             check_known(ctx, institutions, themes)
         m = Matcher(ctx)
-        expansion = _expanded(m, parsed, synonyms, expand)
-        tree = expansion.tree
-        matched = m.evaluate(tree)
-        found, selected = filtered(ctx, matched, chosen)
-        facets = count(ctx, matched, selected, chosen)
+        query = prepare(m, q, within, synonyms, expand)
+        tree = query.tree
+        all_matched, same = matched(m, query, sentence)
+        found, selected = filtered(ctx, all_matched, chosen)
+        facets = count(ctx, all_matched, selected, chosen)
         offset = (page - 1) * per_page
-        own = parsed.tree if expansion.added else None
-        full = _best(ctx, m, tree, found, offset, per_page, own)
-        parts, partial = _partial(ctx, m, tree, found, chosen)
+        plain = query.parsed.tree
+        widen = expand and plain is not None and not quoted_only(plain)
+        sem = _semantic(open_index, ctx, query.parsed) if semantic and widen else None
+        semantic_ready = sem is not None if widen else semantic and build_vectors(ctx, open_index) is not None
+        reorder = (lambda w: fused(w, sem[0], sem[1])) if sem is not None else None
+        full = page_of(ctx, m, query, found, offset, per_page, sort, reorder)
+        parts, partial_docs = partial_matches(ctx, m, query, found, chosen)
+        more = Related()
+        if related and widen and len(found) < RELATED_BELOW:
+            top = best(ctx, m, query, found, 0, FEEDBACK_DOCS) if len(found) else partial_docs
+            more = related_listing(ctx, m, tree, found, [d for d, _s in top][:FEEDBACK_DOCS], partial_docs, chosen,
+                                   synonyms)
+        near: list[tuple[int, float]] = []
+        if sem is not None and len(found) < SEMANTIC_BELOW:
+            room = SEMANTIC_BELOW - len(found) - len(partial_docs) - len(more.docs)
+            others = pool(ctx, m, tree, chosen)
+            near = nearest(sem[0], sem[1], minus(others, listed(ctx, found, partial_docs, more.docs)), room)
+        kinds = ["partial"] * len(partial_docs) + ["related"] * len(more.docs) + ["semantic"] * len(near)
+        extra = partial_docs + more.docs + near
         skip = max(0, offset - len(found))
         hits: list[dict] = []
-        marker = Marker(ctx.spans, tree)
-        for n, (docnum, score) in enumerate(full + partial[skip : skip + per_page - len(full)]):
+        marker = Marker(ctx.spans, tree)  # marks are the user's words and their synonyms only: a related hit's
+        # terms are named in its label (hit["related"]), not marked
+        for n, (docnum, score) in enumerate(full + extra[skip : skip + per_page - len(full)]):
+            kind = kinds[skip + n - len(full)] if n >= len(full) else ""
             stored = ctx.stored(docnum)
             text = stored.get("text", "")
             spans, keys = marker.spans(text)
-            lacks = missing(parts, docnum) if n >= len(full) else []
-            hits.append(_hit(stored, score, build_snippet(text, spans, keys).html) | {"partial": bool(lacks),
-                                                                                      "missing": lacks})
-    notices = [n for n in (parsed.notice(), expansion.notice()) if n]
-    return {
+            number = same.sentence(docnum) if same is not None else None
+            snippet = build_snippet(text, spans, keys) if number is None else sentence_snippet(text, spans, number)
+            lacks = missing(parts, docnum) if kind == "partial" else []
+            hit = _hit(stored, score, snippet.html) | {"partial": bool(lacks), "missing": lacks,
+                                                       "permalink": permalink(stored.get("report", ""),
+                                                                              paragraph_key(ctx, docnum, stored))}
+            if related:
+                hit["related"] = more.has(m, docnum) if kind == "related" else []
+            if semantic:
+                hit["semantic"] = kind == "semantic"
+            hits.append(hit)
+    notices = [n for n in (query.parsed.notice(), expansion_notice(query.added)) if n]
+    out: dict = {
         "query": q if isinstance(q, str) else "",
         "notice": "。".join(notices) if notices else None,
         "total": len(found),
@@ -150,53 +158,76 @@ def search(store: Store | OpenIndex, q: str, *, institutions: Sequence[str] = ()
         "hits": hits,
         "facets": facets,
         "expand": bool(expand),
-        "expanded": expansion.added,
-        "partial_matches": len(partial),
+        "expanded": query.added,
+        "partial_matches": len(partial_docs),
         # never a bare empty page: queries like q that do find something
-        "did_you_mean": did_you_mean(open_index, q, chosen, synonyms, expand) if not len(found) and isinstance(q, str) else [],
+        "did_you_mean": did_you_mean(open_index, q, chosen, synonyms, expand, within=within, sentence=sentence)
+        if not len(found) and isinstance(q, str) else [],
     }
+    if related:
+        out |= {"related_terms": more.terms if more.docs else [], "related_matches": len(more.docs)}
+    if semantic:
+        out |= {"semantic": semantic_ready, "semantic_matches": len(near)}
+    return out
+
+
+def _semantic(open_index: OpenIndex, ctx: BuildContext, parsed: ParsedQuery) -> tuple[BuildVectors, np.ndarray] | None:
+    """The build's vectors and the query's embedding (None: no vectors, or the model is not installed)."""
+    vectors = build_vectors(ctx, open_index)
+    if vectors is None:
+        return None
+    try:
+        words = [u.text for u in units(parsed.tree) if isinstance(u, (Words, Phrase))]
+        return vectors, query_vector(open_index, " ".join(words))
+    except SemanticUnavailable:
+        return None
 
 
 def ranked(store: Store | OpenIndex, q: str, *, institutions: Sequence[str] = (), years: Sequence[str] = (),
            themes: Sequence[str] = (), limit: int, synonyms: Synonyms | None = None,
-           expand: bool = True) -> list[tuple[Paragraph, float]]:
+           expand: bool = True, sort: str = "relevance", sentence: bool = False,
+           within: Sequence[str] = ()) -> list[tuple[Paragraph, float]]:
     """The first `limit` full-match hits of search() in the same order, with their scores; no facets,
-    no snippets, no partial matches (what `total` counts)."""
+    no snippets, no partial matches (what `total` counts). sort may also be "added" (newest added first:
+    the feed's order)."""
     if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
         raise SearchArgumentError(f"条数必须是不小于 0 的整数（收到 {limit!r}）")
     _check_args(1, 1, institutions, years, themes)
-    parsed = parse(q if isinstance(q, str) else "")
+    check_options(sort, sentence, within, internal=True)
     chosen = {"institution": tuple(institutions), "year": tuple(years), "theme": tuple(themes)}
     open_index = pinned(store)
     with open_index.hold():
         ctx = context(open_index)
         m = Matcher(ctx)
-        expansion = _expanded(m, parsed, synonyms, expand)
-        found, _selected = filtered(ctx, m.evaluate(expansion.tree), chosen)
-        own = parsed.tree if expansion.added else None
-        best = _best(ctx, m, expansion.tree, found, 0, limit, own)
-        return [(from_stored(ctx.stored(d)), score) for d, score in best]
+        query = prepare(m, q, within, synonyms, expand)
+        found, _selected = filtered(ctx, matched(m, query, sentence)[0], chosen)
+        top = page_of(ctx, m, query, found, 0, limit, sort)
+        return [(from_stored(ctx.stored(d)), score) for d, score in top]
 
 
 def get_report(store: Store | OpenIndex, report_id: str, *, q: str = "", institutions: Sequence[str] = (),
                years: Sequence[str] = (), themes: Sequence[str] = (), synonyms: Synonyms | None = None,
-               expand: bool = True) -> dict | None:
-    """One report with every paragraph; hits (marked, listed) are paragraphs matching q and the filters."""
+               expand: bool = True, sentence: bool = False, within: Sequence[str] = ()) -> dict | None:
+    """One report with every paragraph; hits (marked, listed) are paragraphs matching q (and the within
+    terms, in one sentence with `sentence`) and the filters: the hits search() finds in this report."""
     _check_args(1, 1, institutions, years, themes)
+    check_options("relevance", sentence, within)
     open_index = pinned(store)
     meta = next((r for r in open_index.meta.get("reports", []) if r.get("id") == report_id), None)
     if meta is None or not isinstance(report_id, str):
         return None
-    parsed: ParsedQuery = parse(q if isinstance(q, str) else "")
     with open_index.hold():
         ctx = context(open_index)
         m = Matcher(ctx)
-        tree = _expanded(m, parsed, synonyms, expand).tree
+        query = prepare(m, q, within, synonyms, expand)
+        tree = query.tree
         docs = ctx.columns["report"].docs(report_id, ctx.live)
-        matched = intersect(m.evaluate(tree), docs) if tree is not None else docs[:0]
+        found = intersect(m.evaluate(tree), docs) if tree is not None else docs[:0]
+        if sentence and tree is not None:
+            found = SentenceMatch(m, tree, found).docs
         chosen = {"institution": institutions, "year": years, "theme": themes}
-        matched, _selected = filtered(ctx, matched, chosen)  # the same multi-select rule as search()
-        is_hit = members(docs, matched)
+        found, _selected = filtered(ctx, found, chosen)  # the same multi-select rule as search()
+        is_hit = members(docs, found)
         marker = Marker(ctx.spans, tree)
         paragraphs = []
         hits = []
@@ -207,6 +238,8 @@ def get_report(store: Store | OpenIndex, report_id: str, *, q: str = "", institu
             if hit:
                 hits.append(para["position"])
     paragraphs.sort(key=lambda p: p["position"])
+    for para, key in zip(paragraphs, report_keys([p["text"] for p in paragraphs])):
+        para["permalink"] = permalink(report_id, key)
     return {
         "id": report_id,
         "title": meta.get("title", ""),
@@ -218,19 +251,21 @@ def get_report(store: Store | OpenIndex, report_id: str, *, q: str = "", institu
         "file": meta.get("file", ""),
         "paragraphs": paragraphs,
         "hits": sorted(hits),
-    }
+    } | ({"ocr": meta["ocr"]} if meta.get("ocr") else {})  # a scanned report: how its text was read
 
 
 def mark_texts(store: Store | OpenIndex, q: str, texts: Sequence[str], *, synonyms: Synonyms | None = None,
-               expand: bool = True) -> list[str]:
-    """Each text HTML-escaped with q's words and phrases (and their synonyms) in <mark>, as in get_report."""
-    parsed = parse(q if isinstance(q, str) else "")
-    if parsed.tree is None:
-        return [highlight(t, []) for t in texts]
+               expand: bool = True, within: Sequence[str] = ()) -> list[str]:
+    """Each text HTML-escaped with q's (and the within terms') words and phrases and their synonyms in <mark>,
+    as in get_report."""
+    check_options("relevance", False, within)
     open_index = pinned(store)
     with open_index.hold():
         ctx = context(open_index)
-        marker = Marker(ctx.spans, _expanded(Matcher(ctx), parsed, synonyms, expand).tree)
+        tree = prepare(Matcher(ctx), q, within, synonyms, expand).tree
+        if tree is None:
+            return [highlight(t, []) for t in texts]
+        marker = Marker(ctx.spans, tree)
         return [highlight(t, marker.spans(t)[0]) for t in texts]
 
 
@@ -254,6 +289,26 @@ def check_facet_values(store: Store | OpenIndex, *, institutions: Sequence[str] 
     open_index = pinned(store)
     with open_index.hold():
         check_known(context(open_index), institutions, themes)
+
+
+def report_info(store: Store | OpenIndex, report_ids: Sequence[str]) -> dict[str, dict]:
+    """The public metadata (PUBLIC_REPORT_KEYS) and `added` time of the reports asked for that the build has."""
+    wanted = set(report_ids)
+    return {r["id"]: {k: r[k] for k in (*PUBLIC_REPORT_KEYS, "added") if k in r}
+            for r in pinned(store).meta.get("reports", []) if r.get("id") in wanted}
+
+
+def permalink_position(store: Store | OpenIndex, report_id: str, key: str) -> int | None:
+    """The position of the paragraph a permalink key names in a report (features/permalinks.py), None if gone."""
+    open_index = pinned(store)
+    with open_index.hold():
+        ctx = context(open_index)
+        docs = ctx.columns["report"].docs(report_id, ctx.live).tolist()
+        paragraphs = sorted((int(ctx.position[d]), ctx.stored(d).get("text", "")) for d in docs)
+    for (position, _text), got in zip(paragraphs, report_keys([t for _, t in paragraphs])):
+        if got == key:
+            return position
+    return None
 
 
 def overview(store: Store | OpenIndex) -> dict:

@@ -14,15 +14,13 @@ from bench.peers import FTS5, OURS, OURS_OFF, TANTIVY, markdown, run_peers, ship
 from bench.queries import PEER_MIX
 from indexer.analysis import normalize, word_analyzer
 from indexer.export import iter_paragraphs
-from indexer.index.build import build_index
 from indexer.index.store import Store
 
 
 @pytest.fixture(scope="module")
-def peer_run(tmp_path_factory: pytest.TempPathFactory, repo_corpus: Path):
+def peer_run(tmp_path_factory: pytest.TempPathFactory, seed_index: Path):
     work = tmp_path_factory.mktemp("peers")
-    index = work / "index"
-    build_index(repo_corpus, index)
+    index = seed_index  # the session's index of the bundled corpus (read only: the peers are built in work/)
     block = run_peers(index, work / "peers", repeats=1, synonyms=shipped_synonyms(), ours_build={"build_s": 1.0})
     store = Store(index)
     paragraphs = list(iter_paragraphs(store))

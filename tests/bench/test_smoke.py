@@ -27,6 +27,7 @@ def test_generator_is_deterministic_and_exact(tmp_path: Path):
     assert "一、" in text and "\n\n" in text
 
 
+@pytest.mark.slow  # over 5 s: the whole harness
 def test_the_whole_harness_runs_at_smoke_size(tmp_path: Path):
     results_md = tmp_path / "RESULTS.md"
     results = main([

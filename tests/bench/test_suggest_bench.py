@@ -1,4 +1,5 @@
-"""Smoke run of the suggestion benchmark on a small real index: it completes and its numbers are sane (no timings asserted)."""
+"""Smoke run of the suggestion benchmark on the session's real index of the bundled corpus: it completes and its
+numbers are sane (no timings asserted)."""
 
 from __future__ import annotations
 
@@ -8,12 +9,9 @@ from pathlib import Path
 from bench.suggest import main
 
 
-def test_the_suggestion_benchmark_runs(tmp_path: Path, repo_corpus: Path):
-    from indexer.index.build import build_index
-
-    build_index(repo_corpus, tmp_path / "index", procs=1)
+def test_the_suggestion_benchmark_runs(tmp_path: Path, seed_index: Path):
     results_md = tmp_path / "RESULTS.md"
-    r = main(["--index", str(tmp_path / "index"), "--words", "20", "--results", str(results_md)])
+    r = main(["--index", str(seed_index), "--words", "20", "--results", str(results_md)])
     assert r["paragraphs"] > 50 and r["entries"] > r["phrases"] > 0
     assert r["requests"] >= 20 * 4
     for wall, cpu in (r["engine"], r["api"]):

@@ -45,8 +45,9 @@ def _make_reports(texts_by_report: dict[str, list[str]], *, years: tuple[int, ..
 
 
 @pytest.fixture(scope="session")
-def seed_paragraphs(repo_corpus: Path) -> list[str]:
-    """Blank-line separated chunks of the seed reports, whitespace inside removed (hand-made paragraphs)."""
+def seed_texts(repo_corpus: Path) -> list[str]:
+    """Blank-line separated chunks of the seed reports' text, whitespace inside removed: strings to make paragraphs
+    of by hand (not the indexed paragraphs, which tests/search calls seed_paragraphs)."""
     chunks = []
     for path in sorted(repo_corpus.glob("*.txt")):
         for chunk in re.split(r"\n\s*\n", path.read_text(encoding="utf-8")):
@@ -57,13 +58,13 @@ def seed_paragraphs(repo_corpus: Path) -> list[str]:
 
 
 @pytest.fixture()
-def hand_reports(seed_paragraphs: list[str]) -> list[Report]:
+def hand_reports(seed_texts: list[str]) -> list[Report]:
     """Three reports made of real seed paragraphs, 2 + 1 split, independent of indexer.ingest.corpus."""
-    third = len(seed_paragraphs) // 3
+    third = len(seed_texts) // 3
     return _make_reports({
-        "fy-a": seed_paragraphs[:third],
-        "fy-b": seed_paragraphs[third : 2 * third],
-        "jc-c": seed_paragraphs[2 * third :],
+        "fy-a": seed_texts[:third],
+        "fy-b": seed_texts[third : 2 * third],
+        "jc-c": seed_texts[2 * third :],
     })
 
 
@@ -81,9 +82,29 @@ def corpus(tmp_path: Path, repo_corpus: Path) -> Path:
     return copy
 
 
-@pytest.fixture()
-def indexed(tmp_path: Path, corpus: Path) -> tuple[Path, Path]:
-    """A copy of the bundled corpus and its index (made by `reportsearch reindex`): (corpus, index)."""
-    index = tmp_path / "index"
+def _reindexed(corpus: Path, index: Path) -> tuple[Path, Path]:
     assert CliRunner().invoke(cli, ["reindex", "--corpus", str(corpus), "--index", str(index)]).exit_code == 0
     return corpus, index
+
+
+@pytest.fixture()
+def indexed(tmp_path: Path, corpus: Path) -> tuple[Path, Path]:
+    """A copy of the bundled corpus and its index made for this test by `reportsearch reindex`: (corpus, index),
+    for a test that changes them (add, remove, reindex)."""
+    return _reindexed(corpus, tmp_path / "index")
+
+
+@pytest.fixture(scope="session")
+def reindexed_once(tmp_path_factory: pytest.TempPathFactory, repo_corpus: Path) -> tuple[Path, Path]:
+    """A copy of the bundled corpus and its index made by `reportsearch reindex` once per session (never changed:
+    tests get copies of it from indexed_copy)."""
+    base = tmp_path_factory.mktemp("reindexed")
+    return _reindexed(Path(shutil.copytree(repo_corpus, base / "corpus")), base / "index")
+
+
+@pytest.fixture()
+def indexed_copy(tmp_path: Path, reindexed_once: tuple[Path, Path]) -> tuple[Path, Path]:
+    """What indexed gives, copied from the session's reindex instead of reindexing: for a test that should leave
+    the corpus and the index as they are (a refused or dry-run add); if it changes them, only its copy changes."""
+    corpus, index = reindexed_once
+    return Path(shutil.copytree(corpus, tmp_path / "corpus")), Path(shutil.copytree(index, tmp_path / "index"))

@@ -45,9 +45,9 @@ def test_add_copies_catalogs_and_indexes_without_a_full_rebuild(indexed: tuple[P
     assert report["source"] == "https://example.org/haiyan" and report["date"] == "2025-01-20"
 
 
-def test_add_refuses_a_duplicate_by_content_naming_the_existing_file(indexed: tuple[Path, Path], tmp_path: Path,
+def test_add_refuses_a_duplicate_by_content_naming_the_existing_file(indexed_copy: tuple[Path, Path], tmp_path: Path,
                                                                      repo_corpus: Path) -> None:
-    corpus, index = indexed
+    corpus, index = indexed_copy
     copy = tmp_path / "elsewhere" / "renamed.txt"
     copy.parent.mkdir()
     shutil.copy(repo_corpus / "pinghu-court-2023.txt", copy)
@@ -60,8 +60,8 @@ def test_add_refuses_a_duplicate_by_content_naming_the_existing_file(indexed: tu
     assert Store(index).current().build_id == build
 
 
-def test_add_dry_run_changes_nothing(indexed: tuple[Path, Path], tmp_path: Path, repo_corpus: Path) -> None:
-    corpus, index = indexed
+def test_add_dry_run_changes_nothing(indexed_copy: tuple[Path, Path], tmp_path: Path, repo_corpus: Path) -> None:
+    corpus, index = indexed_copy
     source = new_report(repo_corpus, tmp_path / "dl", "tongxiang-court-2022.txt", "桐乡市", 2022)
     files = sorted(p.name for p in corpus.iterdir())
     build = Store(index).current().build_id
@@ -95,9 +95,9 @@ def test_add_a_folder_with_given_metadata_and_refusals(indexed: tuple[Path, Path
     (["--date", "18 Jan"], "--date must be a date"),
     (["--title", "两个文件一个标题"], "--title names one report"),
 ])
-def test_add_bad_arguments_are_usage_errors(indexed: tuple[Path, Path], tmp_path: Path, repo_corpus: Path,
+def test_add_bad_arguments_are_usage_errors(indexed_copy: tuple[Path, Path], tmp_path: Path, repo_corpus: Path,
                                            args: list[str], message: str) -> None:
-    corpus, index = indexed
+    corpus, index = indexed_copy
     one = new_report(repo_corpus, tmp_path / "x", "x-2024.txt")
     two = new_report(repo_corpus, tmp_path / "x", "y-2024.txt", "海宁市")
     result = run("add", one, two, *args, "--corpus", corpus, "--index", index)

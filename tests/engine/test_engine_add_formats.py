@@ -50,9 +50,9 @@ def test_add_a_docx_detects_its_metadata_and_makes_it_searchable_incrementally(
     assert not any(t.startswith("第") and t.endswith("页") for t in texts)
 
 
-def test_add_refuses_a_document_reindex_would_skip_by_name_with_its_reason(indexed: tuple[Path, Path],
+def test_add_refuses_a_document_reindex_would_skip_by_name_with_its_reason(indexed_copy: tuple[Path, Path],
                                                                           tmp_path: Path) -> None:
-    corpus, index = indexed
+    corpus, index = indexed_copy
     bad = tmp_path / "broken-2024.docx"
     bad.write_bytes(b"PK\x03\x04 not really a zip")
     build = Store(index).current().build_id

@@ -73,9 +73,9 @@ def test_export_shape_and_report_order(tmp_path: Path, hand_reports: list[Report
                                  "position", "text"]
 
 
-def test_multiprocess_writer_loses_no_documents(tmp_path: Path, make_reports, seed_paragraphs) -> None:
+def test_multiprocess_writer_loses_no_documents(tmp_path: Path, make_reports, seed_texts) -> None:
     # several hundred documents so both worker processes get batches
-    reports = make_reports({f"r{k}": seed_paragraphs for k in range(5)})
+    reports = make_reports({f"r{k}": seed_texts for k in range(5)})
     total = paragraph_count(reports)
     assert total > 500
     summary = build_reports(reports, tmp_path, procs=2)
@@ -119,13 +119,16 @@ def test_changed_dictionary_makes_the_index_stale(tmp_path: Path, hand_reports: 
 
 
 def test_a_build_of_an_older_index_format_says_reindex(tmp_path: Path, hand_reports: list[Report]) -> None:
-    """Format 4 (issue 17) reads only posting arrays with positions: a format-3 build is refused, not searched."""
+    """A build of the previous format (5: one array file per segment) is refused, not searched."""
+    from indexer.index.version import INDEX_FORMAT_VERSION
+
     summary = build_reports(hand_reports, tmp_path, procs=1)
     meta_path = tmp_path / BUILDS / summary.build_id / "build.json"
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
-    meta["format"] = 3
+    meta["format"] = INDEX_FORMAT_VERSION - 1
     meta_path.write_text(json.dumps(meta), encoding="utf-8")
-    with pytest.raises(IndexStale, match=r"format 3.*reads 4.*run `reportsearch reindex`"):
+    older, now = INDEX_FORMAT_VERSION - 1, INDEX_FORMAT_VERSION
+    with pytest.raises(IndexStale, match=rf"format {older}.*reads {now}.*run `reportsearch reindex`"):
         Store(tmp_path).current()
 
 

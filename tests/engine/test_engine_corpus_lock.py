@@ -71,8 +71,8 @@ def test_two_adds_with_different_index_folders_do_not_interleave(indexed: tuple[
     assert not [p.name for p in corpus.iterdir() if p.name.startswith(".")]  # the lock wrote nothing into the corpus
 
 
-def test_a_held_corpus_lock_refuses_a_reindex_into_any_index(indexed: tuple[Path, Path], tmp_path: Path) -> None:
-    corpus, _ = indexed
+def test_a_held_corpus_lock_refuses_a_reindex_into_any_index(indexed_copy: tuple[Path, Path], tmp_path: Path) -> None:
+    corpus, _ = indexed_copy
     fd = os.open(corpus, os.O_RDONLY | os.O_DIRECTORY)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

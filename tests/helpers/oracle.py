@@ -134,10 +134,17 @@ class Oracle:
         for sel in selected.values():
             hits = hits if sel is None else hits & sel
         scores = ev.scores(tree)
-        # the first tier holds the user's own words whole, ranked by the unexpanded query
+        # tier 1: the user's own words whole, ranked by the unexpanded query; tier 2: substring- and synonym-only
+        # matches, by the expanded one; when the synonyms added words, the own words whole only through the
+        # section heading make tier 3 (indexer/search/listing.py)
         own = ev.scores(parsed.tree) if expansion.added else scores
-        first = hits & ev.evaluate(tree, whole_words=True) if scores is not None else hits
-        full = self._rank(first, own, ("full", 1)) + self._rank(hits - first, scores, ("full", 2))
+        if scores is None:
+            full = self._rank(hits, own, ("full", 1))
+        else:
+            whole = hits & ev.evaluate(tree, whole_words=True)
+            first = whole & ev.evaluate(tree, whole_words=True, headings=False) if expansion.added else whole
+            full = (self._rank(first, own, ("full", 1)) + self._rank(hits - whole, scores, ("full", 2))
+                    + self._rank(whole - first, own, ("full", 3)))
         partial = self._partial(tree, hits, selected, scores) if len(hits) < PARTIAL_BELOW else []
         return Answer(q, len(hits), frozenset(self.ev.docs[d].id for d in hits), self._facets(matched, selected, chosen),
                       expansion.added, full, partial, min(len(partial), max(0, PARTIAL_BELOW - len(hits))))

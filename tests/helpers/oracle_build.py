@@ -13,7 +13,7 @@ same order, so docnums and every BM25F statistic correspond.
   added, commit(merge=False): the deleted paragraphs still count in Whoosh's term statistics until a merge,
   as in our incremental build (indexer/index/update.py);
 - make_pair(corpus, base, procs) → Pair: both builds of a corpus folder, with the Store, the Oracle and the
-  parsed reports (corpus order).
+  parsed reports (corpus order); pair_over(corpus, index, reports, reference) → the Pair of an index already built.
 """
 
 from __future__ import annotations
@@ -116,6 +116,11 @@ def make_pair(corpus: Path, base: Path, procs: int) -> Pair:
     """Build corpus both ways under base: index/ by our build, reference/ by Whoosh's writer."""
     summary = build_index(corpus, base / "index", procs=procs)
     assert not summary.skipped, summary.skipped
-    reports = load_corpus(corpus).reports
-    reference = write_reference(reports, base / "reference")
-    return Pair(corpus, Store(base / "index"), Oracle(reference, [r.id for r in reports]), reports, reference)
+    return pair_over(corpus, base / "index", load_corpus(corpus).reports, base / "reference")
+
+
+def pair_over(corpus: Path, index: Path, reports: list[Report], reference: Path) -> Pair:
+    """The Pair of an index our build already made of corpus (reports: the corpus loaded), with the reference
+    written now into the folder reference."""
+    write_reference(reports, reference)
+    return Pair(corpus, Store(index), Oracle(reference, [r.id for r in reports]), reports, reference)

@@ -94,12 +94,12 @@ class Evaluator:
 
     # ------------------------------------------------------------------ leaves
 
-    def term_docs(self, word: str) -> frozenset[int]:
-        """Paragraphs with the word as a jieba word of their text or of their section heading."""
-        key = ("w", word)
+    def term_docs(self, word: str, headings: bool = True) -> frozenset[int]:
+        """Paragraphs with the word as a jieba word of their text or (unless headings is False) of their section heading."""
+        key = ("w", word, headings)
         if key not in self._sets:
             found: set[int] = set()
-            for field in ("text", "section"):
+            for field in ("text", "section") if headings else ("text",):
                 found.update(self.s.docs_for_query(wq.Term(field, word)))
             self._sets[key] = frozenset(found)
         return self._sets[key]
@@ -118,12 +118,12 @@ class Evaluator:
             return frozenset(d for d, doc in self.docs.items() if any(first <= y <= last for y in doc.years))
         return frozenset(d for d, doc in self.docs.items() if getattr(doc, node.field) == node.value)
 
-    def chunk_docs(self, text: str, whole_words: bool) -> frozenset[int]:
+    def chunk_docs(self, text: str, whole_words: bool, headings: bool = True) -> frozenset[int]:
         """An unquoted chunk: every word as a word (or, unless whole_words, as a substring), or the whole chunk as a substring."""
         needle = squeeze(text)
         sets = []
         for w in self.words(text):
-            ds = self.term_docs(w)
+            ds = self.term_docs(w, headings)
             if not whole_words and len(w) > 1:
                 ds = ds | self.substring_docs(w)
             sets.append(ds)
@@ -134,12 +134,13 @@ class Evaluator:
 
     # ------------------------------------------------------------------ the tree
 
-    def evaluate(self, node: Node | None, whole_words: bool = False) -> frozenset[int]:
-        """The docnums matching the tree; whole_words: unquoted chunks only as jieba words, concepts only as the user's word."""
+    def evaluate(self, node: Node | None, whole_words: bool = False, headings: bool = True) -> frozenset[int]:
+        """The docnums matching the tree; whole_words: unquoted chunks only as jieba words, concepts only as the user's word;
+        headings=False: words of the text only, not of the section heading."""
         if node is None:
             return self.universe
         if isinstance(node, Words):
-            return self.chunk_docs(node.text, whole_words)
+            return self.chunk_docs(node.text, whole_words, headings)
         if isinstance(node, Phrase):
             needle = squeeze(node.text)
             return self.substring_docs(needle) if needle else frozenset()
@@ -148,14 +149,14 @@ class Evaluator:
         if isinstance(node, Not):
             return self.universe - self.evaluate(node.child)  # excluded in any form, not just as words
         if isinstance(node, Concept) and whole_words:
-            return self.evaluate(node.word, True)
+            return self.evaluate(node.word, True, headings)
         if isinstance(node, (Or, Concept)):
-            return frozenset().union(*(self.evaluate(c, whole_words) for c in node.children))
+            return frozenset().union(*(self.evaluate(c, whole_words, headings) for c in node.children))
         assert isinstance(node, And)
         result = self.universe
         for c in node.children:
             if not isinstance(c, Not):
-                result = result & self.evaluate(c, whole_words)
+                result = result & self.evaluate(c, whole_words, headings)
         for c in node.children:
             if isinstance(c, Not):
                 result = result - self.evaluate(c.child)

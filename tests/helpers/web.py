@@ -21,14 +21,16 @@ def serving(app: Flask) -> Iterator[str]:
 
     server = waitress.create_server(
         app, host="127.0.0.1", port=0, threads=4, max_request_header_size=MAX_REQUEST_HEADER_BYTES,
-        expose_tracebacks=False, ident="reportsearch",
+        expose_tracebacks=False, ident="reportsearch", asyncore_use_poll=True,
     )
     stopping = threading.Event()
 
     def run() -> None:
         # server.run() cannot be stopped from another thread without racing its select(); poll a flag instead.
         while not stopping.is_set():
-            wasyncore.loop(timeout=0.1, map=server._map, count=1)
+            # poll(), as `serve` does: a test session holding many indexes' files open has descriptors past
+            # select()'s limit of 1,024
+            wasyncore.loop(timeout=0.1, map=server._map, use_poll=True, count=1)
         server.task_dispatcher.shutdown()
         # a channel whose client has gone but that the loop has not serviced yet still holds its output
         # buffers (a temp file for a large page): close them, not just the sockets (else a ResourceWarning)

@@ -1,4 +1,5 @@
-"""Fixtures for the ingest tests: the seeds parsed once, own fixture files, and a scratch corpus builder."""
+"""Fixtures for the ingest tests: the seeds parsed once (seed_load, the corpus loaded, is in tests/conftest.py),
+own fixture files, and a scratch corpus builder."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from indexer.ingest.corpus import CorpusLoad, load_corpus
 from indexer.ingest.decode import decode
 from indexer.ingest.layout import Block, parse_blocks
 
@@ -29,12 +29,6 @@ def fixtures_dir() -> Path:
 def seed_blocks(repo_corpus: Path) -> dict[str, list[Block]]:
     """Each seed parsed by parse_blocks, keyed by a short name."""
     return {k: parse_blocks(decode((repo_corpus / f).read_bytes())) for k, f in SEED_FILES.items()}
-
-
-@pytest.fixture(scope="session")
-def seed_load(repo_corpus: Path) -> CorpusLoad:
-    """load_corpus over the bundled corpus (read-only)."""
-    return load_corpus(repo_corpus)
 
 
 @pytest.fixture

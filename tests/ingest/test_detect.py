@@ -57,6 +57,14 @@ def test_title_falls_back_to_metadata_then_institution_then_file_name():
     assert "institution none" in nothing.describe()
 
 
+def test_a_span_of_years_is_the_year_label_in_messages_and_chinese_prose_in_a_made_title():
+    text = ("——2022年1月10日在市第十六届人民代表大会第一次会议上\n\n各位代表：\n\n"
+            "现在，我代表平湖市人民法院报告工作。过去五年，审结案件五万件。\n")
+    found = detect(text)
+    assert found.title == "平湖市人民法院工作报告（2017—2021年）"  # as the reports' own titles write it
+    assert "years 2017-2021 (a five-year review" in found.describe()  # the label the CLI and catalog.toml use
+
+
 def test_the_catalog_wins_over_detection(tmp_path):
     root = tmp_path / "corpus"
     root.mkdir()

@@ -21,7 +21,7 @@ from indexer.ingest.themes import load_taxonomy
 from tests.helpers.growth import assert_linear
 
 pytestmark = pytest.mark.slow
-OPTIONS = FormatOptions(isolate=False, max_pages=100_000, max_page_chars=10**7)
+OPTIONS = FormatOptions(isolate=False, max_pages=100_000, max_page_chars=10**7, max_ocr_pages=10**6)
 
 
 @functools.cache

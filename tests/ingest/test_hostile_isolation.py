@@ -84,6 +84,7 @@ def _logged(log: Path, item):
     return item
 
 
+@pytest.mark.slow  # its children are killed (SIGSEGV, the CPU and memory limits)
 def test_a_child_that_dies_costs_only_the_item_it_was_reading(tmp_path):
     log = tmp_path / "log"
     seen = []

@@ -40,6 +40,8 @@ from tests.helpers.oracle_queries import (
     vocabulary,
 )
 
+pytestmark = pytest.mark.slow  # the module's corpus is generated, built, removed from and updated: over 15 s
+
 ADDED = "深化诉源治理，推进共享法庭建设，依法惩治电信网络诈骗犯罪，切实解决执行难，执行到位金额4.8亿元。"
 
 
@@ -126,7 +128,6 @@ def words(pair: Pair, synonyms: Synonyms) -> Vocabulary:
     return vocabulary(pair, synonyms)
 
 
-@pytest.mark.slow
 @settings(max_examples=60, derandomize=True, database=None, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(data=st.data())

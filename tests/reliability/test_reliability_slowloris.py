@@ -7,8 +7,12 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
+
 from indexer.limits import CONNECTION_LIMIT
 from tests.helpers.reliability import start_server, stop_server
+
+pytestmark = pytest.mark.slow  # floods a running server with slow clients (over 20 s)
 
 SLOW_CLIENTS = CONNECTION_LIMIT + 50  # more than one worker may hold: the rest wait in the listening queue
 LINE_EVERY_S = 1.0  # each slow client sends one more header line this often, forever

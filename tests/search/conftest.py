@@ -1,13 +1,12 @@
 """Search fixtures: real indexes built with indexer.index.build.build_index in temporary folders.
 
-`seed_store`: the bundled corpus, built once per session. `fixture_store`: a small corpus of our own,
+`seed_store`: the bundled corpus, indexed once per session (tests/conftest.py `seed_index`). `fixture_store`: a small corpus of our own,
 written as report files + catalog.toml, with the cases the seeds lack (substring-only vs whole-word
 matches, a long paragraph, markup, several institutions and years).
 """
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -82,21 +81,9 @@ year = 2020
 
 
 @pytest.fixture(scope="session")
-def seed_root(tmp_path_factory: pytest.TempPathFactory, repo_corpus: Path) -> Path:
-    """An index of a copy of the bundled corpus, built once."""
-    base = tmp_path_factory.mktemp("seeds")
-    corpus = base / "corpus"
-    shutil.copytree(repo_corpus, corpus)
-    root = base / "index"
-    summary = build_index(corpus, root, procs=1)
-    assert summary.paragraphs > 50 and not summary.skipped
-    return root
-
-
-@pytest.fixture(scope="session")
-def seed_store(seed_root: Path) -> Store:
-    """The Store over the seeds index."""
-    return Store(seed_root)
+def seed_store(seed_index: Path) -> Store:
+    """The Store over the session's index of the bundled corpus (tests/conftest.py)."""
+    return Store(seed_index)
 
 
 @pytest.fixture(scope="session")

@@ -51,10 +51,10 @@ def test_a_request_stuck_inside_evaluation_does_not_block_another(seed_store: St
     assert slow_result and slow_result[0]["total"] > 0
 
 
-def test_the_first_requests_together_make_one_context(seed_root, tmp_path) -> None:
+def test_the_first_requests_together_make_one_context(seed_index, tmp_path) -> None:
     import shutil
 
-    shutil.copytree(seed_root, tmp_path / "index")
+    shutil.copytree(seed_index, tmp_path / "index")
     store = Store(tmp_path / "index")
     opened = store.current()
     results: list[int] = []

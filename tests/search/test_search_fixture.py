@@ -143,7 +143,7 @@ def test_result_shape(fixture_store: Store) -> None:
                             "partial_matches", "did_you_mean"]
     hit = result["hits"][0]
     assert list(hit) == ["id", "report", "title", "institution", "years", "theme", "section", "position",
-                         "text", "snippet", "score", "partial", "missing"]
+                         "text", "snippet", "score", "partial", "missing", "permalink"]  # permalink: issue 22
     assert isinstance(hit["years"][0], int) and isinstance(hit["score"], float)
     assert list(result["facets"]) == ["institution", "year", "theme"]
 

@@ -48,20 +48,9 @@ def _write_hostile_corpus(src: Path, dst: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def web_index(tmp_path_factory: pytest.TempPathFactory, repo_corpus: Path) -> Path:
-    """A real index of the bundled corpus, built once per session."""
-    from indexer.index.build import build_index
-
-    root = tmp_path_factory.mktemp("web-index")
-    summary = build_index(repo_corpus, root)
-    assert summary.reports == 3 and summary.paragraphs > 0
-    return root
-
-
-@pytest.fixture(scope="session")
-def app(web_index: Path, repo_corpus: Path):
-    """The real app over the real index."""
-    return create_app({"TESTING": True, "INDEX_DIR": web_index, "CORPUS_DIR": repo_corpus})
+def app(seed_index: Path, repo_corpus: Path):
+    """The real app over the session's real index of the bundled corpus (tests/conftest.py)."""
+    return create_app({"TESTING": True, "INDEX_DIR": seed_index, "CORPUS_DIR": repo_corpus})
 
 
 @pytest.fixture()
@@ -71,11 +60,11 @@ def client(app):
 
 
 @pytest.fixture(scope="session")
-def store(web_index: Path):
+def store(seed_index: Path):
     """The engine's Store over the same index, to compare the pages with the engine's own answers."""
     from indexer.index.store import Store
 
-    return Store(web_index)
+    return Store(seed_index)
 
 
 @pytest.fixture(scope="session")
@@ -148,8 +137,39 @@ def artifacts() -> Path:
 
 @pytest.fixture(scope="session")
 def synonyms():
-    """The bundled synonyms, as the app reads them: the engine's answer for a page is search(…, synonyms=…)."""
-    from indexer.config import default_synonyms_path
+    """The bundled synonyms and vocabulary, as the app reads them: the engine's answer for a page is search(…, synonyms=…)."""
+    from indexer.config import default_synonyms_path, default_vocabulary_paths
     from indexer.search.language.synonyms import load_synonyms
 
-    return load_synonyms(default_synonyms_path())
+    return load_synonyms(default_synonyms_path(), *default_vocabulary_paths())
+
+
+@pytest.fixture(scope="session")
+def figure_index(tmp_path_factory: pytest.TempPathFactory, repo_corpus: Path) -> Path:
+    """An index of the corpus plus a court whose five-year review and annual report disagree on 2021 (figures)."""
+    from indexer.index.build import build_index
+    from tests.helpers.figure_corpus import write_figure_corpus
+
+    corpus = write_figure_corpus(repo_corpus, tmp_path_factory.mktemp("figure-corpus") / "corpus")
+    root = tmp_path_factory.mktemp("figure-index")
+    build_index(corpus, root)
+    return root
+
+
+@pytest.fixture(scope="session")
+def figure_app(figure_index: Path):
+    """The app over the figure index."""
+    return create_app({"TESTING": True, "INDEX_DIR": figure_index, "CORPUS_DIR": figure_index})
+
+
+@pytest.fixture()
+def figure_client(figure_app):
+    """Test client of the figure app."""
+    return figure_app.test_client()
+
+
+@pytest.fixture(scope="session")
+def figure_server(figure_app) -> Iterator[str]:
+    """The figure app served by waitress, for the browser."""
+    with serving(figure_app) as url:
+        yield url

@@ -21,6 +21,7 @@ def reportsearch(*args: str | Path) -> subprocess.CompletedProcess:
     return subprocess.run(cmd, capture_output=True, text=True, encoding="utf-8", timeout=300, cwd=REPO_ROOT)
 
 
+@pytest.mark.slow  # over 5 s: an add while serving, in Chromium
 def test_a_report_added_while_serving_is_found_from_the_search_box(browser, tmp_path: Path, repo_corpus: Path) -> None:
     corpus, index = tmp_path / "corpus", tmp_path / "index"
     shutil.copytree(repo_corpus, corpus)

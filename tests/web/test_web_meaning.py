@@ -67,7 +67,7 @@ def test_csv_export_lists_full_matches_only(client, store, synonyms):
     assert len(rows) - 1 == expected["total"]
 
 
-def test_serve_refuses_a_malformed_synonyms_file_naming_its_line(tmp_path, web_index, repo_corpus, monkeypatch):
+def test_serve_refuses_a_malformed_synonyms_file_naming_its_line(tmp_path, seed_index, repo_corpus, monkeypatch):
     from click.testing import CliRunner
 
     from webapp.cli import cli
@@ -75,6 +75,6 @@ def test_serve_refuses_a_malformed_synonyms_file_naming_its_line(tmp_path, web_i
     bad = tmp_path / "synonyms.txt"
     bad.write_text("电诈, 电信网络诈骗\n孤零零\n", encoding="utf-8")
     monkeypatch.setenv("REPORTSEARCH_SYNONYMS", str(bad))
-    result = CliRunner().invoke(cli, ["serve", "--index", str(web_index), "--corpus", str(repo_corpus), "--port", "0"])
+    result = CliRunner().invoke(cli, ["serve", "--index", str(seed_index), "--corpus", str(repo_corpus), "--port", "0"])
     assert result.exit_code == 1 and result.exception is not None and isinstance(result.exception, SystemExit)
     assert f"{bad}:2:" in result.output and "Traceback" not in result.output

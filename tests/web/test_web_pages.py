@@ -390,10 +390,10 @@ def test_post_is_not_allowed(client):
     assert "GET" in response.headers["Allow"]
 
 
-def test_an_unexpected_error_is_a_500_with_the_trace_logged_not_shown(web_index, repo_corpus, caplog):
+def test_an_unexpected_error_is_a_500_with_the_trace_logged_not_shown(seed_index, repo_corpus, caplog):
     from webapp import create_app
 
-    app = create_app({"INDEX_DIR": web_index, "CORPUS_DIR": repo_corpus, "INIT_ANALYZER": False})
+    app = create_app({"INDEX_DIR": seed_index, "CORPUS_DIR": repo_corpus, "INIT_ANALYZER": False})
 
     @app.get("/boom")
     def boom():

@@ -11,6 +11,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from webapp.cli import cli
@@ -58,6 +59,7 @@ def test_serve_is_a_command_of_the_cli():
         assert option in result.output
 
 
+@pytest.mark.slow  # starts `serve` processes and kills them
 def test_serve_builds_a_missing_index_then_serves_with_waitress(tmp_path, repo_corpus):
     index = tmp_path / "index"
     proc, base, lines = start_serve(index, repo_corpus)
@@ -95,9 +97,9 @@ def test_serve_is_added_explicitly_not_by_importing_webapp_cli():
 
     assert "serve" in webapp.cli.cli.commands
     # importing webapp.cli added nothing
-    assert sorted(indexer.cli.cli.commands) == ["add", "export", "reindex", "remove", "search", "trend"]
+    assert sorted(indexer.cli.cli.commands) == ["add", "export", "figures", "reindex", "remove", "search", "trend"]
     assert sorted(indexer.cli.make_cli(webapp.cli.serve).commands) == [
-        "add", "export", "reindex", "remove", "search", "serve", "trend"]
+        "add", "export", "figures", "reindex", "remove", "search", "serve", "trend"]
 
 
 def _children(pid: int, want: int | None = None) -> set[int]:
@@ -122,6 +124,7 @@ def _search_concurrently(base: str, n: int) -> list[int]:
         return list(pool.map(one, range(n)))
 
 
+@pytest.mark.slow  # starts `serve` processes and kills them
 def test_serve_with_workers_answers_from_several_processes_and_stops_them_all(tmp_path, repo_corpus):
     proc, base, lines = start_serve(tmp_path / "index", repo_corpus, "--workers", "3")
     try:
@@ -136,6 +139,7 @@ def test_serve_with_workers_answers_from_several_processes_and_stops_them_all(tm
         assert not Path(f"/proc/{pid}").exists() or "State:\tZ" in Path(f"/proc/{pid}/status").read_text()
 
 
+@pytest.mark.slow  # starts `serve` processes and kills them
 def test_a_worker_that_dies_is_replaced_and_ctrl_c_stops_them_all(tmp_path, repo_corpus):
     import signal
 
@@ -160,6 +164,7 @@ def test_a_worker_that_dies_is_replaced_and_ctrl_c_stops_them_all(tmp_path, repo
         assert not Path(f"/proc/{pid}").exists() or "State:\tZ" in Path(f"/proc/{pid}/status").read_text()
 
 
+@pytest.mark.slow  # starts `serve` processes and kills them
 def test_workers_do_not_outlive_a_killed_supervisor(tmp_path, repo_corpus):
     import signal
 
@@ -180,6 +185,7 @@ def test_workers_do_not_outlive_a_killed_supervisor(tmp_path, repo_corpus):
         stop(proc)
 
 
+@pytest.mark.slow  # starts `serve` processes and kills them
 def test_a_worker_is_replaced_after_max_requests_without_a_failed_request(tmp_path, repo_corpus):
     import http.client
     from urllib.parse import urlsplit

@@ -83,8 +83,8 @@ def test_did_you_mean_links_keep_the_filters(client, store):
     assert hrefs and hrefs[0] == "/search?" + urlencode({"q": "诉源治理", "institution": institution})
 
 
-def test_the_first_request_of_a_build_starts_its_suggestion_data_in_the_background(web_index, repo_corpus,
-                                                                                   tmp_path) -> None:
+def test_the_first_request_of_a_build_starts_its_suggestion_data_in_the_background(seed_index, repo_corpus,
+                                                                                    tmp_path) -> None:
     """Bounded work per request (issue 17): the suggestion data (≈ 2 s at a million paragraphs) is made by a
     thread started with the build's first request, not by the first suggestion or did-you-mean request."""
     import shutil
@@ -92,7 +92,7 @@ def test_the_first_request_of_a_build_starts_its_suggestion_data_in_the_backgrou
     from indexer.search.features.suggest import SUGGEST_SLOT, WARM_SLOT
     from webapp import create_app
 
-    shutil.copytree(web_index, tmp_path / "index")
+    shutil.copytree(seed_index, tmp_path / "index")
     app = create_app({"TESTING": True, "INDEX_DIR": tmp_path / "index", "CORPUS_DIR": repo_corpus})
     assert app.test_client().get("/api/search?q=法院").status_code == 200
     build = app.extensions["reportsearch.store"].current()

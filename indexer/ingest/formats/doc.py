@@ -21,7 +21,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from indexer.ingest.formats import Extracted, FormatError, FormatOptions
+from indexer.ingest.formats.base import Extracted, FormatError, FormatOptions
 from indexer.ingest.formats.sniff import CONVERTED, sniff
 
 INSTALL = ("install LibreOffice (apt-get install libreoffice-writer-nogui) or antiword (apt-get install antiword), "

@@ -22,7 +22,8 @@ from xml.etree.ElementTree import Element, ParseError, TreeBuilder
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
 
-from indexer.ingest.formats import Extracted, FormatError, FormatOptions, clean_title_hint, table_rows
+from indexer.ingest.formats.base import Extracted, FormatError, FormatOptions, clean_title_hint, table_rows
+from indexer.ingest.layout_rules import ends, join_wrapped
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 DC = "{http://purl.org/dc/elements/1.1/}"
@@ -208,10 +209,8 @@ class _Para:
 
     def text(self) -> str:
         # Runs split mid-word are concatenated; a soft break joins like a hard-wrapped line (space between Latin words).
-        out = "".join(piece for piece, _ in self.pieces)
-        out = re.sub(r"(?<!\s)\s*\n\s*", "\n", out)  # from a run's first space only: linear on long runs
-        out = re.sub(r"(?<=[A-Za-z])\n(?=[A-Za-z])", " ", out).replace("\n", "")
-        return re.sub(r"[ \t\u00a0]+", " ", out).strip()
+        lines = "".join(piece for piece, _ in self.pieces).split("\n")
+        return re.sub(r"[ \t\u00a0]+", " ", join_wrapped(line.strip() for line in lines)).strip()
 
     def bold_prefix(self) -> tuple[str, bool]:
         """(the leading bold text, whether the whole paragraph is bold)."""
@@ -251,7 +250,7 @@ def _paragraph(p: Element, styles: dict[str, tuple[int, bool]], title_style: boo
         for k in ("firstLine", "firstLineChars", "left", "start", "leftChars")
     )
     lead, whole = para.bold_prefix()
-    ended = text.rstrip("”’」』）)》】\"'")[-1:] in "。！？!?；;：:…"
+    ended = ends(text)
     if whole and not indented and not ended and len(text) <= SHORT_HEADING:
         return "### " + text
     if lead and text.startswith(lead) and (len(lead) < len(text) or ended):

@@ -20,7 +20,8 @@ import trafilatura
 from lxml import etree
 
 from indexer.ingest.decode import DecodeError, decode_report
-from indexer.ingest.formats import Extracted, FormatError, FormatOptions, clean_title_hint, table_rows
+from indexer.ingest.formats.base import Extracted, FormatError, FormatOptions, clean_title_hint, table_rows
+from indexer.ingest.layout_rules import has_sentence_end, join_wrapped
 
 _META_CHARSET = re.compile(rb"""<meta[^<>]+?charset\s*=\s*(?:["']\s*)?([A-Za-z0-9_\-]+)""", re.I)
 _SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "gb_2312-80": "gb18030", "euc-cn": "gb18030"}
@@ -73,18 +74,8 @@ def _raw(el: etree._Element) -> str:
 
 
 def _join_lines(text: str) -> str:
-    """<br>-wrapped lines joined: nothing between CJK, a space between Latin words (spaces around a <br> dropped)."""
-    lines = text.split(LB)
-    out: list[str] = []
-    before = ""
-    for i, line in enumerate(lines):
-        piece = line.lstrip() if i else line
-        piece = piece.rstrip() if i < len(lines) - 1 else piece
-        if i and before[-1:].isascii() and before[-1:].isalpha() and piece[:1].isascii() and piece[:1].isalpha():
-            out.append(" ")
-        out.append(piece)
-        before = piece  # an empty line between two <br> joins nothing
-    return re.sub(r"\s+", " ", "".join(out)).strip()
+    """<br>-wrapped lines joined as any wrapped lines are (layout_rules.join_wrapped; spaces around a <br> dropped)."""
+    return re.sub(r"\s+", " ", join_wrapped(line.strip() for line in text.split(LB))).strip()
 
 
 def _text(el: etree._Element) -> str:
@@ -178,8 +169,7 @@ def extract(data: bytes, name: str, options: FormatOptions, encoding: str | None
     title = clean_title_hint(page_title[: site.start()] if site else page_title, name)
     blocks = [b for b in (_blocks(body) if body is not None else [])
               if not (len(b) <= MAX_SITE_LINE and _SITE_LINE.search(b)) and b.lstrip("# ") != title]
-    sentences = sum(1 for b in blocks if re.search(r"[。！？!?；;]", b))
-    if not sentences:
+    if not any(has_sentence_end(b) for b in blocks):
         raise FormatError("no article text found in the page (only navigation, links or short lines)")
     if title:
         blocks.insert(0, "# " + title)

@@ -9,22 +9,26 @@ FormatOptions.max_memory) and, per item, RLIMIT_CPU (FormatOptions.max_cpu_secon
 run_isolated reads a batch of items in one child (a fork costs a few milliseconds; a report takes about as
 long to read), which sends each result back as soon as it has it. When the child dies (a crash, a limit),
 the item it was reading gets the reason and a new child goes on with the rest: no item is read twice.
-Results are plain data (pickled): the parent never sees a parser object.
+Results are plain data (pickled): the parent never sees a parser object. With on_progress, the child also
+sends progress messages (OCR's pages) between results; a page OCR'd raises the item's CPU limit by that
+page's budget (allow_cpu), so a scanned report gets max_cpu_seconds plus ocr_page_seconds per page.
 """
 
 from __future__ import annotations
 
 import faulthandler
-import math
+import functools
 import os
 import pickle
 import resource
 import signal
 import struct
 from collections.abc import Callable, Sequence
-from typing import BinaryIO, TypeVar
+from typing import Any, BinaryIO, TypeVar
 
 from indexer.ingest.formats import Extracted, FormatError, FormatOptions, exhausted, extract
+from indexer.ingest.formats.cpu import OCR_PAGE_SLACK
+from indexer.ingest.formats.cpu import cpu_seconds as _cpu_seconds
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -53,11 +57,6 @@ def _guarded(func: Callable[[T], R], item: T, options: FormatOptions) -> R | For
         return FormatError(f"the parser failed on this file ({type(exc).__name__}: {str(exc)[:200]})")
 
 
-def _cpu_seconds() -> int:
-    used = resource.getrusage(resource.RUSAGE_SELF)
-    return math.ceil(used.ru_utime + used.ru_stime)
-
-
 def _limit(options: FormatOptions, items: int) -> int:
     """Set the child's limits; returns the hard CPU limit (the per-item soft limits stay below it)."""
     faulthandler.disable()  # a crash here is reported by the parent as this item's reason, not as a dump
@@ -66,30 +65,49 @@ def _limit(options: FormatOptions, items: int) -> int:
         limit = _address_space() + options.max_memory
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     _, hard = resource.getrlimit(resource.RLIMIT_CPU)
-    wanted = _cpu_seconds() + items * (options.max_cpu_seconds + 1) + 5  # a backstop if SIGXCPU were ignored
+    per_item = options.max_cpu_seconds + 1
+    if options.ocr_engine:  # room for allow_cpu's per-page raises (each page is still held to its own budget)
+        per_item += options.max_ocr_pages * (options.ocr_page_seconds + OCR_PAGE_SLACK)
+    wanted = _cpu_seconds() + items * per_item + 5  # a backstop if SIGXCPU were ignored
     return wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
 
 
-def _child(func: Callable[[T], R], items: Sequence[T], options: FormatOptions, write_fd: int) -> None:  # pragma: no cover
+def _child(func: Callable[..., R], items: Sequence[T], options: FormatOptions, write_fd: int,  # pragma: no cover
+           progress: bool) -> None:
     code = 0
     try:
         hard = _limit(options, len(items))
         with os.fdopen(write_fd, "wb") as out:
+
+            def send(kind: str, value: Any) -> None:
+                try:
+                    payload = pickle.dumps((kind, value), protocol=pickle.HIGHEST_PROTOCOL)
+                except (pickle.PicklingError, TypeError, AttributeError, MemoryError) as exc:
+                    why = f"the parser's result cannot be passed back ({type(exc).__name__})"
+                    payload = pickle.dumps((kind, FormatError(why)))
+                out.write(_FRAME.pack(len(payload)) + payload)
+                out.flush()
+
+            def report(value: Any) -> None:
+                send(_PROGRESS, value)
+
             for item in items:
                 if options.max_cpu_seconds:
                     soft = min(_cpu_seconds() + options.max_cpu_seconds, hard)
                     resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
-                result = _guarded(func, item, options)
-                try:
-                    payload = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
-                except (pickle.PicklingError, TypeError, AttributeError, MemoryError) as exc:
-                    payload = pickle.dumps(FormatError(f"the parser's result cannot be passed back ({type(exc).__name__})"))
-                out.write(_FRAME.pack(len(payload)) + payload)
-                out.flush()
+                call = functools.partial(_with_progress, func, report) if progress else func
+                send(_RESULT, _guarded(call, item, options))
     except BaseException:  # noqa: BLE001 - the parent reports the item this child was reading
         code = 1
     finally:
         os._exit(code)
+
+
+_RESULT, _PROGRESS = "result", "progress"  # the two kinds of message a child sends
+
+
+def _with_progress(func: Callable[[T, Callable[[Any], None]], R], report: Callable[[Any], None], item: T) -> R:
+    return func(item, report)
 
 
 def _read_exact(pipe: BinaryIO, size: int) -> bytes | None:
@@ -111,13 +129,16 @@ def _died(status: int, options: FormatOptions) -> FormatError:
 
 
 def run_isolated(
-    func: Callable[[T], R], items: Sequence[T], options: FormatOptions,
+    func: Callable[..., R], items: Sequence[T], options: FormatOptions,
     on_result: Callable[[int, R | FormatError], None] | None = None,
+    on_progress: Callable[[int, Any], None] | None = None,
 ) -> list[R | FormatError]:
     """[func(item) for item in items] in forked, resource-limited children; a FormatError for each item that failed.
 
     on_result(index, result) is called in this process as each result arrives (in item order). With
-    options.isolate False every item is read in this process (no limits: for debugging and profiling).
+    on_progress, func is called as func(item, report): report(value) in the child calls on_progress(index,
+    value) here (plain data, as it happens). With options.isolate False every item is read in this process
+    (no limits: for debugging and profiling).
     """
     results: list[R | FormatError] = []
 
@@ -128,7 +149,9 @@ def run_isolated(
 
     if not options.isolate:
         for item in items:
-            record(_guarded(func, item, options))
+            k = len(results)
+            call = functools.partial(_with_progress, func, lambda v: on_progress(k, v)) if on_progress else func
+            record(_guarded(call, item, options))
         return results
     while len(results) < len(items):
         rest = items[len(results):]
@@ -136,7 +159,7 @@ def run_isolated(
         pid = os.fork()
         if pid == 0:  # pragma: no cover - runs in the child
             os.close(read_fd)
-            _child(func, rest, options, write_fd)
+            _child(func, rest, options, write_fd, on_progress is not None)
         os.close(write_fd)
         status = None
         try:
@@ -145,7 +168,12 @@ def run_isolated(
                     payload = _read_exact(pipe, _FRAME.unpack(head)[0])
                     if payload is None:
                         break  # died while writing: that item failed
-                    record(pickle.loads(payload))
+                    kind, value = pickle.loads(payload)
+                    if kind == _PROGRESS:
+                        if on_progress is not None:
+                            on_progress(len(results), value)
+                    else:
+                        record(value)
         except BaseException:
             os.kill(pid, signal.SIGKILL)
             raise

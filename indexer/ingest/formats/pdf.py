@@ -11,76 +11,29 @@ We read each character's box, size and weight and rebuild the layout ourselves:
 - a line in a larger font, or a short wholly bold line, is a heading (wrapped heading lines are joined);
 - a character drawn twice at (almost) the same spot ("fake bold") is read once, and counts as bold;
 - a bold run opening a paragraph is its lead; the PDF's Title metadata is kept only when it is not junk.
-Single-column layouts only: newspaper columns in a PDF come out in PDFium's reading order.
+Those line rules live in formats/lines.py, shared with OCR. Single-column layouts only: newspaper columns in a
+PDF's text layer come out in PDFium's reading order (OCR'd pages detect their columns).
+A page without a text layer that holds an image is a scanned page: with an OCR engine (a FileOcr passed in),
+it is OCR'd and its lines take the page's place (a PDF can mix typed and scanned pages).
 """
 
 from __future__ import annotations
 
 import ctypes
-import re
-import statistics
-from collections import Counter
-from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from indexer.ingest.formats import Extracted, FormatError, FormatOptions, clean_title_hint
+from indexer.ingest.formats.base import Extracted, FormatError, FormatOptions, clean_title_hint
+from indexer.ingest.formats.lines import Char, Line, furniture, layout_lines
+from indexer.ingest.ocr import PAGE_TEXT_CHARS  # a page with an image and fewer characters is scanned
+from indexer.ingest.ocr.scanned import has_image
 
-BAND = 0.1  # top and bottom tenth of a page: where running headers, footers and page numbers live
-_PAGE_NO = re.compile(
-    r"^[-—－–_~·•\s]*(?:\d{1,4}|[ivxlcIVXLC]{1,6})[-—－–_~·•\s]*$"  # 3, — 3 —, -3-, iv
-    r"|^第\s*\d{1,4}\s*页(?:\s*(?:[,，/]\s*)?共\s*\d{1,4}\s*页)?$"  # 第3页, 第3页 共9页
-    r"|^\d{1,4}\s*/\s*\d{1,4}$"  # 3/9
-)
-_NOT_HEADING = re.compile(r"^(?:——|—|-{2})|\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
-SENTENCE_END = "。！？!?；;：:…"
-CLOSERS = "”’」』）)》】\"'"
+if TYPE_CHECKING:
+    from indexer.ingest.ocr.session import FileOcr
+
 MIN_TEXT = 20  # non-space characters in the whole file below which it has no (usable) text layer
-
-
-@dataclass
-class _Char:
-    c: str
-    x0: float
-    x1: float
-    y: float  # bottom of the loose box (baseline minus the font's descent): one value for a whole line
-    size: float
-    bold: bool
-
-
-@dataclass
-class _Line:
-    chars: list[_Char]
-    page: int
-    height: float
-    text: str = ""
-    x0: float = 0.0
-    x1: float = 0.0
-    y: float = 0.0
-    size: float = 0.0
-    bold: float = 0.0  # share of bold characters
-    lead: int = 0  # number of leading characters that are bold (0 when the whole line is or none is)
-    extra: dict = field(default_factory=dict)
-
-    def finish(self) -> _Line:
-        cs = self.chars
-        parts: list[str] = []
-        for prev, ch in zip([None, *cs], cs):
-            if prev is not None and ch.x0 - prev.x1 > 0.15 * ch.size and prev.c.isascii() and ch.c.isascii():
-                parts.append(" ")  # a gap between Latin words (gaps next to CJK are justification, not spaces)
-            parts.append(ch.c)
-        self.text = re.sub(r"\s+", " ", "".join(parts)).strip()
-        self.x0, self.x1 = min(c.x0 for c in cs), max(c.x1 for c in cs)
-        self.y = statistics.median(c.y for c in cs)
-        self.size = statistics.median(c.size for c in cs)
-        visible = [c for c in cs if not c.c.isspace()]
-        self.bold = sum(c.bold for c in visible) / max(1, len(visible))
-        n = 0
-        while n < len(visible) and visible[n].bold:
-            n += 1
-        self.lead = n if 0 < n < len(visible) else 0
-        return self
 
 
 def _font(tp: object, k: int, flags: ctypes.c_int) -> tuple[float, bool]:
@@ -94,7 +47,7 @@ def _font(tp: object, k: int, flags: ctypes.c_int) -> tuple[float, bool]:
     return size, any(w in name for w in ("bold", "black", "heavy")) or bool(flags.value & (1 << 18))
 
 
-def _chars(textpage: pdfium.PdfTextPage, limit: int, page_no: int) -> tuple[list[_Char], int]:
+def _chars(textpage: pdfium.PdfTextPage, limit: int, page_no: int) -> tuple[list[Char], int]:
     """The page's visible characters (duplicates drawn for fake bold merged) and how many had no Unicode mapping.
 
     Speed matters (hundreds of pages per report): the page's text comes in one call, and font size and
@@ -116,8 +69,8 @@ def _chars(textpage: pdfium.PdfTextPage, limit: int, page_no: int) -> tuple[list
     rect = pdfium_c.FS_RECTF()
     flags = ctypes.c_int()
     fonts: dict[int | None, tuple[float, bool]] = {}
-    out: list[_Char] = []
-    seen: dict[tuple[str, int, int], _Char] = {}
+    out: list[Char] = []
+    seen: dict[tuple[str, int, int], Char] = {}
     unmapped = 0
     for k, ch in enumerate(text):
         if ch.isspace() or ch in "\x00\ufffe\uffff":
@@ -130,7 +83,7 @@ def _chars(textpage: pdfium.PdfTextPage, limit: int, page_no: int) -> tuple[list
         if font is None:
             font = fonts[obj] = _font(tp, k, flags)
         pdfium_c.FPDFText_GetLooseCharBox(tp, k, rect)
-        c = _Char(ch, rect.left, rect.right, rect.bottom, font[0], font[1])
+        c = Char(ch, rect.left, rect.right, rect.bottom, font[0], font[1])
         gx, gy = round(c.x0), round(c.y)
         twin = next((seen[key] for dx in (0, -1, 1) for dy in (0, -1, 1) if (key := (ch, gx + dx, gy + dy)) in seen), None)
         if twin is not None:
@@ -141,129 +94,38 @@ def _chars(textpage: pdfium.PdfTextPage, limit: int, page_no: int) -> tuple[list
     return out, unmapped
 
 
-def _page_lines(chars: list[_Char], page: int, height: float) -> list[_Line]:
-    lines: list[_Line] = []
-    current: list[_Char] = []
+def _page_lines(chars: list[Char], page: int, height: float) -> list[Line]:
+    lines: list[Line] = []
+    current: list[Char] = []
     for ch in chars:
         if current:
             last = current[-1]
             same_line = abs(ch.y - last.y) < 0.5 * max(ch.size, last.size) and ch.x0 > last.x0 - 2 * ch.size
             if not same_line:
-                lines.append(_Line(current, page, height).finish())
+                lines.append(Line(current, page, height).finish())
                 current = []
         current.append(ch)
     if current:
-        lines.append(_Line(current, page, height).finish())
+        lines.append(Line(current, page, height).finish())
     return [ln for ln in lines if ln.text]
 
 
-def _furniture(pages: list[list[_Line]]) -> set[int]:
-    """ids of running headers, footers and page numbers: in a page's top/bottom band, numbered or repeated."""
-    def band(ln: _Line) -> bool:
-        return ln.y > ln.height * (1 - BAND) or ln.y < ln.height * BAND
-
-    def shape(ln: _Line) -> str:
-        return re.sub(r"\d+", "#", re.sub(r"\s+", "", ln.text))
-
-    repeated = Counter(s for page in pages for s in {shape(ln) for ln in page if band(ln)})
-    needed = max(2, round(0.3 * len(pages)))
-    return {
-        id(ln) for page in pages for ln in page
-        if band(ln) and (_PAGE_NO.match(ln.text) or (len(pages) > 1 and repeated[shape(ln)] >= needed))
-    }
-
-
-def _ends(text: str) -> bool:
-    t = text.rstrip().rstrip(CLOSERS)
-    return bool(t) and (t[-1] in SENTENCE_END or (t[-1] == "." and t[-2:-1].isalpha()))  # not "3." of "3.5"
-
-
-def _layout(lines: list[_Line]) -> str:
-    """Lines of every page (furniture removed) → the layout dialect: '#' headings, blank-line paragraphs."""
-    if not lines:
-        return ""
-    sizes: Counter[float] = Counter()
-    for ln in lines:
-        sizes[round(ln.size * 2) / 2] += len(ln.text)
-    body = sizes.most_common(1)[0][0]
-    body_lines = [ln for ln in lines if abs(ln.size - body) < 0.6] or lines
-    left = Counter(round(ln.x0) for ln in body_lines).most_common(1)[0][0]
-    right = sorted(ln.x1 for ln in body_lines)[round(0.9 * (len(body_lines) - 1))]
-
-    def heading(ln: _Line) -> bool:
-        if _NOT_HEADING.search(ln.text) or len(ln.text) > 60:
-            return False
-        if ln.size >= body * 1.15:
-            return True
-        return ln.bold > 0.9 and not _ends(ln.text) and ln.x1 < right - 2 * ln.size
-
-    heading_sizes = sorted({round(ln.size * 2) / 2 for ln in lines if heading(ln)}, reverse=True)
-    rank = {size: i for i, size in enumerate(heading_sizes)}  # (list.index per line was quadratic in distinct sizes)
-    blocks: list[list[str]] = []  # each block's pieces, joined once at the end (no quadratic string growth)
-    para: list[_Line] = []
-
-    def flush() -> None:
-        if not para:
-            return
-        pieces: list[str] = []
-        last = ""
-        for ln in para:
-            t = ln.text
-            if last.isascii() and last.isalpha() and t[:1].isascii() and t[:1].isalpha():
-                pieces.append(" ")
-            pieces.append(t)
-            last = t[-1:] or last
-        text = "".join(pieces)
-        first = para[0]
-        if first.lead >= 2 and not all(ln.bold > 0.9 for ln in para):
-            lead = "".join(c.c for c in first.chars if not c.c.isspace())[: first.lead]
-            if text.replace(" ", "").startswith(lead):
-                cut = len(lead) + text[: len(lead) + text.count(" ", 0, len(lead) * 2)].count(" ")
-                text = f"**{text[:cut]}**{text[cut:]}"
-        blocks.append([text])
-        para.clear()
-
-    prev: _Line | None = None
-    prev_heading = False
-    for ln in lines:
-        is_heading = heading(ln)
-        if is_heading:
-            flush()
-            level = min(6, rank[round(ln.size * 2) / 2] + 1)
-            same = prev_heading and prev is not None and abs(prev.size - ln.size) < 0.6 and prev.page == ln.page \
-                and abs(prev.y - ln.y) < 2.2 * ln.size
-            if same and blocks and blocks[-1][0].startswith("#"):
-                blocks[-1].append(ln.text)  # a heading wrapped over two lines
-            else:
-                blocks.append(["#" * level + " " + ln.text])
-        else:
-            indented = ln.x0 > left + 0.8 * ln.size
-            if prev is not None and para:
-                # A paragraph's last line stops short of the right margin and ends a sentence; a short line
-                # that does not end one is ragged-right wrapping (or a cut at a page end) and continues.
-                ended = prev.x1 < right - 1.5 * prev.size and _ends(prev.text)
-                centred = prev.x0 > left + 2 * prev.size and prev.x1 < right - 2 * prev.size  # a byline, a date
-                if indented or ended or centred or prev_heading:
-                    flush()
-            para.append(ln)
-        prev, prev_heading = ln, is_heading
-    flush()
-    return "\n\n".join("".join(block) for block in blocks) + "\n"
-
-
-def extract(data: bytes, name: str, options: FormatOptions) -> Extracted:
-    """The text layer of every page in reading order, laid out as headings and paragraphs (see module doc)."""
+def extract(data: bytes, name: str, options: FormatOptions, ocr: FileOcr | None = None) -> Extracted:
+    """The text layer of every page in reading order, laid out as headings and paragraphs (see module doc);
+    scanned pages OCR'd through `ocr` when it is given."""
     try:
         doc = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
         if "password" in str(exc).lower():
             raise FormatError("encrypted PDF (needs a password); save an unprotected copy") from None
         raise FormatError(f"not a readable PDF ({exc})") from None
+    warnings: list[str] = []
     try:
         n = len(doc)
         if n > options.max_pages:
             raise FormatError(f"{n:,} pages, over the {options.max_pages:,}-page limit (max_pages)")
-        pages: list[list[_Line]] = []
+        pages: list[list[Line]] = []
+        scanned: list[int] = []
         unmapped = total = 0
         for i in range(n):
             page = doc[i]
@@ -274,21 +136,56 @@ def extract(data: bytes, name: str, options: FormatOptions) -> Extracted:
                     chars, bad = _chars(textpage, options.max_page_chars, i + 1)
                 finally:
                     textpage.close()
+                if len(chars) < PAGE_TEXT_CHARS and has_image(page):  # the rule of ocr/scanned.is_scanned
+                    scanned.append(i)
             finally:
                 page.close()
             unmapped += bad
             total += len(chars) + bad
             pages.append(_page_lines(chars, i, height))
+        visible = sum(len(ln.text.replace(" ", "")) for page in pages for ln in page)
+        if unmapped > max(MIN_TEXT, 0.1 * total):
+            raise FormatError(f"text layer unreadable: {unmapped:,} characters have no Unicode mapping (scanned or broken fonts?)")
+        if scanned and ocr is not None:
+            read = _ocr_pages(doc, scanned, ocr, typed=visible >= MIN_TEXT, warnings=warnings)
+            for i, lines in read.items():
+                pages[i] = lines
+            visible = sum(len(ln.text.replace(" ", "")) for page in pages for ln in page)
+        elif scanned and visible >= MIN_TEXT:
+            warnings.append(f"page(s) {_listed(scanned)} are scanned and were not read (OCR is off)")
         meta = doc.get_metadata_dict(skip_empty=True)
     except pdfium.PdfiumError as exc:
         raise FormatError(f"corrupt PDF ({exc})") from None
     finally:
         doc.close()
-    visible = sum(len(ln.text.replace(" ", "")) for page in pages for ln in page)
-    if unmapped > max(MIN_TEXT, 0.1 * total):
-        raise FormatError(f"text layer unreadable: {unmapped:,} characters have no Unicode mapping (scanned or broken fonts?)")
     if visible < MIN_TEXT:
-        raise FormatError("no text layer (scanned?); OCR it first")
-    furniture = _furniture(pages)
-    lines = [ln for page in pages for ln in page if id(ln) not in furniture]
-    return Extracted(text=_layout(lines), format="pdf", title_hint=clean_title_hint(meta.get("Title"), name))
+        raise FormatError("no text layer (scanned?), and no page image to OCR" if not scanned else
+                          "no text layer (scanned?): OCR is off" if ocr is None else
+                          "no text layer (scanned?), and OCR found no text on its pages")
+    dropped = furniture(pages)
+    lines = [ln for page in pages for ln in page if id(ln) not in dropped]
+    return Extracted(text=layout_lines(lines), format="pdf", title_hint=clean_title_hint(meta.get("Title"), name),
+                     warnings=warnings)
+
+
+def _ocr_pages(doc: pdfium.PdfDocument, scanned: list[int], ocr: FileOcr, *, typed: bool,
+               warnings: list[str]) -> dict[int, list[Line]]:
+    """The scanned pages' lines by OCR; when the engine is missing and other pages have text, those are kept
+    and a warning names the pages not read (without any text the file is skipped with the install command)."""
+    from indexer.ingest.ocr import OcrUnavailable
+    from indexer.ingest.ocr.pages import page_lines
+    from indexer.ingest.ocr.scanned import render_page
+
+    try:
+        found = ocr.read(scanned, lambda i: render_page(doc, i, max_pixels=ocr.max_pixels))
+    except OcrUnavailable as exc:
+        if not typed:
+            raise
+        warnings.append(f"page(s) {_listed(scanned)} are scanned and were not read: {exc}")
+        return {}
+    return {i: page_lines(page, i) for i, page in found.items()}
+
+
+def _listed(pages: list[int]) -> str:
+    """Page numbers for a message: '3, 4, 7' (the first ten, then '…')."""
+    return ", ".join(str(i + 1) for i in pages[:10]) + (" …" if len(pages) > 10 else "")

@@ -6,9 +6,9 @@ reach the parser it wants. So the parser is chosen here, by content, before any 
 first SNIFF_BYTES are looked at, so sniffing costs the same for every file.
 
 Kinds: "pdf", "docx" (any zip: docx.extract says when it is not a Word document), "doc" (OLE2, Word 97–2003)
-and "rtf" (both need the .doc converter), "html" (the first thing in the file is a tag), "text" (anything
-else that is not a known binary type; the decoder decides whether it really is text) and "other" (a known
-binary type that is no report: images, archives, programs…).
+and "rtf" (both need the .doc converter), "html" (the first thing in the file is a tag), "image" (PNG, JPEG or
+TIFF: a scanned page, read by OCR), "text" (anything else that is not a known binary type; the decoder decides
+whether it really is text) and "other" (a known binary type that is no report: other images, archives, programs…).
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ import re
 from dataclasses import dataclass
 from pathlib import PurePath
 
+from indexer.ingest.formats.base import IMAGE_SUFFIXES
+
 SNIFF_BYTES = 4096
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 RTF_MAGIC = b"{\\rtf"
@@ -25,13 +27,15 @@ CONVERTED = ("doc", "rtf")  # kinds read through the .doc converter (an installe
 
 # Known binary types that are no report: (signature, offset, what it is). Only signatures that cannot start
 # a plain-text report (non-ASCII or control bytes in them, or checked at an offset text would not have).
+_IMAGES: tuple[tuple[bytes, str], ...] = (  # page images (scans), read by OCR
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"II*\x00", "a TIFF image"),
+    (b"MM\x00*", "a TIFF image"),
+)
 _OTHER: tuple[tuple[bytes, int, str], ...] = (
-    (b"\x89PNG\r\n\x1a\n", 0, "a PNG image"),
-    (b"\xff\xd8\xff", 0, "a JPEG image"),
     (b"GIF87a", 0, "a GIF image"),
     (b"GIF89a", 0, "a GIF image"),
-    (b"II*\x00", 0, "a TIFF image"),
-    (b"MM\x00*", 0, "a TIFF image"),
     (b"RIFF", 0, "a RIFF media file (WAV, AVI or WebP)"),
     (b"\x1f\x8b", 0, "a gzip archive"),
     (b"\xfd7zXZ\x00", 0, "an xz archive"),
@@ -62,7 +66,7 @@ _TAG_START = re.compile(rb"<[A-Za-z!?]")
 class Sniffed:
     """The kind of a file (which parser reads it) and, for people, what it looks like."""
 
-    kind: str  # "pdf" | "docx" | "doc" | "rtf" | "html" | "text" | "other"
+    kind: str  # "pdf" | "docx" | "doc" | "rtf" | "html" | "image" | "text" | "other"
     what: str  # "a PDF document", "a PNG image", …
 
 
@@ -84,6 +88,9 @@ def sniff(data: bytes) -> Sniffed:
         return Sniffed("doc", "a legacy Office (OLE2) file")
     if head.startswith(RTF_MAGIC):
         return Sniffed("rtf", "an RTF document")
+    for magic, what in _IMAGES:
+        if head.startswith(magic):
+            return Sniffed("image", what)
     for magic, offset, what in _OTHER:
         if head[offset:offset + len(magic)] == magic:
             return Sniffed("other", what)
@@ -101,9 +108,16 @@ def sniff(data: bytes) -> Sniffed:
 CLAIMS: dict[str, tuple[str, ...]] = {
     ".pdf": ("pdf",), ".docx": ("docx",), ".doc": ("doc", "rtf", "docx", "html"),
     ".html": ("html",), ".htm": ("html",), ".txt": ("text",), ".md": ("text",),
+    **dict.fromkeys(IMAGE_SUFFIXES, ("image",)),
 }
 READ_AS = {"pdf": "a PDF", "docx": "a Word .docx", "doc": "a legacy Word .doc", "rtf": "an RTF document",
-           "html": "a web page", "text": "plain text"}
+           "html": "a web page", "text": "plain text", "image": "a scanned page image (OCR)"}
+
+
+def image_claimed_as_document(found: Sniffed, name: str) -> bool:
+    """True for a page image under a document's name (a PNG saved as .pdf): refused, not OCR'd, as before OCR came."""
+    claimed = CLAIMS.get(PurePath(name).suffix.lower())
+    return found.kind == "image" and claimed is not None and "image" not in claimed
 
 
 def mismatch(found: Sniffed, name: str) -> str:

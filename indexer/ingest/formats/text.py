@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from indexer.ingest.decode import DecodeError, decode_report, strip_markup
-from indexer.ingest.formats import Extracted, FormatError
+from indexer.ingest.formats.base import Extracted, FormatError
 
 
 def extract(data: bytes, encoding: str | None = None) -> Extracted:

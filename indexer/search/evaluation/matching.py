@@ -10,6 +10,8 @@ How a query matches (the syntax is indexer/search/language/query.py's):
 - a one-character needle occurs where a bigram starts with it, ends with it, or is it (a text of one
   character): looked up in the bigram term table;
 - a Concept (a word and its synonyms, indexer/search/language/synonyms.py) matches any of them;
+- `A NEAR/n B`: an occurrence of each side (its exact text, or any form of a Concept side) at most n characters
+  apart, from text_bi's positions (indexer/search/evaluation/occurrences.py);
 - filters (institution, year range, theme) are the facet columns; NOT is a difference from all paragraphs.
 """
 
@@ -20,10 +22,11 @@ import numpy as np
 from indexer.analysis import normalize
 from indexer.index.arrays import EMPTY
 from indexer.search.evaluation.context import BuildContext
+from indexer.search.evaluation.occurrences import Occurrences
 from indexer.search.evaluation.positions import phrase_docs
-from indexer.search.evaluation.sets import intersect, minus, union
+from indexer.search.evaluation.sets import distinct, intersect, minus, union
 from indexer.search.evaluation.terms import Terms
-from indexer.search.language.query import Concept, Filter, Node, Not, Or, Phrase, Words
+from indexer.search.language.query import Concept, Filter, Near, Node, Not, Or, Phrase, Words
 
 
 def needle(text: str) -> str:
@@ -36,13 +39,30 @@ def bigrams(text: str) -> list[str]:
     return [text[i : i + 2] for i in range(len(text) - 1)]
 
 
+def forms(node: Words | Phrase | Concept, whole_words: bool = False) -> list[str]:
+    """The needles a NEAR side or a 同句 word stands for: its text; a Concept's word and synonyms (only the
+    word with whole_words, the first tier's rule)."""
+    if isinstance(node, Concept):
+        leaves: list[Words | Phrase] = [node.word] if whole_words else list(node.children)
+    else:
+        leaves = [node]
+    return [n for n in dict.fromkeys(needle(leaf.text) for leaf in leaves) if n]
+
+
 class Matcher:
     """Exact hit sets for one request (memoised per word and needle)."""
 
-    def __init__(self, ctx: BuildContext, reader: Terms | None = None) -> None:
+    def __init__(self, ctx: BuildContext, reader: Terms | None = None, headings: bool = True) -> None:
         self.ctx = ctx
         self.terms = reader if reader is not None else Terms(ctx)
+        self.occurrences = Occurrences(self.terms)
         self.memo: dict[tuple[str, str], np.ndarray] = {}
+        self.near_memo: dict[tuple[Near, bool], np.ndarray] = {}
+        self.headings = headings  # whether a word of a paragraph's section heading counts as a word of it
+
+    def text_only(self) -> "Matcher":
+        """A Matcher over the same reads in which only the paragraphs' own text counts (not their headings)."""
+        return Matcher(self.ctx, self.terms, headings=False)
 
     def words(self, text: str) -> list[str]:
         """The index's own word segmentation of a chunk."""
@@ -50,12 +70,12 @@ class Matcher:
 
     def term_docs(self, word: str) -> np.ndarray:
         """Paragraphs with word as a jieba word of their text, or of their section heading (a paragraph
-        under "切实解决执行难" is about 执行难 even if it does not repeat it)."""
+        under "切实解决执行难" is about 执行难 even if it does not repeat it) unless self.headings is False."""
         key = ("w", word)
         got = self.memo.get(key)
         if got is None:
-            got = self.memo[key] = union([self.terms.docs("text", word), self.terms.docs("section", word)],
-                                         self.ctx.size)
+            fields = ("text", "section") if self.headings else ("text",)
+            got = self.memo[key] = union([self.terms.docs(f, word) for f in fields], self.ctx.size)
         return got
 
     def substring_docs(self, text: str) -> np.ndarray:
@@ -118,6 +138,18 @@ class Matcher:
             return self.ctx.years.between(*node.year_range(), self.ctx.live)
         return self.ctx.columns[node.field].docs(node.value, self.ctx.live)
 
+    def near_docs(self, node: Near, whole_words: bool = False) -> np.ndarray:
+        """Paragraphs with the two sides of `A NEAR/n B` at most n characters apart."""
+        key = (node, whole_words)
+        got = self.near_memo.get(key)
+        if got is None:
+            left, right = forms(node.left, whole_words), forms(node.right, whole_words)
+            within = intersect(union([self.substring_docs(n) for n in left], self.ctx.size),
+                               union([self.substring_docs(n) for n in right], self.ctx.size))
+            keys = self.occurrences.near(left, right, node.distance, within)
+            got = self.near_memo[key] = distinct((keys >> 32).astype(np.int32)) if len(keys) else EMPTY
+        return got
+
     def evaluate(self, node: Node | None, whole_words: bool = False) -> np.ndarray:
         """The sorted docnums matching the tree (whole_words: chunks only as jieba words)."""
         if node is None:
@@ -129,6 +161,8 @@ class Matcher:
             return self.substring_docs(text) if text else EMPTY
         if isinstance(node, Filter):
             return self.filter_docs(node)
+        if isinstance(node, Near):
+            return self.near_docs(node, whole_words)
         if isinstance(node, Not):
             return minus(self.ctx.universe, self.evaluate(node.child))  # excluded in any form, not just as words
         if isinstance(node, Concept) and whole_words:

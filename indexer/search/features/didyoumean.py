@@ -16,9 +16,10 @@ from indexer.index.store import OpenIndex
 from indexer.search.evaluation.context import context
 from indexer.search.evaluation.facets import filtered
 from indexer.search.evaluation.matching import Matcher
+from indexer.search.evaluation.sentences import SentenceMatch
 from indexer.search.features.suggest import SuggestData, fold, suggest_data
 from indexer.search.language.hanzi import to_simplified, to_traditional
-from indexer.search.language.query import And, Node, Not, Or, Words, parse, positives, render
+from indexer.search.language.query import And, Near, Node, Not, Or, Phrase, Words, parse, positives, render
 from indexer.search.language.synonyms import Synonyms
 from indexer.search.language.synonyms import expand as expand_tree
 
@@ -68,6 +69,11 @@ def _replace(node: Node, old: Node, new: Node | None) -> Node | None:
     if isinstance(node, Not):
         child = _replace(node.child, old, new)
         return Not(child) if child is not None else None
+    if isinstance(node, Near):  # a side replaced by a leaf stays NEAR; a side removed leaves the other
+        left, right = _replace(node.left, old, new), _replace(node.right, old, new)
+        if isinstance(left, (Words, Phrase)) and isinstance(right, (Words, Phrase)):
+            return Near(left, right, node.distance)
+        return left if right is None else right
     if isinstance(node, (And, Or)):
         kids = tuple(k for k in (_replace(c, old, new) for c in node.children) if k is not None)
         if not kids:
@@ -95,11 +101,12 @@ def _candidates(q: str, tree: Node, comp: Matcher, data: SuggestData) -> Iterato
 
 
 def did_you_mean(open_index: OpenIndex, q: str, chosen: Mapping[str, Sequence[str]],
-                 synonyms: Synonyms | None = None, expand: bool = True) -> list[dict]:
+                 synonyms: Synonyms | None = None, expand: bool = True, *, within: Sequence[str] = (),
+                 sentence: bool = False) -> list[dict]:
     """Up to MAX_ALTERNATIVES queries like q that have hits under the same filters: [{"query", "total"}].
 
-    Each alternative is counted as search() would answer it (with the same synonyms and expand), so the
-    total shown next to a link is the total the link finds.
+    Each alternative is counted as search() would answer it (with the same synonyms and expand, within terms
+    and 同句), so the total shown next to a link is the total the link finds.
     """
     tree = parse(q).tree
     if tree is None or not positives(tree):
@@ -110,12 +117,18 @@ def did_you_mean(open_index: OpenIndex, q: str, chosen: Mapping[str, Sequence[st
     with open_index.hold():
         ctx = context(open_index)
         comp = Matcher(ctx)
+        extra = [t for t in (expand_tree(parse(w).tree, synonyms if expand else None, comp.words).tree for w in within)
+                 if t is not None]
         for alt in _candidates(q, tree, comp, data):
             if alt in tried or not alt.strip():
                 continue
             tried.add(alt)
             alt_tree = expand_tree(parse(alt).tree, synonyms if expand else None, comp.words).tree
-            hits, _selected = filtered(ctx, comp.evaluate(alt_tree), chosen)
+            alt_tree = And((alt_tree, *extra)) if extra and alt_tree is not None else alt_tree
+            found = comp.evaluate(alt_tree)
+            if sentence and alt_tree is not None:
+                found = SentenceMatch(comp, alt_tree, found).docs
+            hits, _selected = filtered(ctx, found, chosen)
             if len(hits):
                 out.append({"query": alt, "total": len(hits)})
                 if len(out) >= MAX_ALTERNATIVES:

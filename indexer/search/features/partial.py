@@ -16,7 +16,7 @@ import numpy as np
 
 from indexer.search.evaluation.matching import Matcher
 from indexer.search.evaluation.sets import intersect, members, minus, union
-from indexer.search.language.query import And, Concept, Filter, Node, Not, Or, Phrase, Words, render
+from indexer.search.language.query import And, Concept, Filter, Near, Node, Not, Or, Phrase, Words, render
 
 PARTIAL_BELOW = 10  # partial matches are listed only when fewer full matches than this
 
@@ -55,7 +55,7 @@ def split_query(comp: Matcher, tree: Node | None) -> tuple[list[Node], list[Node
                 concepts.extend(Words(w) for w in words)
             else:
                 concepts.append(node)
-        elif isinstance(node, (Phrase, Concept, Or)):
+        elif isinstance(node, (Phrase, Concept, Or, Near)):
             concepts.append(node)
     return concepts, constraints
 

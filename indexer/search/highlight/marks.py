@@ -11,7 +11,8 @@ from collections.abc import Callable
 
 from indexer.analysis import normalize
 from indexer.search.evaluation.matching import needle
-from indexer.search.highlight.snippets import Span, compact, find_substrings
+from indexer.search.evaluation.occurrences import SENTENCE_ENDS
+from indexer.search.highlight.snippets import Snippet, Span, build_sentence_snippet, compact, find_substrings
 from indexer.search.language.query import Node, Words, positives
 
 
@@ -58,3 +59,8 @@ def marks(spans: Callable[[str], list[tuple[str, int, int]]], tree: Node | None,
           ) -> tuple[list[Span], list[str]]:
     """Spans of every positive word / substring / phrase in text, with the query string each matched."""
     return Marker(spans, tree).spans(text)
+
+
+def sentence_snippet(text: str, spans: list[Span], number: int) -> Snippet:
+    """A 同句 hit's snippet: its sentence `number` as the evaluation counts sentences, with the marks in it."""
+    return build_sentence_snippet(text, normalize(text), spans, number, SENTENCE_ENDS)

@@ -238,3 +238,25 @@ def _render(text: str, frags: list[Span], spans: list[Span], bounds: list[Span])
 def highlight(text: str, spans: list[Span]) -> str:
     """The whole text escaped, with spans in <mark>."""
     return mark(text, merge(spans))
+
+
+def sentence_span(folded: str, number: int, ends: str) -> Span:
+    """Where sentence `number` (0: the first) of a text is, sentences closed by the characters `ends` in its
+    folded form (the 同句 rule, evaluation/occurrences.py), the closing character included."""
+    start, seen = 0, 0
+    for i, ch in enumerate(folded):
+        if ch in ends:
+            if seen == number:
+                return (start, i + 1)
+            seen += 1
+            start = i + 1
+    return (start, len(folded))
+
+
+def build_sentence_snippet(text: str, folded: str, spans: list[Span], number: int, ends: str) -> Snippet:
+    """The snippet of a 同句 hit: sentence `number` (sentence_span), cut to about MAX_TOTAL_CHARS around its
+    first mark when longer, with the marks inside it."""
+    sent = _trim(text, sentence_span(folded, number, ends))
+    inside = merge(sp for sp in spans if sent[0] <= sp[0] and sp[1] <= sent[1])
+    frag = _trim(text, _window(sent, inside, MAX_TOTAL_CHARS))
+    return Snippet(_render(text, [frag], inside, [sent]), (frag,))

@@ -3,6 +3,9 @@
 Syntax (what docs/query-syntax.md documents):
 - words are ANDed: `诉源治理 枫桥经验`; an unquoted chunk of Chinese is segmented later by the word analyzer;
 - `OR` (upper case) between terms; `NOT word` or `-word` excludes; `AND` is allowed and redundant;
+- `A NEAR/n B` (upper case, spaces around it): A and B within n characters, either order (syntax.Near);
+  binds tighter than AND, so `x A NEAR/5 B` is x AND (A NEAR/5 B); `A NEAR/5 B NEAR/3 C` is both pairs;
+  a bare `NEAR` is NEAR/DEFAULT_NEAR_DISTANCE; each side must be a word or a quoted phrase;
 - parentheses `( )` or `（ ）` group;
 - `"exact phrase"`, `“exact phrase”`, `「exact phrase」`, `『exact phrase』`: Ctrl-F over paragraphs;
 - field filters: `institution:平湖市人民法院`, `year:2019`, `year:2017-2021`, `theme:司法为民`
@@ -16,6 +19,7 @@ Limits that bound the cost of one query (values in indexer/limits.py, documented
 - MAX_QUERY_CHARS: longer input is cut to its first MAX_QUERY_CHARS characters;
 - MAX_TERMS: at most this many terms (words, phrases, filters) are used; the rest are dropped;
 - MAX_DEPTH: parentheses nested deeper are ignored (their content is kept as plain terms);
+- MAX_NEAR_DISTANCE: a larger NEAR/n is cut to it;
 - MAX_YEAR_SPAN: a wider year range is refused as a filter and searched as text. A `year:` value has the
   one year syntax of indexer.limits.parse_year_span; a reversed range (`year:2021-2017`) is forgiven.
 """
@@ -27,11 +31,21 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from indexer.limits import MAX_DEPTH, MAX_QUERY_CHARS, MAX_TERMS, YearError, parse_year_span, year_label
+from indexer.limits import (
+    DEFAULT_NEAR_DISTANCE,
+    MAX_DEPTH,
+    MAX_NEAR_DISTANCE,
+    MAX_QUERY_CHARS,
+    MAX_TERMS,
+    YearError,
+    parse_year_span,
+    year_label,
+)
 from indexer.search.language.syntax import (
     And,
     Concept,
     Filter,
+    Near,
     Node,
     Not,
     Or,
@@ -43,8 +57,8 @@ from indexer.search.language.syntax import (
     units,
 )
 
-__all__ = ["And", "Concept", "Filter", "Node", "Not", "Or", "ParsedQuery", "Phrase", "Words", "parse", "positives",
-           "render", "units", "OPERATORS"]
+__all__ = ["And", "Concept", "Filter", "Near", "Node", "Not", "Or", "ParsedQuery", "Phrase", "Words", "parse",
+           "positives", "render", "units", "OPERATORS"]
 
 QUOTES = {'"': '"', "“": "”", "「": "」", "『": "』", "”": "”"}  # a stray ” often opens a phrase typed by IMEs
 CLOSERS = set("”」』")
@@ -64,6 +78,8 @@ OPERATORS = {"OR", "AND", "NOT"}
 _FIELD = re.compile(r"^([A-Za-z\u4e00-\u9fff]{1,12})[:：](.*)$", re.S)
 _SPACE = re.compile(r"\s+")
 _WILDCARD = re.compile(r"[*?]")
+_NEAR = re.compile(r"^NEAR(?:[/／]([0-9０-９]{1,6}))?$")
+_STOPS = ("or", "rparen", "and", "near")  # tokens that end an operand
 
 
 # ---------------------------------------------------------------- lexer
@@ -71,7 +87,7 @@ _WILDCARD = re.compile(r"[*?]")
 
 @dataclass(frozen=True)
 class _Tok:
-    kind: str  # "word" | "phrase" | "lparen" | "rparen" | "or" | "and" | "not" | "field"
+    kind: str  # "word" | "phrase" | "lparen" | "rparen" | "or" | "and" | "not" | "near" | "field"
     text: str = ""
     name: str = ""  # field name for "field"
 
@@ -188,6 +204,8 @@ def _word_tokens(chunk: str, notices: list[str]) -> list[_Tok]:
             return []
     if chunk in OPERATORS:
         return [_Tok(chunk.lower())]
+    if (near := _NEAR.match(chunk)) is not None:
+        return [_Tok("near", near.group(1) or "")]
     if chunk.startswith("-") and len(chunk) > 1:
         return [_Tok("not"), *_word_tokens(chunk[1:], notices)]
     if chunk == "-":
@@ -244,17 +262,48 @@ class _Parser:
                 if not parts or (after := self.peek()) is None or after.kind in ("or", "rparen", "and"):
                     self.notices.append("AND 两侧缺少检索词，已忽略")
                 continue
-            node = self.unary()
-            if node is not None:
-                parts.append(node)
+            parts += self.near_expr()
         return _and(parts)
+
+    def near_expr(self) -> list[Node]:
+        """An operand, or a chain `A NEAR/n B NEAR/m C` as its pairs (A NEAR/n B, B NEAR/m C)."""
+        while (t := self.peek()) is not None and t.kind == "near":  # nothing on its left
+            self.i += 1
+            self.notices.append("NEAR 两侧缺少检索词，已忽略")
+        if (t := self.peek()) is None or t.kind in ("or", "rparen", "and"):
+            return []
+        left = self.unary()
+        out: list[Node] = [left] if left is not None else []
+        while (t := self.peek()) is not None and t.kind == "near":
+            self.i += 1
+            after = self.peek()
+            if left is None or after is None or after.kind in _STOPS:
+                self.notices.append("NEAR 两侧缺少检索词，已忽略")
+                continue
+            right = self.unary()
+            if right is None:
+                continue
+            out = [n for n in out if n is not left] + [self.near(left, right, t.text)]
+            left = right
+        return out
+
+    def near(self, left: Node, right: Node, digits: str) -> Node:
+        """Near(left, right) when both are words or phrases; else both required (AND), with a notice."""
+        if not isinstance(left, (Words, Phrase)) or not isinstance(right, (Words, Phrase)):
+            self.notices.append("NEAR 只能连接两个检索词或短语，已按同时包含检索")
+            return _and([left, right]) or left
+        distance = int(unicodedata.normalize("NFKC", digits)) if digits else DEFAULT_NEAR_DISTANCE
+        if distance > MAX_NEAR_DISTANCE:
+            self.notices.append(f"NEAR 的距离最多 {MAX_NEAR_DISTANCE} 个字，已按 {MAX_NEAR_DISTANCE} 检索")
+            distance = MAX_NEAR_DISTANCE
+        return Near(left, right, distance)
 
     def unary(self) -> Node | None:
         t = self.peek()
         if t is not None and t.kind == "not":
             self.i += 1
             nxt = self.peek()
-            if nxt is None or nxt.kind in ("or", "rparen", "and"):
+            if nxt is None or nxt.kind in _STOPS:
                 self.notices.append("NOT（-）后缺少检索词，已忽略")
                 return None
             child = self.unary()
@@ -282,7 +331,7 @@ class _Parser:
             return self.leaf(self.field(t))
         if t.kind == "word":
             return self.leaf(self.words(t.text))
-        # "rparen"/"or"/"and" cannot reach here (callers stop at them); be safe anyway
+        # "rparen"/"or"/"and"/"near" cannot reach here (callers stop at them); be safe anyway
         return None
 
     def leaf(self, node: Node | None) -> Node | None:

@@ -12,7 +12,8 @@ Expansion: every query word becomes a Concept — the word (full weight) OR its 
 scored as the best one, see compile.py) — and concepts stay ANDed. A synonym matches exactly, like a
 quoted phrase (the file names precise terms: 在线诉讼 should not match 在线 … 诉讼 far apart). A whole chunk the user typed is
 looked up first (智慧法院); when it has no entry, each of its jieba words is (扫黑 虚假诉讼 → 扫黑 is one).
-A quoted phrase is exact and never expanded; nor is anything under NOT.
+A quoted phrase is exact and never expanded; nor is anything under NOT. A side of `A NEAR/n B` is
+expanded only as a whole (never cut into words): its occurrences are where any of its forms stands.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from typing import Callable
 
 from indexer.analysis import normalize
 from indexer.errors import BadRequest
-from indexer.search.language.query import And, Concept, Node, Or, Phrase, Words
+from indexer.search.language.query import And, Concept, Near, Node, Or, Phrase, Words
 
 MAX_SYNONYMS = 12  # synonyms used per word: bounds the cost of one expanded query
 _BAD_TERM = re.compile(r"[\"“”「」『』()（）]|=>")
@@ -40,6 +41,13 @@ class Synonyms:
 
     mapping: dict[str, tuple[str, ...]] = field(default_factory=dict)
     entries: int = 0  # lines with a rule
+    terms: frozenset[str] = frozenset()  # an official vocabulary (word lists, indexer/vocab/): related terms come from it
+
+    def vocabulary(self) -> frozenset[str] | None:
+        """The terms related paragraphs may be found by: the word lists and every synonym term (None: no word list)."""
+        if not self.terms:
+            return None
+        return self.terms | frozenset(self.mapping) | frozenset(t for ts in self.mapping.values() for t in ts)
 
     def of(self, term: str) -> tuple[str, ...]:
         """The synonyms of term (folded), at most MAX_SYNONYMS."""
@@ -95,13 +103,49 @@ def parse_synonyms(text: str, source: str = "synonyms") -> Synonyms:
     return Synonyms({k: tuple(v) for k, v in found.items() if v}, entries)
 
 
-def load_synonyms(path: Path) -> Synonyms:
-    """Read and parse a synonyms file (UTF-8); SynonymsError on a bad line or an unreadable file."""
+def parse_words(text: str) -> frozenset[str]:
+    """A word list (`*.words`: one term a line, `#` comments), folded; a crime name (…罪) also stands for its conduct."""
+    out: set[str] = set()
+    for raw in text.splitlines():
+        term = _fold(raw.split("#", 1)[0])
+        if term:
+            out.add(term)
+            if term.endswith("罪") and len(term) > 2:
+                out.add(term[:-1])  # 危险驾驶罪: reports say 危险驾驶 as often as the crime's name
+    return frozenset(out)
+
+
+def merged(first: Synonyms, *more: Synonyms) -> Synonyms:
+    """Several synonyms sources as one: a word's synonyms from each in turn (first's first), word lists joined."""
+    mapping = {k: list(v) for k, v in first.mapping.items()}
+    for other in more:
+        for k, v in other.mapping.items():
+            bucket = mapping.setdefault(k, [])
+            bucket += [t for t in v if t not in bucket]
+    terms = first.terms.union(*(o.terms for o in more))
+    return Synonyms({k: tuple(v) for k, v in mapping.items()}, first.entries + sum(o.entries for o in more), terms)
+
+
+def load_synonyms(path: Path, *also: Path) -> Synonyms:
+    """Read and parse a synonyms file (UTF-8), merged with the files in also (synonyms files, or `*.words` word
+    lists: the vocabulary, indexer/vocab/); SynonymsError on a bad line or an unreadable file."""
+    loaded = []
+    for one in (path, *also):
+        try:
+            text = Path(one).read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise SynonymsError(f"cannot read the synonyms file {one}: {exc}") from exc
+        is_words = Path(one).suffix == ".words"
+        loaded.append(Synonyms(terms=parse_words(text)) if is_words else parse_synonyms(text, str(one)))
+    return merged(*loaded) if also else loaded[0]
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
     try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SynonymsError(f"cannot read the synonyms file {path}: {exc}") from exc
-    return parse_synonyms(text, str(path))
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_size)
 
 
 class SynonymFile:
@@ -112,22 +156,19 @@ class SynonymFile:
     from the start raises.
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, also: tuple[Path, ...] = ()) -> None:
         self.path = Path(path)
-        self._stamp: tuple[int, int] | None = None
+        self.also = tuple(Path(a) for a in also)  # the vocabulary files merged after it (load_synonyms)
+        self._stamp: tuple[tuple[int, int] | None, ...] | None = None
         self._synonyms: Synonyms | None = None
         self.error: str | None = None
 
     def current(self) -> Synonyms:
         """The synonyms as the file says now (re-parsed only when its mtime or size changed)."""
-        try:
-            st = self.path.stat()
-            stamp = (st.st_mtime_ns, st.st_size)
-        except OSError:
-            stamp = None
+        stamp = tuple(_stamp(p) for p in (self.path, *self.also))
         if self._synonyms is None or stamp != self._stamp:
             try:
-                self._synonyms = load_synonyms(self.path)
+                self._synonyms = load_synonyms(self.path, *self.also)
                 self.error = None
             except SynonymsError as exc:
                 if self._synonyms is None:
@@ -173,6 +214,13 @@ def expand(tree: Node | None, synonyms: Synonyms | None, words_of: Callable[[str
         out.added[word] += [s for s in syns if s not in out.added[word]]
         return Concept(Words(word), tuple(Phrase(s) for s in syns))
 
+    def side(node: Words | Phrase | Concept) -> Words | Phrase | Concept:
+        if isinstance(node, Words) and synonyms.of(node.text):
+            got = concept(node.text)
+            assert isinstance(got, (Words, Concept))
+            return got
+        return node
+
     def walk(node: Node) -> Node:
         if isinstance(node, Words):
             if synonyms.of(node.text):
@@ -185,6 +233,8 @@ def expand(tree: Node | None, synonyms: Synonyms | None, words_of: Callable[[str
             return And(tuple(walk(c) for c in node.children))
         if isinstance(node, Or):
             return Or(tuple(walk(c) for c in node.children))
+        if isinstance(node, Near):
+            return Near(side(node.left), side(node.right), node.distance)
         return node  # Phrase (exact), Filter, Not (what is excluded stays what the user wrote)
 
     out.tree = walk(tree)

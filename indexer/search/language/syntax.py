@@ -1,6 +1,7 @@
 """The query language's syntax tree: what parse() (indexer/search/language/query.py) produces and every
-stage reads — Words, Phrase, Filter, Not, And, Or, and Concept (a word with its synonyms) — with render()
-(the tree as query text again), positives() and units() (the leaves highlighting and scoring use).
+stage reads — Words, Phrase, Filter, Not, And, Or, Near (two terms within n characters) and Concept (a word
+with its synonyms) — with render() (the tree as query text again), positives() and units() (the leaves
+highlighting and scoring use).
 """
 
 from __future__ import annotations
@@ -72,7 +73,26 @@ class Concept:
         return (self.word, *self.synonyms)
 
 
-Node = Words | Phrase | Filter | Not | And | Or | Concept
+@dataclass(frozen=True)
+class Near:
+    """`A NEAR/n B`: an occurrence of left and one of right at most `distance` characters apart, either order.
+
+    The distance is counted in the folded text without whitespace: the characters between the end of one
+    occurrence and the start of the other (0 when they touch or overlap). Each side matches as its exact
+    text, like a quoted phrase; a Concept side (after synonym expansion) as any of its forms.
+    """
+
+    left: Words | Phrase | Concept
+    right: Words | Phrase | Concept
+    distance: int
+
+    @property
+    def children(self) -> tuple[Words | Phrase | Concept, Words | Phrase | Concept]:
+        """The two sides, left first."""
+        return (self.left, self.right)
+
+
+Node = Words | Phrase | Filter | Not | And | Or | Concept | Near
 
 
 @dataclass
@@ -110,6 +130,8 @@ def render(node: Node) -> str:
     if isinstance(node, Filter):
         plain = node.value and not any(ch in node.value for ch in ' ()（）"“”「」『』') and ":" not in node.value
         return f"{node.field}:{node.value if plain else _quote(node.value)}"
+    if isinstance(node, Near):
+        return f"{render(node.left)} NEAR/{node.distance} {render(node.right)}"
     if isinstance(node, Not):
         return "-" + _wrap(node.child)
     if isinstance(node, And):
@@ -125,7 +147,7 @@ def _quote(text: str) -> str:
 
 
 def _wrap(node: Node) -> str:
-    return "(" + render(node) + ")" if isinstance(node, (And, Or)) else render(node)
+    return "(" + render(node) + ")" if isinstance(node, (And, Or, Near)) else render(node)
 
 
 def positives(node: Node | None) -> list[Words | Phrase]:
@@ -135,7 +157,7 @@ def positives(node: Node | None) -> list[Words | Phrase]:
     def walk(n: Node) -> None:
         if isinstance(n, (Words, Phrase)):
             out.append(n)
-        elif isinstance(n, (And, Or, Concept)):
+        elif isinstance(n, (And, Or, Concept, Near)):
             for c in n.children:
                 walk(c)
 
@@ -151,7 +173,7 @@ def units(node: Node | None) -> list[Words | Phrase | Concept]:
     def walk(n: Node) -> None:
         if isinstance(n, (Words, Phrase, Concept)):
             out.append(n)
-        elif isinstance(n, (And, Or)):
+        elif isinstance(n, (And, Or, Near)):
             for c in n.children:
                 walk(c)
 
