@@ -1,7 +1,7 @@
 """Every value and limit the library, the CLI and the web app share, and the one parser of year values.
 
 Each number is written here once; the web parameters, the engine, the CLI, the query language, the catalog
-and metadata detection import it from here (README "Limits" documents them).
+and metadata detection import it from here (docs/reliability.md "Limits" documents them).
 
 Year values (a filter `--year`/`year=`, a `year:` term in a query, a catalog `year = "…"`) have one syntax:
 `2019`, `2017-2021`, and the same with full-width digits or dashes (`２０１９`, `2017－2021`), with `–`, `—`,

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
     from webapp.server import Recycling
 
-# When a worker is replaced (README "Reliability"): rarely enough that its warm caches pay off, often enough
+# When a worker is replaced (docs/reliability.md "Serving"): rarely enough that its warm caches pay off, often enough
 # that a slow leak never matters; the heap bound is twice a worker's heap at a million paragraphs.
 DEFAULT_MAX_REQUESTS = 10_000
 DEFAULT_MAX_WORKER_MEMORY_MIB = 2048

@@ -47,7 +47,7 @@ JITTER = 0.1
 
 
 def waitress_settings(header_bytes: int, body_bytes: int) -> dict[str, Any]:
-    """The waitress adjustments of `serve` (documented in the README's Reliability section)."""
+    """The waitress adjustments of `serve` (documented in docs/reliability.md)."""
     return dict(
         threads=SERVER_THREADS,
         max_request_header_size=header_bytes,

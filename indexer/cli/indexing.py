@@ -89,7 +89,7 @@ def _echo_update(update: UpdateSummary, index_dir: Path, corpus_dir: Path) -> bo
 @procs_option
 @click.option("--full", is_flag=True, help="Re-parse and rebuild everything instead of only what changed.")
 @click.option("--semantic", is_flag=True,
-              help="Also embed every paragraph for semantic retrieval (needs the semantic extra; slow: see README).")
+              help="Also embed every paragraph for semantic retrieval (needs the semantic extra; slow: see docs/meaning.md).")
 @quiet_option
 def reindex(corpus_dir: Path | None, index_dir: Path | None, procs: int | None, full: bool, semantic: bool,
             quiet: bool) -> None:

@@ -1,7 +1,7 @@
 """The oracle for issue 22's orders: search(sort="newest" | "oldest") is the oracle's relevance ranking re-sorted
 by each paragraph's report date, stably, so paragraphs of one date keep their relevance order and its tie rules.
 
-The report date, as the README states it: build.json's `date` read as year[-month[-day]] (any separators,
+The report date, as docs/research.md states it: build.json's `date` read as year[-month[-day]] (any separators,
 年月日 too; a missing month or day is the period's end), else the last day of the last year the report covers,
 else the oldest of all. Written here from the rule, not imported from the product.
 """

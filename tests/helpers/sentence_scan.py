@@ -1,5 +1,5 @@
 """A direct scan for NEAR/n and 同句 (issue 22): each paragraph's text folded, whitespace removed and cut into
-sentences in Python, every query evaluated as the README's "Query syntax" states it — nothing read from the
+sentences in Python, every query evaluated as docs/query-syntax.md states it — nothing read from the
 engine's position arrays.
 
 - NEAR/n: some occurrence of a side and some of the other with at most n characters between them (0 when they

@@ -104,7 +104,7 @@ def sniff(data: bytes) -> Sniffed:
 
 
 # What each file name suffix claims; a file is read as what it is, with a warning when the claim is wrong.
-# (.doc has always covered web pages, RTF and .docx files saved under that name: README "Formats".)
+# (.doc has always covered web pages, RTF and .docx files saved under that name: docs/formats.md.)
 CLAIMS: dict[str, tuple[str, ...]] = {
     ".pdf": ("pdf",), ".docx": ("docx",), ".doc": ("doc", "rtf", "docx", "html"),
     ".html": ("html",), ".htm": ("html",), ".txt": ("text",), ".md": ("text",),

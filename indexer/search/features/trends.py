@@ -2,7 +2,7 @@
 
 Each term is a full query (indexer/search/language/query.py) evaluated by the search's own Compiler, so a term's
 count for a year is exactly the `total` of `search(store, term, years=[year], …)` with the same filters.
-Definitions (what the README and the /trends page say):
+Definitions (what docs/trends.md and the /trends page say):
 - a paragraph counts in every year its report covers: a 2017–2021 review counts in each of those five
   years, as the year facet does;
 - per_1000 = 1000 × count / paragraphs, where `paragraphs` (the denominator) is the number of paragraphs

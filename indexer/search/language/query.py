@@ -1,6 +1,6 @@
 """The query language: a user's string → a small syntax tree, plus a notice saying how it was understood.
 
-Syntax (what the README documents):
+Syntax (what docs/query-syntax.md documents):
 - words are ANDed: `诉源治理 枫桥经验`; an unquoted chunk of Chinese is segmented later by the word analyzer;
 - `OR` (upper case) between terms; `NOT word` or `-word` excludes; `AND` is allowed and redundant;
 - `A NEAR/n B` (upper case, spaces around it): A and B within n characters, either order (syntax.Near);
@@ -15,7 +15,7 @@ Malformed input never raises. It is searched as plain text (or trimmed) and `Par
 in Chinese, what was changed: unbalanced quotes or parentheses, lone operators, unknown fields, bad year
 values, wildcards (`*`, `?` — not supported, ignored), control characters, and the limits below.
 
-Limits that bound the cost of one query (values in indexer/limits.py, documented in the README):
+Limits that bound the cost of one query (values in indexer/limits.py, documented in docs/reliability.md):
 - MAX_QUERY_CHARS: longer input is cut to its first MAX_QUERY_CHARS characters;
 - MAX_TERMS: at most this many terms (words, phrases, filters) are used; the rest are dropped;
 - MAX_DEPTH: parentheses nested deeper are ignored (their content is kept as plain terms);
