@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from webapp.trend_chart import BOTTOM, HEIGHT, LEFT, RIGHT, TOP, WIDTH, fmt, nice_ceiling
+from webapp.trend_chart import BOTTOM, HEIGHT, LEFT, RIGHT, TOP, WIDTH, fmt, nice_ceiling, year_path
 
 MAX_SERIES = 5  # lines on one chart (trends.css has five styles); the table lists every row
 
@@ -41,12 +41,7 @@ class FigureLine:
     @property
     def path(self) -> str:
         """Consecutive years with one agreed value joined; conflicting years and gaps break the line."""
-        single = [p for p in self.points if not p.conflict]
-        out: list[str] = []
-        for i, p in enumerate(single):
-            joined = i > 0 and p.year == single[i - 1].year + 1
-            out.append(f"{'L' if joined else 'M'}{p.x},{p.y}")
-        return " ".join(out)
+        return year_path([p for p in self.points if not p.conflict])
 
 
 @dataclass(frozen=True)

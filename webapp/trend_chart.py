@@ -7,12 +7,22 @@ chart without scrolling; the text is sized in user units that stay readable at t
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 WIDTH, HEIGHT = 480, 260
 LEFT, RIGHT, TOP, BOTTOM = 46.0, 14.0, 18.0, 30.0
 MIN_LABEL_GAP = 40.0  # user units between two year labels (4 digits at the chart's font size)
+
+
+def year_path(points: Sequence[Any]) -> str:
+    """An SVG path through points (each with year, x, y) in year order: consecutive years joined, gaps left open."""
+    out: list[str] = []
+    for i, p in enumerate(points):
+        joined = i > 0 and p.year == points[i - 1].year + 1
+        out.append(f"{'L' if joined else 'M'}{p.x},{p.y}")
+    return " ".join(out)
 
 
 @dataclass(frozen=True)
@@ -39,11 +49,7 @@ class Line:
     @property
     def path(self) -> str:
         """The line's SVG path: consecutive years joined, a year without paragraphs left as a gap."""
-        out: list[str] = []
-        for i, p in enumerate(self.points):
-            joined = i > 0 and p.year == self.points[i - 1].year + 1
-            out.append(f"{'L' if joined else 'M'}{p.x},{p.y}")
-        return " ".join(out)
+        return year_path(self.points)
 
 
 @dataclass(frozen=True)

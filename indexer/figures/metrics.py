@@ -10,6 +10,7 @@ from pathlib import Path
 
 from indexer.figures.numbers import NO_NAMES, NameIndex
 from indexer.figures.phrases import normalise_metric
+from indexer.patterns import compile_patterns
 
 DEFAULT_METRICS = Path(__file__).resolve().parent / "metrics.toml"
 # words that do not narrow a statistic: 依法审结各类案件 covers what 审结 covers
@@ -88,12 +89,7 @@ class MetricTable:
 
 
 def _patterns(values: object, where: str) -> tuple[re.Pattern[str], ...]:
-    if not isinstance(values, list) or not all(isinstance(v, str) and v for v in values):
-        raise MetricsError(f"{where} must be a list of non-empty strings")
-    try:
-        return tuple(re.compile(v) for v in values)
-    except re.error as exc:
-        raise MetricsError(f"{where}: bad pattern {exc.pattern!r}: {exc}") from None
+    return compile_patterns(values, where, MetricsError)
 
 
 def _strings(values: object, where: str) -> tuple[str, ...]:

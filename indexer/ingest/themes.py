@@ -7,6 +7,8 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from indexer.patterns import compile_patterns
+
 DEFAULT_TAXONOMY = Path(__file__).resolve().parent / "themes.toml"
 TEXT_MIN_SCORE = 6  # the text alone decides only with this much keyword evidence …
 TEXT_MARGIN = 1.5  # … and this many times the runner-up's score
@@ -79,12 +81,7 @@ class Taxonomy:
 
 
 def _patterns(values: object, where: str) -> tuple[re.Pattern[str], ...]:
-    if not isinstance(values, list) or not all(isinstance(v, str) and v for v in values):
-        raise TaxonomyError(f"{where} must be a list of non-empty strings")
-    try:
-        return tuple(re.compile(v) for v in values)
-    except re.error as exc:
-        raise TaxonomyError(f"{where}: bad pattern {exc.pattern!r}: {exc}") from None
+    return compile_patterns(values, where, TaxonomyError)
 
 
 def load_taxonomy(path: Path | None = None) -> Taxonomy:
