@@ -92,8 +92,9 @@ def test_a_page_over_its_cpu_budget_is_refused_naming_the_page_in_the_child(tmp_
     root.mkdir()
     (root / "report.md").write_text(rf.as_markdown(), encoding="utf-8")
     (root / "scan.pdf").write_bytes(scans.as_image_pdf(pages(SHORT), DPI))
-    load = load_corpus(root, formats=FormatOptions(doc_converter=None, ocr_page_seconds=1))
+    # 0.05 CPU seconds: less than any machine needs for one page (a second was not always enough to fail)
+    load = load_corpus(root, formats=FormatOptions(doc_converter=None, ocr_page_seconds=0.05))
     assert {s.file: s.reason for s in load.skipped} == {
-        "scan.pdf": "page 1 takes over 1 CPU seconds to OCR (ocr_page_seconds)",
+        "scan.pdf": "page 1 takes over 0.05 CPU seconds to OCR (ocr_page_seconds)",
     }
     assert [r.file for r in load.reports] == ["report.md"]

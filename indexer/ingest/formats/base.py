@@ -55,7 +55,7 @@ class FormatOptions:
     ocr_engine: str | None = "rapidocr"
     max_ocr_pages: int = MAX_OCR_PAGES
     max_image_pixels: int = MAX_IMAGE_PIXELS
-    ocr_page_seconds: int = OCR_PAGE_SECONDS  # CPU seconds per page, on top of max_cpu_seconds for the file
+    ocr_page_seconds: float = OCR_PAGE_SECONDS  # CPU seconds per page, on top of max_cpu_seconds for the file
 
 
 @dataclass

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import faulthandler
 import functools
+import math
 import os
 import pickle
 import resource
@@ -67,7 +68,7 @@ def _limit(options: FormatOptions, items: int) -> int:
     _, hard = resource.getrlimit(resource.RLIMIT_CPU)
     per_item = options.max_cpu_seconds + 1
     if options.ocr_engine:  # room for allow_cpu's per-page raises (each page is still held to its own budget)
-        per_item += options.max_ocr_pages * (options.ocr_page_seconds + OCR_PAGE_SLACK)
+        per_item += options.max_ocr_pages * math.ceil(options.ocr_page_seconds + OCR_PAGE_SLACK)
     wanted = _cpu_seconds() + items * per_item + 5  # a backstop if SIGXCPU were ignored
     return wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
 
