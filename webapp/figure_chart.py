@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from webapp.trend_chart import BOTTOM, HEIGHT, LEFT, RIGHT, TOP, WIDTH, fmt, nice_ceiling, year_path
+from webapp.trend_chart import BOTTOM, HEIGHT, LEFT, RIGHT, WIDTH, YearAxes, fmt, nice_ceiling, year_path
 
 MAX_SERIES = 5  # lines on one chart (trends.css has five styles); the table lists every row
 
@@ -80,15 +80,7 @@ def figure_chart(rows: list[dict], href: Callable[[dict, dict], str]) -> FigureC
     names = sorted(by_name, key=lambda n: -sum(len(r["figures"]) for r in by_name[n]))[:MAX_SERIES]
     shown = [(n, by_name[n]) for n in names]
     years = sorted({r["years"][0] for _, rs in shown for r in rs})
-    first, last = years[0], years[-1]
-    top = nice_ceiling(max(f["value"] for _, rs in shown for r in rs for f in r["figures"]))
-    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
-
-    def x_of(year: int) -> float:
-        return round(LEFT + plot_w / 2 if first == last else LEFT + plot_w * (year - first) / (last - first), 1)
-
-    def y_of(value: float) -> float:
-        return round(TOP + plot_h * (1 - value / top), 1)
+    axes = YearAxes(years[0], years[-1], nice_ceiling(max(f["value"] for _, rs in shown for r in rs for f in r["figures"])))
 
     lines = []
     for n, (name, rs) in enumerate(shown, start=1):
@@ -96,13 +88,11 @@ def figure_chart(rows: list[dict], href: Callable[[dict, dict], str]) -> FigureC
         for r in rs:
             values_by_year.setdefault(r["years"][0], set()).update(f["value"] for f in r["figures"])
         points = tuple(
-            FigurePoint(year=r["years"][0], value=f["value"], x=x_of(r["years"][0]), y=y_of(f["value"]),
+            FigurePoint(year=r["years"][0], value=f["value"], x=axes.x(r["years"][0]), y=axes.y(f["value"]),
                         href=href(r, f), label=f"{name} · {r['years'][0]}年：{f['span']}",
                         conflict=len(values_by_year[r["years"][0]]) > 1)
             for r in sorted(rs, key=lambda r: r["years"]) for f in r["figures"]
         )
         lines.append(FigureLine(n=n, name=name, points=points))
-    stride = 1 if first == last else max(1, -(-40 * (last - first) // int(plot_w)))
-    labels = tuple((x_of(y), y) for y in range(first, last + 1, stride))
-    ticks = tuple((y_of(v), fmt(v)) for v in (0.0, top / 2, top))
-    return FigureChart(lines=tuple(lines), unit=unit, x_labels=labels, y_ticks=ticks, left_off=len(by_name) - len(shown))
+    return FigureChart(lines=tuple(lines), unit=unit, x_labels=axes.labels(), y_ticks=axes.ticks(),
+                       left_off=len(by_name) - len(shown))

@@ -16,6 +16,36 @@ LEFT, RIGHT, TOP, BOTTOM = 46.0, 14.0, 18.0, 30.0
 MIN_LABEL_GAP = 40.0  # user units between two year labels (4 digits at the chart's font size)
 
 
+@dataclass(frozen=True)
+class YearAxes:
+    """The plot's scales: years first..last across (placed by value, so a gap in the years shows as a gap on
+    the axis), 0..top up; the year labels (at least MIN_LABEL_GAP apart) and three value ticks."""
+
+    first: int
+    last: int
+    top: float
+
+    def x(self, year: int) -> float:
+        """Where a year is drawn."""
+        plot_w = WIDTH - LEFT - RIGHT
+        span = self.last - self.first
+        return round(LEFT + plot_w / 2 if span == 0 else LEFT + plot_w * (year - self.first) / span, 1)
+
+    def y(self, value: float) -> float:
+        """Where a value is drawn."""
+        return round(TOP + (HEIGHT - TOP - BOTTOM) * (1 - value / self.top), 1)
+
+    def labels(self) -> tuple[tuple[float, int], ...]:
+        """(x, year) of the labelled years."""
+        span = self.last - self.first
+        stride = 1 if span == 0 else max(1, -(-int(MIN_LABEL_GAP) * span // int(WIDTH - LEFT - RIGHT)))
+        return tuple((self.x(y), y) for y in range(self.first, self.last + 1, stride))
+
+    def ticks(self) -> tuple[tuple[float, str], ...]:
+        """(y, label) of 0, half and the top."""
+        return tuple((self.y(v), fmt(v)) for v in (0.0, self.top / 2, self.top))
+
+
 def year_path(points: Sequence[Any]) -> str:
     """An SVG path through points (each with year, x, y) in year order: consecutive years joined, gaps left open."""
     out: list[str] = []
@@ -94,29 +124,17 @@ def trend_chart(result: dict, href: Callable[[str, int], str]) -> TrendChart | N
     years: list[int] = list(result["years"])
     if not years:
         return None
-    first, last = years[0], years[-1]
-    plot_w = WIDTH - LEFT - RIGHT
-    plot_h = HEIGHT - TOP - BOTTOM
-    top = nice_ceiling(max((p["per_1000"] for s in result["series"] for p in s["by_year"]), default=0.0))
-
-    def x_of(year: int) -> float:
-        # years are placed by value, so a gap in the corpus shows as a gap on the axis
-        return round(LEFT + plot_w / 2 if first == last else LEFT + plot_w * (year - first) / (last - first), 1)
-
-    def y_of(value: float) -> float:
-        return round(TOP + plot_h * (1 - value / top), 1)
+    axes = YearAxes(years[0], years[-1],
+                    nice_ceiling(max((p["per_1000"] for s in result["series"] for p in s["by_year"]), default=0.0)))
 
     lines = []
     for n, series in enumerate(result["series"], start=1):
         term = series["term"]
         points = tuple(
-            Point(year=p["year"], count=p["count"], per_1000=p["per_1000"], x=x_of(p["year"]), y=y_of(p["per_1000"]),
+            Point(year=p["year"], count=p["count"], per_1000=p["per_1000"], x=axes.x(p["year"]), y=axes.y(p["per_1000"]),
                   href=href(term, p["year"]),
                   label=f"{term} · {p['year']}年：{p['count']} 段（每千段 {fmt(p['per_1000'])}）")
             for p in series["by_year"]
         )
         lines.append(Line(n=n, term=term, points=points))
-    stride = 1 if first == last else max(1, math.ceil(MIN_LABEL_GAP / (plot_w / (last - first))))
-    labels = tuple((x_of(y), y) for y in range(first, last + 1, stride))
-    ticks = tuple((y_of(v), fmt(v)) for v in (0.0, top / 2, top))
-    return TrendChart(lines=tuple(lines), x_labels=labels, y_ticks=ticks)
+    return TrendChart(lines=tuple(lines), x_labels=axes.labels(), y_ticks=axes.ticks())
