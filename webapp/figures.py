@@ -132,14 +132,16 @@ def number_text(value: float) -> str:
 def report_figures(report_id: str) -> dict:
     """The 数据 panel of a report page: its figures in text order (at most MAX_REPORT_FIGURES), each linked to its
     sentence and to the /figures table of its metric for this institution."""
-    from indexer.figures.metrics import load_metrics
     from indexer.figures.store import read_figures
+    from indexer.search.features.figures import metric_table
 
     build = get_store().current()
-    table = load_metrics()
+    with build.hold():
+        table = metric_table(build)
+        figures = list(read_figures(build.path, build.meta, [report_id]))  # read while the build is held
     items: list[dict] = []
     total = 0
-    for figure in read_figures(build.path, build.meta, [report_id]):
+    for figure in figures:
         total += 1
         if len(items) >= MAX_REPORT_FIGURES:
             continue
@@ -160,15 +162,17 @@ def report_figures(report_id: str) -> dict:
 @bp.get("/figures")
 def page() -> str:
     """Choose a metric: its institution × year table (every value linked to its sentence), the chart, CSV."""
-    from indexer.figures.metrics import load_metrics
     from indexer.search.engine import facet_values
+    from indexer.search.features.figures import metric_table
 
     args = parse_figure_args(request.args)
     result = _run(MAX_FIGURE_ROWS) if args["metric"] else None
     columns, table = institution_table(result["rows"]) if result else ([], [])
     chart = figure_chart(result["rows"], lambda row, f: cite_url(f)) if result else None
     chosen = request.args.get("metric") or ""
-    metrics = load_metrics().metrics
+    build = get_store().current()
+    with build.hold():
+        metrics = metric_table(build).metrics
     return render_template(
         "figures.html",
         params=SearchParams(),

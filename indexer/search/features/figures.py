@@ -21,6 +21,15 @@ from indexer.limits import MAX_FILTER_CHARS, SearchArgumentError, check_filter_v
 from indexer.search.evaluation.context import context
 from indexer.search.evaluation.facets import check_known
 
+METRICS_SLOT = "figures.metrics"
+
+
+def metric_table(build: OpenIndex) -> MetricTable:
+    """The canonical metrics (metrics.toml), read once per build: the build's figures were made with them
+    (a changed file makes the next reindex full), so a request never re-reads and re-compiles the file."""
+    return build.slot(METRICS_SLOT, load_metrics)
+
+
 CSV_COLUMNS = ("metric", "label", "canonical", "scope", "institution", "years", "unit", "kind", "value", "direction",
                "approx", "baseline", "conflict", "span", "sentence", "paragraph", "report")
 
@@ -45,9 +54,9 @@ def figures(store: Store | OpenIndex, *, metric: str | None = None, institutions
             year: str | None = None, limit: int | None = None, table: MetricTable | None = None) -> dict:
     """The figure rows of the current build that pass the filters (module docstring: the document)."""
     metric, names, span = check_figure_args(metric, institutions, year)
-    table = table or load_metrics()
     build = pinned(store)
     with build.hold():
+        table = table or metric_table(build)
         if names:
             check_known(context(build), names)  # a typo is a 400 listing the options, as in search and trend
         rows = query_build(build.path, build.meta, metric=metric, institutions=names, year=span, table=table)
