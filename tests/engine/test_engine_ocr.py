@@ -101,10 +101,13 @@ def test_progress_is_reported_page_by_page(scanned_index):
     load = load_corpus(corpus, processes=1, on_page=lambda done, total: calls.append((done, total)),
                        ocr_cache=index / "ocr-cache")  # cached pages are counted too; nothing is OCR'd again
     assert not load.skipped
-    assert calls == [(1, 1), (1, 3), (2, 3), (3, 3), (1, 2), (2, 2)]  # page.png, scan.pdf, two-columns.tif
+    # page.png, scan.pdf, two-columns.tif: (0, n) as a file's first page starts, then (k, n) as page k is done
+    assert calls == [(0, 1), (1, 1), (0, 3), (1, 3), (2, 3), (3, 3), (0, 2), (1, 2), (2, 2)]
     progress = Progress(io.StringIO(), total_files=3)
     hooks = progress.hooks()
     assert hooks.on_page is not None
+    hooks.on_page(0, 3)
+    assert ", OCR page 1/3," in progress.line()
     hooks.on_page(1, 3)
     assert "1/3 files" not in progress.line() and ", OCR page 2/3," in progress.line()
     hooks.on_page(3, 3)
@@ -147,6 +150,8 @@ def test_add_a_page_image_detects_prints_and_indexes_it_reading_its_page_once(in
     result = reindex_add(source, corpus, index)
     assert result.exit_code == 0, result.output
     assert "detected: " in result.output and "institution 平湖市人民法院" in result.output
+    # the delivery line's "——" is read as "一－"; taken as a heading it would hide the date the text version gives
+    assert "date 2024-01-18" in result.output
     assert "incremental: 1 added, 0 changed, 0 removed" in result.output
     assert "  - handout-2023.png: 1 page by rapidocr" in result.output
     assert log.read_text(encoding="utf-8").count("page") == 1  # detection read it; indexing took it from the cache

@@ -18,7 +18,7 @@ from bench.data import scans
 from bench.data.report_files import REPORT
 from indexer.ingest.formats import FormatError
 from indexer.ingest.ocr import OcrPage, PageTimeout
-from indexer.ingest.ocr.engines import Engine, load_engine
+from indexer.ingest.ocr.engines import Engine, load_engine, tidy
 from indexer.ingest.ocr.pages import ocr_blocks, reading_order
 from indexer.ingest.ocr.read import ocr_image_file, ocr_scanned_pdf
 
@@ -93,8 +93,21 @@ def test_a_png_page_image_reads_as_its_text(engine: Engine, one_column: tuple[sc
     (page,) = ocr_image_file(scans.as_png(images[0], DPI), engine)
     assert_characters([page], scans.Typeset(b"", typeset.pages[:1]))
     assert abs(page.dpi - DPI) < 1
-    headings = [b.text for b in ocr_blocks([page]) if b.kind == "heading"]
+    blocks = ocr_blocks([page])
+    headings = [b.text for b in blocks if b.kind == "heading"]
     assert "一、2023年工作回顾" in headings
+    delivered = dict(REPORT)["delivered"]
+    assert [b.kind for b in blocks if scans.compact(b.text) == scans.compact(delivered)] == ["caption"]
+
+
+@pytest.mark.parametrize("read, printed", [
+    ("一－2024年1月18日在平湖市第十七届人民代表大会第四次会议上", "——2024年1月18日在平湖市第十七届人民代表大会第四次会议上"),
+    ("一一2024年1月18日在", "——2024年1月18日在"), ("—一在平湖市第十七届人民代表大会", "——在平湖市第十七届人民代表大会"),
+    ("一－二〇二四年一月", "——二〇二四年一月"),
+    ("一、2023年工作回顾", "一、2023年工作回顾"), ("一－二审案件", "一－二审案件"), ("一2024年", "一2024年"),
+])
+def test_a_delivery_lines_dash_misread_as_yi_is_a_dash_again(read: str, printed: str):
+    assert tidy(read) == printed
 
 
 def test_only_the_scanned_pages_of_a_mixed_pdf_are_ocrd(engine: Engine, one_column: tuple[scans.Typeset, list[Any]]):

@@ -29,6 +29,9 @@ DEFAULT_ENGINE = "rapidocr"
 _CJK = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef"
 WIDEN = 0.5  # line heights added at each end of a detected line before it is read
 _FULL = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？", "(": "（", ")": "）"}
+# A delivery line's opening "——" (——2024年1月18日在…会议上) is read as "一－", "一一" or "—一": the character 一 is a
+# horizontal stroke like a dash. Left so, the line reads as a numbered heading (一…) and the report loses its date.
+_DELIVERY_DASH = re.compile(r"^(?:一[－—–\-―‒一]|[－—–―‒]一)(?=\d{4}年|[〇○零一二三四五六七八九]{4}年|在)")
 
 
 def tidy(text: str) -> str:
@@ -36,7 +39,7 @@ def tidy(text: str) -> str:
     text = re.sub(r"\s+", " ", text).strip()
     text = re.sub(rf"(?<=[{_CJK}]) (?=[{_CJK}\w])|(?<=\w) (?=[{_CJK}])", "", text)  # keep spaces between Latin words only
     text = re.sub(rf"(?<=[{_CJK}])[,;:!?()]|[(](?=[{_CJK}])|[,;:!?)](?=[{_CJK}])", lambda m: _FULL[m.group(0)], text)
-    return text
+    return _DELIVERY_DASH.sub("——", text)
 
 
 class Engine(Protocol):

@@ -85,6 +85,8 @@ class FileOcr:
         if len(wanted) > self.max_pages:
             raise FormatError(f"{len(wanted):,} scanned pages, over the {self.max_pages:,}-page OCR limit (max_ocr_pages)")
         out: dict[int, OcrPage] = {}
+        if self.progress is not None and wanted:
+            self.progress(0, len(wanted))  # the first page is under way (the display names the page being read)
         for n, index in enumerate(wanted, 1):
             page = self.cached.get(index)
             if page is None:
