@@ -8,6 +8,9 @@ leaves no workers behind.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import gc
 import os
 import pickle
 import select
@@ -40,6 +43,11 @@ def fork_map(
     # Workers wait for EOF on release_r: the parent closes release_w when done reading, or dies.
     release_r, release_w = os.pipe() if hold_until_read else (-1, -1)
     children: list[tuple[int, int]] = []  # (pid, result read fd)
+    # The parent's objects (a million parsed paragraphs at scale) go to the collector's permanent generation
+    # while the children are forked: a child's collections then never write to their headers, so the
+    # pages stay shared instead of being copied into every child (the fork advice of the gc module's docs).
+    trim_heap()
+    gc.freeze()
     try:
         for item in items:
             read_fd, write_fd = os.pipe()
@@ -50,6 +58,7 @@ def fork_map(
                 _child(func, item, write_fd, release_r)
             os.close(write_fd)
             children.append((pid, read_fd))
+        gc.unfreeze()  # the parent's own collections see them again
         release_r = _close(release_r)
         while_running()
         results = [_result(pid, fd) for pid, fd in children]
@@ -65,6 +74,7 @@ def fork_map(
                 pass
         raise
     finally:
+        gc.unfreeze()  # (again, if a fork failed)
         _close(release_r)
         _close(release_w)  # before reaping: held workers exit on this
         for pid, fd in children:
@@ -73,6 +83,24 @@ def fork_map(
                 os.waitpid(pid, 0)
             except ChildProcessError:
                 pass
+
+
+def trim_heap() -> None:
+    """Give the C heap's free pages back to the OS (glibc's malloc_trim; nothing elsewhere).
+
+    Unpickling the parsed corpus from the parse workers leaves ~20 % of the parent's heap free but resident;
+    returned before a fork, it is not counted in the parent (nor shared with every child) for the whole build."""
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+def _malloc_trim():  # noqa: ANN202 - a ctypes function or None
+    name = ctypes.util.find_library("c")
+    try:
+        return getattr(ctypes.CDLL(name), "malloc_trim", None) if name else None
+    except OSError:
+        return None
 
 
 def _close(fd: int) -> int:

@@ -44,6 +44,20 @@ def test_fork_map_order_and_errors() -> None:
         fork_map(lambda n: 1 // n, [1, 0])
 
 
+def test_fork_map_children_see_the_parents_objects_frozen_and_the_parent_gets_them_back() -> None:
+    import gc
+
+    # in a child the parent's objects sit in the collector's permanent generation (its collections never
+    # write to them, so their pages stay shared); the parent's own collector sees them again afterwards
+    assert gc.get_freeze_count() == 0
+    frozen_in_children = fork_map(lambda _: gc.get_freeze_count(), [1, 2])
+    assert all(count > 1000 for count in frozen_in_children)
+    assert gc.get_freeze_count() == 0
+    with pytest.raises(WorkerError):
+        fork_map(lambda n: 1 // n, [0])
+    assert gc.get_freeze_count() == 0
+
+
 def test_fork_map_reports_every_failed_worker() -> None:
     with pytest.raises(WorkerError) as raised:
         fork_map(lambda n: 1 // n, [0, 1, None])
