@@ -15,7 +15,8 @@ from indexer.index.arrays import EMPTY, FieldArrays
 from indexer.search.evaluation.context import BuildContext
 from indexer.search.evaluation.sets import distinct, union
 
-_FAR = np.int64(1) << np.int64(32)  # key = docnum << 32 | position: positions of two documents never meet
+_SHIFT = np.int64(32)  # key = docnum << 32 | position: positions of two documents never meet
+_NO_KEYS = np.zeros(0, dtype=np.int64)
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,7 @@ class Terms:
         self.memo: dict[tuple[str, str], Postings] = {}
         self.docmemo: dict[tuple[str, str, str], np.ndarray] = {}
         self._masks: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = {}
+        self._extra: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
 
     def postings(self, fieldname: str, term: str) -> Postings:
         """The postings of fieldname:term."""
@@ -119,32 +121,50 @@ class Terms:
     def keys(self, fieldname: str, term: str, within: np.ndarray | None = None) -> np.ndarray:
         """Sorted int64 keys docnum << 32 | position of every occurrence of term (in documents `within`)."""
         p = self.postings(fieldname, term)
-        mask = self._within_mask(within) if within is not None else None
-        out = []
-        for arrays, base, i, a, b in p.parts:
-            local = np.asarray(arrays.docs[a:b])
-            tf = np.asarray(arrays.tf[a:b], dtype=np.int64)
+        if p.empty:
+            return _NO_KEYS
+        pick = None if within is None else self._pick(p.docs, within)
+        if pick is not None and not len(pick):
+            return _NO_KEYS
+        at = self._position_index(fieldname, term, p, pick)  # each posting's first position, counted over its parts
+        docs, tf = (p.docs, p.tf) if pick is None else (p.docs[pick], p.tf[pick])
+        doc = docs.astype(np.int64)
+        if int(tf.sum()) != len(tf):  # postings with several positions: each occurrence's index
             ends = np.cumsum(tf)
-            starts = ends - tf
-            if within is not None:
-                if mask is not None:  # many documents wanted: a lookup per posting in a mask of the build
-                    pick = np.flatnonzero(mask[local + base] if base else mask[local])
-                else:  # few: look each of them up in the postings
-                    glob = local.astype(np.int64) + base
-                    at = np.searchsorted(glob, within)
-                    np.minimum(at, len(glob) - 1, out=at)
-                    pick = np.unique(at[glob[at] == within])
-                local, tf, starts = local[pick], tf[pick], starts[pick]
-            if not len(local):
-                continue
-            p0 = int(arrays.pstart[i])
-            where = _ranges(starts + p0, starts + p0 + tf)
-            pos = np.asarray(arrays.positions)[where].astype(np.int64)
-            doc = np.repeat(local.astype(np.int64) + base, tf)
-            out.append(doc * _FAR + pos)
-        if not out:
-            return np.zeros(0, dtype=np.int64)
-        return np.concatenate(out) if len(out) > 1 else out[0]
+            at = np.repeat(at + tf - ends, tf) + np.arange(int(ends[-1]), dtype=np.int64)
+            doc = np.repeat(doc, tf)
+        bounds = np.zeros(len(p.parts), dtype=np.int64)  # where each segment's postings begin in p
+        np.cumsum([b - a for _arrays, _base, _i, a, b in p.parts[:-1]], out=bounds[1:])
+        first = self._position_index(fieldname, term, p, bounds)  # and their first position
+        cut = [*np.searchsorted(at, first).tolist(), len(at)]
+        pos = [arrays.positions[at[cut[n]:cut[n + 1]] + (int(arrays.pstart[i]) - int(first[n]))]
+               for n, (arrays, _base, i, _a, _b) in enumerate(p.parts) if cut[n] < cut[n + 1]]
+        out = np.concatenate(pos).astype(np.int64) if len(pos) > 1 else pos[0].astype(np.int64)
+        out |= doc << _SHIFT
+        return out
+
+    def _position_index(self, fieldname: str, term: str, p: Postings, pick: np.ndarray | None) -> np.ndarray:
+        """Σ tf of the postings before each posting picked (all of them without pick): from the postings whose
+        tf is not 1, listed once per request, field and term (a prefix sum of every tf would cost more)."""
+        key = (fieldname, term)
+        got = self._extra.get(key)
+        if got is None:
+            many = np.flatnonzero(p.tf != 1)
+            more = np.zeros(len(many) + 1, dtype=np.int64)
+            np.cumsum(p.tf[many] - 1, out=more[1:])
+            got = self._extra[key] = (many, more)
+        many, more = got
+        k = np.arange(len(p.docs), dtype=np.int64) if pick is None else pick
+        return k + more[np.searchsorted(many, k)] if len(many) else k
+
+    def _pick(self, docs: np.ndarray, within: np.ndarray) -> np.ndarray:
+        """Indexes of the postings (global docnums, ascending) whose documents are in within."""
+        mask = self._within_mask(within)
+        if mask is not None:  # many documents wanted: a lookup per posting in a mask of the build
+            return np.flatnonzero(mask[docs])
+        at = np.searchsorted(docs, within)  # few: look each of them up in the postings
+        np.minimum(at, len(docs) - 1, out=at)
+        return at[docs[at] == within]
 
     def _within_mask(self, within: np.ndarray) -> np.ndarray | None:
         """A boolean per docnum of the build for a large `within` (made once per request and set), else None."""
@@ -157,7 +177,6 @@ class Terms:
             mask[within] = True
             self._masks[key] = got = (within, mask)
         return got[1]
-
 
 def _ranges(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
     """The concatenation of arange(s, e) for each pair (vectorised)."""
