@@ -48,7 +48,7 @@ ARRAY_DIR = "arrays"
 ARRAY_FIELDS = ("text", "section", "lead", "text_bi")
 COLUMNS = ("institution", "theme", "report")  # one value id per document
 _PARTS = ("terms", "tstart", "keys", "offsets", "docs", "tf", "pstart", "positions", "lengths")
-EMPTY = np.zeros(0, dtype=np.int32)
+EMPTY = np.zeros(0, dtype=np.intp)  # an empty hit set (docnums are intp: numpy indexes with them fastest)
 
 
 def _key8(term: bytes) -> int:

@@ -147,7 +147,7 @@ class Matcher:
             within = intersect(union([self.substring_docs(n) for n in left], self.ctx.size),
                                union([self.substring_docs(n) for n in right], self.ctx.size))
             keys = self.occurrences.near(left, right, node.distance, within)
-            got = self.near_memo[key] = distinct((keys >> 32).astype(np.int32)) if len(keys) else EMPTY
+            got = self.near_memo[key] = distinct(keys >> 32) if len(keys) else EMPTY
         return got
 
     def evaluate(self, node: Node | None, whole_words: bool = False) -> np.ndarray:

@@ -23,7 +23,7 @@ _NO_KEYS = np.zeros(0, dtype=np.int64)
 class Postings:
     """One term's postings in every segment: global docnums (sorted), term frequencies, where they are."""
 
-    docs: np.ndarray  # int32, ascending
+    docs: np.ndarray  # intp (a hit set's dtype, evaluation/sets.py), ascending
     tf: np.ndarray  # int64
     parts: tuple[tuple[FieldArrays, int, int, int, int], ...]  # (field arrays, base, term index, start, end)
     df: int  # document frequency, deleted documents included
@@ -64,7 +64,7 @@ class Terms:
             a, b = int(arrays.offsets[i]), int(arrays.offsets[i + 1])
             if b > a:
                 local = arrays.docs[a:b]
-                docs.append(local + np.int32(base) if base else np.asarray(local))
+                docs.append(local.astype(np.intp) + base if base else local.astype(np.intp))
                 tfs.append(arrays.tf[a:b])
                 parts.append((arrays, base, i, a, b))
         if not parts:
@@ -113,7 +113,7 @@ class Terms:
                 ends = np.asarray(arrays.offsets)[idx + 1]
                 sel = _ranges(starts, ends)
                 if len(sel):
-                    parts.append(np.asarray(arrays.docs)[sel] + np.int32(base))
+                    parts.append(np.asarray(arrays.docs)[sel].astype(np.intp) + base)
             got = self.docmemo[key] = self.alive(union(parts, self.ctx.size) if len(parts) > 1 else
                                                  distinct(np.sort(parts[0])) if parts else EMPTY)
         return got
