@@ -110,7 +110,7 @@ class BuildContext:
         self.columns = {name: self._column(name) for name in COLUMNS}
         self.position = self._concat(lambda a: a.columns["position"], np.int32)
         self.years = self._years()
-        self._report_years = self._years_by_report()
+        self.report_years = self._years_by_report()  # facet counting (evaluation/cells.py)
         self.b, self.k1 = bm25f_defaults()
         tokenizer = self.index.schema["text"].analyzer.items[0]
         assert isinstance(tokenizer, JiebaTokenizer)
@@ -162,17 +162,6 @@ class BuildContext:
         if not np.array_equal(per_doc, incidence.sum(axis=1)[reports.of]):
             return None
         return incidence
-
-    def year_counts(self, docs: np.ndarray) -> np.ndarray:
-        """How many of docs cover each year (index into years.values)."""
-        nyears = len(self.years.values)
-        if self._report_years is not None:
-            per_report = np.bincount(self.columns["report"].of[docs], minlength=len(self._report_years))
-            used = np.flatnonzero(per_report)
-            return per_report[used] @ self._report_years[used]
-        mask = np.zeros(self.size, dtype=bool)
-        mask[docs] = True
-        return np.bincount(self.years.index[mask[self.years.docs]], minlength=nyears)
 
     # ------------------------------------------------------------------ documents
 
