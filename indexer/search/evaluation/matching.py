@@ -103,7 +103,8 @@ class Matcher:
         sure = intersect(candidates, self.terms.docs("text", text))
         rest = minus(candidates, sure)
         found = phrase_docs(self.terms, "text_bi", grams, rest) if len(rest) else EMPTY
-        return union([sure, found], self.ctx.size)
+        got = self.terms.phrases[("text_bi", tuple(grams))] = union([sure, found], self.ctx.size)
+        return got
 
     def chunk_docs(self, text: str, whole_words: bool) -> np.ndarray:
         """An unquoted chunk: every word (as a word, or a substring unless whole_words), or the whole chunk."""

@@ -46,6 +46,9 @@ class Terms:
         self.docmemo: dict[tuple[str, str, str], np.ndarray] = {}
         self._masks: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = {}
         self._extra: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
+        # (field, terms) → every live paragraph with the terms at consecutive positions, where a request has
+        # checked the whole build (a needle's substring match): a phrase clause ranking some of them reads it
+        self.phrases: dict[tuple[str, tuple[str, ...]], np.ndarray] = {}
 
     def postings(self, fieldname: str, term: str) -> Postings:
         """The postings of fieldname:term."""

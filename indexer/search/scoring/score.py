@@ -104,11 +104,15 @@ class Scorer:
         scores = np.zeros(len(cand), dtype=np.float64)
         matched = np.zeros(len(cand), dtype=bool)
         within = cand.docs if only is None else cand.docs[only]
-        for t in dict.fromkeys(clause.terms):
-            if not len(within):
-                return scores, matched
-            within = intersect(within, self.terms.postings(clause.field, t).docs)
-        found = near_docs(self.terms, clause.field, list(clause.terms), clause.slop, within) if len(within) else within
+        known = self.terms.phrases.get((clause.field, clause.terms)) if clause.slop == 1 else None
+        if known is not None:  # the matcher found every paragraph with this phrase: no positions to read again
+            found = intersect(within, known)
+        else:
+            for t in dict.fromkeys(clause.terms):
+                if not len(within):
+                    return scores, matched
+                within = intersect(within, self.terms.postings(clause.field, t).docs)
+            found = near_docs(self.terms, clause.field, list(clause.terms), clause.slop, within) if len(within) else within
         if not len(found):
             return scores, matched
         sub = Candidates(found, self.ctx.size)
