@@ -59,25 +59,24 @@ class Terms:
         return got
 
     def _read(self, fieldname: str, term: bytes) -> Postings:
-        docs, tfs, parts = [], [], []
+        parts = []
         for arrays, base in self.ctx.fields[fieldname]:
             i = arrays.find(term)
-            if i < 0:
-                continue
-            a, b = int(arrays.offsets[i]), int(arrays.offsets[i + 1])
-            if b > a:
-                local = arrays.docs[a:b]
-                docs.append(local.astype(np.intp) + base if base else local.astype(np.intp))
-                tfs.append(arrays.tf[a:b])
-                parts.append((arrays, base, i, a, b))
+            if i >= 0:
+                a, b = int(arrays.offsets[i]), int(arrays.offsets[i + 1])
+                if b > a:
+                    parts.append((arrays, base, i, a, b))
         if not parts:
             return _NONE
-        return Postings(
-            docs=np.concatenate(docs) if len(docs) > 1 else docs[0],
-            tf=np.concatenate(tfs).astype(np.int64) if len(tfs) > 1 else np.asarray(tfs[0], dtype=np.int64),
-            parts=tuple(parts),
-            df=sum(b - a for _, _, _, a, b in parts),
-        )
+        df = sum(b - a for _, _, _, a, b in parts)
+        docs = np.empty(df, dtype=np.intp)  # each segment's slice written in place: one copy, no concatenation
+        tf = np.empty(df, dtype=np.int64)
+        at = 0
+        for arrays, base, _i, a, b in parts:
+            np.add(arrays.docs[a:b], base, out=docs[at:at + b - a])
+            tf[at:at + b - a] = arrays.tf[a:b]
+            at += b - a
+        return Postings(docs=docs, tf=tf, parts=tuple(parts), df=df)
 
     def alive(self, docs: np.ndarray) -> np.ndarray:
         """docs without the deleted ones."""
