@@ -156,7 +156,7 @@ class FieldArrays:
         load = {p: mapped(f"{fieldname}.{p}") for p in _PARTS}
         self.terms = _Terms(load["terms"], load["tstart"])
         self.keys = load["keys"]
-        self._key_list = memoryview(self.keys)  # bisect over it in C, without numpy's per-call set-up
+        self._key_list = self.keys.data  # a memoryview: bisect over it in C, without numpy's per-call set-up
         self.offsets = load["offsets"]
         self.docs = load["docs"]
         self.tf = load["tf"]

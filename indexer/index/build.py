@@ -116,7 +116,7 @@ class DocumentSequence(Sequence[dict]):
         return to_document(self.reports[order].paragraphs[j], seq=n, report_order=order, permalink_key=keys[order][j])
 
     def __getitem__(self, i):  # noqa: ANN001, ANN204 - Sequence protocol
-        keys: dict = {}  # report order → its keys
+        keys = {}  # report order → its keys
         if isinstance(i, slice):
             return [self._document(n, keys) for n in range(*i.indices(len(self.places)))]
         return self._document(range(len(self.places))[i], keys)
