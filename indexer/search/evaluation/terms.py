@@ -45,7 +45,6 @@ class Terms:
         self.memo: dict[tuple[str, str], Postings] = {}
         self.docmemo: dict[tuple[str, str, str], np.ndarray] = {}
         self._masks: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = {}
-        self._extra: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
         # (field, terms) → every live paragraph with the terms at consecutive positions, where a request has
         # checked the whole build (a needle's substring match): a phrase clause ranking some of them reads it
         self.phrases: dict[tuple[str, tuple[str, ...]], np.ndarray] = {}
@@ -128,36 +127,23 @@ class Terms:
         pick = None if within is None else self._pick(p.docs, within)
         if pick is not None and not len(pick):
             return _NO_KEYS
-        at = self._position_index(fieldname, term, p, pick)  # each posting's first position, counted over its parts
+        at = _before(p.tf, pick)  # each posting's first position, counted over the term's segments in turn
         docs, tf = (p.docs, p.tf) if pick is None else (p.docs[pick], p.tf[pick])
         doc = docs.astype(np.int64)
         if int(tf.sum()) != len(tf):  # postings with several positions: each occurrence's index
             ends = np.cumsum(tf)
             at = np.repeat(at + tf - ends, tf) + np.arange(int(ends[-1]), dtype=np.int64)
             doc = np.repeat(doc, tf)
-        bounds = np.zeros(len(p.parts), dtype=np.int64)  # where each segment's postings begin in p
-        np.cumsum([b - a for _arrays, _base, _i, a, b in p.parts[:-1]], out=bounds[1:])
-        first = self._position_index(fieldname, term, p, bounds)  # and their first position
+        # where each segment's positions of the term begin in that count: its earlier segments' position totals
+        first = np.zeros(len(p.parts), dtype=np.int64)
+        np.cumsum([int(arrays.pstart[i + 1] - arrays.pstart[i]) for arrays, _base, i, _a, _b in p.parts[:-1]],
+                  out=first[1:])
         cut = [*np.searchsorted(at, first).tolist(), len(at)]
         pos = [arrays.positions[at[cut[n]:cut[n + 1]] + (int(arrays.pstart[i]) - int(first[n]))]
                for n, (arrays, _base, i, _a, _b) in enumerate(p.parts) if cut[n] < cut[n + 1]]
         out = np.concatenate(pos).astype(np.int64) if len(pos) > 1 else pos[0].astype(np.int64)
         out |= doc << _SHIFT
         return out
-
-    def _position_index(self, fieldname: str, term: str, p: Postings, pick: np.ndarray | None) -> np.ndarray:
-        """Σ tf of the postings before each posting picked (all of them without pick): from the postings whose
-        tf is not 1, listed once per request, field and term (a prefix sum of every tf would cost more)."""
-        key = (fieldname, term)
-        got = self._extra.get(key)
-        if got is None:
-            many = np.flatnonzero(p.tf != 1)
-            more = np.zeros(len(many) + 1, dtype=np.int64)
-            np.cumsum(p.tf[many] - 1, out=more[1:])
-            got = self._extra[key] = (many, more)
-        many, more = got
-        k = np.arange(len(p.docs), dtype=np.int64) if pick is None else pick
-        return k + more[np.searchsorted(many, k)] if len(many) else k
 
     def _pick(self, docs: np.ndarray, within: np.ndarray) -> np.ndarray:
         """Indexes of the postings (global docnums, ascending) whose documents are in within."""
@@ -179,6 +165,21 @@ class Terms:
             mask[within] = True
             self._masks[key] = got = (within, mask)
         return got[1]
+
+def _before(tf: np.ndarray, pick: np.ndarray | None) -> np.ndarray:
+    """Σ tf of the postings before each posting picked (sorted, distinct indexes; every posting without pick):
+    one pass over the postings up to the last one picked."""
+    if pick is None:
+        out = np.cumsum(tf)
+        out -= tf
+        return out
+    out = np.empty(len(pick), dtype=np.int64)
+    out[0] = tf[: pick[0]].sum()
+    if len(pick) > 1:  # reduceat: Σ tf[pick[j]:pick[j + 1]] for each j (the last, tf[pick[-1]], unused)
+        np.cumsum(np.add.reduceat(tf[: pick[-1] + 1], pick)[:-1], out=out[1:])
+        out[1:] += out[0]
+    return out
+
 
 def _ranges(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
     """The concatenation of arange(s, e) for each pair (vectorised)."""
