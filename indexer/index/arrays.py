@@ -35,7 +35,7 @@ from __future__ import annotations
 import json
 import mmap
 import os
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import BinaryIO
@@ -48,7 +48,7 @@ ARRAY_DIR = "arrays"
 ARRAY_FIELDS = ("text", "section", "lead", "text_bi")
 COLUMNS = ("institution", "theme", "report")  # one value id per document
 _PARTS = ("terms", "tstart", "keys", "offsets", "docs", "tf", "pstart", "positions", "lengths")
-EMPTY = np.zeros(0, dtype=np.int32)
+EMPTY = np.zeros(0, dtype=np.intp)  # an empty hit set (docnums are intp: numpy indexes with them fastest)
 
 
 def _key8(term: bytes) -> int:
@@ -156,6 +156,7 @@ class FieldArrays:
         load = {p: mapped(f"{fieldname}.{p}") for p in _PARTS}
         self.terms = _Terms(load["terms"], load["tstart"])
         self.keys = load["keys"]
+        self._key_list = self.keys.data  # a memoryview: bisect over it in C, without numpy's per-call set-up
         self.offsets = load["offsets"]
         self.docs = load["docs"]
         self.tf = load["tf"]
@@ -166,7 +167,10 @@ class FieldArrays:
 
     def find(self, term: bytes) -> int:
         """The index of term, or -1."""
-        i = self._bisect(term)
+        if len(term) > 8:
+            i = self._bisect(term)
+        else:  # the one term with these first 8 bytes this short sorts first among the terms sharing them
+            i = bisect_left(self._key_list, _key8(term))
         return i if i < len(self.terms) and self.terms[i] == term else -1
 
     def term_range(self, lo: bytes, hi: bytes) -> tuple[int, int]:
@@ -188,9 +192,9 @@ class FieldArrays:
 
     def _bisect(self, term: bytes) -> int:
         """bisect_left over the terms: the 8-byte keys (numpy) narrow it to the few terms sharing them."""
-        key = np.uint64(_key8(term))
-        a = int(np.searchsorted(self.keys, key, "left"))
-        b = int(np.searchsorted(self.keys, key, "right"))
+        key = _key8(term)
+        a = bisect_left(self._key_list, key)
+        b = bisect_right(self._key_list, key, a)
         return bisect_left(self.terms, term, a, b)
 
     def df(self, i: int) -> int:

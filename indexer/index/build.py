@@ -47,6 +47,7 @@ from indexer.ingest.formats import FormatOptions
 from indexer.ingest.ocr.cache import CACHE_DIR as OCR_CACHE_DIR
 from indexer.ingest.snapshot import CorpusSnapshot, take_snapshot
 from indexer.model import OcrSummary, Report
+from indexer.paragraph_keys import report_keys
 
 # Below this many paragraphs one writer process: forking costs a few milliseconds, and each extra
 # segment makes searches a little slower. Above it the forked writers (indexer/index/segments.py) share the
@@ -79,12 +80,21 @@ def default_procs(paragraphs: int) -> int:
     return (os.cpu_count() or 1) if paragraphs >= PARALLEL_MIN_PARAGRAPHS else 1
 
 
+def report_paragraph_keys(report: Report) -> list[str]:
+    """The permalink key of each of the report's paragraphs, in report.paragraphs' order (numbered in position order)."""
+    ranked = sorted(range(len(report.paragraphs)), key=lambda j: report.paragraphs[j].position)
+    keys = [""] * len(ranked)
+    for j, key in zip(ranked, report_keys([report.paragraphs[j].text for j in ranked])):
+        keys[j] = key
+    return keys
+
+
 def paragraph_documents(reports: Iterable[Report]) -> Iterable[dict]:
     """One Whoosh document per paragraph, in corpus order (seq) — see schema.to_document."""
     seq = 0
     for order, report in enumerate(reports):
-        for p in report.paragraphs:
-            yield to_document(p, seq=seq, report_order=order)
+        for p, key in zip(report.paragraphs, report_paragraph_keys(report)):
+            yield to_document(p, seq=seq, report_order=order, permalink_key=key)
             seq += 1
 
 
@@ -94,22 +104,26 @@ class DocumentSequence(Sequence[dict]):
 
     def __init__(self, reports: Sequence[Report]) -> None:
         self.reports = reports
-        self.places = [(order, p) for order, r in enumerate(reports) for p in r.paragraphs]
+        self.places = [(order, j) for order, r in enumerate(reports) for j in range(len(r.paragraphs))]
 
     def __len__(self) -> int:
         return len(self.places)
 
+    def _document(self, n: int, keys: dict[int, list[str]]) -> dict:
+        order, j = self.places[n]
+        if order not in keys:  # a report's keys, once per slice (a report split between slices is keyed twice)
+            keys[order] = report_paragraph_keys(self.reports[order])
+        return to_document(self.reports[order].paragraphs[j], seq=n, report_order=order, permalink_key=keys[order][j])
+
     def __getitem__(self, i):  # noqa: ANN001, ANN204 - Sequence protocol
+        keys = {}  # report order → its keys
         if isinstance(i, slice):
-            start, stop, step = i.indices(len(self.places))
-            return [to_document(p, seq=n, report_order=order)
-                    for n, (order, p) in zip(range(start, stop, step), self.places[start:stop:step])]
-        order, p = self.places[i]
-        return to_document(p, seq=i if i >= 0 else len(self.places) + i, report_order=order)
+            return [self._document(n, keys) for n in range(*i.indices(len(self.places)))]
+        return self._document(range(len(self.places))[i], keys)
 
     def weights(self) -> list[int]:
         """Each document's text length (what the writers balance their work by)."""
-        return [len(p.text or "") for _, p in self.places]
+        return [len(self.reports[order].paragraphs[j].text or "") for order, j in self.places]
 
 
 def write_build(

@@ -18,6 +18,8 @@ Fields (contract):
 Added beyond the contract:
     report_order stored                     0-based index of the report in corpus order
     lead_text    stored                     the lead string itself (the `lead` field is not stored)
+    permalink_key stored                    the paragraph's permalink key (indexer/paragraph_keys.py), numbered
+                                            among its report's paragraphs (index format 6)
 
 "words" and "bigrams" fields (ArrayText) are analysed by our tokenizers (indexer/analysis.py) but indexed
 only in the posting arrays (indexer/index/arrays.py), with positions, lengths and facet columns: the
@@ -79,6 +81,7 @@ def make_schema(dictionary: Path = DEFAULT_DICTIONARY) -> Schema:
         position=STORED(),
         seq=STORED(),
         report_order=STORED(),
+        permalink_key=STORED(),
     )
 
 
@@ -86,8 +89,9 @@ def make_schema(dictionary: Path = DEFAULT_DICTIONARY) -> Schema:
 # search hits and the report view read stored fields back with from_stored (then Paragraph.to_dict()).
 
 
-def to_document(p: Paragraph, *, seq: int, report_order: int) -> dict:
-    """The Whoosh document of one paragraph (seq: corpus order; report_order: its report's index)."""
+def to_document(p: Paragraph, *, seq: int, report_order: int, permalink_key: str) -> dict:
+    """The Whoosh document of one paragraph (seq: corpus order; report_order: its report's index; permalink_key:
+    its key among its report's paragraphs, indexer/paragraph_keys.py)."""
     return {
         "id": p.id,
         "report": p.report,
@@ -103,6 +107,7 @@ def to_document(p: Paragraph, *, seq: int, report_order: int) -> dict:
         "position": p.position,
         "seq": seq,
         "report_order": report_order,
+        "permalink_key": permalink_key,
     }
 
 

@@ -24,6 +24,7 @@ from indexer.index.semantic import SemanticUnavailable
 from indexer.index.store import OpenIndex, Store, pinned
 from indexer.limits import MAX_PER_PAGE, SearchArgumentError, check_filter_values, parse_year_span
 from indexer.model import Paragraph
+from indexer.paragraph_keys import report_keys
 from indexer.search.evaluation.context import BuildContext, context
 from indexer.search.evaluation.facets import FACET_LABELS, FACETS, check_known, count, filtered, known_values
 from indexer.search.evaluation.matching import Matcher
@@ -31,7 +32,7 @@ from indexer.search.evaluation.sentences import SentenceMatch
 from indexer.search.evaluation.sets import intersect, members, minus
 from indexer.search.features.didyoumean import did_you_mean
 from indexer.search.features.partial import missing
-from indexer.search.features.permalinks import paragraph_key, permalink, report_keys
+from indexer.search.features.permalinks import paragraph_key, permalink
 from indexer.search.features.related import FEEDBACK_DOCS, RELATED_BELOW, Related
 from indexer.search.features.semantic import SEMANTIC_BELOW, BuildVectors, build_vectors, fused, nearest, query_vector
 from indexer.search.highlight.marks import Marker, sentence_snippet
@@ -142,7 +143,7 @@ def search(store: Store | OpenIndex, q: str, *, institutions: Sequence[str] = ()
             lacks = missing(parts, docnum) if kind == "partial" else []
             hit = _hit(stored, score, snippet.html) | {"partial": bool(lacks), "missing": lacks,
                                                        "permalink": permalink(stored.get("report", ""),
-                                                                              paragraph_key(ctx, docnum, stored))}
+                                                                              paragraph_key(stored))}
             if related:
                 hit["related"] = more.has(m, docnum) if kind == "related" else []
             if semantic:

@@ -96,7 +96,7 @@ def pool(ctx: BuildContext, m: Matcher, tree: Node | None, chosen: Chosen) -> np
 
 def listed(ctx: BuildContext, *lists: Ranked | np.ndarray) -> np.ndarray:
     """The docnums of several listings, as one sorted array."""
-    arrays = [np.array(sorted(d for d, _s in x), dtype=np.int32) if isinstance(x, list) else x for x in lists]
+    arrays = [np.array(sorted(d for d, _s in x), dtype=np.intp) if isinstance(x, list) else x for x in lists]
     return union(arrays, ctx.size)
 
 

@@ -24,6 +24,7 @@ from indexer.index.store import (
     Store,
 )
 from indexer.model import Report
+from indexer.search.engine import get_report
 from tests.helpers.search import substring_ids, word_ids
 
 
@@ -53,6 +54,28 @@ def test_build_then_store_serves_it(tmp_path: Path, hand_reports: list[Report]) 
         assert searcher.doc_count() == summary.paragraphs
         hit = searcher.search(Term("id", "fy-a-p1"))[0]
         assert hit["report"] == "fy-a" and hit["years"] == "2020" and hit["position"] == 1
+
+
+def test_each_paragraph_stores_the_permalink_key_its_report_gives_it(tmp_path: Path, make_reports,
+                                                                    seed_texts: list[str]) -> None:
+    """Index format 6: the key a hit carries is stored by the build, and is the key the report view numbers itself
+    (get_report, from the report's texts), repeats included, also when forked writers split a report."""
+    a, b, c, d = seed_texts[:4]
+    reports = make_reports({"fy-dup": [a, b, a, c, a + " ", d], "jc-dup": [b, d, b]})
+    build_reports(reports, tmp_path, procs=3)
+    store = Store(tmp_path)
+    opened = store.current()
+    assert len(opened.index.reader().leaf_readers()) == 3  # the reports span segments
+    with opened.searcher() as searcher:
+        stored = {(f["report"], f["position"]): f["permalink_key"] for f in searcher.all_stored_fields()}
+    for report in reports:
+        view = get_report(store, report.id)
+        assert view is not None
+        assert [f"/p/{report.id}/{stored[report.id, p['position']]}" for p in view["paragraphs"]] == \
+            [p["permalink"] for p in view["paragraphs"]]
+    keys = [stored["fy-dup", n] for n in range(1, 7)]
+    assert keys[2] == keys[0] + "-2" and keys[4] == keys[0] + "-3"  # whitespace does not make a text new
+    assert len(set(keys)) == 6 and stored["jc-dup", 3] == stored["jc-dup", 1] + "-2"
 
 
 def test_same_reports_give_the_same_ids_twice(tmp_path: Path, hand_reports: list[Report]) -> None:

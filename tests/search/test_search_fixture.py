@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,10 @@ from indexer.search.engine import (
     overview,
     search,
 )
+from indexer.search.evaluation.cells import cells
+from indexer.search.evaluation.context import context
+from indexer.search.evaluation.matching import Matcher
+from indexer.search.language.query import parse
 from tests.helpers.search import MARK, all_hits, plain, squeeze
 
 pytestmark = pytest.mark.usefixtures("fixture_store")
@@ -112,6 +117,22 @@ def test_a_range_report_counts_under_each_year(fixture_store: Store) -> None:
     result = search(fixture_store, "改革开放")
     assert result["total"] == 1
     assert result["facets"]["year"] == {str(y): 1 for y in range(2017, 2022)}
+
+
+def test_year_counts_are_the_same_without_years_per_report(fixture_store: Store) -> None:
+    """The facet cells count years through the report × year table; a build whose years were not per report would
+    count them from the (docnum, year) pairs: both give the same counts (evaluation/cells.py)."""
+    opened = fixture_store.current()
+    with opened.hold():
+        ctx = context(opened)
+        table = cells(ctx)
+        assert table.years is not None
+        pairs = dataclasses.replace(table, years=None)
+        for q in ("改革", "执行 OR 家事", "改革开放"):
+            docs = Matcher(ctx).evaluate(parse(q).tree)
+            assert len(docs)
+            by_report = table.counts(ctx, docs)["year"].tolist()
+            assert by_report == pairs.counts(ctx, docs)["year"].tolist() and sum(by_report) >= len(docs)
 
 
 def test_unknown_facet_values_give_no_hits(fixture_store: Store) -> None:

@@ -44,7 +44,7 @@ class Column:
             return EMPTY
         got = self._docs.get(i)
         if got is None:
-            got = np.flatnonzero(self.of == i).astype(np.int32)
+            got = np.flatnonzero(self.of == i)
             if live is not None:
                 got = got[live[got]]
             self._docs[i] = got
@@ -60,7 +60,7 @@ class Column:
 class Years:
     """(docnum, year) pairs: a paragraph covers every year of its report."""
 
-    docs: np.ndarray  # int32
+    docs: np.ndarray  # int32 (the build's pairs; Years.between gives hit sets)
     years: np.ndarray  # int16
     values: list[int]  # the distinct years, ascending
     index: np.ndarray  # per pair: index into values
@@ -71,7 +71,7 @@ class Years:
         key = (first, last)
         got = self._between.get(key)
         if got is None:
-            got = np.unique(self.docs[(self.years >= first) & (self.years <= last)]).astype(np.int32)
+            got = np.unique(self.docs[(self.years >= first) & (self.years <= last)]).astype(np.intp)
             if live is not None:
                 got = got[live[got]]
             if len(self._between) < 4096:  # bounded: years are few, ranges typed by users are not
@@ -102,7 +102,7 @@ class BuildContext:
         for gone in deleted:
             alive[gone] = False
         self.live: np.ndarray | None = alive if deleted else None  # None: nothing deleted
-        self.universe = np.flatnonzero(alive).astype(np.int32)
+        self.universe = np.flatnonzero(alive)
         self.fields: dict[str, list[tuple[FieldArrays, int]]] = {
             name: [(arrays.fields[name], b) for arrays, b in self.segments] for name in ARRAY_FIELDS}
         self.lengths = {name: self._concat(functools.partial(_lengths, name), np.uint8) for name in ARRAY_FIELDS}
@@ -110,7 +110,7 @@ class BuildContext:
         self.columns = {name: self._column(name) for name in COLUMNS}
         self.position = self._concat(lambda a: a.columns["position"], np.int32)
         self.years = self._years()
-        self._report_years = self._years_by_report()
+        self.report_years = self._years_by_report()  # facet counting (evaluation/cells.py)
         self.b, self.k1 = bm25f_defaults()
         tokenizer = self.index.schema["text"].analyzer.items[0]
         assert isinstance(tokenizer, JiebaTokenizer)
@@ -162,17 +162,6 @@ class BuildContext:
         if not np.array_equal(per_doc, incidence.sum(axis=1)[reports.of]):
             return None
         return incidence
-
-    def year_counts(self, docs: np.ndarray) -> np.ndarray:
-        """How many of docs cover each year (index into years.values)."""
-        nyears = len(self.years.values)
-        if self._report_years is not None:
-            per_report = np.bincount(self.columns["report"].of[docs], minlength=len(self._report_years))
-            used = np.flatnonzero(per_report)
-            return per_report[used] @ self._report_years[used]
-        mask = np.zeros(self.size, dtype=bool)
-        mask[docs] = True
-        return np.bincount(self.years.index[mask[self.years.docs]], minlength=nyears)
 
     # ------------------------------------------------------------------ documents
 

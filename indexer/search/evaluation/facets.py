@@ -2,7 +2,8 @@
 
 Multi-select rule: values within a facet are ORed, facets are ANDed; each facet's counts are taken over
 the matched paragraphs within the OTHER facets' selections, so ticking a value never hides its siblings.
-Counting is one bincount per facet over the build's columns (indexer/search/evaluation/context.py).
+Counting goes through the build's facet cells (indexer/search/evaluation/cells.py): one bincount over the hits
+for all three facets.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from indexer.limits import SearchArgumentError, YearError, parse_year_span
-from indexer.search.evaluation.context import BuildContext
+from indexer.search.evaluation.cells import cells
+from indexer.search.evaluation.context import BuildContext, Column
 from indexer.search.evaluation.sets import intersect, union
 
 FACETS = ("institution", "year", "theme")
@@ -63,31 +65,24 @@ def allowed(ctx: BuildContext, chosen: Chosen) -> np.ndarray | None:
     return out
 
 
-def counts_of(ctx: BuildContext, facet: str, docs: np.ndarray) -> dict[str, int]:
-    """How many of docs carry each value of one facet (non-zero counts only)."""
-    if not len(docs):
-        return {}
-    if facet == "year":
-        n = ctx.year_counts(docs)
-        names: list = ctx.years.values
-    else:
-        column = ctx.columns[facet]
-        of = column.of[docs]
-        n = np.bincount(of[of >= 0], minlength=len(column.values))
-        names = column.values
-    return {str(names[i]): int(n[i]) for i in np.flatnonzero(n).tolist()}
-
-
 def count(ctx: BuildContext, matched: np.ndarray, selected: Mapping[str, np.ndarray | None], chosen: Chosen
           ) -> dict[str, dict[str, int]]:
-    """Counts per facet value over the matched paragraphs, each facet with the other facets' filters only."""
+    """Counts per facet value over the matched paragraphs, each facet with the other facets' filters only
+    (facets with the same other filters, all of them when nothing is selected, share one count: cells.py)."""
+    table = cells(ctx)
+    made: dict[tuple[str, ...], dict[str, np.ndarray]] = {}
     out: dict[str, dict[str, int]] = {}
     for facet in FACETS:
-        base = matched
-        for f, sel in selected.items():
-            if f != facet and sel is not None:
-                base = intersect(base, sel)
-        out[facet] = finish_counts(ctx, facet, counts_of(ctx, facet, base), chosen)
+        others = tuple(f for f, sel in selected.items() if f != facet and sel is not None)
+        got = made.get(others)
+        if got is None:
+            base = matched
+            for f in others:
+                base = intersect(base, selected[f])  # type: ignore[arg-type]
+            got = made[others] = table.counts(ctx, base)
+        picked = tuple(chosen.get(facet, ()))
+        out[facet] = (_years_shown(ctx, got[facet], picked) if facet == "year" else
+                      _values_shown(ctx.columns[facet], got[facet], picked, table.rank[facet]))
     return out
 
 
@@ -123,16 +118,23 @@ def check_known(ctx: BuildContext, institutions: Sequence[str] = (), themes: Seq
                 raise SearchArgumentError(f"未知{FACET_LABELS[facet]}：{v}（可选：{'、'.join(options)}{more}）")
 
 
-def finish_counts(ctx: BuildContext, facet: str, counts: dict[str, int], chosen: Chosen) -> dict[str, int]:
-    """One facet's counts as shown: selected values kept visible (count 0), years in order, others by count."""
-    for v in chosen.get(facet, ()):  # keep a selected value visible (count 0) so it can be unticked
-        if facet == "year":
-            rng = parse_year(v)
-            known = rng is not None and any(rng[0] <= y <= rng[1] for y in ctx.years.values)
-            if known and rng is not None and rng[0] == rng[1]:
-                counts.setdefault(str(rng[0]), 0)
-        elif v in ctx.columns[facet].ids:
-            counts.setdefault(v, 0)
-    if facet == "year":
-        return {k: counts[k] for k in sorted(counts)}
-    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+def _years_shown(ctx: BuildContext, n: np.ndarray, chosen: Sequence[str]) -> dict[str, int]:
+    """The year facet as shown: non-zero counts and a selected single year (count 0, so it can be unticked), in order."""
+    counts = {str(ctx.years.values[i]): int(n[i]) for i in np.flatnonzero(n).tolist()}
+    for v in chosen:
+        rng = parse_year(v)
+        known = rng is not None and any(rng[0] <= y <= rng[1] for y in ctx.years.values)
+        if known and rng is not None and rng[0] == rng[1]:
+            counts.setdefault(str(rng[0]), 0)
+    return {k: counts[k] for k in sorted(counts)}
+
+
+def _values_shown(column: Column, n: np.ndarray, chosen: Sequence[str], rank: np.ndarray) -> dict[str, int]:
+    """An institution or theme facet as shown: non-zero counts and the selected values the build has (count 0, so
+    they can be unticked), by count, then name (rank: each value id's place by name)."""
+    keep = np.flatnonzero(n)
+    extra = [column.ids[v] for v in chosen if v in column.ids and not n[column.ids[v]]]
+    if extra:
+        keep = np.union1d(keep, extra)
+    keep = keep[np.lexsort((rank[keep], -n[keep]))]
+    return dict(zip([column.values[i] for i in keep.tolist()], n[keep].tolist()))

@@ -103,7 +103,8 @@ class Matcher:
         sure = intersect(candidates, self.terms.docs("text", text))
         rest = minus(candidates, sure)
         found = phrase_docs(self.terms, "text_bi", grams, rest) if len(rest) else EMPTY
-        return union([sure, found], self.ctx.size)
+        got = self.terms.phrases[("text_bi", tuple(grams))] = union([sure, found], self.ctx.size)
+        return got
 
     def chunk_docs(self, text: str, whole_words: bool) -> np.ndarray:
         """An unquoted chunk: every word (as a word, or a substring unless whole_words), or the whole chunk."""
@@ -147,7 +148,7 @@ class Matcher:
             within = intersect(union([self.substring_docs(n) for n in left], self.ctx.size),
                                union([self.substring_docs(n) for n in right], self.ctx.size))
             keys = self.occurrences.near(left, right, node.distance, within)
-            got = self.near_memo[key] = distinct((keys >> 32).astype(np.int32)) if len(keys) else EMPTY
+            got = self.near_memo[key] = distinct(keys >> 32) if len(keys) else EMPTY
         return got
 
     def evaluate(self, node: Node | None, whole_words: bool = False) -> np.ndarray:

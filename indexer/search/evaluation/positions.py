@@ -18,7 +18,7 @@ _SHIFT = np.int64(32)
 
 
 def _docs(keys: np.ndarray) -> np.ndarray:
-    return distinct((keys >> _SHIFT).astype(np.int32))
+    return distinct(keys >> _SHIFT)
 
 
 def phrase_docs(reader: Terms, fieldname: str, terms: list[str], within: np.ndarray) -> np.ndarray:

@@ -22,20 +22,20 @@ from indexer.search.evaluation.matching import Matcher, forms
 from indexer.search.evaluation.sets import distinct, intersect, minus, union
 from indexer.search.language.query import And, Concept, Filter, Near, Node, Not, Or, Phrase, Words
 
-Value = tuple[np.ndarray, np.ndarray]  # (sentence keys int64, docnums int32), both sorted
+Value = tuple[np.ndarray, np.ndarray]  # (sentence keys int64, docnums), both sorted
 _NO_KEYS = np.zeros(0, dtype=np.int64)
 _LOW = (np.int64(1) << np.int64(32)) - 1
 
 
 def _docs_of(keys: np.ndarray) -> np.ndarray:
-    return distinct((keys >> np.int64(32)).astype(np.int32)) if len(keys) else np.zeros(0, dtype=np.int32)
+    return distinct(keys >> np.int64(32)) if len(keys) else np.zeros(0, dtype=np.intp)
 
 
 def _keys_in(keys: np.ndarray, docs: np.ndarray) -> np.ndarray:
     """The keys whose paragraph is one of docs."""
     if not len(keys) or not len(docs):
         return _NO_KEYS
-    of = (keys >> np.int64(32)).astype(np.int32)
+    of = keys >> np.int64(32)
     at = np.minimum(np.searchsorted(docs, of), len(docs) - 1)
     return keys[docs[at] == of]
 

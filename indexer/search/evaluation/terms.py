@@ -15,14 +15,15 @@ from indexer.index.arrays import EMPTY, FieldArrays
 from indexer.search.evaluation.context import BuildContext
 from indexer.search.evaluation.sets import distinct, union
 
-_FAR = np.int64(1) << np.int64(32)  # key = docnum << 32 | position: positions of two documents never meet
+_SHIFT = np.int64(32)  # key = docnum << 32 | position: positions of two documents never meet
+_NO_KEYS = np.zeros(0, dtype=np.int64)
 
 
 @dataclass(frozen=True)
 class Postings:
     """One term's postings in every segment: global docnums (sorted), term frequencies, where they are."""
 
-    docs: np.ndarray  # int32, ascending
+    docs: np.ndarray  # intp (a hit set's dtype, evaluation/sets.py), ascending
     tf: np.ndarray  # int64
     parts: tuple[tuple[FieldArrays, int, int, int, int], ...]  # (field arrays, base, term index, start, end)
     df: int  # document frequency, deleted documents included
@@ -44,6 +45,9 @@ class Terms:
         self.memo: dict[tuple[str, str], Postings] = {}
         self.docmemo: dict[tuple[str, str, str], np.ndarray] = {}
         self._masks: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = {}
+        # (field, terms) → every live paragraph with the terms at consecutive positions, where a request has
+        # checked the whole build (a needle's substring match): a phrase clause ranking some of them reads it
+        self.phrases: dict[tuple[str, tuple[str, ...]], np.ndarray] = {}
 
     def postings(self, fieldname: str, term: str) -> Postings:
         """The postings of fieldname:term."""
@@ -54,25 +58,24 @@ class Terms:
         return got
 
     def _read(self, fieldname: str, term: bytes) -> Postings:
-        docs, tfs, parts = [], [], []
+        parts = []
         for arrays, base in self.ctx.fields[fieldname]:
             i = arrays.find(term)
-            if i < 0:
-                continue
-            a, b = int(arrays.offsets[i]), int(arrays.offsets[i + 1])
-            if b > a:
-                local = arrays.docs[a:b]
-                docs.append(local + np.int32(base) if base else np.asarray(local))
-                tfs.append(arrays.tf[a:b])
-                parts.append((arrays, base, i, a, b))
+            if i >= 0:
+                a, b = int(arrays.offsets[i]), int(arrays.offsets[i + 1])
+                if b > a:
+                    parts.append((arrays, base, i, a, b))
         if not parts:
             return _NONE
-        return Postings(
-            docs=np.concatenate(docs) if len(docs) > 1 else docs[0],
-            tf=np.concatenate(tfs).astype(np.int64) if len(tfs) > 1 else np.asarray(tfs[0], dtype=np.int64),
-            parts=tuple(parts),
-            df=sum(b - a for _, _, _, a, b in parts),
-        )
+        df = sum(b - a for _, _, _, a, b in parts)
+        docs = np.empty(df, dtype=np.intp)  # each segment's slice written in place: one copy, no concatenation
+        tf = np.empty(df, dtype=np.int64)
+        at = 0
+        for arrays, base, _i, a, b in parts:
+            np.add(arrays.docs[a:b], base, out=docs[at:at + b - a])
+            tf[at:at + b - a] = arrays.tf[a:b]
+            at += b - a
+        return Postings(docs=docs, tf=tf, parts=tuple(parts), df=df)
 
     def alive(self, docs: np.ndarray) -> np.ndarray:
         """docs without the deleted ones."""
@@ -111,7 +114,7 @@ class Terms:
                 ends = np.asarray(arrays.offsets)[idx + 1]
                 sel = _ranges(starts, ends)
                 if len(sel):
-                    parts.append(np.asarray(arrays.docs)[sel] + np.int32(base))
+                    parts.append(np.asarray(arrays.docs)[sel].astype(np.intp) + base)
             got = self.docmemo[key] = self.alive(union(parts, self.ctx.size) if len(parts) > 1 else
                                                  distinct(np.sort(parts[0])) if parts else EMPTY)
         return got
@@ -119,32 +122,37 @@ class Terms:
     def keys(self, fieldname: str, term: str, within: np.ndarray | None = None) -> np.ndarray:
         """Sorted int64 keys docnum << 32 | position of every occurrence of term (in documents `within`)."""
         p = self.postings(fieldname, term)
-        mask = self._within_mask(within) if within is not None else None
-        out = []
-        for arrays, base, i, a, b in p.parts:
-            local = np.asarray(arrays.docs[a:b])
-            tf = np.asarray(arrays.tf[a:b], dtype=np.int64)
+        if p.empty:
+            return _NO_KEYS
+        pick = None if within is None else self._pick(p.docs, within)
+        if pick is not None and not len(pick):
+            return _NO_KEYS
+        at = _before(p.tf, pick)  # each posting's first position, counted over the term's segments in turn
+        docs, tf = (p.docs, p.tf) if pick is None else (p.docs[pick], p.tf[pick])
+        doc = docs.astype(np.int64)
+        if int(tf.sum()) != len(tf):  # postings with several positions: each occurrence's index
             ends = np.cumsum(tf)
-            starts = ends - tf
-            if within is not None:
-                if mask is not None:  # many documents wanted: a lookup per posting in a mask of the build
-                    pick = np.flatnonzero(mask[local + base] if base else mask[local])
-                else:  # few: look each of them up in the postings
-                    glob = local.astype(np.int64) + base
-                    at = np.searchsorted(glob, within)
-                    np.minimum(at, len(glob) - 1, out=at)
-                    pick = np.unique(at[glob[at] == within])
-                local, tf, starts = local[pick], tf[pick], starts[pick]
-            if not len(local):
-                continue
-            p0 = int(arrays.pstart[i])
-            where = _ranges(starts + p0, starts + p0 + tf)
-            pos = np.asarray(arrays.positions)[where].astype(np.int64)
-            doc = np.repeat(local.astype(np.int64) + base, tf)
-            out.append(doc * _FAR + pos)
-        if not out:
-            return np.zeros(0, dtype=np.int64)
-        return np.concatenate(out) if len(out) > 1 else out[0]
+            at = np.repeat(at + tf - ends, tf) + np.arange(int(ends[-1]), dtype=np.int64)
+            doc = np.repeat(doc, tf)
+        # where each segment's positions of the term begin in that count: its earlier segments' position totals
+        first = np.zeros(len(p.parts), dtype=np.int64)
+        np.cumsum([int(arrays.pstart[i + 1] - arrays.pstart[i]) for arrays, _base, i, _a, _b in p.parts[:-1]],
+                  out=first[1:])
+        cut = [*np.searchsorted(at, first).tolist(), len(at)]
+        pos = [arrays.positions[at[cut[n]:cut[n + 1]] + (int(arrays.pstart[i]) - int(first[n]))]
+               for n, (arrays, _base, i, _a, _b) in enumerate(p.parts) if cut[n] < cut[n + 1]]
+        out = np.concatenate(pos).astype(np.int64) if len(pos) > 1 else pos[0].astype(np.int64)
+        out |= doc << _SHIFT
+        return out
+
+    def _pick(self, docs: np.ndarray, within: np.ndarray) -> np.ndarray:
+        """Indexes of the postings (global docnums, ascending) whose documents are in within."""
+        mask = self._within_mask(within)
+        if mask is not None:  # many documents wanted: a lookup per posting in a mask of the build
+            return np.flatnonzero(mask[docs])
+        at = np.searchsorted(docs, within)  # few: look each of them up in the postings
+        np.minimum(at, len(docs) - 1, out=at)
+        return at[docs[at] == within]
 
     def _within_mask(self, within: np.ndarray) -> np.ndarray | None:
         """A boolean per docnum of the build for a large `within` (made once per request and set), else None."""
@@ -157,6 +165,20 @@ class Terms:
             mask[within] = True
             self._masks[key] = got = (within, mask)
         return got[1]
+
+def _before(tf: np.ndarray, pick: np.ndarray | None) -> np.ndarray:
+    """Σ tf of the postings before each posting picked (sorted, distinct indexes; every posting without pick):
+    one pass over the postings up to the last one picked."""
+    if pick is None:
+        out = np.cumsum(tf)
+        out -= tf
+        return out
+    out = np.empty(len(pick), dtype=np.int64)
+    out[0] = tf[: pick[0]].sum()
+    if len(pick) > 1:  # reduceat: Σ tf[pick[j]:pick[j + 1]] for each j (the last, tf[pick[-1]], unused)
+        np.cumsum(np.add.reduceat(tf[: pick[-1] + 1], pick)[:-1], out=out[1:])
+        out[1:] += out[0]
+    return out
 
 
 def _ranges(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:

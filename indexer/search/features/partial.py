@@ -87,5 +87,5 @@ def partial_groups(comp: Matcher, tree: Node | None, exclude: np.ndarray,
 
 def missing(parts: list[Part], docnum: int) -> list[str]:
     """The labels of the parts a paragraph does not match, in query order."""
-    probe = np.array([docnum], dtype=np.int32)
+    probe = np.array([docnum], dtype=np.intp)
     return [p.label for p in parts if not members(probe, p.docs)[0]]

@@ -42,7 +42,7 @@ class Related:
 
     def has(self, m: Matcher, docnum: int) -> list[str]:
         """The related terms one listed paragraph contains."""
-        probe = np.array([docnum], dtype=np.int32)
+        probe = np.array([docnum], dtype=np.intp)
         text = m.text_only()
         return [t for t in self.terms if members(probe, text.evaluate(Words(t), whole_words=True))[0]]
 

@@ -160,11 +160,15 @@ def build_snippet(text: str, spans: list[Span], keys: list[str] | None = None, s
     while len(chosen) < MAX_FRAGMENTS and used < MAX_TOTAL_CHARS:
         best, best_score, focus = -1, (0, 0, 0), None
         for i, (k0, k1, m0, m1) in enumerate(ranges):
-            if k0 == k1:
-                continue  # no mark in this sentence: it can never score
-            here = [(sp, k) for sp, k in keyed[k0:k1] if free(sp)]
+            if k0 == k1 or not {k for _, k in keyed[k0:k1]} - covered:
+                continue  # no mark, or none of a key still missing, in this sentence: it cannot score
+            if chosen:
+                here = [(sp, k) for sp, k in keyed[k0:k1] if free(sp)]
+                unmarked = sum(1 for sp in spans[m0:m1] if free(sp))
+            else:  # nothing chosen yet: every span is free
+                here, unmarked = keyed[k0:k1], m1 - m0
             new = {k for _, k in here} - covered
-            score = (len(new), sum(1 for sp in spans[m0:m1] if free(sp)), -i)
+            score = (len(new), unmarked, -i)
             if score[0] > 0 and score > best_score:
                 first_new = next(sp for sp, k in here if k in new)
                 best, best_score, focus = i, score, (None if not chosen else first_new)

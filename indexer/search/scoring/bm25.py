@@ -49,7 +49,8 @@ class BM25F:
         """The term's BM25F in each posting (or each posting of pick, indexes into p.docs)."""
         docs = p.docs if pick is None else p.docs[pick]
         tf = (p.tf if pick is None else p.tf[pick]).astype(np.float64)
-        denominator = self.table(fieldname)[self.ctx.lengths[fieldname][docs]]
+        # take: indexing with the uint8 length bytes themselves would convert them to intp first, far slower
+        denominator = self.table(fieldname).take(self.ctx.lengths[fieldname][docs])
         return self.idf(p.df) * ((tf * (self.k1 + 1)) / (tf + denominator))
 
 

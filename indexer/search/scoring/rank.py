@@ -41,7 +41,7 @@ def ranked(ctx: BuildContext, terms: Terms, clauses: SumClause | None, docs: np.
     need = offset + count
     if count <= 0 or offset >= len(docs):
         return []
-    matched_docs = np.zeros(0, dtype=np.int32)
+    matched_docs = np.zeros(0, dtype=np.intp)
     matched_scores = np.zeros(0, dtype=np.float64)
     if clauses is not None and len(docs):
         cand = Candidates(docs, ctx.size)
@@ -54,7 +54,7 @@ def ranked(ctx: BuildContext, terms: Terms, clauses: SumClause | None, docs: np.
         at = np.flatnonzero(matched)
         best = _order(docs[at], scores[at], need)
         matched_docs, matched_scores = docs[at][best], scores[at][best]
-        unmatched = docs[~matched] if len(matched_docs) < need else np.zeros(0, dtype=np.int32)
+        unmatched = docs[~matched] if len(matched_docs) < need else np.zeros(0, dtype=np.intp)
     else:
         unmatched = docs
     out = list(zip(matched_docs.tolist(), matched_scores.tolist()))

@@ -28,13 +28,13 @@ class Candidates:
         self.size = size
         self.scores: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}  # term → (indexes, BM25F), by Scorer
         self._where: np.ndarray | None = None
-        if len(docs) * 16 > size:  # many: one int32 per docnum of the build beats a binary search per posting
+        if len(docs) * 16 > size:  # many: an index per docnum of the build beats a binary search per posting
             self._dense()
 
     def _dense(self) -> np.ndarray:
         if self._where is None:
-            where = np.full(self.size, -1, dtype=np.int32)
-            where[self.docs] = np.arange(len(self.docs), dtype=np.int32)
+            where = np.full(self.size, -1, dtype=np.intp)  # intp: what it gives indexes the candidates' scores
+            where[self.docs] = np.arange(len(self.docs), dtype=np.intp)
             self._where = where
         return self._where
 
@@ -52,7 +52,7 @@ class Candidates:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
         if len(docs) * 64 > self.size and len(cand) * 64 > len(docs):
             # a long posting list against many candidates: a binary search per posting costs more than
-            # filling one int32 per docnum of the build, once per request's candidates
+            # filling one index per docnum of the build, once per request's candidates
             at = self._dense()[docs]
             pick = np.flatnonzero(at >= 0)
             return pick, at[pick]
@@ -104,11 +104,15 @@ class Scorer:
         scores = np.zeros(len(cand), dtype=np.float64)
         matched = np.zeros(len(cand), dtype=bool)
         within = cand.docs if only is None else cand.docs[only]
-        for t in dict.fromkeys(clause.terms):
-            if not len(within):
-                return scores, matched
-            within = intersect(within, self.terms.postings(clause.field, t).docs)
-        found = near_docs(self.terms, clause.field, list(clause.terms), clause.slop, within) if len(within) else within
+        known = self.terms.phrases.get((clause.field, clause.terms)) if clause.slop == 1 else None
+        if known is not None:  # the matcher found every paragraph with this phrase: no positions to read again
+            found = intersect(within, known)
+        else:
+            for t in dict.fromkeys(clause.terms):
+                if not len(within):
+                    return scores, matched
+                within = intersect(within, self.terms.postings(clause.field, t).docs)
+            found = near_docs(self.terms, clause.field, list(clause.terms), clause.slop, within) if len(within) else within
         if not len(found):
             return scores, matched
         sub = Candidates(found, self.ctx.size)
