@@ -11,4 +11,5 @@ from __future__ import annotations
 # 3: position, seq and report_order are columns without postings (indexer/index/schema.py)
 # 4: full-text fields indexed only in the posting arrays, with positions, lengths and facet columns
 # 5: a segment's posting arrays in one file (<segment>.arrays), not one .npy file per array
-INDEX_FORMAT_VERSION = 5
+# 6: the suggestion data (completions, did-you-mean) in a file of the build (suggest.arrays), made by the build
+INDEX_FORMAT_VERSION = 6
