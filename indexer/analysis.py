@@ -39,6 +39,7 @@ from pathlib import Path
 from whoosh.analysis import Analyzer, CompositeAnalyzer, Token, Tokenizer
 
 from indexer.index.version import INDEX_FORMAT_VERSION
+from indexer.once import made_once
 
 DEFAULT_DICTIONARY: Path = Path(__file__).resolve().parent / "userdict.txt"
 
@@ -111,7 +112,7 @@ def _is_word(token: str) -> bool:
 # the tokenizer) is unpickled every time an index or searcher is opened and in every writer process;
 # loading jieba costs ~1 s, so it must happen once per process, not per unpickle. Keyed by fingerprint,
 # so a changed dictionary file can never be served by an instance loaded from its old contents.
-@functools.lru_cache(maxsize=4)
+@made_once(maxsize=4)
 def _jieba_instance(dictionary: str, fingerprint: str):  # noqa: ANN202 - jieba has no type stubs
     import jieba  # deferred: importing jieba is cheap but nothing here may load at import time
 
