@@ -84,8 +84,9 @@ class SegmentArraysWriter:
 
     def columns(self, docs: int, columns: Mapping[str, Sequence[str]], ids: Mapping[str, np.ndarray],
                 positions: np.ndarray, year_docs: np.ndarray, year_values: np.ndarray,
-                lengths: Mapping[str, int]) -> None:
-        """The facet columns (value ids per document, with their value tables) and statistics; closes."""
+                lengths: Mapping[str, int], jieba_blocks: Mapping[str, list[str]] | None = None) -> None:
+        """The facet columns (value ids per document, with their value tables) and statistics, and the blocks of
+        its text jieba itself cut (JiebaTokenizer.index_cutter); closes."""
         for name in COLUMNS:
             self._save(name, ids[name].astype(np.int32))
         self._save("position", positions.astype(np.int32))
@@ -93,7 +94,7 @@ class SegmentArraysWriter:
         self._save("year_values", year_values.astype(np.int16))
         self.close()
         meta = {"docs": docs, "lengths": dict(lengths), "values": {k: list(v) for k, v in columns.items()},
-                "parts": self._file.parts}
+                "parts": self._file.parts, "jieba_blocks": dict(jieba_blocks or {})}
         _meta_path(self.folder, self.segment).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
 
 
@@ -152,6 +153,7 @@ class SegmentArrays:
         self.size: int = meta["docs"]
         self.total_lengths: dict[str, int] = meta["lengths"]
         self.values: dict[str, list[str]] = meta["values"]
+        self.jieba_blocks: dict[str, list[str]] = meta.get("jieba_blocks", {})
         mapped = MappedArrays(_data_path(folder, segment), meta["parts"])
         self.fields = {name: FieldArrays(mapped, name) for name in ARRAY_FIELDS}
         self.columns = {name: mapped(name) for name in (*COLUMNS, "position")}

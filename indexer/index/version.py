@@ -11,5 +11,6 @@ from __future__ import annotations
 # 3: position, seq and report_order are columns without postings (indexer/index/schema.py)
 # 4: full-text fields indexed only in the posting arrays, with positions, lengths and facet columns
 # 5: a segment's posting arrays in one file (<segment>.arrays), not one .npy file per array
-# 6: the suggestion data (completions, did-you-mean) in a file of the build (suggest.arrays), made by the build
+# 6: the suggestion data (completions, did-you-mean) in a file of the build (suggest.arrays), made by the build;
+#    each segment's <segment>.columns.json keeps the blocks jieba itself cut in it ("jieba_blocks")
 INDEX_FORMAT_VERSION = 6
