@@ -19,7 +19,7 @@ serving process maps the file, so its workers share the pages and nothing is reb
 restart. The arrays, entries in (folded key, text) order:
 
     keys, key_start          the folded keys, UTF-8 (surrogatepass: byte order is code point order), n + 1 starts
-    key8 uint64              each key's first 8 bytes (arrayfile.bisect_strings)
+    key8 uint64              each key's first 8 bytes (arrayfile.key8: narrows a bisect to the keys sharing them)
     texts, text_start        each entry's text as indexed
     key_chars int32          characters in each key
     counts int64             paragraphs
@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import re
 import time
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -44,7 +45,7 @@ from pathlib import Path
 import numpy as np
 
 from indexer.analysis import normalize
-from indexer.index.arrayfile import ArrayFileWriter, ByteStrings, MappedArrays, bisect_strings, key8_array, pack_strings
+from indexer.index.arrayfile import ArrayFileWriter, ByteStrings, MappedArrays, key8, key8_array, pack_strings
 from indexer.index.store import OpenIndex
 from indexer.index.whoosh_compat import open_mapped
 from indexer.limits import MAX_SUGGESTIONS
@@ -119,19 +120,19 @@ class SuggestData:
 
     def text(self, i: int) -> str:
         """Entry i's text."""
-        return self._texts[i].decode("utf-8", "surrogatepass")
+        start, end = self._texts.starts[i:i + 2].tolist()
+        return self._texts.blob[start:end].tobytes().decode("utf-8", "surrogatepass")
 
     def entry(self, i: int) -> Entry:
         """Entry i."""
-        flags = int(self.flags[i])
-        return Entry(self.text(i), int(self.counts[i]), "phrase" if flags & PHRASE else "word", bool(flags & APPROXIMATE))
+        flags = self.flags.item(i)
+        return Entry(self.text(i), self.counts.item(i), "phrase" if flags & PHRASE else "word", bool(flags & APPROXIMATE))
 
     def complete(self, key: str, limit: int) -> list[Entry]:
         """The best `limit` entries whose folded key starts with key (most paragraphs first)."""
         if len(key) == 1:
             return [self.entry(i) for i in _row(self._first, key)[:limit].tolist()]
-        lo = bisect_strings(self._keys, self._key8, _utf8(key))
-        hi = bisect_strings(self._keys, self._key8, _utf8(key + _TOP))
+        lo, hi = self._range(_utf8(key), _utf8(key + _TOP))
         ranks = self.rank[lo:hi]
         if hi - lo > limit:
             best = np.argpartition(ranks, limit)[:limit]
@@ -139,6 +140,12 @@ class SuggestData:
         else:
             best = np.argsort(ranks)
         return [self.entry(lo + i) for i in best.tolist()]
+
+    def _range(self, low: bytes, high: bytes) -> tuple[int, int]:
+        """bisect_left of low and of high in the keys: arrayfile.bisect_strings for both, one numpy call a side."""
+        wanted = np.array([key8(low), key8(high)], dtype=np.uint64)
+        (a, b), (c, d) = self._key8.searchsorted(wanted, "left").tolist(), self._key8.searchsorted(wanted, "right").tolist()
+        return bisect_left(self._keys, low, a, c), bisect_left(self._keys, high, b, d)
 
     def sharing(self, chars: Iterable[str]) -> tuple[np.ndarray, np.ndarray]:
         """(entries whose key holds any of chars, how many of them each holds), entries ascending."""
