@@ -8,7 +8,7 @@ after a first word ("执行 扫…"), and prefixes nothing starts with. Each is 
 indexer.search.features.suggest.suggest (the engine) and through GET /api/suggest on the real Flask app (test
 client: routing, parameter checks and JSON included, no socket) and over HTTP from `reportsearch serve`
 (one keep-alive client, as one person typing). One warm-up pass, then one timed pass.
-The build of the suggestion data (first request after a reindex) and zero-hit searches with their
+The first use of the build's suggestion data (mapping the file the build wrote) and zero-hit searches with their
 did-you-mean alternatives are timed once each.
 """
 
@@ -83,7 +83,7 @@ def served(index: Path, qs: list[str]) -> dict:
     proc = subprocess.Popen([*reportsearch_command(), "serve", "--host", "127.0.0.1", "--port", str(port),
                              "--index", str(index)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        measure.wait_http(port, paths[0], timeout=300)  # the first answer builds the suggestion data
+        measure.wait_http(port, paths[0], timeout=300)  # the first answer maps the suggestion data
         measure.load(port, paths, concurrency=1, seconds=600, max_requests=len(paths))  # warm-up pass
         result = measure.load(port, paths, concurrency=1, seconds=600, max_requests=len(paths))
     finally:
@@ -159,7 +159,7 @@ def report(r: dict, index: Path, argv: list[str]) -> str:
         "| metric | value |",
         "|---|---:|",
         f"| completions (words + phrases) | {r['entries']:,} ({r['phrases']:,} phrases) |",
-        f"| build of the suggestion data, first request of a build: wall / CPU (s) | {r['build_s']:.2f} / {r['build_cpu_s']:.2f} |",
+        f"| first use of the suggestion data (the build's file mapped): wall / CPU (s) | {r['build_s']:.2f} / {r['build_cpu_s']:.2f} |",
         f"| its memory (RSS growth, MB) | {r['build_mb']:.1f} |",
         f"| keystrokes timed | {r['requests']:,} |",
         f"| engine suggest() wall p50 / p95 / p99 (ms) | {p(r['engine'][0])} |",

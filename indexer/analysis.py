@@ -33,12 +33,13 @@ import hashlib
 import io
 import logging
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 from whoosh.analysis import Analyzer, CompositeAnalyzer, Token, Tokenizer
 
 from indexer.index.version import INDEX_FORMAT_VERSION
+from indexer.once import made_once
 
 DEFAULT_DICTIONARY: Path = Path(__file__).resolve().parent / "userdict.txt"
 
@@ -111,7 +112,7 @@ def _is_word(token: str) -> bool:
 # the tokenizer) is unpickled every time an index or searcher is opened and in every writer process;
 # loading jieba costs ~1 s, so it must happen once per process, not per unpickle. Keyed by fingerprint,
 # so a changed dictionary file can never be served by an instance loaded from its old contents.
-@functools.lru_cache(maxsize=4)
+@made_once(maxsize=4)
 def _jieba_instance(dictionary: str, fingerprint: str):  # noqa: ANN202 - jieba has no type stubs
     import jieba  # deferred: importing jieba is cheap but nothing here may load at import time
 
@@ -134,23 +135,24 @@ def _dictionary_bytes(dictionary: str, fingerprint: str) -> bytes:
 
 
 @functools.lru_cache(maxsize=4)
-def _index_cut(dictionary: str, fingerprint: str) -> Callable[[str], Iterable[str]]:
+def _segmenter(dictionary: str, fingerprint: str) -> dict:
+    """indexer.fastwords.segmenter_data of jieba with this user dictionary (reads jieba's dictionary file: once)."""
+    from indexer.fastwords import segmenter_data
+
+    return segmenter_data(_jieba_instance(dictionary, fingerprint), _dictionary_bytes(dictionary, fingerprint))
+
+
+def _writer_cut(dictionary: str, fingerprint: str, record: dict[str, list[str]] | None = None) -> Callable[[str], Iterable[str]]:
     """jieba's cut for the index writer: the same words, rjieba-accelerated (indexer.fastwords)."""
     from indexer.fastwords import fast_cut
 
-    return fast_cut(_jieba_instance(dictionary, fingerprint), _dictionary_bytes(dictionary, fingerprint))
+    return fast_cut(_jieba_instance(dictionary, fingerprint), _segmenter(dictionary, fingerprint), record)
 
 
 @functools.lru_cache(maxsize=4)
-def _query_cut(dictionary: str, fingerprint: str, words: tuple[str, ...], freqs: tuple[int, ...],
-               base: tuple[int, ...]) -> Callable[[str], Iterable[str]]:
-    """The index writer's cut rebuilt from a build's segmenter data: jieba is loaded only when a block needs it."""
-    from indexer.fastwords import cut_with
-
-    def slow() -> Callable[[str], Iterable[str]]:
-        return functools.partial(_jieba_instance(dictionary, fingerprint).cut, HMM=True)
-
-    return cut_with({"words": list(words), "freqs": list(freqs), "base": list(base)}, slow)
+def _index_cut(dictionary: str, fingerprint: str) -> Callable[[str], Iterable[str]]:
+    """_writer_cut, once per process (it records nothing)."""
+    return _writer_cut(dictionary, fingerprint)
 
 
 def _segments(norm: str, jieba_tokenizer) -> Iterator[tuple[str, int, int]]:  # noqa: ANN001
@@ -308,20 +310,31 @@ class JiebaTokenizer(_SpanTokenizer):
         """spans(norm), computed faster (rjieba where it provably agrees with jieba): for the index writer."""
         return _spans(norm, _index_cut(self.dictionary, self.fingerprint))
 
+    def index_cutter(self, record: dict[str, list[str]]) -> Callable[[str], list[tuple[str, int, int]]]:
+        """index_spans, noting in record each block jieba itself cut (block → its pieces): what a segment writer
+        keeps with its segment, so servers cut those paragraphs without loading jieba (query_spans' known)."""
+        return functools.partial(_spans, cut=_writer_cut(self.dictionary, self.fingerprint, record))
+
     def segmenter(self) -> dict:
         """The data a build records so queries can be cut without loading jieba (indexer.fastwords)."""
-        from indexer.fastwords import segmenter_data
+        return {key: list(values) for key, values in _segmenter(self.dictionary, self.fingerprint).items()}
 
-        return segmenter_data(_jieba_instance(self.dictionary, self.fingerprint),
-                              _dictionary_bytes(self.dictionary, self.fingerprint))
-
-    def query_spans(self, segmenter: dict | None) -> Callable[[str], list[tuple[str, int, int]]]:
-        """spans(), through the fast cut rebuilt from a build's segmenter data (jieba's own cut without it)."""
+    def query_spans(self, segmenter: dict | None,
+                    known: Mapping[str, Sequence[str]] | None = None) -> Callable[[str], list[tuple[str, int, int]]]:
+        """spans(), through the fast cut rebuilt from a build's segmenter data (jieba's own cut without it); known:
+        jieba's pieces of the blocks the build's writers cut with it, so only another block loads jieba."""
         if not segmenter:
             return self.spans
-        cut = _query_cut(self.dictionary, self.fingerprint, tuple(segmenter["words"]),
-                         tuple(int(f) for f in segmenter["freqs"]), tuple(int(b) for b in segmenter["base"]))
-        return functools.partial(_spans, cut=cut)
+        from indexer.fastwords import cut_with
+
+        dictionary, fingerprint = self.dictionary, self.fingerprint
+
+        def slow() -> Callable[[str], Iterable[str]]:
+            return functools.partial(_jieba_instance(dictionary, fingerprint).cut, HMM=True)
+
+        data = {"words": list(segmenter["words"]), "freqs": [int(f) for f in segmenter["freqs"]],
+                "base": [int(b) for b in segmenter["base"]]}
+        return functools.partial(_spans, cut=cut_with(data, slow, known=known))
 
     def warm_index(self) -> None:
         """Build the index writer's cut and the folding table now (before writer processes fork, so they share them)."""

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 # jieba 0.42's block pattern (jieba.re_han_default) and its HMM's Han pattern (jieba.finalseg.re_han).
 _BLOCK = re.compile(r"[\u4E00-\u9FD5a-zA-Z0-9+#&._%\-]+")
@@ -108,16 +108,22 @@ def segmenter_data(jieba_tokenizer, data: bytes) -> dict:  # noqa: ANN001 - a lo
             "base": [known.get(w, 0) for w in words]}
 
 
-def fast_cut(jieba_tokenizer, data: bytes) -> Cut:  # noqa: ANN001 - a loaded jieba.Tokenizer
-    """chunk → pieces: ``jieba_tokenizer.cut(chunk, HMM=True)``'s words at its offsets (data: its user dictionary)."""
+def fast_cut(jieba_tokenizer, segmenter: dict, record: dict[str, list[str]] | None = None) -> Cut:  # noqa: ANN001
+    """chunk → pieces: ``jieba_tokenizer.cut(chunk, HMM=True)``'s words at its offsets (segmenter: segmenter_data of it
+    and its user dictionary); record: as cut_with's."""
     slow = functools.partial(jieba_tokenizer.cut, HMM=True)
-    return cut_with(segmenter_data(jieba_tokenizer, data), lambda: slow, fallback=slow)
+    return cut_with(segmenter, lambda: slow, fallback=slow, record=record)
 
 
-def cut_with(segmenter: dict, slow_cut: Callable[[], Cut], fallback: Cut | None = None) -> Cut:
+def cut_with(segmenter: dict, slow_cut: Callable[[], Cut], fallback: Cut | None = None, *,
+             known: Mapping[str, Sequence[str]] | None = None, record: dict[str, list[str]] | None = None) -> Cut:
     """The fast cut from a build's segmenter data; slow_cut() gives jieba's own cut, asked for only when a
     block needs it (letters or digits) or when rjieba cannot match jieba (then `fallback`, if given, is
-    the whole cut)."""
+    the whole cut).
+
+    known: jieba's pieces of blocks it cut before (a build's, recorded by its writers), used instead of asking
+    slow_cut(), so a server cuts its paragraphs without loading jieba's dictionary (≈ 70 MB per process);
+    record: where to note every block slow_cut() cut here, with its pieces (the index writer keeps them)."""
     fast = _rjieba_for(tuple(segmenter["words"]), tuple(segmenter["freqs"]), tuple(segmenter["base"]))
     if fast is None:
         return fallback if fallback is not None else (lambda chunk: slow_cut()(chunk))
@@ -135,7 +141,12 @@ def cut_with(segmenter: dict, slow_cut: Callable[[], Cut], fallback: Cut | None 
             if pure_han(block) and not (_DOUBLED.search(block) and _hmm_may_tie(rust(block, False))):
                 out.extend(rust(block, True))
             else:
-                out.extend(slow_cut()(block))
+                pieces = known.get(block) if known is not None else None
+                if pieces is None:
+                    pieces = list(slow_cut()(block))
+                    if record is not None:
+                        record[block] = pieces
+                out.extend(pieces)
             last = match.end()
         if last < len(chunk):
             out.extend(chunk[last:])

@@ -147,12 +147,29 @@ def serve_forked(app: Flask, socks: list[socket.socket], workers: int, settings:
         finally:
             server.close()
 
+    warm_before_fork(app.config["INDEX_DIR"])
     click.echo(f"Serving reportsearch on {serving}; {workers} worker process{'es' if workers > 1 else ''}); "
                "Ctrl-C stops.")
     code = Supervisor(serve_one, workers, log=lambda message: click.echo(message, err=True)).run()
     if code:
         raise click.ClickException("the server stopped because its workers could not run (see the messages above)")
     click.echo("Stopped.")
+
+
+def warm_before_fork(index_dir: Path) -> None:
+    """Make once, here, what each worker would otherwise make for itself on its first queries (the build's word
+    cut, the converters: indexer/search/evaluation/context.py warm_process), so the workers share those pages —
+    also a worker started later to replace one (their build's are the same until a reindex changes the dictionary)."""
+    from indexer.index.store import Store
+    from indexer.search.evaluation.context import warm_process
+
+    store = Store(index_dir)
+    try:
+        build = store.current()
+        with build.hold():
+            warm_process(build)
+    finally:
+        store.close()
 
 
 cli = make_cli(serve)  # registered explicitly: importing this module changes no other module's group

@@ -46,11 +46,7 @@ class RequestStore:
 def get_store() -> Store:
     """The index for the current request: Store.current() once per request, then pinned (see RequestStore)."""
     if "reportsearch_store" not in g:
-        from indexer.search.features.suggest import warm_in_background
-
-        build = current_app.extensions[STORE].current()
-        warm_in_background(build)  # once per build: the first suggestion/did-you-mean request does not wait for it
-        g.reportsearch_store = RequestStore(build)
+        g.reportsearch_store = RequestStore(current_app.extensions[STORE].current())
     return g.reportsearch_store  # duck-typed Store: the engine only calls .current()
 
 

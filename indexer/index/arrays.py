@@ -33,15 +33,13 @@ file read-only once: nothing is copied, and server processes share the pages.
 from __future__ import annotations
 
 import json
-import mmap
-import os
 from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import BinaryIO
 
 import numpy as np
 
+from indexer.index.arrayfile import ArrayFileWriter, ByteStrings, MappedArrays, key8, key8_array, pack_strings
 from indexer.index.postings import FieldPostings
 
 ARRAY_DIR = "arrays"
@@ -49,14 +47,6 @@ ARRAY_FIELDS = ("text", "section", "lead", "text_bi")
 COLUMNS = ("institution", "theme", "report")  # one value id per document
 _PARTS = ("terms", "tstart", "keys", "offsets", "docs", "tf", "pstart", "positions", "lengths")
 EMPTY = np.zeros(0, dtype=np.intp)  # an empty hit set (docnums are intp: numpy indexes with them fastest)
-
-
-def _key8(term: bytes) -> int:
-    """A term's first 8 bytes as a big-endian number: ordered like the terms themselves (no NUL in terms)."""
-    return int.from_bytes(term[:8].ljust(8, b"\0"), "big")
-
-
-_ALIGN = 64  # each array starts at a multiple of this offset in the segment's file (aligned loads)
 
 
 def _data_path(folder: Path, segment: str) -> Path:
@@ -73,19 +63,8 @@ class SegmentArraysWriter:
     def __init__(self, folder: Path, segment: str) -> None:
         (folder / ARRAY_DIR).mkdir(exist_ok=True)
         self.folder, self.segment = folder, segment
-        self._file: BinaryIO = open(_data_path(folder, segment), "wb")  # closed by close()
-        self._parts: dict[str, list] = {}
-        self._at = 0
-
-    def _save(self, name: str, data: np.ndarray) -> None:
-        data = np.ascontiguousarray(data).reshape(-1)
-        pad = -self._at % _ALIGN
-        # f.write of a memoryview: a full disk surfaces as the OS's ENOSPC ("No space left on device")
-        self._file.write(b"\0" * pad)
-        self._file.write(data.data)
-        self._at += pad
-        self._parts[name] = [data.dtype.str, len(data), self._at]
-        self._at += data.nbytes
+        self._file = ArrayFileWriter(_data_path(folder, segment))
+        self._save = self._file.save
 
     def close(self) -> None:
         """Close the data file (the directory is written by columns(), which comes last)."""
@@ -93,12 +72,11 @@ class SegmentArraysWriter:
 
     def field(self, fieldname: str, p: FieldPostings) -> None:
         """One field's posting arrays."""
-        tstart = np.zeros(len(p.terms) + 1, dtype=np.int64)
-        np.cumsum(np.fromiter(map(len, p.terms), np.int64, len(p.terms)), out=tstart[1:])
+        blob, tstart = pack_strings(p.terms)
         parts: dict[str, np.ndarray] = {
-            "terms": np.frombuffer(b"".join(p.terms), dtype=np.uint8),
+            "terms": blob,
             "tstart": tstart,
-            "keys": np.fromiter(map(_key8, p.terms), np.uint64, len(p.terms)),
+            "keys": key8_array(p.terms),
             "offsets": p.offsets, "docs": p.docs, "tf": p.tf, "pstart": p.pstart, "positions": p.positions,
             "lengths": p.lengths,
         }
@@ -107,8 +85,9 @@ class SegmentArraysWriter:
 
     def columns(self, docs: int, columns: Mapping[str, Sequence[str]], ids: Mapping[str, np.ndarray],
                 positions: np.ndarray, year_docs: np.ndarray, year_values: np.ndarray,
-                lengths: Mapping[str, int]) -> None:
-        """The facet columns (value ids per document, with their value tables) and statistics; closes."""
+                lengths: Mapping[str, int], jieba_blocks: Mapping[str, list[str]] | None = None) -> None:
+        """The facet columns (value ids per document, with their value tables) and statistics, and the blocks of
+        its text jieba itself cut (JiebaTokenizer.index_cutter); closes."""
         for name in COLUMNS:
             self._save(name, ids[name].astype(np.int32))
         self._save("position", positions.astype(np.int32))
@@ -116,45 +95,16 @@ class SegmentArraysWriter:
         self._save("year_values", year_values.astype(np.int16))
         self.close()
         meta = {"docs": docs, "lengths": dict(lengths), "values": {k: list(v) for k, v in columns.items()},
-                "parts": self._parts}
+                "parts": self._file.parts, "jieba_blocks": dict(jieba_blocks or {})}
         _meta_path(self.folder, self.segment).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
-
-
-class _Terms(Sequence[bytes]):
-    """The sorted term table as a sequence of bytes (for bisect), read from the mapped arrays."""
-
-    def __init__(self, blob: np.ndarray, starts: np.ndarray) -> None:
-        self.blob = blob
-        self.starts = starts
-
-    def __len__(self) -> int:
-        return len(self.starts) - 1
-
-    def __getitem__(self, i):  # noqa: ANN001, ANN204 - Sequence protocol, ints only
-        return self.blob[self.starts[i] : self.starts[i + 1]].tobytes()
-
-
-class _Mapped:
-    """A segment's file mapped once; each array a plain ndarray view of it (np.memmap's Python-level
-    __getitem__/__array_finalize__ would cost more than the slices themselves on the hot path)."""
-
-    def __init__(self, folder: Path, segment: str, parts: Mapping[str, list]) -> None:
-        self.parts = parts
-        with open(_data_path(folder, segment), "rb") as f:
-            size = os.fstat(f.fileno()).st_size
-            self.map = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
-
-    def __call__(self, name: str) -> np.ndarray:
-        dtype, count, offset = self.parts[name]
-        return np.frombuffer(self.map, dtype=np.dtype(dtype), count=count, offset=offset)
 
 
 class FieldArrays:
     """One segment's posting arrays of one field."""
 
-    def __init__(self, mapped: _Mapped, fieldname: str) -> None:
+    def __init__(self, mapped: MappedArrays, fieldname: str) -> None:
         load = {p: mapped(f"{fieldname}.{p}") for p in _PARTS}
-        self.terms = _Terms(load["terms"], load["tstart"])
+        self.terms = ByteStrings(load["terms"], load["tstart"])
         self.keys = load["keys"]
         self._key_list = self.keys.data  # a memoryview: bisect over it in C, without numpy's per-call set-up
         self.offsets = load["offsets"]
@@ -170,7 +120,7 @@ class FieldArrays:
         if len(term) > 8:
             i = self._bisect(term)
         else:  # the one term with these first 8 bytes this short sorts first among the terms sharing them
-            i = bisect_left(self._key_list, _key8(term))
+            i = bisect_left(self._key_list, key8(term))
         return i if i < len(self.terms) and self.terms[i] == term else -1
 
     def term_range(self, lo: bytes, hi: bytes) -> tuple[int, int]:
@@ -192,7 +142,7 @@ class FieldArrays:
 
     def _bisect(self, term: bytes) -> int:
         """bisect_left over the terms: the 8-byte keys (numpy) narrow it to the few terms sharing them."""
-        key = _key8(term)
+        key = key8(term)
         a = bisect_left(self._key_list, key)
         b = bisect_right(self._key_list, key, a)
         return bisect_left(self.terms, term, a, b)
@@ -211,7 +161,8 @@ class SegmentArrays:
         self.size: int = meta["docs"]
         self.total_lengths: dict[str, int] = meta["lengths"]
         self.values: dict[str, list[str]] = meta["values"]
-        mapped = _Mapped(folder, segment, meta["parts"])
+        self.jieba_blocks: dict[str, list[str]] = meta.get("jieba_blocks", {})
+        mapped = MappedArrays(_data_path(folder, segment), meta["parts"])
         self.fields = {name: FieldArrays(mapped, name) for name in ARRAY_FIELDS}
         self.columns = {name: mapped(name) for name in (*COLUMNS, "position")}
         self.year_docs = mapped("year_docs")

@@ -48,6 +48,7 @@ from indexer.ingest.ocr.cache import CACHE_DIR as OCR_CACHE_DIR
 from indexer.ingest.snapshot import CorpusSnapshot, take_snapshot
 from indexer.model import OcrSummary, Report
 from indexer.paragraph_keys import report_keys
+from indexer.search.features.suggest_data import write_suggestions
 
 # Below this many paragraphs one writer process: forking costs a few milliseconds, and each extra
 # segment makes searches a little slower. Above it the forked writers (indexer/index/segments.py) share the
@@ -276,6 +277,7 @@ def build_locked(
             "figures": figures,
             **(extra_meta or {}),
         }
+        meta["suggest"] = write_suggestions(build_dir, meta)
     except BaseException:
         shutil.rmtree(build_dir, ignore_errors=True)
         raise

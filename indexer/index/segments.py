@@ -71,6 +71,8 @@ class FastSegmentWriter(SegmentWriter):
         self._tokens: dict[str, WordTokens | BigramTokens] = {
             name: WordTokens() if kind == WORDS else BigramTokens() for name, kind in self._kinds.items() if kind}
         self._cache: dict[tuple[str, object], list] = {}
+        self._jieba_blocks: dict[str, list[str]] = {}  # blocks jieba itself cut here: kept with the segment
+        self._cutters: dict[str, Callable[[str], list[tuple[str, int, int]]]] = {}
         self._values: dict[str, dict[str, int]] = {name: {} for name in COLUMNS}
         self._value_ids = {name: array("i") for name in COLUMNS}
         self._positions = array("i")
@@ -86,6 +88,13 @@ class FastSegmentWriter(SegmentWriter):
             got = folded[value] = normalize(value)
         return got
 
+    def _index_spans(self, name: str, norm: str) -> list[tuple[str, int, int]]:
+        """The field's tokenizer's index_spans, noting the blocks jieba cut (JiebaTokenizer.index_cutter)."""
+        cutter = self._cutters.get(name)
+        if cutter is None:
+            cutter = self._cutters[name] = self.schema[name].analyzer.items[0].index_cutter(self._jieba_blocks)
+        return cutter(norm)
+
     def _word_terms(self, name: str, value: str, doc_spans: dict, folded: dict[str, str]) -> list[str]:
         spans = doc_spans.get(value)
         if spans is not None:
@@ -96,8 +105,7 @@ class FastSegmentWriter(SegmentWriter):
         if terms is None:
             if len(self._cache) >= _CACHE_LIMIT:
                 self._cache.clear()
-            tokenizer = self.schema[name].analyzer.items[0]
-            terms = self._cache[key] = [w for w, _, _ in tokenizer.index_spans(self._normal(value, folded))]
+            terms = self._cache[key] = [w for w, _, _ in self._index_spans(name, self._normal(value, folded))]
         return terms
 
     def _columns(self, fields: dict) -> None:
@@ -126,8 +134,7 @@ class FastSegmentWriter(SegmentWriter):
         folded: dict[str, str] = {}
         text = fields.get("text")
         if isinstance(text, str) and self._kinds.get("text") == WORDS:
-            tokenizer = schema["text"].analyzer.items[0]
-            spans = doc_spans[text] = tokenizer.index_spans(self._normal(text, folded))
+            spans = doc_spans[text] = self._index_spans("text", self._normal(text, folded))
             lead = fields.get("lead")
             if (isinstance(lead, str) and lead and self._kinds.get("lead") == WORDS and text.startswith(lead)
                     and prefix_cuts_alike(self._normal(text, folded), len(lead))):
@@ -186,7 +193,7 @@ class FastSegmentWriter(SegmentWriter):
                 self.docnum, {k: list(v) for k, v in self._values.items()},
                 {k: np.frombuffer(v, dtype=np.int32) for k, v in self._value_ids.items()},
                 np.frombuffer(self._positions, dtype=np.int32), np.frombuffer(self._year_docs, dtype=np.int32),
-                np.frombuffer(self._year_values, dtype=np.int16), totals,
+                np.frombuffer(self._year_values, dtype=np.int16), totals, self._jieba_blocks,
             )
         finally:
             arrays.close()

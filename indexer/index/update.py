@@ -62,6 +62,7 @@ from indexer.ingest.formats import FormatOptions
 from indexer.ingest.ocr.cache import CACHE_DIR as OCR_CACHE_DIR
 from indexer.ingest.snapshot import CorpusSnapshot, take_snapshot
 from indexer.model import OcrSummary, Report
+from indexer.search.features.suggest_data import write_suggestions
 
 MAX_SEGMENTS = 24  # beyond this many segments a search pays noticeably for each: merge by a full build
 MAX_DELETED_FRACTION = 0.2  # deleted paragraphs still count in BM25F statistics: merge before they skew scores
@@ -278,6 +279,7 @@ def _incremental_build(
             "incremental": {"base": previous["build_id"], "segments": len(kept) + len(fresh)},
             "figures": figures,
         }
+        meta["suggest"] = write_suggestions(build_dir, meta)
     except BaseException:
         shutil.rmtree(build_dir, ignore_errors=True)
         raise

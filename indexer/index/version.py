@@ -12,4 +12,6 @@ from __future__ import annotations
 # 4: full-text fields indexed only in the posting arrays, with positions, lengths and facet columns
 # 5: a segment's posting arrays in one file (<segment>.arrays), not one .npy file per array
 # 6: each paragraph's permalink key stored with it (permalink_key; indexer/paragraph_keys.py)
-INDEX_FORMAT_VERSION = 6
+# 7: the suggestion data (completions, did-you-mean) in a file of the build (suggest.arrays), made by the build;
+#    each segment's <segment>.columns.json keeps the blocks jieba itself cut in it ("jieba_blocks")
+INDEX_FORMAT_VERSION = 7

@@ -224,3 +224,24 @@ def test_a_worker_is_replaced_after_max_requests_without_a_failed_request(tmp_pa
     assert proc.returncode == 0, output
     assert output.count("retired after") >= 3, output
     assert "exited (" not in output and "Traceback" not in output, output  # retired on purpose, never crashed
+
+
+def test_the_build_s_word_cut_is_made_before_the_workers_fork_and_theirs_is_that_one(seed_index):
+    """warm_before_fork (run by serve before forking): a worker's first search finds the build's cut (rjieba's
+    dictionary) already made, so the workers share its pages; jieba's own dictionary is not loaded for it."""
+    script = (
+        "import sys, jieba\n"
+        "from indexer.fastwords import _rjieba_for\n"
+        "from indexer.index.store import Store\n"
+        "from indexer.search.engine import search\n"
+        "from webapp.cli import warm_before_fork\n"
+        "warm_before_fork(sys.argv[1])\n"
+        "made = _rjieba_for.cache_info()\n"
+        "print(made.currsize, made.misses)\n"
+        "assert search(Store(sys.argv[1]), '诉源治理')['total'] > 0\n"
+        "after = _rjieba_for.cache_info()\n"
+        "print(after.misses, after.hits > made.hits, jieba.dt.initialized)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script, str(seed_index)], capture_output=True, text=True, check=True,
+                         timeout=300).stdout.split("\n")
+    assert out[0] == "1 1" and out[1] == "1 True False"

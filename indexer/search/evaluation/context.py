@@ -16,10 +16,11 @@ from typing import Any
 
 import numpy as np
 
-from indexer.analysis import JiebaTokenizer, normalize
+from indexer.analysis import JiebaTokenizer, normalize, prepare_queries
 from indexer.index.arrays import ARRAY_FIELDS, COLUMNS, EMPTY, FieldArrays, SegmentArrays
 from indexer.index.store import OpenIndex
 from indexer.index.whoosh_compat import bm25f_defaults, deleted_docs, toc_segments
+from indexer.search.language.hanzi import to_simplified, to_traditional
 
 CONTEXT_SLOT = "search.context"
 
@@ -112,11 +113,14 @@ class BuildContext:
         self.years = self._years()
         self.report_years = self._years_by_report()  # facet counting (evaluation/cells.py)
         self.b, self.k1 = bm25f_defaults()
-        tokenizer = self.index.schema["text"].analyzer.items[0]
-        assert isinstance(tokenizer, JiebaTokenizer)
+        tokenizer = word_tokenizer(open_index)
         self.tokenizer: JiebaTokenizer = tokenizer
-        # the index writer's own cut, rebuilt from build.json: no jieba dictionary load for Han-only queries
-        self.spans = tokenizer.query_spans(self.meta.get("segmenter"))
+        # the index writer's own cut, rebuilt from build.json: no jieba dictionary load for Han-only queries, nor
+        # for the blocks with letters of the build's own paragraphs (its writers noted how jieba cut those)
+        known: dict[str, list[str]] = {}
+        for arrays, _ in self.segments:
+            known.update(arrays.jieba_blocks)
+        self.spans = tokenizer.query_spans(self.meta.get("segmenter"), known)
         self._reader: Any = None
         self._lock = threading.Lock()  # only for making the shared stored-fields reader and lazy tables
         self._order: np.ndarray | None = None
@@ -212,6 +216,23 @@ class BuildContext:
         if self._reader is not None:
             self._reader.close()
             self._reader = None
+
+
+def word_tokenizer(open_index: OpenIndex) -> JiebaTokenizer:
+    """The build's word tokenizer (its schema's, with the user dictionary it was built with)."""
+    tokenizer = open_index.index.schema["text"].analyzer.items[0]
+    assert isinstance(tokenizer, JiebaTokenizer)
+    return tokenizer
+
+
+def warm_process(open_index: OpenIndex) -> None:
+    """Make in this process what every process serving the build makes on its first queries and keeps: the build's
+    word cut (rjieba's dictionary, ≈ 50 MB), the folding table and the traditional/simplified converters. A server
+    calls it before forking its workers, which then share these pages instead of each making its own copy."""
+    word_tokenizer(open_index).query_spans(open_index.meta.get("segmenter"))
+    prepare_queries()
+    to_simplified("法")
+    to_traditional("法")
 
 
 def context(open_index: OpenIndex) -> BuildContext:

@@ -9,15 +9,17 @@ Every alternative is evaluated with the same filters, and only those with hits a
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
+
+import numpy as np
 
 from indexer.index.store import OpenIndex
 from indexer.search.evaluation.context import context
 from indexer.search.evaluation.facets import filtered
 from indexer.search.evaluation.matching import Matcher
 from indexer.search.evaluation.sentences import SentenceMatch
-from indexer.search.features.suggest import SuggestData, fold, suggest_data
+from indexer.search.features.suggest import suggest_data
+from indexer.search.features.suggest_data import SuggestData, fold
 from indexer.search.language.hanzi import to_simplified, to_traditional
 from indexer.search.language.query import And, Near, Node, Not, Or, Phrase, Words, parse, positives, render
 from indexer.search.language.synonyms import Synonyms
@@ -48,18 +50,17 @@ def similar(data: SuggestData, term: str, limit: int = SIMILAR_PER_TERM) -> list
         return []
     most = 1 if len(key) <= 4 else 2
     chars = set(key)
-    shared: Counter[int] = Counter()
-    for ch in chars:
-        shared.update(data.by_char.get(ch, ()))
+    entries, shared = data.sharing(chars)
+    near = entries[(shared >= len(chars) - most) & (np.abs(data.key_chars[entries] - len(key)) <= most)]
     found: list[tuple[int, int, int, int]] = []
-    for i, n in shared.items():
-        other = data.keys[i]
-        if n < len(chars) - most or abs(len(other) - len(key)) > most or data.entries[i].text == term:
+    for i in near.tolist():
+        other = data.key(i)
+        if data.text(i) == term:
             continue  # (the same key in the other script is a candidate: distance 0)
         d = 1 if sorted(other) == sorted(key) else distance(key, other)
         if d <= most:
-            found.append((d, abs(len(other) - len(key)), data.rank[i], i))  # a typo keeps the length
-    return list(dict.fromkeys(data.entries[f[-1]].text for f in sorted(found)))[:limit]
+            found.append((d, abs(len(other) - len(key)), int(data.rank[i]), i))  # a typo keeps the length
+    return list(dict.fromkeys(data.text(f[-1]) for f in sorted(found)))[:limit]
 
 
 def _replace(node: Node, old: Node, new: Node | None) -> Node | None:

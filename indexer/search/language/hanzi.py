@@ -6,13 +6,14 @@ query-time folding). The converters load once per process, on first use (never a
 
 from __future__ import annotations
 
-import functools
 import re
+
+from indexer.once import made_once
 
 _SURROGATES = re.compile("([\ud800-\udfff]+)")
 
 
-@functools.lru_cache(maxsize=2)
+@made_once(maxsize=2)
 def _converter(config: str):  # noqa: ANN202 - opencc has no type stubs
     import opencc  # deferred: loading the dictionaries is the converter's cost, paid on first use only
 
