@@ -65,6 +65,7 @@ def find_figures(text: str, report_years: Sequence[int], rate_units: dict[str, s
     out: list[Found] = []
     marks = [m.start() for m in SENTENCE_END.finditer(t)]  # one pass; each sentence is then found by bisection
     i, previous_end = 0, 0
+    years, rates = tuple(report_years), rate_units or {}
     while i < len(numbers):  # only the sentences with numbers, each found from its first number
         at = numbers[i].start
         k = bisect_left(marks, at)  # marks[k-1] < at <= marks[k]
@@ -74,7 +75,7 @@ def find_figures(text: str, report_years: Sequence[int], rate_units: dict[str, s
         while i < len(numbers) and numbers[i].start < end:
             batch.append(numbers[i])
             i += 1
-        out.extend(_Sentence(t, start, end, batch, tuple(report_years), rate_units or {}).figures())
+        out.extend(_Sentence(t, start, end, batch, years, rates).figures())
         previous_end = end
     return out
 
@@ -89,6 +90,8 @@ def sentence_span(t: str, start: int, end: int, number: Number) -> tuple[int, in
 
 def _trimmed(t: str, start: int, end: int) -> tuple[int, int]:
     """start, end moved past surrounding whitespace."""
+    if not t[start].isspace() and not t[end - 1].isspace():
+        return start, end  # most sentences: nothing to strip, no copy of the sentence
     inner = t[start:end]
     left = len(inner) - len(inner.lstrip())
     return start + left, start + len(inner.rstrip())
@@ -101,15 +104,17 @@ class _Sentence:
                  rate_units: dict[str, str]) -> None:
         self.t, self.start, self.end, self.numbers = t, start, end, numbers
         self.report_years, self.rate_units = years, rate_units
-        marks = [m.start() for m in CLAUSE_MARK.finditer(t, start, end)]
-        marks += [n.end for n in numbers if t.startswith("、", n.end)]
-        bounds = sorted({start, end, *marks})
-        self.clauses = [(a if a == start else a + 1, b) for a, b in zip(bounds, bounds[1:])]
-        self.starts = [a for a, _ in self.clauses]  # for clause_of's bisection
+        marks = [m.start() for m in CLAUSE_MARK.finditer(t, start, end)]  # in order, all inside [start, end)
+        listed = [n.end for n in numbers if t.startswith("、", n.end)]
+        if listed or (marks and marks[0] == start):  # rare: merge the 、 ends in, a mark at the start opens no clause
+            marks = sorted({*marks, *listed} - {start})
+        self.starts = [start, *[m + 1 for m in marks]]  # for clause_of's bisection
+        self.clauses = list(zip(self.starts, [*marks, end]))
         self.found: list[Found] = []
         self.clause_has_figure: set[int] = set()
-        self.last_in: dict[tuple[int, int], Found] = {}  # clause span → its latest figure
+        self.last_in: dict[int, Found] = {}  # clause → its latest figure
         self.stored = _trimmed(t, start, end)  # the sentence as figures store it
+        self.short = self.stored[1] - self.stored[0] <= MAX_FIGURE_SENTENCE_CHARS  # stored whole for every figure
         self.dated = has_dates(t, start, end)  # else every figure has the report's years
         self.whole: tuple[str, int] | None = None  # the metric a 其中 list names parts of, and its latest clause
 
@@ -121,21 +126,25 @@ class _Sentence:
     def figures(self) -> list[Found]:
         """Read every number of the sentence; then give changes that name no metric the figures they refer to."""
         prev: Number | None = None
-        for k, n in enumerate(self.numbers):
-            c = self.clause_of(n.start)
-            lo = self.clauses[c][0]
+        numbers, clauses, found = self.numbers, self.clauses, self.found
+        single = len(clauses) == 1
+        for k, n in enumerate(numbers):
+            c = 0 if single else self.clause_of(n.start)
+            lo, hi = clauses[c]
             floor = prev.end if prev is not None and prev.end > lo else lo
-            nxt = self.numbers[k + 1].start if k + 1 < len(self.numbers) else self.end
-            ceiling = min(self.clauses[c][1], nxt)
-            made = self.read(n, c, floor, ceiling, prev)
+            nxt = numbers[k + 1].start if k + 1 < len(numbers) else self.end
+            made = self.read(n, c, floor, hi if hi < nxt else nxt, prev)
             if made:
                 self.clause_has_figure.add(c)
-                self.found.extend(made)
-                self.last_in[self.clauses[c]] = made[-1]
+                found.extend(made)
+                self.last_in[c] = made[-1]
                 prev = n  # a number that states nothing (第四季度, 十大典型案例) stays part of the words around it
-        self.distribute()
-        self.pair_changes()
-        return [f for f in self.found if f.metric]
+        # both passes change nothing unless some figure is marked for them (most sentences: none is)
+        if any(f.distribute for f in found):
+            self.distribute()
+        if any(f.pair for f in found):
+            self.pair_changes()
+        return [f for f in found if f.metric]
 
     def distribute(self) -> None:
         """分别: the numbers of one list go to the items of the metric in order (A、B分别下降x%和y%)."""
@@ -154,18 +163,19 @@ class _Sentence:
     def last(self, clause: int | None = None) -> Found | None:
         """The latest figure (in the given clause), or None."""
         if clause is not None:
-            return self.last_in.get(self.clauses[clause])
+            return self.last_in.get(clause)
         return self.found[-1] if self.found else None
 
     def read(self, n: Number, c: int, floor: int, ceiling: int, prev: Number | None) -> list[Found]:
         """The figure(s) number n states, [] when it is none."""
         t = self.t
         before = ph.window_before(t, n.approx_start, floor)
+        found = self.found
         if n.ordinal:
             return self.ranking(n, c, before, ceiling)
         if n.surface == "大" and ph.enumerated(before) != n.value:
             return []  # 十大典型案例, 八大行动: a name unless it counts the list right before it
-        last = self.last()
+        last = found[-1] if found else None
         sibling = (prev is not None and last is not None and last.end == prev.end
                    and t[prev.end:n.approx_start] in JOINS)  # 上升1.88%和1.96%, 增长8.8%、9.9%
         if sibling and last is not None and last.kind == CHANGE:
@@ -177,7 +187,7 @@ class _Sentence:
             if not ph.RATE_NAME.search(pre):
                 return []  # 12368热线, list markers, ids: a number without a unit is a figure only after a rate
             unit = self.rate_unit(pre)
-        change = ph.CHANGE.search(before[-6:])
+        change = ph.CHANGE.search(before[-6:]) if before[-1:] in ph.CHANGE_LAST else None
         if change is not None:
             head, verb = before[: len(before) - len(change.group(0))], change.group("verb")
             post = self.post(n, ceiling)
@@ -196,7 +206,7 @@ class _Sentence:
     def make(self, n: Number, c: int, metric: str, unit: str | None = None, **extra: object) -> Found:
         """A Found for number n in clause c (unit: when it is not the number's own, e.g. 名次 or a rate's %)."""
         clause = self.clauses[c]
-        return Found(start=n.start, end=n.end, sentence=sentence_span(self.t, *self.stored, n),
+        return Found(start=n.start, end=n.end, sentence=self.stored if self.short else sentence_span(self.t, *self.stored, n),
                      metric=metric[: ph.MAX_METRIC_CHARS], value=n.value if n.value is not None else 0,
                      unit=n.unit if unit is None else unit, approx=n.approx, clause=clause,
                      years=figure_years(self.t, (self.start, self.end), clause[0], n.approx_start, n.end, self.report_years)
@@ -216,7 +226,7 @@ class _Sentence:
             years = baseline_years(base.group("y1") or base.group("y2"), baseline, self.report_years)
         metric = ph.clean_pre(head)
         return self.make(n, c, metric, unit, kind=CHANGE, direction=direction, baseline=baseline, baseline_years=years,
-                         pair=not metric, distribute=ph.DISTRIBUTE.search(raw[-8:]) is not None)
+                         pair=not metric, distribute="分别" in raw[-8:])
 
     def ranking(self, n: Number, c: int, before: str, ceiling: int) -> list[Found]:
         """位居全省第一 / 以第一名的成绩: a rank (unit 名次) of the subject before it."""
@@ -263,7 +273,7 @@ class _Sentence:
     def value(self, n: Number, c: int, before: str, ceiling: int, prev: Number | None, unit: str,
               sibling: bool = False) -> list[Found]:
         """A value: its metric from the words before and after it, or from the sentence when they name nothing."""
-        last_here = self.last(c)
+        last_here = self.last_in.get(c)
         if prev is not None and before == "" and last_here is not None and last_here.end == prev.end:
             return [self.make(n, c, last_here.metric, unit, respectively=last_here.respectively)]  # 143件864人
         each = before.endswith("各")
@@ -282,11 +292,11 @@ class _Sentence:
         else:
             metric = pre + post
         return [self.make(n, c, self.complete(metric, unit, n, c), unit, sibling=sibling,
-                          distribute=ph.DISTRIBUTE.search(before[-8:]) is not None)]
+                          distribute="分别" in before[-8:])]
 
     def complete(self, metric: str, unit: str, n: Number, c: int) -> str:
         """A metric phrase completed from the sentence when the clause alone does not say what is counted."""
-        last = self.last()
+        last = self.found[-1] if self.found else None
         if unit == "%" and not ph.RATE_WORD.search(ph.normalise_metric(metric)):
             rate = self.rate_before(c, n.start)
             if rate:
@@ -304,15 +314,14 @@ class _Sentence:
             if whole:
                 self.whole = (whole, c)
                 return f"{whole}中{metric}"
-        if ph.is_bare_verb(metric) and metric.startswith(("从严", "从快", "从重")) and last is not None:
+        if not ph.is_bare_verb(metric):
+            return metric
+        if metric.startswith(("从严", "从快", "从重")) and last is not None:
             shared = ph.PARALLEL.match(last.metric)
             if shared:
                 return metric + shared.group("object")
-        if ph.is_bare_verb(metric):
-            context = self.context(c) if c > 0 and c - 1 not in self.clause_has_figure else None
-            if context:
-                return f"{metric}（{context}）"  # …职务犯罪职能，依法起诉4件7人
-        return metric
+        context = self.context(c) if c > 0 and c - 1 not in self.clause_has_figure else None
+        return f"{metric}（{context}）" if context else metric  # …职务犯罪职能，依法起诉4件7人
 
     def subset(self, metric: str, last: Found, c: int) -> str | None:
         """The metric a 其中 clause names a part of, or None. A part has the same head noun (…案件, 其中涉民生领域
