@@ -100,16 +100,24 @@ def _trimmed(t: str, start: int, end: int) -> tuple[int, int]:
 class _Sentence:
     """The figures of one sentence: its numbers read left to right, each with what came before it."""
 
+    __slots__ = ("t", "start", "end", "numbers", "report_years", "rate_units", "starts", "clauses", "found",
+                 "clause_has_figure", "last_in", "stored", "short", "dated", "whole", "marked")
+
     def __init__(self, t: str, start: int, end: int, numbers: list[Number], years: tuple[int, ...],
                  rate_units: dict[str, str]) -> None:
         self.t, self.start, self.end, self.numbers = t, start, end, numbers
         self.report_years, self.rate_units = years, rate_units
         marks = [m.start() for m in CLAUSE_MARK.finditer(t, start, end)]  # in order, all inside [start, end)
-        listed = [n.end for n in numbers if t.startswith("、", n.end)]
-        if listed or (marks and marks[0] == start):  # rare: merge the 、 ends in, a mark at the start opens no clause
-            marks = sorted({*marks, *listed} - {start})
-        self.starts = [start, *[m + 1 for m in marks]]  # for clause_of's bisection
-        self.clauses = list(zip(self.starts, [*marks, end]))
+        if t.find("、", start, end) >= 0:  # a number followed by 、 ends a clause too
+            if listed := [n.end for n in numbers if t.startswith("、", n.end)]:
+                marks = sorted({*marks, *listed})
+        if marks and marks[0] == start:
+            del marks[0]  # a mark opening the sentence opens no clause
+        if marks:
+            self.starts = [start, *[m + 1 for m in marks]]  # for clause_of's bisection
+            self.clauses = list(zip(self.starts, [*marks, end]))
+        else:
+            self.starts, self.clauses = [start], [(start, end)]
         self.found: list[Found] = []
         self.clause_has_figure: set[int] = set()
         self.last_in: dict[int, Found] = {}  # clause → its latest figure
@@ -117,6 +125,7 @@ class _Sentence:
         self.short = self.stored[1] - self.stored[0] <= MAX_FIGURE_SENTENCE_CHARS  # stored whole for every figure
         self.dated = has_dates(t, start, end)  # else every figure has the report's years
         self.whole: tuple[str, int] | None = None  # the metric a 其中 list names parts of, and its latest clause
+        self.marked = False  # some figure asks for the 分别 or the pair pass
 
     def clause_of(self, pos: int) -> int:
         """Index of the clause holding pos (the last clause starting at or before it; the first when none does)."""
@@ -126,23 +135,24 @@ class _Sentence:
     def figures(self) -> list[Found]:
         """Read every number of the sentence; then give changes that name no metric the figures they refer to."""
         prev: Number | None = None
-        numbers, clauses, found = self.numbers, self.clauses, self.found
-        single = len(clauses) == 1
-        for k, n in enumerate(numbers):
-            c = 0 if single else self.clause_of(n.start)
+        numbers, clauses, found, last_in = self.numbers, self.clauses, self.found, self.last_in
+        starts = self.starts if len(clauses) > 1 else None
+        nexts = [n.start for n in numbers[1:]]
+        nexts.append(self.end)
+        for n, nxt in zip(numbers, nexts):
+            c = bisect_right(starts, n.start) - 1 if starts is not None else 0  # clause_of, inline
+            if c < 0:
+                c = 0
             lo, hi = clauses[c]
             floor = prev.end if prev is not None and prev.end > lo else lo
-            nxt = numbers[k + 1].start if k + 1 < len(numbers) else self.end
             made = self.read(n, c, floor, hi if hi < nxt else nxt, prev)
             if made:
                 self.clause_has_figure.add(c)
                 found.extend(made)
-                self.last_in[c] = made[-1]
+                last_in[c] = made[-1]
                 prev = n  # a number that states nothing (第四季度, 十大典型案例) stays part of the words around it
-        # both passes change nothing unless some figure is marked for them (most sentences: none is)
-        if any(f.distribute for f in found):
+        if self.marked:  # both passes change nothing unless some figure asks for them (most sentences: none does)
             self.distribute()
-        if any(f.pair for f in found):
             self.pair_changes()
         return [f for f in found if f.metric]
 
@@ -206,6 +216,8 @@ class _Sentence:
     def make(self, n: Number, c: int, metric: str, unit: str | None = None, **extra: object) -> Found:
         """A Found for number n in clause c (unit: when it is not the number's own, e.g. 名次 or a rate's %)."""
         clause = self.clauses[c]
+        if extra.get("distribute") or extra.get("pair"):
+            self.marked = True
         return Found(start=n.start, end=n.end, sentence=self.stored if self.short else sentence_span(self.t, *self.stored, n),
                      metric=metric[: ph.MAX_METRIC_CHARS], value=n.value if n.value is not None else 0,
                      unit=n.unit if unit is None else unit, approx=n.approx, clause=clause,

@@ -14,7 +14,9 @@ SINCE = re.compile(r"([0-9]{4}) ?年(?:以来|起)")  # 自2019年起, 2018年�
 PERIOD = re.compile(r"(?<![0-9])([0-9]{1,2}|[一二两三四五六七八九十]{1,2})年(?:来|以来)")  # 三年来, 5年以来
 PLAIN = re.compile(r"([较比从到至]?)([0-9]{4}) ?年(?!以来|起|来)")
 NOW = ("现有", "目前", "现已")
-_DATED = re.compile("|".join(("年", *NOW)))  # what has_dates looks for, in one search
+# Whatever figure_years can read in a sentence, in one pattern: a 4-digit year, a period (三年来), a NOW word.
+# Without PERIOD's lookbehind it finds a superset, as it must: a window cut in a number (…12|5年来) can match.
+_DATED = re.compile(r"[0-9]{4} ?年|(?:[0-9]{1,2}|[一二两三四五六七八九十]{1,2})年(?:来|以来)|" + "|".join(NOW))
 CLAUSE_END = re.compile("[，,：:；;。]")
 PREVIOUS = ("同比", "较上年", "比上年", "较去年", "比去年", "较上一年", "与上年相比", "较同期", "比同期")
 
@@ -25,7 +27,7 @@ def _year(text: str) -> int | None:
 
 
 def has_dates(t: str, start: int, end: int) -> bool:
-    """Whether t[start:end] says anything figure_years reads (a 年, or 现有/目前/现已)."""
+    """Whether t[start:end] says anything figure_years reads; when not, every figure in it has the report's years."""
     return _DATED.search(t, start, end) is not None
 
 
