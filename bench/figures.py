@@ -5,9 +5,9 @@
     .venv/bin/python -m bench.figures --sample 30 --seed 7 --paragraphs 10000   # paragraphs to check by hand
 
 Cost: `reportsearch reindex` of the generated corpus (bench/run.py's ensure_corpus, seed 20240101) in a
-subprocess, fresh index; build.json records the wall and CPU seconds of the figures phase (extraction +
-writing, forked over the CPUs like the segment writers), which runs alone between writing the segments and
-verifying the build — so it is exactly what figures add to the reindex. On a machine shared with other work
+subprocess, fresh index; build.json records the wall and CPU seconds of the figures (extraction + writing,
+done by each segment writer process once its segments are written): the CPU seconds are exactly what figures
+add to the reindex, the wall seconds the longest writer's extraction. On a machine shared with other work
 the CPU ratio is the fair one (the wall times stretch with the load). Also: extraction alone in this process (one
 core, CPU seconds, corpus already parsed) and the size of the figures folder.
 """

@@ -5,9 +5,11 @@ line `{"fields": [...]}` naming Figure's fields, then one JSON array of those va
 bytes and the encoding time of an object per line; a reader maps values to names by the header, so a
 build written with fewer or more fields still reads). A report's figures live and die with its paragraphs: an incremental
 build hard-links the previous build's file for every report it reuses, extracts the changed and new ones,
-and leaves the removed ones behind, exactly as it does with segments. build.json records
-`figures: {fingerprint, count, seconds, cpu_seconds, per_report}`; the fingerprint covers metrics.toml and the extractor's
-version, so a change of either makes the next reindex a full one (as a change of the themes does).
+and leaves the removed ones behind, exactly as it does with segments. A full build extracts in its segment
+writer processes once their segments are written (FigureWriter), an incremental one in processes of its own
+(write_figures). build.json records `figures: {fingerprint, count, seconds, cpu_seconds, per_report}`; the
+fingerprint covers metrics.toml and the extractor's version, so a change of either makes the next reindex a
+full one (as a change of the themes does).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import os
 import resource
 import time
 from collections.abc import Iterator, Sequence
+from itertools import accumulate
 from pathlib import Path
 
 from indexer.figures.extract import paragraph_rows
@@ -98,13 +101,60 @@ def write_figures(build_dir: Path, reports: Sequence[Report], *, table: MetricTa
         results = [_write_reports(folder, parsed, table)]
     for result in results:
         counts.update(result)
+    # CPU: this process and its forked extractors
+    return _record(table, reports, counts, time.monotonic() - started, _cpu_seconds() - cpu)
+
+
+def _record(table: MetricTable, reports: Sequence[Report], counts: dict[str, int], seconds: float, cpu: float) -> dict:
+    """build.json's figures record."""
     return {
         "fingerprint": figures_fingerprint(table),
         "count": sum(counts.values()),
-        "seconds": round(time.monotonic() - started, 3),
-        "cpu_seconds": round(_cpu_seconds() - cpu, 3),  # this process and its forked extractors
+        "seconds": round(seconds, 3),
+        "cpu_seconds": round(cpu, 3),
         "per_report": {r.id: counts[r.id] for r in reports if r.id in counts},
     }
+
+
+class FigureWriter:
+    """The figures of a full build, extracted alongside its segments (indexer/index/segments.Alongside).
+
+    Each writer process takes the reports whose first paragraph is among its documents (the build's
+    documents are the reports' paragraphs in order), so every report is written once, by one process, and
+    the build forks no processes for its figures. The record's seconds are the longest writer's wall time
+    in extraction, its cpu_seconds the extraction's CPU time in every writer plus the setup here.
+    """
+
+    def __init__(self, build_dir: Path, reports: Sequence[Report], table: MetricTable | None = None) -> None:
+        cpu = time.process_time()
+        self.folder = build_dir / FIGURES_DIR
+        self.reports = reports
+        self.table = table or load_metrics()
+        # the document number of each report's first paragraph
+        self.firsts = list(accumulate((len(r.paragraphs) for r in reports), initial=0))
+        self.counts: dict[str, int] = {}
+        self.seconds = 0.0
+        self.cpu = time.process_time() - cpu
+
+    def run(self, lo: int, hi: int) -> tuple[dict[str, int], float, float]:
+        """In a writer: write the figures of the reports that start in documents lo…hi-1; (counts, wall, CPU)."""
+        started, cpu = time.monotonic(), time.process_time()
+        self.folder.mkdir(exist_ok=True)  # the first writer to get here makes it
+        mine = [r for r, first in zip(self.reports, self.firsts) if lo <= first < hi and r.paragraphs]
+        counts = _write_reports(self.folder, mine, self.table)
+        return counts, time.monotonic() - started, time.process_time() - cpu
+
+    def collect(self, results: list) -> None:
+        """In the parent: every writer's (counts, wall, CPU)."""
+        for counts, seconds, cpu in results:
+            self.counts.update(counts)
+            self.seconds = max(self.seconds, seconds)
+            self.cpu += cpu
+
+    def record(self) -> dict:
+        """build.json's figures record (after the writers are done)."""
+        self.folder.mkdir(exist_ok=True)  # a build without documents ran no writer that made it
+        return _record(self.table, self.reports, self.counts, self.seconds, self.cpu)
 
 
 def _cpu_seconds() -> float:
