@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from indexer.figures import phrases as ph
 from indexer.figures.metrics import MetricTable
@@ -151,7 +151,9 @@ class _Sentence:
                 found.extend(made)
                 last_in[c] = made[-1]
                 prev = n  # a number that states nothing (第四季度, 十大典型案例) stays part of the words around it
-        if self.marked:  # both passes change nothing unless some figure asks for them (most sentences: none does)
+        # Both passes change nothing unless some figure asks for them (most sentences: none does); they update
+        # figures in place, reading done: nothing that saw a figure's earlier metric looks at it again.
+        if self.marked:
             self.distribute()
             self.pair_changes()
         return [f for f in found if f.metric]
@@ -167,7 +169,7 @@ class _Sentence:
             if first.distribute and not first.pair and end > k:
                 items = ph.split_items(first.metric, end - k + 1)
                 for j, item in enumerate(items or []):
-                    self.found[k + j] = replace(self.found[k + j], metric=item, respectively=True)
+                    self.found[k + j].metric, self.found[k + j].respectively = item, True
             k = end + 1
 
     def last(self, clause: int | None = None) -> Found | None:
@@ -374,14 +376,15 @@ class _Sentence:
             if not before:  # 办理民事诉讼监督案件，同比上升130.56%: the clause before names it
                 context = self.context(self.clause_of(self.found[k].start)) or ""
                 for j in range(k, group_end + 1):
-                    self.found[j] = replace(self.found[j], metric=context, respectively=size > 1, pair=False)
+                    self.found[j].metric, self.found[j].respectively, self.found[j].pair = context, size > 1, False
                 k = group_end + 1
                 continue
             targets = before[-size:] if len(before) >= size else before[-1:] * size
             same = len({f.metric for f in targets}) == 1 and len({f.unit for f in targets}) == size
             for j, target in enumerate(targets):
                 metric = target.metric + UNIT_COUNTS.get(target.unit, "") if same and size > 1 else target.metric
-                self.found[k + j] = replace(self.found[k + j], metric=metric, respectively=size > 1, pair=False)
+                f = self.found[k + j]
+                f.metric, f.respectively, f.pair = metric, size > 1, False
             k = group_end + 1
 
 def paragraph_rows(paragraph: Paragraph, table: MetricTable) -> list[tuple]:

@@ -12,10 +12,10 @@ import pytest
 
 from bench.figure_labels import load_labels, score_canonical, score_triples
 from indexer.export import iter_paragraphs
-from indexer.figures.extract import paragraph_figures
+from indexer.figures.extract import paragraph_figures, paragraph_rows
 from indexer.figures.model import Figure
 from indexer.figures.query import query_build, select
-from indexer.figures.store import FIGURES_DIR, FigureWriter, read_figures, report_file
+from indexer.figures.store import FIGURES_DIR, FigureWriter, line_encoder, read_figures, report_file
 from indexer.index.store import BUILDS, META, Store, read_current
 from indexer.index.update import Hooks, update_index
 from indexer.ingest.corpus import load_corpus
@@ -162,6 +162,15 @@ def test_each_report_is_written_by_the_writer_holding_its_first_paragraph(repo_c
     assert record["per_report"] == {r.id: len([f for p in r.paragraphs for f in paragraph_figures(p, table)])
                                     for r in reports}
     assert sorted(p.name for p in (tmp_path / FIGURES_DIR).iterdir()) == sorted(report_file(r.id) for r in reports)
+
+
+def test_the_line_encoder_writes_what_json_writes(seed_paragraphs_by_id, table) -> None:
+    encode, plain = line_encoder(), json.JSONEncoder(ensure_ascii=False).encode
+    rows = [row for p in seed_paragraphs_by_id.values() for row in paragraph_rows(p, table)]
+    odd = ("引号“”\"\\\n\u2028\ud800", 1.5, -0.0, 1e300, 10**30, None, True, False, (2020, 2021), (), "")
+    assert len(rows) > 150 and all(encode(row) == plain(row) for row in [*rows, odd])
+    with pytest.raises(TypeError):
+        encode((object(),))
 
 
 def test_the_query_filters_by_metric_institution_and_year(bundled_index: Path, table) -> None:
