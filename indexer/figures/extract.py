@@ -218,14 +218,15 @@ class _Sentence:
     def make(self, n: Number, c: int, metric: str, unit: str | None = None, **extra: object) -> Found:
         """A Found for number n in clause c (unit: when it is not the number's own, e.g. 名次 or a rate's %)."""
         clause = self.clauses[c]
-        if extra.get("distribute") or extra.get("pair"):
+        found = Found(start=n.start, end=n.end, sentence=self.stored if self.short else sentence_span(self.t, *self.stored, n),
+                      metric=metric[: ph.MAX_METRIC_CHARS], value=n.value if n.value is not None else 0,
+                      unit=n.unit if unit is None else unit, approx=n.approx, clause=clause,
+                      years=figure_years(self.t, (self.start, self.end), clause[0], n.approx_start, n.end, self.report_years)
+                      if self.dated else self.report_years,
+                      **extra)  # type: ignore[arg-type]
+        if found.distribute or found.pair:
             self.marked = True
-        return Found(start=n.start, end=n.end, sentence=self.stored if self.short else sentence_span(self.t, *self.stored, n),
-                     metric=metric[: ph.MAX_METRIC_CHARS], value=n.value if n.value is not None else 0,
-                     unit=n.unit if unit is None else unit, approx=n.approx, clause=clause,
-                     years=figure_years(self.t, (self.start, self.end), clause[0], n.approx_start, n.end, self.report_years)
-                     if self.dated else self.report_years,
-                     **extra)  # type: ignore[arg-type]
+        return found
 
     def change(self, n: Number, c: int, head: str, verb: str, unit: str) -> Found:
         """同比下降15.9%: a change of the metric named before the baseline, or of earlier figures."""
@@ -295,8 +296,7 @@ class _Sentence:
             before = before[before.rindex("、") + 1:]  # 551万人口全部脱贫、52个贫困县全部摘帽: a new item of the list
         pre = ph.clean_pre(before[:-1] if each else before)
         post = self.post(n, ceiling)
-        if ph.PREPOSITION.match(pre):
-            pre = pre[1:]
+        pre = ph.without_preposition(pre)
         if each:
             items = ph.split_items(pre, pre.count("、") + pre.count("”“") + 1)
             if items and len(items) > 1:
@@ -320,7 +320,7 @@ class _Sentence:
                 return self.context(c) or ""
             return last.metric if last is not None else ""
         if last is not None:
-            if TWO_CHARACTER_RATE.fullmatch(metric) and last.metric.startswith(metric[:2]):
+            if len(metric) == 3 and TWO_CHARACTER_RATE.fullmatch(metric) and last.metric.startswith(metric[:2]):
                 return last.metric[2:] + metric  # 审结涉黑恶案件143件, 审结率100% → 涉黑恶案件审结率
             if metric in ph.ATTRIBUTES:
                 return last.metric + metric  # 审结…案件104件, 涉案金额1.09亿元

@@ -203,8 +203,8 @@ NO_NAMES = NameIndex()
 
 def scan_numbers(text: str, names: NameIndex = NO_NAMES) -> list[Number]:
     """Every numeral of text (already translated with HALF_WIDTH), left to right, classified."""
-    quotes = quoted_spans(text)
-    q, quote_count = 0, len(quotes)
+    quotes: list[tuple[int, int]] | None = None  # found at the first numeral: a paragraph without one needs none
+    q = quote_count = 0
     covers = names.covers if names.by_numeral else None
     out: list[Number] = []
     range_end = -1  # a range's first number ended here: the number after the dash is its other end
@@ -213,6 +213,9 @@ def scan_numbers(text: str, names: NameIndex = NO_NAMES) -> list[Number]:
         start = m.start()
         if start < taken:
             continue
+        if quotes is None:
+            quotes = quoted_spans(text)
+            quote_count = len(quotes)
         while q < quote_count and quotes[q][1] <= start:
             q += 1
         quoted = (q < quote_count and quotes[q][0] < start) or (covers is not None and covers(text, m))

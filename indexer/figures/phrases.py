@@ -50,6 +50,7 @@ TRAIL = re.compile("(?:" + "|".join(sorted(_TRAIL_WORDS, key=len, reverse=True))
 _LEAD_FIRST = frozenset(w[0] for w in _LEAD_WORDS)
 _TRAIL_LAST = frozenset({w[-1] for w in _TRAIL_WORDS} | {"\n"})
 PREPOSITION = re.compile(r"^(?:对|为|向|与|给|让)(?!用|得|之)")  # not 使用, 为之
+_PREPOSITION_FIRST = frozenset("对为向与给让")
 CONJUNCTION = re.compile(r"(?:和|及|与|以及|、)$")  # 六条铁路新干线和五个重点港口: the number counts what follows
 JOINED = ("和", "及", "与", "并", "、", "或", "以及")
 # after a number, words that say something about it rather than what it counts (2422件下降到…, 97.8%居全省第一)
@@ -131,6 +132,11 @@ def clean_post(phrase: str) -> str:
     if phrase[:1] in _NOT_COUNTED_FIRST and phrase.startswith(_NOT_COUNTED):
         return ""
     return _balanced(strip_years(phrase.removeprefix("的")).strip(EDGE_PUNCT))
+
+
+def without_preposition(phrase: str) -> str:
+    """The phrase without a preposition opening it (对…案件 → …案件; not 使用, 为之)."""
+    return phrase[1:] if phrase[:1] in _PREPOSITION_FIRST and PREPOSITION.match(phrase) else phrase
 
 
 def split_items(phrase: str, count: int) -> list[str] | None:
