@@ -215,18 +215,20 @@ class _Sentence:
         post = ph.clean_post(ph.window_after(self.t, tail, ceiling))
         return "人口" + post if n.surface == "人口" else post  # 13亿人口: the unit is also what is counted
 
-    def make(self, n: Number, c: int, metric: str, unit: str | None = None, **extra: object) -> Found:
+    def make(self, n: Number, c: int, metric: str, unit: str | None = None, *, kind: str = VALUE,
+             direction: str | None = None, respectively: bool = False, baseline: str | None = None,
+             baseline_years: tuple[int, ...] = (), pair: bool = False, sibling: bool = False,
+             distribute: bool = False) -> Found:
         """A Found for number n in clause c (unit: when it is not the number's own, e.g. 名次 or a rate's %)."""
         clause = self.clauses[c]
-        found = Found(start=n.start, end=n.end, sentence=self.stored if self.short else sentence_span(self.t, *self.stored, n),
-                      metric=metric[: ph.MAX_METRIC_CHARS], value=n.value if n.value is not None else 0,
-                      unit=n.unit if unit is None else unit, approx=n.approx, clause=clause,
-                      years=figure_years(self.t, (self.start, self.end), clause[0], n.approx_start, n.end, self.report_years)
-                      if self.dated else self.report_years,
-                      **extra)  # type: ignore[arg-type]
-        if found.distribute or found.pair:
+        if pair or distribute:
             self.marked = True
-        return found
+        years = (figure_years(self.t, (self.start, self.end), clause[0], n.approx_start, n.end, self.report_years)
+                 if self.dated else self.report_years)
+        return Found(n.start, n.end, self.stored if self.short else sentence_span(self.t, *self.stored, n),
+                     metric[: ph.MAX_METRIC_CHARS], n.value if n.value is not None else 0, n.unit if unit is None else unit,
+                     kind, direction, n.approx, respectively, baseline, years, baseline_years, clause, pair, sibling,
+                     distribute)  # positional, in Found's field order: cheaper than keywords, once per figure
 
     def change(self, n: Number, c: int, head: str, verb: str, unit: str) -> Found:
         """同比下降15.9%: a change of the metric named before the baseline, or of earlier figures."""
