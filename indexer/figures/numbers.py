@@ -220,12 +220,16 @@ def scan_numbers(text: str, names: NameIndex = NO_NAMES) -> list[Number]:
             q += 1
         quoted = (q < quote_count and quotes[q][0] < start) or (covers is not None and covers(text, m))
         kind = m.lastgroup  # exactly one of TOKEN's groups takes part in a match
-        if kind == "pct":
-            numbers = [_percent(text, m, quoted, range_end)]
-        elif kind == "ar":
-            numbers = _arabic(text, m, quoted, range_end)
+        if kind == "ar":
+            digits = m.group(0)
+            if "," in digits or "，" in digits:
+                numbers = _arabic(text, m, quoted, range_end)
+            else:
+                numbers = (_classify(text, start, m.end(), digits, False, quoted, range_end),)
+        elif kind == "pct":
+            numbers = (_percent(text, m, quoted, range_end),)
         else:
-            numbers = [_classify(text, start, m.end(), m.group(0), True, quoted, range_end)]
+            numbers = (_classify(text, start, m.end(), m.group(0), True, quoted, range_end),)
         for number in numbers:
             if number.skip == "range":
                 range_end = number.end
@@ -235,16 +239,16 @@ def scan_numbers(text: str, names: NameIndex = NO_NAMES) -> list[Number]:
     return out
 
 
-def _arabic(text: str, m: re.Match[str], quoted: bool, range_end: int) -> list[Number]:
-    """An Arabic token as Number(s): with commas but no unit after it, it was a list, not thousands."""
+def _arabic(text: str, m: re.Match[str], quoted: bool, range_end: int) -> tuple[Number, ...]:
+    """An Arabic token with commas as Number(s): with no unit after it, it was a list, not thousands."""
     digits = m.group(0)
-    if ("," in digits or "，" in digits) and not _unit_follows(text, m.end()):
+    if not _unit_follows(text, m.end()):
         out, pos = [], m.start()
         for part in re.split("[,，]", digits):
             out.append(_classify(text, pos, pos + len(part), part, False, quoted, range_end))
             pos += len(part) + 1
-        return out
-    return [_classify(text, m.start(), m.end(), digits, False, quoted, range_end)]
+        return tuple(out)
+    return (_classify(text, m.start(), m.end(), digits, False, quoted, range_end),)
 
 
 def _percent(text: str, m: re.Match[str], quoted: bool, range_end: int) -> Number:
@@ -302,7 +306,13 @@ def _classify(text: str, start: int, end: int, digits: str, chinese: bool, quote
     skip = _skip(text, start, end, span_end, digits, chinese, surface, mult, quoted, range_end, before)
     if ordinal and skip is None:
         skip = "ordinal"  # 第一批, 第五检察部 … unless the sentence ranks (extract.py decides)
-    value = numeral_value(digits, chinese, mult) if skip is None or skip == "ordinal" else None
+    value: int | float | None
+    if skip is not None and skip != "ordinal":
+        value = None
+    elif not chinese and digits.isdigit():  # most numerals: numeral_value's first case, without the call
+        value = int(digits) * MULTIPLIERS.get(mult, 1)
+    else:
+        value = numeral_value(digits, chinese, mult)
     if value is None and skip is None:
         skip = "unreadable"
     unit = UNITS.get(surface, "")
