@@ -59,6 +59,7 @@ ABOUT = ("上升", "下降", "增长", "减少", "增加", "提升", "提高", "
 _NOT_COUNTED = JOINED + ABOUT  # words after a number that start another item or speak about it
 _NOT_COUNTED_FIRST = frozenset(w[0] for w in _NOT_COUNTED)
 EDGE_PUNCT = " \t·、，,：:"
+_BRACKETS = re.compile("[（）()]")  # a phrase without any is already balanced: _balanced has nothing to do
 
 _DIRECTION = "|".join(sorted(UP + DOWN + MORE_LESS, key=len, reverse=True))
 # a change: the direction verb right before the number (同比下降15.9%, 比改革前增加38.46%, 同比分别上升1.88%)
@@ -105,7 +106,11 @@ def strip_years(phrase: str) -> str:
 
 def clean_pre(phrase: str) -> str:
     """The words before a number as a metric: no years, no leading 其中/共/全年, no trailing 达/为/分别."""
-    phrase = strip_years(phrase).rstrip("0123456789.,，").strip(EDGE_PUNCT)  # a numeral that stated nothing
+    if "年" in phrase:
+        phrase = strip_years(phrase)
+    phrase = phrase.rstrip("0123456789.,，").strip(EDGE_PUNCT)  # a numeral that stated nothing
+    if phrase[:1] not in _LEAD_FIRST and phrase[-1:] not in _TRAIL_LAST:
+        return _balanced(phrase) if _BRACKETS.search(phrase) else phrase  # most phrases: nothing to take off
     for _ in range(4):  # a few layers at most: 全院共 / 其中已 / 分别达
         before = phrase
         if phrase[:1] in _LEAD_FIRST and (lead := LEAD.match(phrase)):
@@ -115,7 +120,7 @@ def clean_pre(phrase: str) -> str:
             phrase = phrase[:trail.start()].strip(EDGE_PUNCT)
         if phrase == before:
             break
-    return _balanced(phrase)
+    return _balanced(phrase) if _BRACKETS.search(phrase) else phrase
 
 
 def _balanced(phrase: str) -> str:
@@ -131,7 +136,11 @@ def clean_post(phrase: str) -> str:
     phrase = phrase.strip(" \t")
     if phrase[:1] in _NOT_COUNTED_FIRST and phrase.startswith(_NOT_COUNTED):
         return ""
-    return _balanced(strip_years(phrase.removeprefix("的")).strip(EDGE_PUNCT))
+    phrase = phrase.removeprefix("的")
+    if "年" in phrase:
+        phrase = strip_years(phrase)
+    phrase = phrase.strip(EDGE_PUNCT)
+    return _balanced(phrase) if _BRACKETS.search(phrase) else phrase
 
 
 def without_preposition(phrase: str) -> str:
