@@ -205,7 +205,7 @@ def scan_numbers(text: str, names: NameIndex = NO_NAMES) -> list[Number]:
     """Every numeral of text (already translated with HALF_WIDTH), left to right, classified."""
     quotes: list[tuple[int, int]] | None = None  # found at the first numeral: a paragraph without one needs none
     q = quote_count = 0
-    covers = names.covers if names.by_numeral else None
+    named = names.by_numeral  # the numerals of the names: most numerals are none of them
     out: list[Number] = []
     range_end = -1  # a range's first number ended here: the number after the dash is its other end
     taken = 0  # the previous number's span ends here: 亿 in 6.1亿元 is its multiplier, not a numeral
@@ -218,18 +218,18 @@ def scan_numbers(text: str, names: NameIndex = NO_NAMES) -> list[Number]:
             quote_count = len(quotes)
         while q < quote_count and quotes[q][1] <= start:
             q += 1
-        quoted = (q < quote_count and quotes[q][0] < start) or (covers is not None and covers(text, m))
+        numeral = m.group(0)  # the match is the numeral: TOKEN's groups are its alternatives
+        quoted = (q < quote_count and quotes[q][0] < start) or (numeral in named and names.covers(text, m))
         kind = m.lastgroup  # exactly one of TOKEN's groups takes part in a match
         if kind == "ar":
-            digits = m.group(0)
-            if "," in digits or "，" in digits:
+            if "," in numeral or "，" in numeral:
                 numbers = _arabic(text, m, quoted, range_end)
             else:
-                numbers = (_classify(text, start, m.end(), digits, False, quoted, range_end),)
+                numbers = (_classify(text, start, m.end(), numeral, False, quoted, range_end),)
         elif kind == "pct":
             numbers = (_percent(text, m, quoted, range_end),)
         else:
-            numbers = (_classify(text, start, m.end(), m.group(0), True, quoted, range_end),)
+            numbers = (_classify(text, start, m.end(), numeral, True, quoted, range_end),)
         for number in numbers:
             if number.skip == "range":
                 range_end = number.end
@@ -327,7 +327,7 @@ def _skip(text: str, start: int, end: int, span_end: int, digits: str, chinese: 
     """Why the numeral text[start:end] is not a figure, or None."""
     if quoted:
         return "quoted"
-    nxt = text[end] if end < len(text) else ""
+    nxt = text[end:end + 1]  # "" at the end
     if nxt in _ID_NEIGHBOURS:
         return "name"  # 3+1, S1: names and ids
     prev = text[start - 1] if start else ""
@@ -337,7 +337,7 @@ def _skip(text: str, start: int, end: int, span_end: int, digits: str, chinese: 
         return "range"
     if nxt in RANGE_CHARS and NUMERAL.match(text, end + 1):
         return "year" if (not chinese and len(digits) == 4 and text[end + 1:end + 5].isdigit()) else "range"
-    if span_end < len(text) and text[span_end] in RANGE_CHARS and NUMERAL.match(text, span_end + 1):
+    if text[span_end:span_end + 1] in RANGE_CHARS and NUMERAL.match(text, span_end + 1):
         return "range"  # 3万至5万元, 30%—40%
     if text.startswith("第", start - 1):
         return None  # an ordinal: the caller marks it
