@@ -137,12 +137,9 @@ class _Sentence:
         prev: Number | None = None
         numbers, clauses, found, last_in = self.numbers, self.clauses, self.found, self.last_in
         starts = self.starts if len(clauses) > 1 else None
-        nexts = [n.start for n in numbers[1:]]
-        nexts.append(self.end)
+        nexts = [n.start for n in numbers[1:]] + [self.end]
         for n, nxt in zip(numbers, nexts):
-            c = bisect_right(starts, n.start) - 1 if starts is not None else 0  # clause_of, inline
-            if c < 0:
-                c = 0
+            c = bisect_right(starts, n.start) - 1 if starts is not None else 0  # clause_of inline (starts[0] <= n.start)
             lo, hi = clauses[c]
             floor = prev.end if prev is not None and prev.end > lo else lo
             made = self.read(n, c, floor, hi if hi < nxt else nxt, prev)
@@ -171,12 +168,6 @@ class _Sentence:
                 for j, item in enumerate(items or []):
                     self.found[k + j].metric, self.found[k + j].respectively = item, True
             k = end + 1
-
-    def last(self, clause: int | None = None) -> Found | None:
-        """The latest figure (in the given clause), or None."""
-        if clause is not None:
-            return self.last_in.get(clause)
-        return self.found[-1] if self.found else None
 
     def read(self, n: Number, c: int, floor: int, ceiling: int, prev: Number | None) -> list[Found]:
         """The figure(s) number n states, [] when it is none."""
@@ -277,8 +268,7 @@ class _Sentence:
             if k < c - 3 or not phrase:
                 break
             k -= 1  # 农村居民人均纯收入，考虑价格下降因素，比上年实际增长4·3%: past the qualifying clause
-        last = self.last()
-        return last.metric if last is not None else None
+        return self.found[-1].metric if self.found else None
 
     def rate_unit(self, metric: str) -> str:
         """The unit of a number written bare after a rate: the metrics file's (万人成讼率 → 件/万人), else %, else ''."""
