@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from indexer.figures import phrases as ph
 from indexer.figures.metrics import MetricTable
@@ -65,6 +65,7 @@ def find_figures(text: str, report_years: Sequence[int], rate_units: dict[str, s
     out: list[Found] = []
     marks = [m.start() for m in SENTENCE_END.finditer(t)]  # one pass; each sentence is then found by bisection
     i, previous_end = 0, 0
+    years, rates = tuple(report_years), rate_units or {}
     while i < len(numbers):  # only the sentences with numbers, each found from its first number
         at = numbers[i].start
         k = bisect_left(marks, at)  # marks[k-1] < at <= marks[k]
@@ -74,7 +75,7 @@ def find_figures(text: str, report_years: Sequence[int], rate_units: dict[str, s
         while i < len(numbers) and numbers[i].start < end:
             batch.append(numbers[i])
             i += 1
-        out.extend(_Sentence(t, start, end, batch, tuple(report_years), rate_units or {}).figures())
+        out.extend(_Sentence(t, start, end, batch, years, rates).figures())
         previous_end = end
     return out
 
@@ -89,6 +90,8 @@ def sentence_span(t: str, start: int, end: int, number: Number) -> tuple[int, in
 
 def _trimmed(t: str, start: int, end: int) -> tuple[int, int]:
     """start, end moved past surrounding whitespace."""
+    if not t[start].isspace() and not t[end - 1].isspace():
+        return start, end  # most sentences: nothing to strip, no copy of the sentence
     inner = t[start:end]
     left = len(inner) - len(inner.lstrip())
     return start + left, start + len(inner.rstrip())
@@ -97,21 +100,32 @@ def _trimmed(t: str, start: int, end: int) -> tuple[int, int]:
 class _Sentence:
     """The figures of one sentence: its numbers read left to right, each with what came before it."""
 
+    __slots__ = ("t", "start", "end", "numbers", "report_years", "rate_units", "starts", "clauses", "found",
+                 "clause_has_figure", "last_in", "stored", "short", "dated", "whole", "marked")
+
     def __init__(self, t: str, start: int, end: int, numbers: list[Number], years: tuple[int, ...],
                  rate_units: dict[str, str]) -> None:
         self.t, self.start, self.end, self.numbers = t, start, end, numbers
         self.report_years, self.rate_units = years, rate_units
-        marks = [m.start() for m in CLAUSE_MARK.finditer(t, start, end)]
-        marks += [n.end for n in numbers if t.startswith("、", n.end)]
-        bounds = sorted({start, end, *marks})
-        self.clauses = [(a if a == start else a + 1, b) for a, b in zip(bounds, bounds[1:])]
-        self.starts = [a for a, _ in self.clauses]  # for clause_of's bisection
+        marks = [m.start() for m in CLAUSE_MARK.finditer(t, start, end)]  # in order, all inside [start, end)
+        if t.find("、", start, end) >= 0:  # a number followed by 、 ends a clause too
+            if listed := [n.end for n in numbers if t.startswith("、", n.end)]:
+                marks = sorted({*marks, *listed})
+        if marks and marks[0] == start:
+            del marks[0]  # a mark opening the sentence opens no clause
+        if marks:
+            self.starts = [start, *[m + 1 for m in marks]]  # for clause_of's bisection
+            self.clauses = list(zip(self.starts, [*marks, end]))
+        else:
+            self.starts, self.clauses = [start], [(start, end)]
         self.found: list[Found] = []
         self.clause_has_figure: set[int] = set()
-        self.last_in: dict[tuple[int, int], Found] = {}  # clause span → its latest figure
+        self.last_in: dict[int, Found] = {}  # clause → its latest figure
         self.stored = _trimmed(t, start, end)  # the sentence as figures store it
+        self.short = self.stored[1] - self.stored[0] <= MAX_FIGURE_SENTENCE_CHARS  # stored whole for every figure
         self.dated = has_dates(t, start, end)  # else every figure has the report's years
         self.whole: tuple[str, int] | None = None  # the metric a 其中 list names parts of, and its latest clause
+        self.marked = False  # some figure asks for the 分别 or the pair pass
 
     def clause_of(self, pos: int) -> int:
         """Index of the clause holding pos (the last clause starting at or before it; the first when none does)."""
@@ -121,21 +135,25 @@ class _Sentence:
     def figures(self) -> list[Found]:
         """Read every number of the sentence; then give changes that name no metric the figures they refer to."""
         prev: Number | None = None
-        for k, n in enumerate(self.numbers):
-            c = self.clause_of(n.start)
-            lo = self.clauses[c][0]
+        numbers, clauses, found, last_in = self.numbers, self.clauses, self.found, self.last_in
+        starts = self.starts if len(clauses) > 1 else None
+        nexts = [n.start for n in numbers[1:]] + [self.end]
+        for n, nxt in zip(numbers, nexts):
+            c = bisect_right(starts, n.start) - 1 if starts is not None else 0  # clause_of inline (starts[0] <= n.start)
+            lo, hi = clauses[c]
             floor = prev.end if prev is not None and prev.end > lo else lo
-            nxt = self.numbers[k + 1].start if k + 1 < len(self.numbers) else self.end
-            ceiling = min(self.clauses[c][1], nxt)
-            made = self.read(n, c, floor, ceiling, prev)
+            made = self.read(n, c, floor, hi if hi < nxt else nxt, prev)
             if made:
                 self.clause_has_figure.add(c)
-                self.found.extend(made)
-                self.last_in[self.clauses[c]] = made[-1]
+                found.extend(made)
+                last_in[c] = made[-1]
                 prev = n  # a number that states nothing (第四季度, 十大典型案例) stays part of the words around it
-        self.distribute()
-        self.pair_changes()
-        return [f for f in self.found if f.metric]
+        # Both passes change nothing unless some figure asks for them (most sentences: none does); they update
+        # figures in place, reading done: nothing that saw a figure's earlier metric looks at it again.
+        if self.marked:
+            self.distribute()
+            self.pair_changes()
+        return [f for f in found if f.metric]
 
     def distribute(self) -> None:
         """分别: the numbers of one list go to the items of the metric in order (A、B分别下降x%和y%)."""
@@ -148,24 +166,19 @@ class _Sentence:
             if first.distribute and not first.pair and end > k:
                 items = ph.split_items(first.metric, end - k + 1)
                 for j, item in enumerate(items or []):
-                    self.found[k + j] = replace(self.found[k + j], metric=item, respectively=True)
+                    self.found[k + j].metric, self.found[k + j].respectively = item, True
             k = end + 1
-
-    def last(self, clause: int | None = None) -> Found | None:
-        """The latest figure (in the given clause), or None."""
-        if clause is not None:
-            return self.last_in.get(self.clauses[clause])
-        return self.found[-1] if self.found else None
 
     def read(self, n: Number, c: int, floor: int, ceiling: int, prev: Number | None) -> list[Found]:
         """The figure(s) number n states, [] when it is none."""
         t = self.t
         before = ph.window_before(t, n.approx_start, floor)
+        found = self.found
         if n.ordinal:
             return self.ranking(n, c, before, ceiling)
         if n.surface == "大" and ph.enumerated(before) != n.value:
             return []  # 十大典型案例, 八大行动: a name unless it counts the list right before it
-        last = self.last()
+        last = found[-1] if found else None
         sibling = (prev is not None and last is not None and last.end == prev.end
                    and t[prev.end:n.approx_start] in JOINS)  # 上升1.88%和1.96%, 增长8.8%、9.9%
         if sibling and last is not None and last.kind == CHANGE:
@@ -177,7 +190,7 @@ class _Sentence:
             if not ph.RATE_NAME.search(pre):
                 return []  # 12368热线, list markers, ids: a number without a unit is a figure only after a rate
             unit = self.rate_unit(pre)
-        change = ph.CHANGE.search(before[-6:])
+        change = ph.CHANGE.search(before[-6:]) if before[-1:] in ph.CHANGE_LAST else None
         if change is not None:
             head, verb = before[: len(before) - len(change.group(0))], change.group("verb")
             post = self.post(n, ceiling)
@@ -193,15 +206,20 @@ class _Sentence:
         post = ph.clean_post(ph.window_after(self.t, tail, ceiling))
         return "人口" + post if n.surface == "人口" else post  # 13亿人口: the unit is also what is counted
 
-    def make(self, n: Number, c: int, metric: str, unit: str | None = None, **extra: object) -> Found:
+    def make(self, n: Number, c: int, metric: str, unit: str | None = None, *, kind: str = VALUE,
+             direction: str | None = None, respectively: bool = False, baseline: str | None = None,
+             baseline_years: tuple[int, ...] = (), pair: bool = False, sibling: bool = False,
+             distribute: bool = False) -> Found:
         """A Found for number n in clause c (unit: when it is not the number's own, e.g. 名次 or a rate's %)."""
         clause = self.clauses[c]
-        return Found(start=n.start, end=n.end, sentence=sentence_span(self.t, *self.stored, n),
-                     metric=metric[: ph.MAX_METRIC_CHARS], value=n.value if n.value is not None else 0,
-                     unit=n.unit if unit is None else unit, approx=n.approx, clause=clause,
-                     years=figure_years(self.t, (self.start, self.end), clause[0], n.approx_start, n.end, self.report_years)
-                     if self.dated else self.report_years,
-                     **extra)  # type: ignore[arg-type]
+        if pair or distribute:
+            self.marked = True
+        years = (figure_years(self.t, (self.start, self.end), clause[0], n.approx_start, n.end, self.report_years)
+                 if self.dated else self.report_years)
+        return Found(n.start, n.end, self.stored if self.short else sentence_span(self.t, *self.stored, n),
+                     metric[: ph.MAX_METRIC_CHARS], n.value if n.value is not None else 0, n.unit if unit is None else unit,
+                     kind, direction, n.approx, respectively, baseline, years, baseline_years, clause, pair, sibling,
+                     distribute)  # positional, in Found's field order: cheaper than keywords, once per figure
 
     def change(self, n: Number, c: int, head: str, verb: str, unit: str) -> Found:
         """同比下降15.9%: a change of the metric named before the baseline, or of earlier figures."""
@@ -216,7 +234,7 @@ class _Sentence:
             years = baseline_years(base.group("y1") or base.group("y2"), baseline, self.report_years)
         metric = ph.clean_pre(head)
         return self.make(n, c, metric, unit, kind=CHANGE, direction=direction, baseline=baseline, baseline_years=years,
-                         pair=not metric, distribute=ph.DISTRIBUTE.search(raw[-8:]) is not None)
+                         pair=not metric, distribute="分别" in raw[-8:])
 
     def ranking(self, n: Number, c: int, before: str, ceiling: int) -> list[Found]:
         """位居全省第一 / 以第一名的成绩: a rank (unit 名次) of the subject before it."""
@@ -250,8 +268,7 @@ class _Sentence:
             if k < c - 3 or not phrase:
                 break
             k -= 1  # 农村居民人均纯收入，考虑价格下降因素，比上年实际增长4·3%: past the qualifying clause
-        last = self.last()
-        return last.metric if last is not None else None
+        return self.found[-1].metric if self.found else None
 
     def rate_unit(self, metric: str) -> str:
         """The unit of a number written bare after a rate: the metrics file's (万人成讼率 → 件/万人), else %, else ''."""
@@ -263,7 +280,7 @@ class _Sentence:
     def value(self, n: Number, c: int, before: str, ceiling: int, prev: Number | None, unit: str,
               sibling: bool = False) -> list[Found]:
         """A value: its metric from the words before and after it, or from the sentence when they name nothing."""
-        last_here = self.last(c)
+        last_here = self.last_in.get(c)
         if prev is not None and before == "" and last_here is not None and last_here.end == prev.end:
             return [self.make(n, c, last_here.metric, unit, respectively=last_here.respectively)]  # 143件864人
         each = before.endswith("各")
@@ -271,8 +288,7 @@ class _Sentence:
             before = before[before.rindex("、") + 1:]  # 551万人口全部脱贫、52个贫困县全部摘帽: a new item of the list
         pre = ph.clean_pre(before[:-1] if each else before)
         post = self.post(n, ceiling)
-        if ph.PREPOSITION.match(pre):
-            pre = pre[1:]
+        pre = ph.without_preposition(pre)
         if each:
             items = ph.split_items(pre, pre.count("、") + pre.count("”“") + 1)
             if items and len(items) > 1:
@@ -282,11 +298,11 @@ class _Sentence:
         else:
             metric = pre + post
         return [self.make(n, c, self.complete(metric, unit, n, c), unit, sibling=sibling,
-                          distribute=ph.DISTRIBUTE.search(before[-8:]) is not None)]
+                          distribute="分别" in before[-8:])]
 
     def complete(self, metric: str, unit: str, n: Number, c: int) -> str:
         """A metric phrase completed from the sentence when the clause alone does not say what is counted."""
-        last = self.last()
+        last = self.found[-1] if self.found else None
         if unit == "%" and not ph.RATE_WORD.search(ph.normalise_metric(metric)):
             rate = self.rate_before(c, n.start)
             if rate:
@@ -296,7 +312,7 @@ class _Sentence:
                 return self.context(c) or ""
             return last.metric if last is not None else ""
         if last is not None:
-            if TWO_CHARACTER_RATE.fullmatch(metric) and last.metric.startswith(metric[:2]):
+            if len(metric) == 3 and TWO_CHARACTER_RATE.fullmatch(metric) and last.metric.startswith(metric[:2]):
                 return last.metric[2:] + metric  # 审结涉黑恶案件143件, 审结率100% → 涉黑恶案件审结率
             if metric in ph.ATTRIBUTES:
                 return last.metric + metric  # 审结…案件104件, 涉案金额1.09亿元
@@ -304,15 +320,14 @@ class _Sentence:
             if whole:
                 self.whole = (whole, c)
                 return f"{whole}中{metric}"
-        if ph.is_bare_verb(metric) and metric.startswith(("从严", "从快", "从重")) and last is not None:
+        if not ph.is_bare_verb(metric):
+            return metric
+        if metric.startswith(("从严", "从快", "从重")) and last is not None:
             shared = ph.PARALLEL.match(last.metric)
             if shared:
                 return metric + shared.group("object")
-        if ph.is_bare_verb(metric):
-            context = self.context(c) if c > 0 and c - 1 not in self.clause_has_figure else None
-            if context:
-                return f"{metric}（{context}）"  # …职务犯罪职能，依法起诉4件7人
-        return metric
+        context = self.context(c) if c > 0 and c - 1 not in self.clause_has_figure else None
+        return f"{metric}（{context}）" if context else metric  # …职务犯罪职能，依法起诉4件7人
 
     def subset(self, metric: str, last: Found, c: int) -> str | None:
         """The metric a 其中 clause names a part of, or None. A part has the same head noun (…案件, 其中涉民生领域
@@ -353,14 +368,15 @@ class _Sentence:
             if not before:  # 办理民事诉讼监督案件，同比上升130.56%: the clause before names it
                 context = self.context(self.clause_of(self.found[k].start)) or ""
                 for j in range(k, group_end + 1):
-                    self.found[j] = replace(self.found[j], metric=context, respectively=size > 1, pair=False)
+                    self.found[j].metric, self.found[j].respectively, self.found[j].pair = context, size > 1, False
                 k = group_end + 1
                 continue
             targets = before[-size:] if len(before) >= size else before[-1:] * size
             same = len({f.metric for f in targets}) == 1 and len({f.unit for f in targets}) == size
             for j, target in enumerate(targets):
                 metric = target.metric + UNIT_COUNTS.get(target.unit, "") if same and size > 1 else target.metric
-                self.found[k + j] = replace(self.found[k + j], metric=metric, respectively=size > 1, pair=False)
+                f = self.found[k + j]
+                f.metric, f.respectively, f.pair = metric, size > 1, False
             k = group_end + 1
 
 def paragraph_rows(paragraph: Paragraph, table: MetricTable) -> list[tuple]:

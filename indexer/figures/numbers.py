@@ -82,6 +82,10 @@ QUOTES = {"“": "”", "《": "》", "「": "」", "『": "』", "‘": "’", 
 _APPROX_LAST = frozenset(w[-1] for w in APPROX_BEFORE)
 _APPROX_AFTER = frozenset(APPROX_AFTER)
 assert all(len(w) == 2 for w in APPROX_AFTER)  # _classify compares the two characters after a span with the set
+_UNIT_WORDS = frozenset(UNIT_WORDS)
+assert all(len(w) == 2 for w in UNIT_WORDS)  # _classify compares the two characters at a unit with the set
+# a character before a numeral that alone says why it is no figure: one look-up instead of a chain of tests
+_SKIP_BY_PREVIOUS = {**{ch: "name" for ch in _ID_NEIGHBOURS}, "每": "quantifier", **{ch: "anaphora" for ch in ANAPHORA}}
 _OPENING = re.compile("[" + re.escape("".join(QUOTES)) + "]")
 _SENTENCE_END = re.compile("[。！？；!?;]")
 _FULL_WIDTH = re.compile("[０-９．％／＋]")
@@ -144,6 +148,8 @@ def numeral_value(digits: str, chinese: bool, mult: str) -> int | float | None:
     if chinese:
         base = chinese_value(digits)
         return None if base is None else base * scale
+    if digits.isdigit():  # most numerals: no thousands separator, point or fraction (TOKEN's digits are ASCII)
+        return int(digits) * scale
     plain = digits.replace(",", "").replace("，", "").replace("·", ".")
     if "/" in plain:
         top, bottom = plain.split("/", 1)
@@ -197,18 +203,34 @@ NO_NAMES = NameIndex()
 
 def scan_numbers(text: str, names: NameIndex = NO_NAMES) -> list[Number]:
     """Every numeral of text (already translated with HALF_WIDTH), left to right, classified."""
-    quotes = quoted_spans(text)
+    quotes: list[tuple[int, int]] | None = None  # found at the first numeral: a paragraph without one needs none
+    q = quote_count = 0
+    named = names.by_numeral  # the numerals of the names: most numerals are none of them
     out: list[Number] = []
-    q = 0
     range_end = -1  # a range's first number ended here: the number after the dash is its other end
     taken = 0  # the previous number's span ends here: 亿 in 6.1亿元 is its multiplier, not a numeral
     for m in TOKEN.finditer(text):
-        if m.start() < taken:
+        start = m.start()
+        if start < taken:
             continue
-        while q < len(quotes) and quotes[q][1] <= m.start():
+        if quotes is None:
+            quotes = quoted_spans(text)
+            quote_count = len(quotes)
+        while q < quote_count and quotes[q][1] <= start:
             q += 1
-        quoted = (q < len(quotes) and quotes[q][0] < m.start() < quotes[q][1]) or names.covers(text, m)
-        for number in _numbers(text, m, quoted, range_end):
+        numeral = m.group(0)  # the match is the numeral: TOKEN's groups are its alternatives
+        quoted = (q < quote_count and quotes[q][0] < start) or (numeral in named and names.covers(text, m))
+        kind = m.lastgroup  # exactly one of TOKEN's groups takes part in a match
+        if kind == "ar":
+            if "," in numeral or "，" in numeral:
+                numbers = _arabic(text, m, quoted, range_end)
+            else:
+                numbers = (_classify(text, start, m.end(), numeral, False, quoted, range_end),)
+        elif kind == "pct":
+            numbers = (_percent(text, m, quoted, range_end),)
+        else:
+            numbers = (_classify(text, start, m.end(), numeral, True, quoted, range_end),)
+        for number in numbers:
             if number.skip == "range":
                 range_end = number.end
             if number.end > taken:
@@ -217,18 +239,16 @@ def scan_numbers(text: str, names: NameIndex = NO_NAMES) -> list[Number]:
     return out
 
 
-def _numbers(text: str, m: re.Match[str], quoted: bool, range_end: int) -> list[Number]:
-    """One token as Number(s): an Arabic token with commas but no unit after it was a list, not thousands."""
-    if m.group("pct"):
-        return [_percent(text, m, quoted, range_end)]
-    digits = m.group("ar")
-    if digits and ("," in digits or "，" in digits) and not _unit_follows(text, m.end()):
+def _arabic(text: str, m: re.Match[str], quoted: bool, range_end: int) -> tuple[Number, ...]:
+    """An Arabic token with commas as Number(s): with no unit after it, it was a list, not thousands."""
+    digits = m.group(0)
+    if not _unit_follows(text, m.end()):
         out, pos = [], m.start()
         for part in re.split("[,，]", digits):
             out.append(_classify(text, pos, pos + len(part), part, False, quoted, range_end))
             pos += len(part) + 1
-        return out
-    return [_classify(text, m.start(), m.end(), digits or m.group(0), not digits, quoted, range_end)]
+        return tuple(out)
+    return (_classify(text, m.start(), m.end(), digits, False, quoted, range_end),)
 
 
 def _percent(text: str, m: re.Match[str], quoted: bool, range_end: int) -> Number:
@@ -241,8 +261,8 @@ def _percent(text: str, m: re.Match[str], quoted: bool, range_end: int) -> Numbe
     if skip is None and text[m.end():m.end() + 1] in RANGE_CHARS and NUMERAL.match(text, m.end() + 1):
         skip = "range"
     value = numeral_value(digits, chinese, "") if len(digits) <= MAX_NUMERAL_CHARS else None
-    return Number(start=start, end=m.end(), value=value, unit="%", surface="%", mult="", approx=before, chinese=chinese,
-                  ordinal=False, skip=skip if value is not None or skip else "unreadable", approx_start=approx_start)
+    return Number(start, m.end(), value, "%", "%", "", before, chinese, False,
+                  skip if value is not None or skip else "unreadable", approx_start)
 
 
 def _unit_follows(text: str, end: int) -> bool:
@@ -261,35 +281,45 @@ def _approx_before(text: str, start: int) -> tuple[str | None, int]:
 
 def _classify(text: str, start: int, end: int, digits: str, chinese: bool, quoted: bool, range_end: int) -> Number:
     if len(digits) > MAX_NUMERAL_CHARS:  # never parsed: Decimal and int of a huge numeral cost more than linear
-        return Number(start=start, end=end, value=None, unit="", surface="", mult="", approx=None, chinese=chinese,
-                      ordinal=False, skip="too long", approx_start=start)
+        return Number(start, end, None, "", "", "", None, chinese, False, "too long", start)
     after = AFTER.match(text, end)
     assert after is not None  # every group is optional
-    surface = after.group("unit") or ""
-    if surface and text.startswith(UNIT_WORDS, after.start("unit")):
-        surface = ""  # 近千万家庭: 家 is the start of 家庭, not a unit
-    mult = after.group("mult") or ""
-    inner = after.group("a1") or after.group("a2")
-    span_end = (after.end() if surface else after.end("a2") if after.group("a2") else after.end("mult")) if (surface or mult) else end
-    if not surface and not mult:
-        inner = None
-        span_end = end
+    a1, mult, a2, surface = after.groups()
+    # where the unit starts: AFTER's last group, so the match ends with it (or where it would start)
+    unit_start = after.end() - len(surface) if surface else after.end()
+    if surface is None or text[unit_start:unit_start + 2] in _UNIT_WORDS:
+        surface = ""  # none written, or 近千万家庭: 家 is the start of 家庭, not a unit
+    mult = mult or ""
+    if surface:
+        span_end, inner = after.end(), a1 or a2
+    elif mult:
+        span_end, inner = unit_start, a1 or a2  # 800余万: the span ends after the multiplier and its 余/多
+    else:
+        span_end, inner = end, None
     ordinal = text.startswith("第", start - 1)
-    before, approx_start = _approx_before(text, start - 1 if ordinal else start)
+    lead = start - 1 if ordinal else start
+    if lead and text[lead - 1] in _APPROX_LAST:
+        before, approx_start = _approx_before(text, lead)
+    else:
+        before, approx_start = None, lead
     approx = inner or before or (text[span_end:span_end + 2] if text[span_end:span_end + 2] in _APPROX_AFTER else None)
     skip = _skip(text, start, end, span_end, digits, chinese, surface, mult, quoted, range_end, before)
     if ordinal and skip is None:
         skip = "ordinal"  # 第一批, 第五检察部 … unless the sentence ranks (extract.py decides)
-    value = numeral_value(digits, chinese, mult) if skip in (None, "ordinal") else None
+    value: int | float | None
+    if skip is not None and skip != "ordinal":
+        value = None
+    elif not chinese and digits.isdigit():  # most numerals: numeral_value's first case, without the call
+        value = int(digits) * MULTIPLIERS.get(mult, 1)
+    else:
+        value = numeral_value(digits, chinese, mult)
     if value is None and skip is None:
         skip = "unreadable"
     unit = UNITS.get(surface, "")
-    if "/" in digits and not surface:
+    if not surface and "/" in digits:
         unit = "倍"
-    return Number(
-        start=start - 1 if ordinal else start, end=span_end, value=value,
-        unit=unit, surface=surface, mult=mult, approx=approx, chinese=chinese, ordinal=ordinal, skip=skip, approx_start=approx_start,
-    )
+    return Number(start - 1 if ordinal else start, span_end, value, unit, surface, mult, approx, chinese, ordinal, skip,
+                  approx_start)
 
 
 def _skip(text: str, start: int, end: int, span_end: int, digits: str, chinese: bool, surface: str, mult: str,
@@ -297,20 +327,17 @@ def _skip(text: str, start: int, end: int, span_end: int, digits: str, chinese: 
     """Why the numeral text[start:end] is not a figure, or None."""
     if quoted:
         return "quoted"
+    nxt = text[end:end + 1]  # "" at the end
+    if nxt in _ID_NEIGHBOURS:
+        return "name"  # 3+1, S1: names and ids
     prev = text[start - 1] if start else ""
-    nxt = text[end] if end < len(text) else ""
-    after = text[span_end] if span_end < len(text) else ""
-    if prev in _ID_NEIGHBOURS or nxt in _ID_NEIGHBOURS:
-        return "name"  # 3+1, 7+2, S1: names and ids
-    if prev == "每":
-        return "quantifier"
-    if prev in ANAPHORA:
-        return "anaphora"  # 这一百二十个项目, 这两个部门: numbers stated before
-    if range_end >= 0 and start - range_end <= 1 and prev in RANGE_CHARS:
+    if reason := _SKIP_BY_PREVIOUS.get(prev):
+        return reason  # 7+2, 每人, 这两个部门
+    if prev in RANGE_CHARS and range_end >= 0 and start - range_end <= 1:
         return "range"
     if nxt in RANGE_CHARS and NUMERAL.match(text, end + 1):
         return "year" if (not chinese and len(digits) == 4 and text[end + 1:end + 5].isdigit()) else "range"
-    if after in RANGE_CHARS and NUMERAL.match(text, span_end + 1):
+    if text[span_end:span_end + 1] in RANGE_CHARS and NUMERAL.match(text, span_end + 1):
         return "range"  # 3万至5万元, 30%—40%
     if text.startswith("第", start - 1):
         return None  # an ordinal: the caller marks it

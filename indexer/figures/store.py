@@ -5,19 +5,23 @@ line `{"fields": [...]}` naming Figure's fields, then one JSON array of those va
 bytes and the encoding time of an object per line; a reader maps values to names by the header, so a
 build written with fewer or more fields still reads). A report's figures live and die with its paragraphs: an incremental
 build hard-links the previous build's file for every report it reuses, extracts the changed and new ones,
-and leaves the removed ones behind, exactly as it does with segments. build.json records
-`figures: {fingerprint, count, seconds, cpu_seconds, per_report}`; the fingerprint covers metrics.toml and the extractor's
-version, so a change of either makes the next reindex a full one (as a change of the themes does).
+and leaves the removed ones behind, exactly as it does with segments. A full build extracts in its segment
+writer processes once their segments are written (FigureWriter), an incremental one in processes of its own
+(write_figures). build.json records `figures: {fingerprint, count, seconds, cpu_seconds, per_report}`; the
+fingerprint covers metrics.toml and the extractor's version, so a change of either makes the next reindex a
+full one (as a change of the themes does).
 """
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
 import resource
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from itertools import accumulate
 from pathlib import Path
 
 from indexer.figures.extract import paragraph_rows
@@ -43,9 +47,23 @@ def report_file(report_id: str) -> str:
     return hashlib.sha1(report_id.encode("utf-8", "surrogatepass")).hexdigest() + ".jsonl"
 
 
+def line_encoder() -> Callable[[tuple], str]:
+    """row → its JSON text, exactly as json.JSONEncoder(ensure_ascii=False).encode(row) gives it, cheaper.
+
+    That method (and json.dumps) builds json's C encoder anew for every call, a third of the cost of a
+    figure's row; this builds it once. It is json's own fast path with its own arguments (no circular-
+    reference check: a row is flat); without the C accelerator, the plain method."""
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:
+        return json.JSONEncoder(ensure_ascii=False).encode
+    default = json.JSONEncoder().default  # raises TypeError, as the plain method does
+    encoder = make(None, default, json.encoder.encode_basestring, None, ": ", ", ", False, False, True)
+    return lambda row: "".join(encoder(row, 0))
+
+
 def _write_report(folder: Path, report: Report, table: MetricTable) -> int:
     """Extract and write one report's figures; the number written (no file when 0)."""
-    encode = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(…, ensure_ascii=False) makes an encoder per call
+    encode = line_encoder()
     lines = [encode(row) for p in report.paragraphs for row in paragraph_rows(p, table)]
     if lines:
         (folder / report_file(report.id)).write_text("\n".join([HEADER, *lines]) + "\n", encoding="utf-8")
@@ -54,7 +72,15 @@ def _write_report(folder: Path, report: Report, table: MetricTable) -> int:
 
 def _write_reports(folder: Path, reports: Sequence[Report], table: MetricTable) -> dict[str, int]:
     """Figures written per report id (reports with none left out)."""
-    counts = {r.id: _write_report(folder, r, table) for r in reports}
+    # Extraction makes many short-lived objects and no reference cycles: reference counting frees them all,
+    # and the cyclic collector's passes (over the build's parsed reports too, in a writer) are pure cost.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        counts = {r.id: _write_report(folder, r, table) for r in reports}
+    finally:
+        if collecting:
+            gc.enable()
     return {rid: n for rid, n in counts.items() if n}
 
 
@@ -98,13 +124,60 @@ def write_figures(build_dir: Path, reports: Sequence[Report], *, table: MetricTa
         results = [_write_reports(folder, parsed, table)]
     for result in results:
         counts.update(result)
+    # CPU: this process and its forked extractors
+    return _record(table, reports, counts, time.monotonic() - started, _cpu_seconds() - cpu)
+
+
+def _record(table: MetricTable, reports: Sequence[Report], counts: dict[str, int], seconds: float, cpu: float) -> dict:
+    """build.json's figures record."""
     return {
         "fingerprint": figures_fingerprint(table),
         "count": sum(counts.values()),
-        "seconds": round(time.monotonic() - started, 3),
-        "cpu_seconds": round(_cpu_seconds() - cpu, 3),  # this process and its forked extractors
+        "seconds": round(seconds, 3),
+        "cpu_seconds": round(cpu, 3),
         "per_report": {r.id: counts[r.id] for r in reports if r.id in counts},
     }
+
+
+class FigureWriter:
+    """The figures of a full build, extracted alongside its segments (indexer/index/segments.Alongside).
+
+    Each writer process takes the reports whose first paragraph is among its documents (the build's
+    documents are the reports' paragraphs in order), so every report is written once, by one process, and
+    the build forks no processes for its figures. The record's seconds are the longest writer's wall time
+    in extraction, its cpu_seconds the extraction's CPU time in every writer plus the setup here.
+    """
+
+    def __init__(self, build_dir: Path, reports: Sequence[Report], table: MetricTable | None = None) -> None:
+        cpu = time.process_time()
+        self.folder = build_dir / FIGURES_DIR
+        self.reports = reports
+        self.table = table or load_metrics()
+        # the document number of each report's first paragraph
+        self.firsts = list(accumulate((len(r.paragraphs) for r in reports), initial=0))
+        self.counts: dict[str, int] = {}
+        self.seconds = 0.0
+        self.cpu = time.process_time() - cpu
+
+    def run(self, lo: int, hi: int) -> tuple[dict[str, int], float, float]:
+        """In a writer: write the figures of the reports that start in documents lo…hi-1; (counts, wall, CPU)."""
+        started, cpu = time.monotonic(), time.process_time()
+        self.folder.mkdir(exist_ok=True)  # the first writer to get here makes it
+        mine = [r for r, first in zip(self.reports, self.firsts) if lo <= first < hi and r.paragraphs]
+        counts = _write_reports(self.folder, mine, self.table)
+        return counts, time.monotonic() - started, time.process_time() - cpu
+
+    def collect(self, results: list) -> None:
+        """In the parent: every writer's (counts, wall, CPU)."""
+        for counts, seconds, cpu in results:
+            self.counts.update(counts)
+            self.seconds = max(self.seconds, seconds)
+            self.cpu += cpu
+
+    def record(self) -> dict:
+        """build.json's figures record (after the writers are done)."""
+        self.folder.mkdir(exist_ok=True)  # a build without documents ran no writer that made it
+        return _record(self.table, self.reports, self.counts, self.seconds, self.cpu)
 
 
 def _cpu_seconds() -> float:

@@ -31,14 +31,14 @@ from indexer.analysis import (
     initialize,
     word_analyzer,
 )
-from indexer.figures.store import write_figures
+from indexer.figures.store import FigureWriter
 from indexer.index.added import AddedTimes, content_digest
 from indexer.index.arrays import SegmentArrays
 from indexer.index.fingerprint import corpus_digests, report_fingerprint, themes_fingerprint
 from indexer.index.lock import ReindexLock, writer_locks
 from indexer.index.publish import Checkpoint, clean_leftovers, new_build_id, no_checkpoint, publish_build
 from indexer.index.schema import make_schema, to_document
-from indexer.index.segments import write_segments
+from indexer.index.segments import Alongside, write_segments
 from indexer.index.store import BUILDS, serving_meta
 from indexer.index.whoosh_compat import open_mapped, toc_segments
 from indexer.ingest.corpus import Skipped, load_corpus
@@ -136,8 +136,11 @@ def write_build(
     limitmb: int = 1024,
     checkpoint: Checkpoint = no_checkpoint,
     on_docs: Callable[[int], None] | None = None,
+    alongside: Alongside | None = None,
 ) -> int:
-    """Write every paragraph of `reports` as a new Whoosh index in build_dir; returns the document count."""
+    """Write every paragraph of `reports` as a new Whoosh index in build_dir; returns the document count.
+
+    alongside: more work each writer process does over its documents (a full build's figures)."""
     build_dir.mkdir(parents=True, exist_ok=False)
     procs = max(1, procs if procs is not None else (os.cpu_count() or 1))
     # Load jieba before any fork so the writer processes inherit a warm instance.
@@ -145,7 +148,7 @@ def write_build(
     index = whoosh.index.create_in(str(build_dir), make_schema(dictionary))
     docs = DocumentSequence(reports)
     count = write_segments(index, docs, procs=procs, limitmb=limitmb, on_started=lambda: checkpoint("writing"),
-                           on_docs=on_docs, weights=docs.weights())
+                           on_docs=on_docs, weights=docs.weights(), alongside=alongside)
     checkpoint("committed")
     return count
 
@@ -259,9 +262,9 @@ def build_locked(
     nprocs = default_procs(sum(len(r.paragraphs) for r in reports)) if procs is None else max(1, procs)
     times = AddedTimes(serving_meta(root))  # the build this one replaces: reports it had keep their time
     try:
+        figures = FigureWriter(build_dir, reports)  # extracted by the segment writers, no processes of its own
         count = write_build(reports, build_dir, procs=nprocs, dictionary=dictionary, checkpoint=checkpoint,
-                            on_docs=on_docs)
-        figures = write_figures(build_dir, reports, procs=nprocs)
+                            on_docs=on_docs, alongside=figures)
         fingerprints = fingerprints or {}
         detected = detected or {}
         meta = {
@@ -274,7 +277,7 @@ def build_locked(
             "warnings": list(warnings),
             "skipped": [{"file": s.file, "reason": s.reason} for s in skipped],
             "procs": nprocs,
-            "figures": figures,
+            "figures": figures.record(),
             **(extra_meta or {}),
         }
         meta["suggest"] = write_suggestions(build_dir, meta)

@@ -24,6 +24,7 @@ from __future__ import annotations
 from array import array
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 
@@ -46,6 +47,18 @@ _CACHE_LIMIT = 8192  # distinct cached field values (section headings, ids, numb
 
 class SegmentBuildError(Exception):
     """A worker process failed to write its segment."""
+
+
+class Alongside(Protocol):
+    """Work each writer also does over its slice of the documents once its segments are written (a build's
+    figures: indexer/figures/store.FigureWriter): it needs no processes of its own, no second fork of the
+    parent's memory, and reads the documents' paragraphs the writer has already touched."""
+
+    def run(self, lo: int, hi: int) -> object:
+        """In the writer process, for its documents lo…hi-1; the result is pickled to the parent."""
+
+    def collect(self, results: list) -> None:
+        """In the parent: every writer's result, in document order."""
 
 
 def _array_kind(field) -> str | None:  # noqa: ANN001 - a whoosh FieldType
@@ -231,6 +244,7 @@ def write_segments(
     on_started: Callable[[], None] = lambda: None,
     on_docs: Callable[[int], None] | None = None,
     weights: Sequence[int] | None = None,
+    alongside: Alongside | None = None,
 ) -> int:
     """Write docs into the empty index, in order, and commit; returns the count.
 
@@ -239,10 +253,11 @@ def write_segments(
     segment descriptors through a pipe, then waits until the parent has read every result (so workers
     live exactly as long as the writing phase); the parent commits all segments as one generation.
     on_started is called once writing is under way (in the parent, with the workers running);
-    on_docs(n) after every n documents written, in the process that wrote them (progress display).
+    on_docs(n) after every n documents written, in the process that wrote them (progress display);
+    alongside: more work each writer does over its documents (see Alongside).
     """
     segments = write_new_segments(index, docs, procs=procs, weight=weight, limitmb=limitmb,
-                                  on_started=on_started, on_docs=on_docs, weights=weights)
+                                  on_started=on_started, on_docs=on_docs, weights=weights, alongside=alongside)
     commit_new(index, segments)
     return sum(s.doc_count_all() for s in segments)
 
@@ -257,6 +272,7 @@ def write_new_segments(
     on_started: Callable[[], None] = lambda: None,
     on_docs: Callable[[int], None] | None = None,
     weights: Sequence[int] | None = None,
+    alongside: Alongside | None = None,
 ) -> list:
     """Write docs as new segments of index, in order, without committing them (see write_segments).
 
@@ -270,8 +286,11 @@ def write_new_segments(
     ranges = _split(weights, max(1, procs))
     if len(ranges) == 1:
         on_started()
-        return _write_range(index, docs, weights, (0, len(docs)), budget, on_docs)
-    return _write_forked(index, docs, weights, budget, ranges, on_started, on_docs)
+        segments = _write_range(index, docs, weights, (0, len(docs)), budget, on_docs)
+        if alongside is not None:
+            alongside.collect([alongside.run(0, len(docs))])
+        return segments
+    return _write_forked(index, docs, weights, budget, ranges, on_started, on_docs, alongside)
 
 
 def _write_range(index, docs: Sequence[dict], weights: Sequence[int], bounds: tuple[int, int], budget: int,  # noqa: ANN001
@@ -315,12 +334,15 @@ def _write_one(index, docs: Sequence[dict], on_docs: Callable[[int], None] | Non
 
 def _write_forked(index, docs: Sequence[dict], weights: Sequence[int], budget: int,  # noqa: ANN001
                   ranges: list[tuple[int, int]], on_started: Callable[[], None],
-                  on_docs: Callable[[int], None] | None = None) -> list:
-    def write(bounds: tuple[int, int]) -> list:
-        return _write_range(index, docs, weights, bounds, budget, on_docs)
+                  on_docs: Callable[[int], None] | None = None, alongside: Alongside | None = None) -> list:
+    def write(bounds: tuple[int, int]) -> tuple[list, object]:
+        segments = _write_range(index, docs, weights, bounds, budget, on_docs)
+        return segments, alongside.run(*bounds) if alongside is not None else None
 
     try:
         results = fork_map(write, ranges, while_running=on_started, hold_until_read=True)
     except WorkerError as e:
         raise SegmentBuildError(str(e)) from e
-    return [segment for result in results for segment in result]
+    if alongside is not None:
+        alongside.collect([extra for _, extra in results])
+    return [segment for segments, _ in results for segment in segments]

@@ -12,10 +12,10 @@ import pytest
 
 from bench.figure_labels import load_labels, score_canonical, score_triples
 from indexer.export import iter_paragraphs
-from indexer.figures.extract import paragraph_figures
+from indexer.figures.extract import paragraph_figures, paragraph_rows
 from indexer.figures.model import Figure
 from indexer.figures.query import query_build, select
-from indexer.figures.store import FIGURES_DIR, read_figures, report_file
+from indexer.figures.store import FIGURES_DIR, FigureWriter, line_encoder, read_figures, report_file
 from indexer.index.store import BUILDS, META, Store, read_current
 from indexer.index.update import Hooks, update_index
 from indexer.ingest.corpus import load_corpus
@@ -130,6 +130,47 @@ def test_a_changed_metrics_file_or_a_build_without_figures_rebuilds_in_full(corp
     third = update_index(corpus, index)
     assert third.mode == "full" and third.reason == "the previous build has no figures"
     assert figures_of(index)
+
+
+def test_a_full_build_in_two_writer_processes_writes_the_figures_of_one(corpus: Path, tmp_path: Path) -> None:
+    """The writers extract the figures alongside their segments: the same files, byte for byte, as one writer."""
+    one, two = tmp_path / "one", tmp_path / "two"
+    update_index(corpus, one, full=True, procs=1)
+    update_index(corpus, two, full=True, procs=2)
+    (build_one, meta_one), (build_two, meta_two) = current(one), current(two)
+    assert (meta_one["procs"], meta_two["procs"]) == (1, 2)
+
+    def files(build: Path) -> dict[str, bytes]:
+        return {p.name: p.read_bytes() for p in (build / FIGURES_DIR).iterdir()}
+    assert files(build_two) == files(build_one) and len(files(build_one)) == len(meta_one["reports"])
+    assert meta_two["figures"]["per_report"] == meta_one["figures"]["per_report"]
+    assert meta_two["figures"]["count"] == meta_one["figures"]["count"] > 150
+    assert meta_two["figures"]["cpu_seconds"] > 0
+
+
+def test_each_report_is_written_by_the_writer_holding_its_first_paragraph(repo_corpus: Path, tmp_path: Path,
+                                                                          table) -> None:
+    reports = load_corpus(repo_corpus).reports
+    total = sum(len(r.paragraphs) for r in reports)
+    cut = len(reports[0].paragraphs) // 2  # the first report starts in the first slice and goes on in the second
+    writer = FigureWriter(tmp_path, reports, table)
+    first, second = writer.run(0, cut), writer.run(cut, total)
+    assert list(first[0]) == [reports[0].id]
+    assert list(second[0]) == [r.id for r in reports[1:]]
+    writer.collect([first, second])
+    record = writer.record()
+    assert record["per_report"] == {r.id: len([f for p in r.paragraphs for f in paragraph_figures(p, table)])
+                                    for r in reports}
+    assert sorted(p.name for p in (tmp_path / FIGURES_DIR).iterdir()) == sorted(report_file(r.id) for r in reports)
+
+
+def test_the_line_encoder_writes_what_json_writes(seed_paragraphs_by_id, table) -> None:
+    encode, plain = line_encoder(), json.JSONEncoder(ensure_ascii=False).encode
+    rows = [row for p in seed_paragraphs_by_id.values() for row in paragraph_rows(p, table)]
+    odd = ("引号“”\"\\\n\u2028\ud800", 1.5, -0.0, 1e300, 10**30, None, True, False, (2020, 2021), (), "")
+    assert len(rows) > 150 and all(encode(row) == plain(row) for row in [*rows, odd])
+    with pytest.raises(TypeError):
+        encode((object(),))
 
 
 def test_the_query_filters_by_metric_institution_and_year(bundled_index: Path, table) -> None:
