@@ -9,7 +9,6 @@ leaves no workers behind.
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import gc
 import os
 import pickle
@@ -90,17 +89,10 @@ def trim_heap() -> None:
 
     Unpickling the parsed corpus from the parse workers leaves ~20 % of the parent's heap free but resident;
     returned before a fork, it is not counted in the parent (nor shared with every child) for the whole build."""
-    trim = _malloc_trim()
-    if trim is not None:
-        trim(0)
-
-
-def _malloc_trim():  # noqa: ANN202 - a ctypes function or None
-    name = ctypes.util.find_library("c")
     try:
-        return getattr(ctypes.CDLL(name), "malloc_trim", None) if name else None
-    except OSError:
-        return None
+        ctypes.CDLL(None).malloc_trim(0)  # the process's own C library, as lock.py and webapp/prefork.py call it
+    except (OSError, AttributeError):  # not glibc
+        pass
 
 
 def _close(fd: int) -> int:
