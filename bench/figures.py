@@ -2,6 +2,7 @@
 
     .venv/bin/python -m bench.figures --labels
     .venv/bin/python -m bench.figures --paragraphs 10000 100000 --out /tmp/reportsearch-bench
+    .venv/bin/python -m bench.figures --paragraphs 100000 --extractor source   # the same from the Python source
     .venv/bin/python -m bench.figures --sample 30 --seed 7 --paragraphs 10000   # paragraphs to check by hand
 
 Cost: `reportsearch reindex` of the generated corpus (bench/run.py's ensure_corpus, seed 20240101) in a
@@ -18,6 +19,7 @@ import argparse
 import json
 import random
 import shutil
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -26,6 +28,7 @@ from bench import measure
 from bench.figure_labels import field_agreement, load_labels, score_canonical, score_triples
 from bench.generate import DEFAULT_BENCHDATA, DEFAULT_OUT
 from bench.run import ensure_corpus, reportsearch_command
+from indexer.compiled import extractor_kind
 from indexer.figures.extract import paragraph_figures
 from indexer.figures.metrics import load_metrics
 from indexer.figures.store import FIGURES_DIR
@@ -68,30 +71,52 @@ def labels_table() -> str:
     return "\n".join(lines)
 
 
+# How a child runs the extractor: as the install built it (compiled where it could), or from its .py files.
+EXTRACTORS = {"installed": "", "source": "from indexer import compiled; compiled.use_pure_python(); "}
+
+
+def reindex_command(extractor: str) -> list[str]:
+    """`reportsearch` as installed, or the same command with the figures extractor run from its source."""
+    if extractor == "installed":
+        return reportsearch_command()
+    return [sys.executable, "-c", EXTRACTORS[extractor] + "from webapp.cli import main; main()"]
+
+
+def extraction_alone(corpus: Path) -> dict:
+    """Extract every figure of corpus in this process (one core, corpus already parsed): CPU seconds and counts."""
+    table = load_metrics()
+    paragraphs = [p for r in load_corpus(corpus, processes=1).reports for p in r.paragraphs]
+    started = time.process_time()
+    count = sum(len(paragraph_figures(p, table)) for p in paragraphs)
+    return {"alone_cpu_s": time.process_time() - started, "alone_figures": count, "paragraphs": len(paragraphs),
+            "extractor": extractor_kind()}
+
+
 def cost(n: int, args: argparse.Namespace) -> dict:
     """Reindex the n-paragraph generated corpus; the figures phase's share of it."""
     corpus = ensure_corpus(n, args.corpora, args.seed, args.benchdata)
     index = args.out / f"figures-idx-{n}"
     shutil.rmtree(index, ignore_errors=True)
-    run = measure.run_child([*reportsearch_command(), "reindex", "-q", "--corpus", str(corpus), "--index", str(index)],
+    run = measure.run_child([*reindex_command(args.extractor), "reindex", "-q", "--corpus", str(corpus), "--index", str(index)],
                             timeout=3600)
     if run.returncode != 0:
         raise RuntimeError(f"reindex exited {run.returncode}: {run.stderr[-2000:]}")
     build = index / BUILDS / read_current(index)
     meta = json.loads((build / META).read_text(encoding="utf-8"))
     figures = meta["figures"]
-    reports = load_corpus(corpus, processes=1).reports
-    paragraphs = [p for r in reports for p in r.paragraphs]
-    table = load_metrics()
-    started = time.process_time()
-    count = sum(len(paragraph_figures(p, table)) for p in paragraphs)
-    alone = time.process_time() - started
+    code = (EXTRACTORS[args.extractor] + "import json; from bench.figures import extraction_alone; "
+            f"print(json.dumps(extraction_alone({str(corpus)!r})))")
+    alone = json.loads(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                                      cwd=REPO).stdout)
     return {
         "paragraphs": meta["counts"]["paragraphs"], "reindex_s": run.seconds, "reindex_cpu_s": run.cpu_s,
         "figures_s": figures["seconds"], "figures_cpu_s": figures["cpu_seconds"], "figures": figures["count"],
+        "extractor": figures.get("extractor", "python"), "alone_extractor": alone["extractor"],
         "procs": meta["procs"], "cpu_share": figures["cpu_seconds"] / run.cpu_s,
+        "cpu_added": figures["cpu_seconds"] / (run.cpu_s - figures["cpu_seconds"]),
         "share": figures["seconds"] / run.seconds, "added": figures["seconds"] / (run.seconds - figures["seconds"]),
-        "alone_cpu_s": alone, "alone_figures": count, "per_paragraph_us": alone / len(paragraphs) * 1e6,
+        "alone_cpu_s": alone["alone_cpu_s"], "alone_figures": alone["alone_figures"],
+        "per_paragraph_us": alone["alone_cpu_s"] / alone["paragraphs"] * 1e6,
         "folder_mb": measure.dir_size(build / FIGURES_DIR) / 2**20, "index_mb": measure.dir_size(build) / 2**20,
     }
 
@@ -99,13 +124,15 @@ def cost(n: int, args: argparse.Namespace) -> dict:
 def cost_table(results: list[dict]) -> str:
     """The cost rows as markdown, one column per size."""
     rows = [
-        ("paragraphs", "paragraphs", "{:,}"), ("reindex wall (s)", "reindex_s", "{:.1f}"),
+        ("paragraphs", "paragraphs", "{:,}"), ("extractor (indexer/compiled.py)", "extractor", "{}"),
+        ("reindex wall (s)", "reindex_s", "{:.1f}"),
         ("reindex CPU, all processes (s)", "reindex_cpu_s", "{:.1f}"),
         ("figures wall in the writers (the longest writer's, s)", "figures_s", "{:.2f}"), ("… processes", "procs", "{}"),
         ("**figures wall / reindex wall** (goal ≤ 10 % at 100k)", "share", "{:.1%}"),
         ("figures wall / the rest of the reindex (wall)", "added", "{:.1%}"),
         ("figures CPU, all writers (s)", "figures_cpu_s", "{:.2f}"),
         ("**figures CPU / reindex CPU** (independent of load)", "cpu_share", "{:.1%}"),
+        ("**figures CPU / the rest of the reindex's CPU** (what they add)", "cpu_added", "{:.1%}"),
         ("figures extracted", "figures", "{:,}"),
         ("extraction alone, one process, CPU (s)", "alone_cpu_s", "{:.2f}"),
         ("… per paragraph (µs)", "per_paragraph_us", "{:.0f}"),
@@ -136,7 +163,8 @@ def sample(n: int, count: int, seed: int, args: argparse.Namespace) -> None:
             print(f"   [{f.span}] {f.value} {f.unit} | {f.metric} | {flags} | {f.years[0]}–{f.years[-1]}")
 
 
-def main(argv: list[str] | None = None) -> None:
+def main(argv: list[str] | None = None) -> list[dict]:
+    """Run what the arguments ask for; the cost results (one per --paragraphs size)."""
     ap = argparse.ArgumentParser(prog="python -m bench.figures", description=__doc__.splitlines()[0])
     ap.add_argument("--labels", action="store_true", help="precision and recall on the hand labels")
     ap.add_argument("--paragraphs", nargs="*", type=int, default=[], help="generated corpus sizes to reindex")
@@ -146,20 +174,23 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--benchdata", type=Path, default=DEFAULT_BENCHDATA)
     ap.add_argument("--sample", type=int, default=0, help="print this many random paragraphs with figures instead")
     ap.add_argument("--sample-seed", type=int, default=1)
+    ap.add_argument("--extractor", choices=sorted(EXTRACTORS), default="installed",
+                    help="the figures extractor as installed (compiled where the install could) or from its Python source")
     args = ap.parse_args(sys.argv[1:] if argv is None else argv)
     if args.sample:
         sample(args.paragraphs[0] if args.paragraphs else 10_000, args.sample, args.sample_seed, args)
-        return
+        return []
     if args.labels:
         print(labels_table())
+    results: list[dict] = []
     if args.paragraphs:
         args.out.mkdir(parents=True, exist_ok=True)
-        results = []
         for n in args.paragraphs:
             print(f"reindex {n:,} paragraphs …", file=sys.stderr, flush=True)
             results.append(cost(n, args))
         print(cost_table(results))
         print(json.dumps(results))
+    return results
 
 
 if __name__ == "__main__":

@@ -6,8 +6,16 @@ from pathlib import Path
 
 import pytest
 
+from indexer.compiled import stale_modules
 from indexer.ingest.corpus import CorpusLoad, load_corpus
 from tests.helpers import REPO_ROOT
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Refuse to test a stale compiled extractor: after an edit of its .py, the .so beside it runs the old code."""
+    if stale := stale_modules():
+        pytest.exit(f"{', '.join(stale)} changed after the install compiled it: run `.venv/bin/pip install -e .` "
+                    "again (or delete indexer/figures/*.so to test the source)", returncode=4)
 
 
 @pytest.fixture(scope="session")

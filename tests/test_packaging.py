@@ -11,11 +11,12 @@ from pathlib import Path
 
 import pytest
 
+from indexer.compiled import extractor_kind
 from tests.helpers import REPO_ROOT
 
 pytestmark = pytest.mark.slow
 
-SOURCES = ("pyproject.toml", "README.md", "indexer", "webapp", "corpus")
+SOURCES = ("pyproject.toml", "setup.py", "README.md", "indexer", "webapp", "corpus")
 
 
 def run(cmd: list[str], *, cwd: Path, env: dict[str, str], timeout: float = 600) -> subprocess.CompletedProcess:
@@ -33,7 +34,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str,
     for name in SOURCES:
         path = REPO_ROOT / name
         if path.is_dir():
-            shutil.copytree(path, src / name, symlinks=True, ignore=shutil.ignore_patterns("__pycache__"))
+            shutil.copytree(path, src / name, symlinks=True, ignore=shutil.ignore_patterns("__pycache__", "*.so", "compiled-sources.txt"))
         else:
             shutil.copy2(path, src / name)
     env = {k: v for k, v in os.environ.items()
@@ -52,9 +53,11 @@ def test_the_wheel_holds_every_subpackage_and_the_bundled_corpus(installed: tupl
                                                                  tmp_path: Path) -> None:
     venv, env = installed
     code = ("import indexer, indexer.config as c, indexer.ingest.corpus, indexer.index.build, indexer.search.engine, "
-            "indexer.figures.metrics as m, webapp.cli; m.load_metrics(); print(indexer.__file__); print(c.bundled_corpus_dir())")
-    where, corpus = run([str(venv / "bin" / "python"), "-c", code], cwd=tmp_path, env=env).stdout.split()
+            "indexer.figures.metrics as m, webapp.cli, indexer.compiled as k; m.load_metrics(); print(indexer.__file__); "
+            "print(c.bundled_corpus_dir()); print(k.extractor_kind())")
+    where, corpus, kind = run([str(venv / "bin" / "python"), "-c", code], cwd=tmp_path, env=env).stdout.split()
     assert Path(where).is_relative_to(venv) and not Path(where).is_relative_to(REPO_ROOT)
+    assert kind == extractor_kind()  # the wheel compiled the figures extractor where the checkout's install did
     names = sorted(p.name for p in (REPO_ROOT / "corpus").iterdir())
     assert sorted(p.name for p in Path(corpus).iterdir()) == names
     assert all((Path(corpus) / n).read_bytes() == (REPO_ROOT / "corpus" / n).read_bytes() for n in names)

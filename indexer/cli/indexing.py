@@ -45,8 +45,12 @@ def _progress(quiet: bool) -> Progress | None:
 
 def _run(progress: Progress | None, work: Callable[[Hooks], T]) -> T:
     """work(hooks), with the progress line drawn meanwhile when there is one."""
+    from indexer.compiled import stale_modules
     from indexer.index.update import Hooks
 
+    if stale := stale_modules():  # an in-place build's .so runs the code from before the last edit of its .py
+        click.echo(f"warning: {', '.join(stale)} changed after the install compiled it; figures come from the code "
+                   "before that edit until `pip install -e .` is run again", err=True)
     if progress is None:
         return work(Hooks())
     with progress:

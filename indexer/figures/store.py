@@ -7,7 +7,7 @@ build written with fewer or more fields still reads). A report's figures live an
 build hard-links the previous build's file for every report it reuses, extracts the changed and new ones,
 and leaves the removed ones behind, exactly as it does with segments. A full build extracts in its segment
 writer processes once their segments are written (FigureWriter), an incremental one in processes of its own
-(write_figures). build.json records `figures: {fingerprint, count, seconds, cpu_seconds, per_report}`; the
+(write_figures). build.json records `figures: {fingerprint, count, seconds, cpu_seconds, extractor, per_report}`; the
 fingerprint covers metrics.toml and the extractor's version, so a change of either makes the next reindex a
 full one (as a change of the themes does).
 """
@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterator, Sequence
 from itertools import accumulate
 from pathlib import Path
 
+from indexer.compiled import extractor_kind
 from indexer.figures.extract import paragraph_rows
 from indexer.figures.metrics import MetricTable, load_metrics
 from indexer.figures.model import FIELD_NAMES, Figure
@@ -135,6 +136,7 @@ def _record(table: MetricTable, reports: Sequence[Report], counts: dict[str, int
         "count": sum(counts.values()),
         "seconds": round(seconds, 3),
         "cpu_seconds": round(cpu, 3),
+        "extractor": extractor_kind(),  # compiled by the install (indexer/compiled.py) or its Python source
         "per_report": {r.id: counts[r.id] for r in reports if r.id in counts},
     }
 

@@ -82,3 +82,20 @@ def test_without_the_benchmark_prose_the_bundled_corpus_is_the_pool(tmp_path: Pa
     sentences = [s for para in read_corpus_text(tmp_path / "out").paragraphs for s in SENTENCE.findall(para)]
     # the rest are the generator's own statistic templates and section leads
     assert sum(s in pool for s in sentences) > 0.6 * len(sentences)
+
+
+def test_the_figures_cost_benchmark_runs_with_either_extractor(tmp_path: Path):
+    from bench.figures import main as figures_main
+    from indexer.compiled import extractor_kind
+
+    results = {}
+    for extractor in ("installed", "source"):
+        [r] = figures_main(["--paragraphs", "1500", "--corpora", str(tmp_path / "corpora"), "--out", str(tmp_path / "out"),
+                            "--extractor", extractor])
+        results[extractor] = r
+        assert abs(r["paragraphs"] - 1500) < 50 and r["figures"] == r["alone_figures"] > 0
+        for key in ("reindex_s", "reindex_cpu_s", "figures_cpu_s", "cpu_share", "cpu_added", "alone_cpu_s"):
+            assert math.isfinite(r[key]) and r[key] > 0, key
+    assert results["installed"]["extractor"] == results["installed"]["alone_extractor"] == extractor_kind()
+    assert results["source"]["extractor"] == results["source"]["alone_extractor"] == "python"
+    assert results["installed"]["figures"] == results["source"]["figures"]

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from bench.figure_labels import load_labels, score_canonical, score_triples
+from indexer.compiled import extractor_kind
 from indexer.export import iter_paragraphs
 from indexer.figures.extract import paragraph_figures, paragraph_rows
 from indexer.figures.model import Figure
@@ -66,6 +67,7 @@ def test_a_build_of_the_bundled_corpus_has_the_figures(bundled_index: Path, repo
     assert stored == direct and len(stored) > 150
     assert meta["figures"]["count"] == len(stored)
     assert sum(meta["figures"]["per_report"].values()) == len(stored)
+    assert meta["figures"]["extractor"] == extractor_kind()  # compiled by the install, or its source
     assert sorted(p.name for p in (build / FIGURES_DIR).iterdir()) == sorted(report_file(r["id"]) for r in meta["reports"])
     labels = load_labels()
     assert score_triples([f.to_dict() for f in stored], labels).recall >= 0.95
