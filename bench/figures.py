@@ -29,11 +29,13 @@ from bench.figure_labels import field_agreement, load_labels, score_canonical, s
 from bench.generate import DEFAULT_BENCHDATA, DEFAULT_OUT
 from bench.run import ensure_corpus, reportsearch_command
 from indexer.compiled import extractor_kind
+from indexer.figures.catalog import CATALOG_FILE
 from indexer.figures.extract import paragraph_figures
 from indexer.figures.metrics import load_metrics
 from indexer.figures.store import FIGURES_DIR
 from indexer.index.store import BUILDS, META, read_current
 from indexer.ingest.corpus import load_corpus
+from indexer.limits import MAX_FIGURE_ROWS
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -92,6 +94,39 @@ def extraction_alone(corpus: Path) -> dict:
             "extractor": extractor_kind()}
 
 
+# Figure queries as the /figures page and /api/figures make them (the first canonical metric of each kind, a phrase,
+# one institution, a year, nothing); each timed on its second run (the first loads the build's tables).
+QUERIES = (("a rare canonical metric (结案率)", {"metric": "结案率"}),
+           ("a common canonical metric (审结案件)", {"metric": "cases_concluded"}),
+           ("a canonical metric and a year", {"metric": "执行到位金额", "year": "2020"}), ("a phrase (审结)", {"metric": "审结"}),
+           ("one institution", {"institutions": "first"}), ("a year", {"year": "2019"}), ("no filter", {}))
+
+
+def query_costs(index: Path, catalog: bool) -> dict[str, float]:
+    """CPU milliseconds of each of QUERIES through /api/figures' code, with the build's catalog or without it."""
+    from indexer.index.store import Store
+    from indexer.search.features.figures import figures
+
+    folder = index / BUILDS / read_current(index) / FIGURES_DIR
+    hidden = folder / (CATALOG_FILE + ".hidden")
+    if not catalog:
+        (folder / CATALOG_FILE).rename(hidden)
+    try:
+        store = Store(index)
+        first = store.current().meta["reports"][0]["institution"]
+        out = {}
+        for label, kw in QUERIES:
+            kw = {**kw, "institutions": [first]} if kw.get("institutions") == "first" else kw
+            figures(store, limit=MAX_FIGURE_ROWS, **kw)
+            started = time.process_time()
+            figures(store, limit=MAX_FIGURE_ROWS, **kw)
+            out[label] = (time.process_time() - started) * 1000
+        return out
+    finally:
+        if not catalog:
+            hidden.rename(folder / CATALOG_FILE)
+
+
 def cost(n: int, args: argparse.Namespace) -> dict:
     """Reindex the n-paragraph generated corpus; the figures phase's share of it."""
     corpus = ensure_corpus(n, args.corpora, args.seed, args.benchdata)
@@ -118,6 +153,7 @@ def cost(n: int, args: argparse.Namespace) -> dict:
         "alone_cpu_s": alone["alone_cpu_s"], "alone_figures": alone["alone_figures"],
         "per_paragraph_us": alone["alone_cpu_s"] / alone["paragraphs"] * 1e6,
         "folder_mb": measure.dir_size(build / FIGURES_DIR) / 2**20, "index_mb": measure.dir_size(build) / 2**20,
+        "queries_ms": query_costs(index, catalog=True), "queries_ms_no_catalog": query_costs(index, catalog=False),
     }
 
 
@@ -145,6 +181,12 @@ def cost_table(results: list[dict]) -> str:
         else:
             cells = [spec.format(r[key]) for r in results]
         out.append(f"| {label} | " + " | ".join(cells) + " |")
+    out += ["", "| figure query, CPU ms (second run) | " + " | ".join(f"{r['paragraphs']:,}: with the catalog / reading every file"
+                                                               for r in results) + " |",
+            "|---|" + "---:|" * len(results)]
+    for label, _ in QUERIES:
+        out.append(f"| {label} | " + " | ".join(f"{r['queries_ms'][label]:.0f} / {r['queries_ms_no_catalog'][label]:.0f}"
+                                               for r in results) + " |")
     return "\n".join(out)
 
 

@@ -25,6 +25,7 @@ from itertools import accumulate
 from pathlib import Path
 
 from indexer.compiled import extractor_kind
+from indexer.figures.catalog import read_entries, report_entry, write_catalog
 from indexer.figures.extract import paragraph_rows
 from indexer.figures.metrics import MetricTable, load_metrics
 from indexer.figures.model import FIELD_NAMES, Figure
@@ -62,27 +63,42 @@ def line_encoder() -> Callable[[tuple], str]:
     return lambda row: "".join(encoder(row, 0))
 
 
-def _write_report(folder: Path, report: Report, table: MetricTable) -> int:
-    """Extract and write one report's figures; the number written (no file when 0)."""
+def _write_report(folder: Path, report: Report, table: MetricTable) -> tuple[int, dict | None]:
+    """Extract and write one report's figures; the number written (no file when 0) and its catalog entry."""
     encode = line_encoder()
-    lines = [encode(row) for p in report.paragraphs for row in paragraph_rows(p, table)]
-    if lines:
-        (folder / report_file(report.id)).write_text("\n".join([HEADER, *lines]) + "\n", encoding="utf-8")
-    return len(lines)
+    rows = [row for p in report.paragraphs for row in paragraph_rows(p, table)]
+    if not rows:
+        return 0, None
+    (folder / report_file(report.id)).write_text("\n".join([HEADER, *map(encode, rows)]) + "\n", encoding="utf-8")
+    return len(rows), report_entry(rows)
 
 
-def _write_reports(folder: Path, reports: Sequence[Report], table: MetricTable) -> dict[str, int]:
-    """Figures written per report id (reports with none left out)."""
+def _write_reports(folder: Path, reports: Sequence[Report], table: MetricTable) -> tuple[dict[str, int], dict[str, dict]]:
+    """Figures written per report id and the reports' catalog entries (reports with none left out of both)."""
     # Extraction makes many short-lived objects and no reference cycles: reference counting frees them all,
     # and the cyclic collector's passes (over the build's parsed reports too, in a writer) are pure cost.
     collecting = gc.isenabled()
     gc.disable()
+    counts: dict[str, int] = {}
+    entries: dict[str, dict] = {}
     try:
-        counts = {r.id: _write_report(folder, r, table) for r in reports}
+        for report in reports:
+            n, entry = _write_report(folder, report, table)
+            if entry is not None:
+                counts[report.id], entries[report.id] = n, entry
     finally:
         if collecting:
             gc.enable()
-    return {rid: n for rid, n in counts.items() if n}
+    return counts, entries
+
+
+def _file_rows(path: Path) -> Iterator[tuple]:
+    """The rows of one report's figures file in FIELD_NAMES order (its header names its own fields)."""
+    with open(path, encoding="utf-8") as handle:
+        names = json.loads(next(handle))["fields"]
+        for line in handle:
+            values = dict(zip(names, json.loads(line)))
+            yield tuple(values.get(name) for name in FIELD_NAMES)
 
 
 def _chunks(reports: Sequence[Report], parts: int) -> list[Sequence[Report]]:
@@ -112,19 +128,25 @@ def write_figures(build_dir: Path, reports: Sequence[Report], *, table: MetricTa
     folder = build_dir / FIGURES_DIR
     folder.mkdir()
     counts: dict[str, int] = {}
+    entries: dict[str, dict] = {}
     old_counts = previous[1].get("per_report", {}) if previous is not None else {}
+    old_entries = (read_entries(previous[0] / FIGURES_DIR) if previous is not None else None) or {}
     for report in reports:
         if not report.paragraphs and previous is not None and old_counts.get(report.id):
             name = report_file(report.id)
             os.link(previous[0] / FIGURES_DIR / name, folder / name)
             counts[report.id] = old_counts[report.id]
+            # a previous build without a catalog (or without this entry): made from the file it links
+            entries[report.id] = old_entries.get(report.id) or report_entry(_file_rows(folder / name))
     parsed = [r for r in reports if r.paragraphs]
     if procs > 1 and len(parsed) > 1:
         results = fork_map(lambda chunk: _write_reports(folder, chunk, table), _chunks(parsed, procs))
     else:
         results = [_write_reports(folder, parsed, table)]
-    for result in results:
-        counts.update(result)
+    for found, made in results:
+        counts.update(found)
+        entries.update(made)
+    write_catalog(folder, entries)
     # CPU: this process and its forked extractors
     return _record(table, reports, counts, time.monotonic() - started, _cpu_seconds() - cpu)
 
@@ -158,27 +180,33 @@ class FigureWriter:
         # the document number of each report's first paragraph
         self.firsts = list(accumulate((len(r.paragraphs) for r in reports), initial=0))
         self.counts: dict[str, int] = {}
+        self.entries: dict[str, dict] = {}
         self.seconds = 0.0
         self.cpu = time.process_time() - cpu
 
-    def run(self, lo: int, hi: int) -> tuple[dict[str, int], float, float]:
-        """In a writer: write the figures of the reports that start in documents lo…hi-1; (counts, wall, CPU)."""
+    def run(self, lo: int, hi: int) -> tuple[dict[str, int], dict[str, dict], float, float]:
+        """In a writer: write the figures of the reports that start in documents lo…hi-1; (counts, catalog
+        entries, wall, CPU)."""
         started, cpu = time.monotonic(), time.process_time()
         self.folder.mkdir(exist_ok=True)  # the first writer to get here makes it
         mine = [r for r, first in zip(self.reports, self.firsts) if lo <= first < hi and r.paragraphs]
-        counts = _write_reports(self.folder, mine, self.table)
-        return counts, time.monotonic() - started, time.process_time() - cpu
+        counts, entries = _write_reports(self.folder, mine, self.table)
+        return counts, entries, time.monotonic() - started, time.process_time() - cpu
 
     def collect(self, results: list) -> None:
-        """In the parent: every writer's (counts, wall, CPU)."""
-        for counts, seconds, cpu in results:
+        """In the parent: every writer's (counts, catalog entries, wall, CPU)."""
+        for counts, entries, seconds, cpu in results:
             self.counts.update(counts)
+            self.entries.update(entries)
             self.seconds = max(self.seconds, seconds)
             self.cpu += cpu
 
     def record(self) -> dict:
-        """build.json's figures record (after the writers are done)."""
+        """Write the build's catalog (after the writers are done); build.json's figures record."""
+        started = time.process_time()
         self.folder.mkdir(exist_ok=True)  # a build without documents ran no writer that made it
+        write_catalog(self.folder, self.entries)
+        self.cpu += time.process_time() - started
         return _record(self.table, self.reports, self.counts, self.seconds, self.cpu)
 
 
@@ -188,8 +216,12 @@ def _cpu_seconds() -> float:
     return time.process_time() + children.ru_utime + children.ru_stime
 
 
-def read_figures(build_dir: Path, meta: dict, reports: Sequence[str] | None = None) -> Iterator[Figure]:
-    """The figures of a build in corpus order (build.json's report list), or of the given report ids only."""
+def read_figures(build_dir: Path, meta: dict, reports: Sequence[str] | None = None,
+                 keep_line: Callable[[str], bool] | None = None) -> Iterator[Figure]:
+    """The figures of a build in corpus order (build.json's report list), or of the given report ids only.
+
+    keep_line: a test on a figure's line as stored, before it is decoded (a query's cheap necessary condition:
+    a figure of metric X has the text "X" in its line); the figures of lines it refuses are skipped."""
     wanted = set(reports) if reports is not None else None
     folder = Path(build_dir) / FIGURES_DIR
     for record in meta.get("reports", []):
@@ -203,4 +235,5 @@ def read_figures(build_dir: Path, meta: dict, reports: Sequence[str] | None = No
         with handle:
             names = json.loads(next(handle))["fields"]
             for line in handle:
-                yield Figure.from_dict(dict(zip(names, json.loads(line))))
+                if keep_line is None or keep_line(line):
+                    yield Figure.from_dict(dict(zip(names, json.loads(line))))

@@ -96,6 +96,8 @@ def test_the_figures_cost_benchmark_runs_with_either_extractor(tmp_path: Path):
         assert abs(r["paragraphs"] - 1500) < 50 and r["figures"] == r["alone_figures"] > 0
         for key in ("reindex_s", "reindex_cpu_s", "figures_cpu_s", "cpu_share", "cpu_added", "alone_cpu_s"):
             assert math.isfinite(r[key]) and r[key] > 0, key
+        assert set(r["queries_ms"]) == set(r["queries_ms_no_catalog"]) and len(r["queries_ms"]) == 7
+        assert all(math.isfinite(ms) and ms >= 0 for ms in [*r["queries_ms"].values(), *r["queries_ms_no_catalog"].values()])
     assert results["installed"]["extractor"] == results["installed"]["alone_extractor"] == extractor_kind()
     assert results["source"]["extractor"] == results["source"]["alone_extractor"] == "python"
     assert results["installed"]["figures"] == results["source"]["figures"]

@@ -13,6 +13,7 @@ import pytest
 from bench.figure_labels import load_labels, score_canonical, score_triples
 from indexer.compiled import extractor_kind
 from indexer.export import iter_paragraphs
+from indexer.figures.catalog import CATALOG_FILE, METRICS_FILE, read_catalog
 from indexer.figures.extract import paragraph_figures, paragraph_rows
 from indexer.figures.model import Figure
 from indexer.figures.query import query_build, select
@@ -68,7 +69,8 @@ def test_a_build_of_the_bundled_corpus_has_the_figures(bundled_index: Path, repo
     assert meta["figures"]["count"] == len(stored)
     assert sum(meta["figures"]["per_report"].values()) == len(stored)
     assert meta["figures"]["extractor"] == extractor_kind()  # compiled by the install, or its source
-    assert sorted(p.name for p in (build / FIGURES_DIR).iterdir()) == sorted(report_file(r["id"]) for r in meta["reports"])
+    assert sorted(p.name for p in (build / FIGURES_DIR).iterdir()) == sorted(
+        [CATALOG_FILE, METRICS_FILE, *(report_file(r["id"]) for r in meta["reports"])])
     labels = load_labels()
     assert score_triples([f.to_dict() for f in stored], labels).recall >= 0.95
     assert score_canonical([f.to_dict() for f in stored], labels).precision >= 0.98
@@ -144,7 +146,7 @@ def test_a_full_build_in_two_writer_processes_writes_the_figures_of_one(corpus: 
 
     def files(build: Path) -> dict[str, bytes]:
         return {p.name: p.read_bytes() for p in (build / FIGURES_DIR).iterdir()}
-    assert files(build_two) == files(build_one) and len(files(build_one)) == len(meta_one["reports"])
+    assert files(build_two) == files(build_one) and len(files(build_one)) == len(meta_one["reports"]) + 2  # + catalog
     assert meta_two["figures"]["per_report"] == meta_one["figures"]["per_report"]
     assert meta_two["figures"]["count"] == meta_one["figures"]["count"] > 150
     assert meta_two["figures"]["cpu_seconds"] > 0
@@ -163,7 +165,9 @@ def test_each_report_is_written_by_the_writer_holding_its_first_paragraph(repo_c
     record = writer.record()
     assert record["per_report"] == {r.id: len([f for p in r.paragraphs for f in paragraph_figures(p, table)])
                                     for r in reports}
-    assert sorted(p.name for p in (tmp_path / FIGURES_DIR).iterdir()) == sorted(report_file(r.id) for r in reports)
+    assert sorted(p.name for p in (tmp_path / FIGURES_DIR).iterdir()) == sorted(
+        [CATALOG_FILE, METRICS_FILE, *(report_file(r.id) for r in reports)])
+    assert set(read_catalog(tmp_path / FIGURES_DIR) or {}) == {r.id for r in reports}
 
 
 def test_the_line_encoder_writes_what_json_writes(seed_paragraphs_by_id, table) -> None:

@@ -14,14 +14,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from indexer.figures.catalog import read_catalog
 from indexer.figures.metrics import MetricTable, load_metrics
 from indexer.figures.query import query_build
+from indexer.figures.store import FIGURES_DIR
 from indexer.index.store import OpenIndex, Store, pinned
 from indexer.limits import MAX_FILTER_CHARS, SearchArgumentError, check_filter_values, parse_year_span, year_label
 from indexer.search.evaluation.context import context
 from indexer.search.evaluation.facets import check_known
 
 METRICS_SLOT = "figures.metrics"
+CATALOG_SLOT = "figures.catalog"  # which reports' files a query reads (indexer/figures/catalog.py), kept per build
 
 
 def metric_table(build: OpenIndex) -> MetricTable:
@@ -59,7 +62,9 @@ def figures(store: Store | OpenIndex, *, metric: str | None = None, institutions
         table = table or metric_table(build)
         if names:
             check_known(context(build), names)  # a typo is a 400 listing the options, as in search and trend
-        rows = query_build(build.path, build.meta, metric=metric, institutions=names, year=span, table=table)
+        catalog = build.slot(CATALOG_SLOT, lambda: read_catalog(build.path / FIGURES_DIR))  # None: read every file
+        rows = query_build(build.path, build.meta, metric=metric, institutions=names, year=span, table=table,
+                           catalog=catalog)
     known = table.get(metric) if metric is not None else None
     shown = rows if limit is None else rows[:limit]
     return {
