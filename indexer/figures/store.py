@@ -34,6 +34,7 @@ from indexer.model import Report
 
 FIGURES_DIR = "figures"
 HEADER = json.dumps({"fields": FIELD_NAMES})
+_YEARS_AT, _BASELINE_YEARS_AT = FIELD_NAMES.index("years"), FIELD_NAMES.index("baseline_years")
 # Bump when extraction rules change what a paragraph yields: builds recorded with another version are
 # rebuilt in full by the next reindex instead of keeping their reports' old figures.
 EXTRACTOR_VERSION = 1
@@ -234,6 +235,14 @@ def read_figures(build_dir: Path, meta: dict, reports: Sequence[str] | None = No
             continue  # the report states no figure
         with handle:
             names = json.loads(next(handle))["fields"]
+            same = names == list(FIELD_NAMES)  # a file this code wrote: values in Figure's order, no names to map
             for line in handle:
-                if keep_line is None or keep_line(line):
-                    yield Figure.from_dict(dict(zip(names, json.loads(line))))
+                if keep_line is not None and not keep_line(line):
+                    continue
+                values = json.loads(line)
+                if same:  # what from_dict does, without a dict per figure (half of a query's time went there)
+                    values[_YEARS_AT] = tuple(values[_YEARS_AT] or ())
+                    values[_BASELINE_YEARS_AT] = tuple(values[_BASELINE_YEARS_AT] or ())
+                    yield Figure(*values)
+                else:
+                    yield Figure.from_dict(dict(zip(names, values)))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -206,3 +207,21 @@ def test_conflicting_statements_stay_side_by_side(table) -> None:
     assert (row.institution, row.years, row.unit, row.scope) == ("平湖市人民法院", (2021,), "件", "民间借贷纠纷")
     assert [(f.value, f.paragraph) for f in row.figures] == [(736, "review-2017-2021-p3"), (740, "annual-2021-p5")]
     assert row.conflict and row.to_dict()["conflict"] is True
+
+
+def test_a_figures_file_is_read_by_its_header_whatever_fields_it_names(bundled_index: Path, tmp_path: Path) -> None:
+    """Files this code writes are read positionally; a file of another build (its fields in another order, one
+    more, one fewer) is read by the names its header gives, to the same figures."""
+    build, meta = current(bundled_index)
+    report = meta["reports"][0]["id"]
+    stored = list(read_figures(build, meta, [report]))
+    assert len(stored) > 10
+    names = [n for n in reversed(Figure.__dataclass_fields__) if n != "canonical"] + ["added_later"]
+    folder = tmp_path / FIGURES_DIR
+    folder.mkdir()
+    lines = [json.dumps({"fields": names})]
+    for f in stored:
+        d = {**f.to_dict(), "added_later": 1}
+        lines.append(json.dumps([d[n] for n in names], ensure_ascii=False))
+    (folder / report_file(report)).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert list(read_figures(tmp_path, meta, [report])) == [replace(f, canonical=None) for f in stored]
