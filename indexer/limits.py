@@ -78,6 +78,9 @@ DOC_CONVERTER_SECONDS = 60.0  # wall time for one .doc conversion (LibreOffice o
 MAX_OCR_PAGES = 300  # pages of one file that are OCR'd; a file with more scanned pages is refused (max_ocr_pages)
 MAX_IMAGE_PIXELS = 60_000_000  # one page image: A4 at 600 dpi is 34.8 M pixels; a header declaring more is refused
 OCR_PAGE_SECONDS = 30  # CPU seconds one page may take to OCR (a report page takes 2–4 s) (ocr_page_seconds)
+# A reindex deletes cached OCR pages of files the corpus no longer has once they are this old (unused: a hit
+# renews them), so a scan refused by `add` (no institution detected) is not read again when added with one.
+OCR_CACHE_KEEP_DAYS = 30
 
 # --- figures (indexer/figures): bounds that keep extraction linear on any paragraph -------------------------
 MAX_QUOTE_CHARS = 80  # a quotation longer than this (or left open) is not a name: numbers in it may be figures

@@ -45,7 +45,9 @@ from indexer.ingest.corpus import Skipped, load_corpus
 from indexer.ingest.detect import Detected
 from indexer.ingest.formats import FormatOptions
 from indexer.ingest.ocr.cache import CACHE_DIR as OCR_CACHE_DIR
+from indexer.ingest.ocr.cache import prune_pages
 from indexer.ingest.snapshot import CorpusSnapshot, take_snapshot
+from indexer.limits import OCR_CACHE_KEEP_DAYS
 from indexer.model import OcrSummary, Report
 from indexer.paragraph_keys import report_keys
 from indexer.search.features.suggest_data import write_suggestions
@@ -351,11 +353,19 @@ def full_build_locked(
     refuse_empty(load.reports, load.skipped, corpus_dir)
     fingerprints = {r.file: report_fingerprint(digests.get(r.file), entries.get(r.file), dict_fp, themes_fp)
                     for r in load.reports}
-    return build_locked(
+    summary = build_locked(
         load.reports, root, load.warnings, load.skipped, corpus_dir, procs, dictionary, checkpoint, started,
         fingerprints=fingerprints, extra_meta={"themes_fingerprint": themes_fp, **(extra_meta or {})},
         on_docs=on_docs, detected=load.detected,
     )
+    prune_ocr_cache(root, digests)
+    return summary
+
+
+def prune_ocr_cache(root: Path, digests: dict[str, str]) -> int:
+    """After a build is published: delete cached OCR pages of files the corpus (digests: its files' sha256) no
+    longer has, once unused for OCR_CACHE_KEEP_DAYS; the number of cache files deleted."""
+    return prune_pages(root / OCR_CACHE_DIR, set(digests.values()), OCR_CACHE_KEEP_DAYS * 86_400)
 
 
 def refuse_empty(reports: list[Report], skipped: list[Skipped], corpus_dir: Path) -> None:

@@ -45,6 +45,7 @@ from indexer.index.build import (
     default_procs,
     full_build_locked,
     paragraph_documents,
+    prune_ocr_cache,
     report_meta,
 )
 from indexer.index.fingerprint import corpus_digests, report_fingerprint, themes_fingerprint
@@ -202,6 +203,7 @@ def _update(run: _Run, full: bool) -> UpdateSummary:
     build = _incremental_build(run, previous, parsed, set(changed) | set(removed), fingerprints, load, themes_fp)
     if isinstance(build, str):  # too many segments or deletions: merge by a full build
         return _full(run, snapshot, build)
+    prune_ocr_cache(root, digests)
     return UpdateSummary(mode="incremental", build=build, added=added, changed=changed, removed=removed)
 
 

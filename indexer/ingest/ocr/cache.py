@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import tempfile
+import time
 from pathlib import Path
 
 from indexer.ingest.ocr import OcrBox, OcrPage
@@ -34,8 +35,10 @@ def _path(cache_dir: Path, key: str) -> Path:
 
 def load_pages(cache_dir: Path, key: str) -> dict[int, OcrPage] | None:
     """The cached pages of `key` (page index → OcrPage), or None when there are none (or they cannot be read)."""
+    path = _path(cache_dir, key)
     try:
-        record = json.loads(_path(cache_dir, key).read_text(encoding="utf-8"))
+        record = json.loads(path.read_text(encoding="utf-8"))
+        os.utime(path)  # used now: prune_pages keeps what was used lately
         return {
             int(index): OcrPage(tuple(OcrBox(*box) for box in page["boxes"]), int(page["width"]), int(page["height"]),
                                 float(page["dpi"]))
@@ -70,3 +73,30 @@ def store_pages(cache_dir: Path, key: str, pages: dict[int, OcrPage]) -> None:
             raise
     except OSError:
         pass  # a read-only or full disk: the pages are OCR'd again next time, nothing is lost
+
+
+def prune_pages(cache_dir: Path, keep: set[str], older_than: float) -> int:
+    """Delete the cached pages of files whose bytes (their sha256) are none of `keep` — the corpus's files after a
+    reindex — and that were neither written nor used in the last `older_than` seconds (pages of removed or edited
+    scans would otherwise stay forever); the number of files deleted. A reindex calls it holding the lock: it is
+    the cache's only writer then (a temporary file is a killed write's leftover). What cannot be deleted stays."""
+    removed = 0
+    cutoff = time.time() - older_than
+    try:
+        shards = [p for p in cache_dir.iterdir() if p.is_dir()]
+    except OSError:
+        return 0
+    for shard in shards:
+        for path in shard.iterdir():
+            digest = path.name.split("-", 1)[0]
+            try:
+                if (path.name.startswith(".tmp-") or digest not in keep) and path.stat().st_mtime < cutoff:
+                    path.unlink()
+                    removed += 1
+            except OSError:
+                pass
+        try:
+            shard.rmdir()  # only when it is empty now
+        except OSError:
+            pass
+    return removed
