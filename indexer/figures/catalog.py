@@ -16,14 +16,14 @@ import json
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from indexer.figures.model import FIELD_NAMES
+from indexer.figures.model import FIELD_INDEX
 from indexer.figures.phrases import normalise_metric
 
 CATALOG_FILE = "catalog.json"
 METRICS_FILE = "metrics.txt"
 # between the phrases of a line: whitespace to normalise_metric, so no normalised phrase or query holds it
 SEPARATOR = "\x1f"
-_YEARS, _METRIC, _INSTITUTION, _CANONICAL = (FIELD_NAMES.index(n) for n in ("years", "metric", "institution", "canonical"))
+_YEARS, _METRIC, _INSTITUTION, _CANONICAL = (FIELD_INDEX[n] for n in ("years", "metric", "institution", "canonical"))
 
 
 def report_entry(rows: Iterable[Sequence]) -> dict:

@@ -48,5 +48,18 @@ class Figure:
         values["baseline_years"] = tuple(values.get("baseline_years") or ())
         return cls(**values)
 
+    @classmethod
+    def from_row(cls, values: list) -> Figure:
+        """A stored row of this code's files: the values in FIELD_NAMES order, the year tuples as JSON lists
+        (from_dict's rule, without a dict per figure: files of other builds go through from_dict by their names)."""
+        values[FIELD_INDEX["years"]] = tuple(values[FIELD_INDEX["years"]] or ())
+        values[FIELD_INDEX["baseline_years"]] = tuple(values[FIELD_INDEX["baseline_years"]] or ())
+        return cls(*values)
+
+    def row(self) -> tuple:
+        """The values in FIELD_NAMES order, as a build extracts them (extract.paragraph_rows)."""
+        return tuple(getattr(self, name) for name in FIELD_NAMES)
+
 
 FIELD_NAMES = tuple(f.name for f in fields(Figure))
+FIELD_INDEX = {name: i for i, name in enumerate(FIELD_NAMES)}  # a field's place in a stored row

@@ -12,9 +12,10 @@ import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from indexer.figures.catalog import may_match, read_catalog, with_phrase
-from indexer.figures.metrics import MetricTable, load_metrics
+from indexer.figures.metrics import Metric, MetricTable, load_metrics
 from indexer.figures.model import Figure
 from indexer.figures.phrases import normalise_metric
 from indexer.figures.store import FIGURES_DIR, read_figures
@@ -96,31 +97,31 @@ def select(figures: Iterable[Figure], table: MetricTable, *, metric: str | None 
 
 def query_build(build_dir: Path, meta: dict, *, metric: str | None = None, institutions: Sequence[str] = (),
                 year: str | None = None, canonical_only: bool = False, table: MetricTable | None = None,
-                catalog: dict[str, dict] | None = None) -> list[FigureRow]:
+                catalog: dict[str, dict] | Literal[False] | None = None) -> list[FigureRow]:
     """select() over the figures of one build (its folder and build.json), reading only the reports' files its
-    catalog (indexer/figures/catalog.py; read here unless given) says may hold a match; all of them without one."""
+    catalog (indexer/figures/catalog.py) says may hold a match. catalog: None reads it here; False (a build
+    without one that reads, as a caller keeping it found) reads every file."""
     table = table or load_metrics()
-    catalog = catalog if catalog is not None else read_catalog(Path(build_dir) / FIGURES_DIR)
-    reports, keep_line = None, _line_test(metric, institutions, table)
-    if catalog is not None:
+    entries = read_catalog(Path(build_dir) / FIGURES_DIR) if catalog is None else catalog or None
+    known = table.get(metric) if metric is not None else None
+    reports = None
+    if entries is not None:
         check_filter_values("机构", list(institutions))  # as select() does, before anything is read
-        known = table.get(metric) if metric is not None else None
         span = parse_year_span(year) if year is not None else None
         wanted = set(institutions)
-        reports = [rid for rid, entry in catalog.items()
+        reports = [rid for rid, entry in entries.items()
                    if may_match(entry, canonical_id=known.id if known else None, institutions=wanted, span=span,
                                 canonical_only=canonical_only)]
         if metric is not None and known is None:
-            phrased = with_phrase(Path(build_dir) / FIGURES_DIR, catalog, normalise_metric(metric))
+            phrased = with_phrase(Path(build_dir) / FIGURES_DIR, entries, normalise_metric(metric))
             reports = [rid for rid in reports if rid in phrased] if phrased is not None else None
-    return select(read_figures(build_dir, meta, reports, keep_line), table, metric=metric, institutions=institutions,
-                  year=year, canonical_only=canonical_only)
+    return select(read_figures(build_dir, meta, reports, _line_test(known, institutions)), table, metric=metric,
+                  institutions=institutions, year=year, canonical_only=canonical_only)
 
 
-def _line_test(metric: str | None, institutions: Sequence[str], table: MetricTable) -> Callable[[str], bool] | None:
-    """A test a stored figure line passes whenever its figure can pass the canonical-metric and institution filters
-    (their values appear in the line as JSON writes them), to skip decoding the others; None when there are none."""
-    known = table.get(metric) if metric is not None else None
+def _line_test(known: Metric | None, institutions: Sequence[str]) -> Callable[[str], bool] | None:
+    """A test a stored figure line passes whenever its figure can pass the canonical-metric (known) and institution
+    filters (their values appear in the line as JSON writes them), to skip decoding the others; None without them."""
     needle = json.dumps(known.id, ensure_ascii=False) if known is not None else None
     names = [json.dumps(name, ensure_ascii=False) for name in institutions]
     if needle is None and not names:

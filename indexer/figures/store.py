@@ -34,7 +34,6 @@ from indexer.model import Report
 
 FIGURES_DIR = "figures"
 HEADER = json.dumps({"fields": FIELD_NAMES})
-_YEARS_AT, _BASELINE_YEARS_AT = FIELD_NAMES.index("years"), FIELD_NAMES.index("baseline_years")
 # Bump when extraction rules change what a paragraph yields: builds recorded with another version are
 # rebuilt in full by the next reindex instead of keeping their reports' old figures.
 EXTRACTOR_VERSION = 1
@@ -64,9 +63,8 @@ def line_encoder() -> Callable[[tuple], str]:
     return lambda row: "".join(encoder(row, 0))
 
 
-def _write_report(folder: Path, report: Report, table: MetricTable) -> tuple[int, dict | None]:
+def _write_report(folder: Path, report: Report, table: MetricTable, encode: Callable[[tuple], str]) -> tuple[int, dict | None]:
     """Extract and write one report's figures; the number written (no file when 0) and its catalog entry."""
-    encode = line_encoder()
     rows = [row for p in report.paragraphs for row in paragraph_rows(p, table)]
     if not rows:
         return 0, None
@@ -82,24 +80,16 @@ def _write_reports(folder: Path, reports: Sequence[Report], table: MetricTable) 
     gc.disable()
     counts: dict[str, int] = {}
     entries: dict[str, dict] = {}
+    encode = line_encoder()
     try:
         for report in reports:
-            n, entry = _write_report(folder, report, table)
+            n, entry = _write_report(folder, report, table, encode)
             if entry is not None:
                 counts[report.id], entries[report.id] = n, entry
     finally:
         if collecting:
             gc.enable()
     return counts, entries
-
-
-def _file_rows(path: Path) -> Iterator[tuple]:
-    """The rows of one report's figures file in FIELD_NAMES order (its header names its own fields)."""
-    with open(path, encoding="utf-8") as handle:
-        names = json.loads(next(handle))["fields"]
-        for line in handle:
-            values = dict(zip(names, json.loads(line)))
-            yield tuple(values.get(name) for name in FIELD_NAMES)
 
 
 def _chunks(reports: Sequence[Report], parts: int) -> list[Sequence[Report]]:
@@ -138,7 +128,7 @@ def write_figures(build_dir: Path, reports: Sequence[Report], *, table: MetricTa
             os.link(previous[0] / FIGURES_DIR / name, folder / name)
             counts[report.id] = old_counts[report.id]
             # a previous build without a catalog (or without this entry): made from the file it links
-            entries[report.id] = old_entries.get(report.id) or report_entry(_file_rows(folder / name))
+            entries[report.id] = old_entries.get(report.id) or report_entry(f.row() for f in _file_figures(folder / name))
     parsed = [r for r in reports if r.paragraphs]
     if procs > 1 and len(parsed) > 1:
         results = fork_map(lambda chunk: _write_reports(folder, chunk, table), _chunks(parsed, procs))
@@ -226,23 +216,21 @@ def read_figures(build_dir: Path, meta: dict, reports: Sequence[str] | None = No
     wanted = set(reports) if reports is not None else None
     folder = Path(build_dir) / FIGURES_DIR
     for record in meta.get("reports", []):
-        if wanted is not None and record["id"] not in wanted:
-            continue
-        path = folder / report_file(record["id"])
-        try:
-            handle = open(path, encoding="utf-8")
-        except FileNotFoundError:
-            continue  # the report states no figure
-        with handle:
-            names = json.loads(next(handle))["fields"]
-            same = names == list(FIELD_NAMES)  # a file this code wrote: values in Figure's order, no names to map
-            for line in handle:
-                if keep_line is not None and not keep_line(line):
-                    continue
-                values = json.loads(line)
-                if same:  # what from_dict does, without a dict per figure (half of a query's time went there)
-                    values[_YEARS_AT] = tuple(values[_YEARS_AT] or ())
-                    values[_BASELINE_YEARS_AT] = tuple(values[_BASELINE_YEARS_AT] or ())
-                    yield Figure(*values)
-                else:
-                    yield Figure.from_dict(dict(zip(names, values)))
+        if wanted is None or record["id"] in wanted:
+            yield from _file_figures(folder / report_file(record["id"]), keep_line)
+
+
+def _file_figures(path: Path, keep_line: Callable[[str], bool] | None = None) -> Iterator[Figure]:
+    """The figures of one report's file (none when it has no file: it states no figure), read by its header."""
+    try:
+        handle = open(path, encoding="utf-8")
+    except FileNotFoundError:
+        return
+    with handle:
+        names = json.loads(next(handle))["fields"]
+        same = names == list(FIELD_NAMES)  # a file this code wrote: values in Figure's order, no names to map
+        for line in handle:
+            if keep_line is not None and not keep_line(line):
+                continue
+            values = json.loads(line)
+            yield Figure.from_row(values) if same else Figure.from_dict(dict(zip(names, values)))

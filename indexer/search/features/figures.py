@@ -13,6 +13,7 @@ A `limit` (the API's MAX_FIGURE_ROWS) keeps the first rows and sets `truncated`;
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Literal
 
 from indexer.figures.catalog import read_catalog
 from indexer.figures.metrics import MetricTable, load_metrics
@@ -62,7 +63,7 @@ def figures(store: Store | OpenIndex, *, metric: str | None = None, institutions
         table = table or metric_table(build)
         if names:
             check_known(context(build), names)  # a typo is a 400 listing the options, as in search and trend
-        catalog = build.slot(CATALOG_SLOT, lambda: read_catalog(build.path / FIGURES_DIR))  # None: read every file
+        catalog = build.slot(CATALOG_SLOT, lambda: _catalog(build))
         rows = query_build(build.path, build.meta, metric=metric, institutions=names, year=span, table=table,
                            catalog=catalog)
     known = table.get(metric) if metric is not None else None
@@ -80,6 +81,12 @@ def figures(store: Store | OpenIndex, *, metric: str | None = None, institutions
         "truncated": len(shown) < len(rows),
         "rows": [r.to_dict() for r in shown],
     }
+
+
+def _catalog(build: OpenIndex) -> dict[str, dict] | Literal[False]:
+    """The build's figures catalog, False when it has none that reads (kept so, not looked for on every request)."""
+    found = read_catalog(build.path / FIGURES_DIR)
+    return found if found is not None else False
 
 
 def figure_table(result: dict) -> list[list[object]]:
