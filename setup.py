@@ -38,7 +38,7 @@ def ext_modules() -> list:
         return []
     compiled = _compiled()
     compiled.write_sources_record(HERE / "indexer")  # what stale_modules compares the .py files with later
-    paths = [name.replace(".", "/") + ".py" for name in compiled.COMPILED_MODULES]
+    paths = [str(compiled.source_path(Path("."), name)) for name in compiled.COMPILED_MODULES]
     extensions = mypycify(paths, opt_level="3", group_name=compiled.GROUP)
     for extension in extensions:
         extension.optional = True  # a failed compile leaves the .py modules: slower, same results

@@ -32,6 +32,11 @@ GROUP = "reportsearch_compiled"  # the name of the shared mypyc runtime library 
 SOURCES_RECORD = "compiled-sources.txt"  # in indexer/, written by setup.py: "<sha256> <module>" per line
 
 
+def source_path(root: Path, name: str) -> Path:
+    """The .py file of module `name` in the checkout at root (indexer.figures.extract → indexer/figures/extract.py)."""
+    return root.joinpath(*name.split(".")).with_suffix(".py")
+
+
 def source_digest(path: Path) -> str:
     """The SHA-256 of a module's source file, as SOURCES_RECORD keeps it."""
     return hashlib.sha256(path.read_bytes()).hexdigest()
@@ -39,7 +44,7 @@ def source_digest(path: Path) -> str:
 
 def write_sources_record(package_dir: Path) -> None:
     """Record the digest of every compiled module's source (setup.py, just before compiling them)."""
-    lines = [f"{source_digest(package_dir.parent / (name.replace('.', '/') + '.py'))} {name}" for name in COMPILED_MODULES]
+    lines = [f"{source_digest(source_path(package_dir.parent, name))} {name}" for name in COMPILED_MODULES]
     (package_dir / SOURCES_RECORD).write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
@@ -56,7 +61,7 @@ def compiled_state(name: str, recorded: dict[str, str] | None = None) -> str:
     spec = importlib.util.find_spec(name)
     if spec is None or spec.origin is None or spec.origin.endswith(".py"):
         return "python"
-    source = Path(spec.origin.split(".", 1)[0] + ".py")  # …/extract.cpython-311-x86_64-linux-gnu.so → …/extract.py
+    source = Path(spec.origin).with_name(name.rpartition(".")[2] + ".py")  # the .py beside the .so
     digest = (_recorded() if recorded is None else recorded).get(name)
     if digest is None or not source.exists():
         return "compiled"  # nothing to compare with: a wheel without its sources, or a build before the record
