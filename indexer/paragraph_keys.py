@@ -1,5 +1,5 @@
-"""A paragraph's permalink key: one rule for the build, which stores it with each paragraph, and for the report
-view, which numbers a report's paragraphs itself.
+"""A paragraph's permalink key: the rule the build applies to store it with each paragraph (permalink_key);
+hits, the report view and permalink look-ups read the stored key.
 
 The key is the first KEY_CHARS hex digits of the SHA-256 of the paragraph's text with whitespace removed (so a
 re-parse that only moves spaces or line breaks keeps it); the k-th paragraph (k ≥ 2) of one report with the

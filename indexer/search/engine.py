@@ -24,7 +24,6 @@ from indexer.index.semantic import SemanticUnavailable
 from indexer.index.store import OpenIndex, Store, pinned
 from indexer.limits import MAX_PER_PAGE, SearchArgumentError, check_filter_values, parse_year_span
 from indexer.model import Paragraph
-from indexer.paragraph_keys import report_keys
 from indexer.search.evaluation.context import BuildContext, context
 from indexer.search.evaluation.facets import FACET_LABELS, FACETS, check_known, count, filtered, known_values
 from indexer.search.evaluation.matching import Matcher
@@ -233,14 +232,15 @@ def get_report(store: Store | OpenIndex, report_id: str, *, q: str = "", institu
         paragraphs = []
         hits = []
         for docnum, hit in zip(docs.tolist(), is_hit.tolist()):
-            para = from_stored(ctx.stored(docnum)).to_dict()
+            stored = ctx.stored(docnum)
+            para = from_stored(stored).to_dict()
             spans = marker.spans(para["text"])[0] if hit else []
-            paragraphs.append({k: para[k] for k in REPORT_PARAGRAPH_KEYS} | {"html": highlight(para["text"], spans)})
+            link = permalink(report_id, paragraph_key(stored))  # the key the build stored with the paragraph
+            paragraphs.append({k: para[k] for k in REPORT_PARAGRAPH_KEYS} | {"html": highlight(para["text"], spans),
+                                                                              "permalink": link})
             if hit:
                 hits.append(para["position"])
     paragraphs.sort(key=lambda p: p["position"])
-    for para, key in zip(paragraphs, report_keys([p["text"] for p in paragraphs])):
-        para["permalink"] = permalink(report_id, key)
     return {
         "id": report_id,
         "title": meta.get("title", ""),
@@ -304,11 +304,9 @@ def permalink_position(store: Store | OpenIndex, report_id: str, key: str) -> in
     open_index = pinned(store)
     with open_index.hold():
         ctx = context(open_index)
-        docs = ctx.columns["report"].docs(report_id, ctx.live).tolist()
-        paragraphs = sorted((int(ctx.position[d]), ctx.stored(d).get("text", "")) for d in docs)
-    for (position, _text), got in zip(paragraphs, report_keys([t for _, t in paragraphs])):
-        if got == key:
-            return position
+        for d in ctx.columns["report"].docs(report_id, ctx.live).tolist():
+            if paragraph_key(ctx.stored(d)) == key:  # the key the build stored (keys are unique in a report)
+                return int(ctx.position[d])
     return None
 
 
