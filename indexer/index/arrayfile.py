@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import mmap
 import os
-from bisect import bisect_left
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import BinaryIO
@@ -84,14 +83,6 @@ def key8(item: bytes) -> int:
 def key8_array(items: Sequence[bytes]) -> np.ndarray:
     """key8 of each byte string, as uint64 (sorted strings give sorted keys)."""
     return np.fromiter(map(key8, items), np.uint64, len(items))
-
-
-def bisect_strings(strings: ByteStrings, keys: np.ndarray, item: bytes) -> int:
-    """bisect_left of item in sorted strings: their key8 array (numpy) narrows it to the few sharing item's key8."""
-    key = np.uint64(key8(item))
-    lo = int(np.searchsorted(keys, key, "left"))
-    hi = int(np.searchsorted(keys, key, "right"))
-    return bisect_left(strings, item, lo, hi)
 
 
 def pack_strings(items: Sequence[bytes]) -> tuple[np.ndarray, np.ndarray]:

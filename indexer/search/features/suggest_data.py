@@ -142,7 +142,8 @@ class SuggestData:
         return [self.entry(lo + i) for i in best.tolist()]
 
     def _range(self, low: bytes, high: bytes) -> tuple[int, int]:
-        """bisect_left of low and of high in the keys: arrayfile.bisect_strings for both, one numpy call a side."""
+        """bisect_left of low and of high in the keys: their key8 values (numpy, one call a side) narrow each to the
+        few keys sharing them, bisected as strings."""
         wanted = np.array([key8(low), key8(high)], dtype=np.uint64)
         (a, b), (c, d) = self._key8.searchsorted(wanted, "left").tolist(), self._key8.searchsorted(wanted, "right").tolist()
         return bisect_left(self._keys, low, a, c), bisect_left(self._keys, high, b, d)
