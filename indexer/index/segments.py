@@ -85,7 +85,7 @@ class FastSegmentWriter(SegmentWriter):
             name: WordTokens() if kind == WORDS else BigramTokens() for name, kind in self._kinds.items() if kind}
         self._cache: dict[tuple[str, object], list] = {}
         self._jieba_blocks: dict[str, list[str]] = {}  # blocks jieba itself cut here: kept with the segment
-        self._cutters: dict[str, Callable[[str], list[tuple[str, int, int]]]] = {}
+        self._cutters: dict[tuple[str, str], Callable[[str], list[tuple[str, int, int]]]] = {}
         self._values: dict[str, dict[str, int]] = {name: {} for name in COLUMNS}
         self._value_ids = {name: array("i") for name in COLUMNS}
         self._positions = array("i")
@@ -103,9 +103,11 @@ class FastSegmentWriter(SegmentWriter):
 
     def _index_spans(self, name: str, norm: str) -> list[tuple[str, int, int]]:
         """The field's tokenizer's index_spans, noting the blocks jieba cut (JiebaTokenizer.index_cutter)."""
-        cutter = self._cutters.get(name)
+        tokenizer = self.schema[name].analyzer.items[0]
+        same = (tokenizer.dictionary, tokenizer.fingerprint)  # text, section and lead cut alike: one cutter for them
+        cutter = self._cutters.get(same)
         if cutter is None:
-            cutter = self._cutters[name] = self.schema[name].analyzer.items[0].index_cutter(self._jieba_blocks)
+            cutter = self._cutters[same] = tokenizer.index_cutter(self._jieba_blocks)
         return cutter(norm)
 
     def _word_terms(self, name: str, value: str, doc_spans: dict, folded: dict[str, str]) -> list[str]:
