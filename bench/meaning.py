@@ -11,7 +11,11 @@ Each method is a way of ranking: the engine with every expansion (`ours`), with 
 the engine before issue 20 (`synonyms`: the synonyms file alone), with the vocabulary (`+vocab`: indexer/vocab/),
 with related paragraphs (`+related`), `-unseen`: the vocabulary less the lines keyed by a blind query word
 (what it is worth on words it was not written for), naive Whoosh + jieba (bench/naive.py; chunks credited to
-the paragraph sharing the most bigrams).
+the paragraph sharing the most bigrams); `+concepts`: the synonyms file and the concept thesaurus alone
+(indexer/vocab/concepts.txt); `ours-noconcepts`: the page without the thesaurus; `sentence-first`: an experiment,
+not the engine: the page's hits with the 同句 hits of a query of two or more words moved first, across the tiers.
+--judged scores another set of the same format in the blind set's place (bench/data/dev_judged.toml: the
+development set, the one to try ideas on).
 Prints markdown tables: per set and kind, then per query. --bundled-only skips the generated corpus (the semantic
 methods embed every paragraph of a corpus: minutes for the bundled one, hours for the 10k one on a small machine).
 """
@@ -31,6 +35,8 @@ from bench.generate import REPO_ROOT, ensure_corpus
 from bench.relevance import Grades, chunk_to_paragraph, resolve
 
 BLIND = REPO_ROOT / "tests" / "data" / "blind_judged.toml"
+COLLOQUIAL = "colloquial.txt"  # indexer/vocab/'s file names, for the methods that leave one out
+CONCEPTS = "concepts.txt"
 SEED = 20240101
 Rank = Callable[[str], list[str]]
 
@@ -97,18 +103,31 @@ def methods(corpus: Corpus, wanted: list[str]) -> dict[str, Rank]:
     """The ranking functions named in wanted, over one corpus (first page, 10 hits)."""
     from indexer.config import default_synonyms_path, default_vocabulary_paths
     from indexer.search.engine import search
-    from indexer.search.language.synonyms import Synonyms, load_synonyms
+    from indexer.search.language.synonyms import Synonyms, load_synonyms, merged
 
     before = load_synonyms(default_synonyms_path())
-    vocab = load_synonyms(default_synonyms_path(), *default_vocabulary_paths())
+    paths = default_vocabulary_paths()
+    vocab = load_synonyms(default_synonyms_path(), *paths)
     blind_words = {b.q for b in load_blind()} | {w for b in load_blind() for w in b.q.split()}
-    # the vocabulary less every line keyed by a blind query word: what it is worth on words nobody wrote it for
-    unseen = Synonyms({k: v for k, v in vocab.mapping.items() if k not in blind_words or k in before.mapping},
-                      vocab.entries, vocab.terms)
+    # the colloquial map less every line keyed by a blind query word: what it is worth on words nobody wrote it
+    # for (its author had read the blind query words; the concept thesaurus's author had not: it is kept whole)
+    seen = [p for p in paths if p.name == COLLOQUIAL]
+    colloquial = load_synonyms(seen[0]) if seen else Synonyms()
+    unseen_colloquial = Synonyms({k: v for k, v in colloquial.mapping.items() if k not in blind_words})
+    unseen = merged(before, unseen_colloquial, *(load_synonyms(p) for p in paths if p.name != COLLOQUIAL))
+    no_concepts = load_synonyms(default_synonyms_path(), *(p for p in paths if p.name != CONCEPTS))
+    concepts_only = load_synonyms(default_synonyms_path(), *(p for p in paths if p.name == CONCEPTS))
     store = corpus.store
 
     def ours(synonyms: Synonyms, **kw: object) -> Rank:
         return lambda q: [h["id"] for h in search(store, q, synonyms=synonyms, **kw)["hits"]]  # type: ignore[arg-type]
+
+    def sentence_first(q: str) -> list[str]:
+        base = ours(vocab, related=True)(q)
+        if len(q.split()) < 2:
+            return base
+        same = [h["id"] for h in search(store, q, synonyms=vocab, sentence=True)["hits"] if not h.get("partial")]
+        return (same + [x for x in base if x not in same])[:10]
 
     def naive(q: str) -> list[str]:
         return [corpus.to_paragraph(h["report"], h["text"]) for h in corpus.naive.search(q)["hits"]]  # type: ignore[attr-defined]
@@ -118,12 +137,15 @@ def methods(corpus: Corpus, wanted: list[str]) -> dict[str, Rank]:
         "ours-expand0": lambda: ours(vocab, expand=False),
         "synonyms": lambda: ours(before),  # the engine before issue 20
         "+vocab": lambda: ours(vocab),
+        "+concepts": lambda: ours(concepts_only),  # the synonyms file and the concept thesaurus alone
+        "ours-noconcepts": lambda: ours(no_concepts, related=True),  # the page without the concept thesaurus
         "+vocab-unseen": lambda: ours(unseen),
         "+related": lambda: ours(before, related=True),
         "+related-nofilter": lambda: ours(Synonyms(vocab.mapping, vocab.entries), related=True),
         "all-unseen": lambda: ours(unseen, related=True),
         "+semantic": lambda: ours(before, semantic=True),
         "ours+semantic": lambda: ours(vocab, related=True, semantic=True),
+        "sentence-first": lambda: sentence_first,
         "naive": lambda: naive,
     }
     return {name: table[name]() for name in wanted}
@@ -147,9 +169,10 @@ def table(rows: list[tuple[str, int, dict[str, float]]], names: list[str]) -> li
 
 
 def run(generated: Path | None, wanted: list[str], per_query: bool, vectors: Path | None = None,
-        bundled_only: bool = False) -> list[str]:
-    """Build both corpora (or the bundled one only), score every set with every method; the markdown lines."""
-    blind = load_blind()
+        bundled_only: bool = False, judged_path: Path = BLIND) -> list[str]:
+    """Build both corpora (or the bundled one only), score every set with every method; the markdown lines.
+    judged_path: the set scored as "blind" (another set of the same format: the development set)."""
+    blind = load_blind(judged_path)
     lines: list[str] = []
     semantic = any("semantic" in w for w in wanted)
     if semantic and vectors is None:
@@ -179,7 +202,9 @@ def run(generated: Path | None, wanted: list[str], per_query: bool, vectors: Pat
         return {m: _mean([scores[m][q] for q in queries if q in scores[m]]) for m in wanted}
 
     rows = []
-    parts = (("blind, bundled", b_scores),) if bundled_only else (("blind, bundled", b_scores), ("blind, generated", g_scores))
+    label = "blind" if judged_path == BLIND else judged_path.stem
+    parts = ((f"{label}, bundled", b_scores),) if bundled_only else ((f"{label}, bundled", b_scores),
+                                                                      (f"{label}, generated", g_scores))
     for part, scores in parts:
         for kind in ("colloquial", "concept", "pair"):
             qs = [b.q for b in blind if b.kind == kind and b.q in scores[wanted[0]]]
@@ -188,7 +213,7 @@ def run(generated: Path | None, wanted: list[str], per_query: bool, vectors: Pat
         rows.append((f"**{part}: all**", len(qs), means(scores, qs)))
     both = {m: _mean(list(b_scores[m].values()) + list(g_scores[m].values())) for m in wanted}
     if not bundled_only:
-        rows.append(("**blind, both corpora**", len(b_scores[wanted[0]]) + len(g_scores[wanted[0]]), both))
+        rows.append((f"**{label}, both corpora**", len(b_scores[wanted[0]]) + len(g_scores[wanted[0]]), both))
     for name, scores in old_scores.items():
         rows.append((f"existing: {name}", len(scores[wanted[0]]), means(scores, list(scores[wanted[0]]))))
     every = {m: [v for s in old_scores.values() for v in s[m].values()] for m in wanted}
@@ -214,8 +239,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--per-query", action="store_true")
     ap.add_argument("--vectors", type=Path, default=None, help="semantic methods: a folder caching the embeddings")
     ap.add_argument("--bundled-only", action="store_true", help="score the bundled corpus only (no generated corpus)")
+    ap.add_argument("--judged", type=Path, default=BLIND,
+                    help="the judged set scored in the blind set's place (e.g. bench/data/dev_judged.toml)")
     args = ap.parse_args(argv)
-    lines = run(args.generated, args.methods.split(","), args.per_query, args.vectors, args.bundled_only)
+    lines = run(args.generated, args.methods.split(","), args.per_query, args.vectors, args.bundled_only, args.judged)
     sys.stdout.write("\n".join(lines) + "\n")
     return 0
 
