@@ -77,7 +77,7 @@ def default_vocabulary_paths() -> tuple[Path, ...]:
     if env:
         return tuple(Path(p) for p in env.split(os.pathsep) if p)
     vocab = Path(__file__).resolve().parent / "vocab"
-    return (vocab / "colloquial.txt", vocab / "official.words", vocab / "thuocl_law.words")
+    return (vocab / "colloquial.txt", vocab / "concepts.txt", vocab / "official.words", vocab / "thuocl_law.words")
 
 
 def default_synonyms_path() -> Path:
