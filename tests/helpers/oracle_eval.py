@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from whoosh import query as wq
 
 from indexer.analysis import normalize
-from indexer.search.language.query import And, Concept, Filter, Node, Not, Or, Phrase, Words, render, units
+from indexer.search.language.query import And, Concept, Filter, Node, Not, Or, Phrase, Widened, Words, render, units
 
 # The scoring query's boosts (indexer/search/compile.py before issue 17).
 SECTION_BOOST = 2.0
@@ -259,6 +259,9 @@ class Evaluator:
                 constraints.append(node)
             elif isinstance(node, And):  # a chunk the synonyms split into word concepts
                 concepts.extend(node.children)
+            elif isinstance(node, Widened):  # a chunk keyed whole and split: the split words are the concepts
+                split = node.children[-1]
+                concepts.extend(split.children if isinstance(split, And) else [split])
             elif isinstance(node, Words):
                 words = self.words(node.text)
                 if len(words) > 1:

@@ -25,9 +25,9 @@ def vocab() -> Synonyms:
 
 
 def _queries() -> list[str]:
-    colloquial = [p for p in default_vocabulary_paths() if p.name == "colloquial.txt"]
-    assert colloquial, "the bundled vocabulary has its colloquial map"
-    words = list(load_synonyms(colloquial[0]).mapping)
+    maps = [p for p in default_vocabulary_paths() if p.name in ("colloquial.txt", "concepts.txt")]
+    assert len(maps) == 2, "the bundled vocabulary has its colloquial map and its concept thesaurus"
+    words = [w for p in maps for w in load_synonyms(p).mapping]
     return list(dict.fromkeys([*judged.JUDGED, *judged.MEANING, *words]))
 
 

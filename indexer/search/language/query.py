@@ -51,13 +51,14 @@ from indexer.search.language.syntax import (
     Or,
     ParsedQuery,
     Phrase,
+    Widened,
     Words,
     positives,
     render,
     units,
 )
 
-__all__ = ["And", "Concept", "Filter", "Near", "Node", "Not", "Or", "ParsedQuery", "Phrase", "Words", "parse",
+__all__ = ["And", "Concept", "Filter", "Near", "Node", "Not", "Or", "ParsedQuery", "Phrase", "Widened", "Words", "parse",
            "positives", "render", "units", "OPERATORS"]
 
 QUOTES = {'"': '"', "“": "”", "「": "」", "『": "』", "”": "”"}  # a stray ” often opens a phrase typed by IMEs

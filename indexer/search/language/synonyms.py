@@ -25,7 +25,7 @@ from typing import Callable
 
 from indexer.analysis import normalize
 from indexer.errors import BadRequest
-from indexer.search.language.query import And, Concept, Near, Node, Or, Phrase, Words
+from indexer.search.language.query import And, Concept, Near, Node, Or, Phrase, Widened, Words
 
 MAX_SYNONYMS = 12  # synonyms used per word: bounds the cost of one expanded query
 _BAD_TERM = re.compile(r"[\"“”「」『』()（）]|=>")
@@ -223,10 +223,16 @@ def expand(tree: Node | None, synonyms: Synonyms | None, words_of: Callable[[str
 
     def walk(node: Node) -> Node:
         if isinstance(node, Words):
-            if synonyms.of(node.text):
-                return concept(node.text)  # may come back as plain Words (every synonym contained it)
             words = words_of(node.text)
-            if len(words) < 2 or not any(synonyms.of(w) for w in words):
+            split = len(words) > 1 and any(synonyms.of(w) for w in words)
+            if synonyms.of(node.text):
+                whole = concept(node.text)  # may come back as plain Words (every synonym contained it)
+                if split and isinstance(whole, Concept):
+                    # a line keyed by the whole word adds its terms to what its words and their synonyms
+                    # find, never takes that away (a vocabulary line only ever widens a query)
+                    return Widened((whole, And(tuple(concept(w) for w in words))))
+                return whole
+            if not split:
                 return node
             return And(tuple(concept(w) for w in words))
         if isinstance(node, And):

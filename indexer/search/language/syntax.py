@@ -60,6 +60,13 @@ class Or:
 
 
 @dataclass(frozen=True)
+class Widened(Or):
+    """A chunk a synonyms line keys whole (its Concept, first) OR the chunk's words each expanded (an And):
+    a line keyed by the whole chunk only ever adds to what its words find (synonyms.expand). Partial
+    matches count the words (features/partial.py). Never produced by parse()."""
+
+
+@dataclass(frozen=True)
 class Concept:
     """A query word and the synonyms it was expanded to (indexer/search/language/synonyms.py): matches any of
     them; scored as the best one, the synonyms at a lower weight. Never produced by parse()."""
