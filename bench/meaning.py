@@ -10,7 +10,8 @@ a prebuilt copy (read only). The existing sets (bench/data/judged.py) are scored
 Each method is a way of ranking: the engine with every expansion (`ours`), with none (`ours-expand0`),
 the engine before issue 20 (`synonyms`: the synonyms file alone), with the vocabulary (`+vocab`: indexer/vocab/),
 with related paragraphs (`+related`), `-unseen`: the vocabulary less the lines keyed by a blind query word
-(what it is worth on words it was not written for), naive Whoosh + jieba (bench/naive.py; chunks credited to
+(what it is worth on words it was not written for; the synonyms file, older than the blind set, stays whole),
+naive Whoosh + jieba (bench/naive.py; chunks credited to
 the paragraph sharing the most bigrams); `+concepts`: the synonyms file and the concept thesaurus alone
 (indexer/vocab/concepts.txt); `ours-noconcepts`: the page without the thesaurus; `sentence-first`: an experiment,
 not the engine: the page's hits with the 同句 hits of a query of two or more words moved first, across the tiers.
@@ -35,8 +36,7 @@ from bench.generate import REPO_ROOT, ensure_corpus
 from bench.relevance import Grades, chunk_to_paragraph, resolve
 
 BLIND = REPO_ROOT / "tests" / "data" / "blind_judged.toml"
-COLLOQUIAL = "colloquial.txt"  # indexer/vocab/'s file names, for the methods that leave one out
-CONCEPTS = "concepts.txt"
+CONCEPTS = "concepts.txt"  # indexer/vocab/'s thesaurus, for the methods that leave it out
 SEED = 20240101
 Rank = Callable[[str], list[str]]
 
@@ -109,12 +109,11 @@ def methods(corpus: Corpus, wanted: list[str]) -> dict[str, Rank]:
     paths = default_vocabulary_paths()
     vocab = load_synonyms(default_synonyms_path(), *paths)
     blind_words = {b.q for b in load_blind()} | {w for b in load_blind() for w in b.q.split()}
-    # the colloquial map less every line keyed by a blind query word: what it is worth on words nobody wrote it
-    # for (its author had read the blind query words; the concept thesaurus's author had not: it is kept whole)
-    seen = [p for p in paths if p.name == COLLOQUIAL]
-    colloquial = load_synonyms(seen[0]) if seen else Synonyms()
-    unseen_colloquial = Synonyms({k: v for k, v in colloquial.mapping.items() if k not in blind_words})
-    unseen = merged(before, unseen_colloquial, *(load_synonyms(p) for p in paths if p.name != COLLOQUIAL))
+    # the vocabulary less every line keyed by a blind query word: what it is worth on words nobody wrote it for.
+    # The colloquial map's author had read the blind query words; the thesaurus's authors had not, but their
+    # instructions were written by someone who had, and named some of those themes: neither counts there.
+    unseen = merged(before, *(Synonyms({k: v for k, v in got.mapping.items() if k not in blind_words}, got.entries,
+                                       got.terms) for got in (load_synonyms(p) for p in paths)))
     no_concepts = load_synonyms(default_synonyms_path(), *(p for p in paths if p.name != CONCEPTS))
     concepts_only = load_synonyms(default_synonyms_path(), *(p for p in paths if p.name == CONCEPTS))
     store = corpus.store

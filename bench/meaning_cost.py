@@ -5,7 +5,8 @@
 Query latency: PEER_MIX (issue 17's 30 queries) in-process on a build of the generated corpus (--index; built
 from --corpus when missing), each query's median CPU over 5 runs after a warm-up (bench.peers.measure_engines),
 p50/p95 over the 30 medians, for: no expansion (expand=0); the synonyms file alone (issue 17's default);
-synonyms + vocabulary; + related paragraphs (what the page asks for); + semantic. Semantic: --sample
+synonyms + vocabulary; + related paragraphs (what the page asks for); + semantic; and 30 keys of the concept
+thesaurus (indexer/vocab/concepts.txt) as queries, the page with and without it. Semantic: --sample
 paragraphs of the build are embedded (1 thread) for the CPU and wall time per paragraph, × the build's paragraphs for a full
 `reindex --semantic`; the vectors file is written at full size with the sample's real vectors and random unit
 vectors for the rest (the search's cost depends on the matrix's size, not on its values; the answers of that
@@ -86,9 +87,18 @@ def main(argv: list[str] | None = None) -> int:
         "+ semantic": lambda i: search(store, mix[i], synonyms=vocab, related=True, semantic=True),
     }
     got = measure_engines(configs, len(mix), args.repeats)
+    # the concept thesaurus acts only on its keys: 30 of them (every 7th) as queries, with and without it
+    thesaurus = [p for p in default_vocabulary_paths() if p.name == "concepts.txt"]
+    keys = list(load_synonyms(thesaurus[0]).mapping)[::7][:30] if thesaurus else []
+    without = load_synonyms(default_synonyms_path(), *(p for p in default_vocabulary_paths() if p.name != "concepts.txt"))
+    by_key = measure_engines({
+        "concept keys, expand=0": lambda i: search(store, keys[i], synonyms=vocab, expand=False),
+        "concept keys, the page without the thesaurus": lambda i: search(store, keys[i], synonyms=without, related=True),
+        "concept keys, the page": lambda i: search(store, keys[i], synonyms=vocab, related=True),
+    }, len(keys), args.repeats) if keys else {}
     lines = [f"Build: {n} paragraphs ({args.index}); machine: {measure.machine_facts()}", "",
              "| configuration | p50 CPU ms | p95 CPU ms | max CPU ms |", "|---|---:|---:|---:|"]
-    for name, row in got.items():
+    for name, row in (got | by_key).items():
         cpu = row["cpu"]
         lines.append(f"| {name} | {measure.percentile(cpu, 50):.2f} | {measure.percentile(cpu, 95):.2f} | {max(cpu):.2f} |")
     lines += ["", "| semantic cost | value |", "|---|---:|",
