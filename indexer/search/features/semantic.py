@@ -2,7 +2,7 @@
 
 Only when the build has vectors (`reindex --semantic`, indexer/index/semantic.py), the model is installed,
 the caller asks (search(semantic=True)), expansion is on and the query is not all quoted phrases:
-- fusion: the first FUSE_DEPTH full matches are re-ordered by reciprocal rank fusion (RRF_K) of their BM25
+- fusion: the first FUSE_DEPTH (listing.py) full matches are re-ordered by reciprocal rank fusion (RRF_K) of their BM25
   rank and their similarity rank to the query, each ranking tier on its own, so a full match never leaves
   its tier and nothing that is not a full match ever comes before one;
 - semantic-only hits: with fewer than SEMANTIC_BELOW full matches, the paragraphs nearest the query that no
@@ -20,7 +20,6 @@ from indexer.index.store import OpenIndex
 from indexer.search.evaluation.context import BuildContext
 
 RRF_K = 60  # the usual constant of reciprocal rank fusion (Cormack et al. 2009)
-FUSE_DEPTH = 100  # full matches re-ordered by fusion; beyond them BM25's order
 SEMANTIC_BELOW = 10  # semantic-only hits are listed only when fewer full matches than this
 VECTORS_SLOT = "search.semantic.vectors"
 EMBEDDER_SLOT = "search.semantic.embedder"
