@@ -144,6 +144,7 @@ def methods(corpus: Corpus, wanted: list[str]) -> dict[str, Rank]:
         "all-unseen": lambda: ours(unseen, related=True),
         "+semantic": lambda: ours(before, semantic=True),
         "ours+semantic": lambda: ours(vocab, related=True, semantic=True),
+        "all-unseen+semantic": lambda: ours(unseen, related=True, semantic=True),
         "sentence-first": lambda: sentence_first,
         "naive": lambda: naive,
     }
