@@ -20,11 +20,10 @@ from typing import Sequence
 import numpy as np
 
 from indexer.index.schema import from_stored
-from indexer.index.semantic import SemanticUnavailable
 from indexer.index.store import OpenIndex, Store, pinned
 from indexer.limits import MAX_PER_PAGE, SearchArgumentError, check_filter_values, parse_year_span
 from indexer.model import Paragraph
-from indexer.search.evaluation.context import BuildContext, context
+from indexer.search.evaluation.context import context
 from indexer.search.evaluation.facets import FACET_LABELS, FACETS, check_known, count, filtered, known_values
 from indexer.search.evaluation.matching import Matcher
 from indexer.search.evaluation.sentences import SentenceMatch
@@ -33,7 +32,7 @@ from indexer.search.features.didyoumean import did_you_mean
 from indexer.search.features.partial import missing
 from indexer.search.features.permalinks import paragraph_key, permalink
 from indexer.search.features.related import FEEDBACK_DOCS, RELATED_BELOW, Related
-from indexer.search.features.semantic import SEMANTIC_BELOW, BuildVectors, build_vectors, fused, nearest, query_vector
+from indexer.search.features.semantic import SEMANTIC_BELOW, build_vectors, model_ready, nearest, query_vector
 from indexer.search.highlight.marks import Marker, sentence_snippet
 from indexer.search.highlight.snippets import build_snippet, highlight
 from indexer.search.hits import best, check_options, matched, prepare
@@ -88,9 +87,8 @@ def search(store: Store | OpenIndex, q: str, *, institutions: Sequence[str] = ()
     then the sentence that matched. within: required terms (在结果中检索), each in the query syntax, ANDed with q.
     related (the web page asks for it): still fewer than RELATED_BELOW, related paragraphs follow
     (features/related.py); each hit then carries "related" (the related terms it has, [] for the others) and
-    the result "related_terms" and "related_matches". semantic (opt-in, features/semantic.py): full matches
-    re-ordered within their tier by fusion with the build's embeddings (in relevance order only), then
-    semantic-only paragraphs; each hit then carries "semantic" (found only semantically) and the result
+    the result "related_terms" and "related_matches". semantic (opt-in, features/semantic.py): still fewer
+    than SEMANTIC_BELOW, the paragraphs nearest in meaning follow; each hit then carries "semantic" (found only semantically) and the result
     "semantic" (whether the build has vectors and the model is installed) and "semantic_matches". expand=False
     turns both off; without them the result's shape is unchanged.
     """
@@ -111,10 +109,9 @@ def search(store: Store | OpenIndex, q: str, *, institutions: Sequence[str] = ()
         offset = (page - 1) * per_page
         plain = query.parsed.tree
         widen = expand and plain is not None and not quoted_only(plain)
-        sem = _semantic(open_index, ctx, query.parsed) if semantic and widen else None
-        semantic_ready = sem is not None if widen else semantic and build_vectors(ctx, open_index) is not None
-        reorder = (lambda w: fused(w, sem[0], sem[1])) if sem is not None else None
-        full = page_of(ctx, m, query, found, offset, per_page, sort, reorder)
+        vectors = build_vectors(ctx, open_index) if semantic else None
+        semantic_ready = vectors is not None and (not widen or model_ready(open_index))
+        full = page_of(ctx, m, query, found, offset, per_page, sort)
         parts, partial_docs = partial_matches(ctx, m, query, found, chosen)
         more = Related()
         if related and widen and len(found) < RELATED_BELOW:
@@ -122,10 +119,12 @@ def search(store: Store | OpenIndex, q: str, *, institutions: Sequence[str] = ()
             more = related_listing(ctx, m, tree, found, [d for d, _s in top][:FEEDBACK_DOCS], partial_docs, chosen,
                                    synonyms)
         near: list[tuple[int, float]] = []
-        if sem is not None and len(found) < SEMANTIC_BELOW:
+        if semantic_ready and widen and vectors is not None and len(found) < SEMANTIC_BELOW:
+            # the query is embedded only here, where nearest paragraphs can be listed (~12 ms)
             room = SEMANTIC_BELOW - len(found) - len(partial_docs) - len(more.docs)
             others = pool(ctx, m, tree, chosen)
-            near = nearest(sem[0], sem[1], minus(others, listed(ctx, found, partial_docs, more.docs)), room)
+            near = nearest(vectors, _query_vector(open_index, query.parsed),
+                           minus(others, listed(ctx, found, partial_docs, more.docs)), room)
         kinds = ["partial"] * len(partial_docs) + ["related"] * len(more.docs) + ["semantic"] * len(near)
         extra = partial_docs + more.docs + near
         skip = max(0, offset - len(found))
@@ -171,16 +170,10 @@ def search(store: Store | OpenIndex, q: str, *, institutions: Sequence[str] = ()
     return out
 
 
-def _semantic(open_index: OpenIndex, ctx: BuildContext, parsed: ParsedQuery) -> tuple[BuildVectors, np.ndarray] | None:
-    """The build's vectors and the query's embedding (None: no vectors, or the model is not installed)."""
-    vectors = build_vectors(ctx, open_index)
-    if vectors is None:
-        return None
-    try:
-        words = [u.text for u in units(parsed.tree) if isinstance(u, (Words, Phrase))]
-        return vectors, query_vector(open_index, " ".join(words))
-    except SemanticUnavailable:
-        return None
+def _query_vector(open_index: OpenIndex, parsed: ParsedQuery) -> np.ndarray:
+    """The embedding of the query's words (the model is installed: model_ready)."""
+    words = [u.text for u in units(parsed.tree) if isinstance(u, (Words, Phrase))]
+    return query_vector(open_index, " ".join(words))
 
 
 def ranked(store: Store | OpenIndex, q: str, *, institutions: Sequence[str] = (), years: Sequence[str] = (),

@@ -8,7 +8,7 @@ relevance — in the ranking tiers of listing.py — or by the reports' dates or
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -90,20 +90,16 @@ def matched(m: Matcher, query: Query, sentence: bool) -> tuple[np.ndarray, Sente
     return same.docs, same
 
 
-def best(ctx: BuildContext, m: Matcher, query: Query, hits: np.ndarray, offset: int, count: int,
-         reorder: Callable[[Page], Page] | None = None) -> Page:
+def best(ctx: BuildContext, m: Matcher, query: Query, hits: np.ndarray, offset: int, count: int) -> Page:
     """hits[offset:offset+count] by relevance, tier by tier (listing.py: the user's own words whole in the text
-    first, substring-only and synonym-only matches next, heading-only matches last); reorder (semantic
-    fusion) re-orders within a tier only."""
-    return listed_best(ctx, m, query.tree, hits, offset, count, query.own, reorder)
+    first, substring-only and synonym-only matches next, heading-only matches last)."""
+    return listed_best(ctx, m, query.tree, hits, offset, count, query.own)
 
 
-def page(ctx: BuildContext, m: Matcher, query: Query, hits: np.ndarray, offset: int, count: int, sort: str,
-         reorder: Callable[[Page], Page] | None = None) -> Page:
-    """hits[offset:offset+count] in the order `sort` names (SORTS, or ADDED), with relevance scores; reorder
-    (semantic fusion) applies to the relevance order only."""
+def page(ctx: BuildContext, m: Matcher, query: Query, hits: np.ndarray, offset: int, count: int, sort: str) -> Page:
+    """hits[offset:offset+count] in the order `sort` names (SORTS, or ADDED), with relevance scores."""
     if sort == "relevance":
-        return best(ctx, m, query, hits, offset, count, reorder)
+        return best(ctx, m, query, hits, offset, count)
     return by_report_key(ctx, hits, sort, offset, count, lambda docs, o, c: best(ctx, m, query, docs, o, c))
 
 

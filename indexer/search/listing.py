@@ -8,12 +8,10 @@ Tiers of full matches (best()):
    heading with the user's words but its text says neither them nor a synonym). Without expansion a heading
    match stays in tier 1, as before (it ranks by its boosted section score there): the heading is then
    the best evidence there is beside a substring.
-Nothing that is not a full match ever comes before one; semantic fusion re-orders within a tier only.
+Nothing that is not a full match ever comes before one.
 """
 
 from __future__ import annotations
-
-from collections.abc import Callable
 
 import numpy as np
 
@@ -30,7 +28,6 @@ from indexer.search.scoring.rank import ranked as rank_docs
 
 Ranked = list[tuple[int, float]]
 Chosen = dict[str, tuple[str, ...]]
-FUSE_DEPTH = 100  # with a reorder (semantic fusion), the first this many full matches are re-ordered
 
 
 def quoted_only(tree: Node | None) -> bool:
@@ -67,23 +64,11 @@ def _walk(ctx: BuildContext, m: Matcher, groups: list[tuple[np.ndarray, SumClaus
 
 
 def best(ctx: BuildContext, m: Matcher, tree: Node | None, hits: np.ndarray, offset: int, count: int,
-         own_tree: Node | None = None, reorder: Callable[[Ranked], Ranked] | None = None) -> Ranked:
-    """hits[offset:offset+count] in rank order, tier by tier; reorder (semantic fusion) re-orders each tier's
-    part of the first FUSE_DEPTH, which stay the same paragraphs, so pages never overlap or skip."""
+         own_tree: Node | None = None) -> Ranked:
+    """hits[offset:offset+count] in rank order, tier by tier."""
     if offset >= len(hits) or count <= 0:
         return []
-    groups = tiers(m, tree, hits, own_tree)
-    if reorder is None or offset >= FUSE_DEPTH:
-        return _walk(ctx, m, groups, offset, count)
-    window: Ranked = []
-    for group, scoring in groups:
-        if len(window) >= FUSE_DEPTH:
-            break
-        window += reorder(rank_docs(ctx, m.terms, scoring, group, 0, FUSE_DEPTH - len(window)))
-    docs = window[offset:offset + count]
-    if len(docs) < count and len(window) == FUSE_DEPTH:
-        docs += _walk(ctx, m, groups, FUSE_DEPTH, count - len(docs))
-    return docs
+    return _walk(ctx, m, tiers(m, tree, hits, own_tree), offset, count)
 
 
 def pool(ctx: BuildContext, m: Matcher, tree: Node | None, chosen: Chosen) -> np.ndarray:

@@ -1,12 +1,12 @@
 """Semantic retrieval (opt-in): the build's paragraph embeddings as a second retriever beside BM25.
 
 Only when the build has vectors (`reindex --semantic`, indexer/index/semantic.py), the model is installed,
-the caller asks (search(semantic=True)), expansion is on and the query is not all quoted phrases:
-- fusion: the first FUSE_DEPTH (listing.py) full matches are re-ordered by reciprocal rank fusion (RRF_K) of their BM25
-  rank and their similarity rank to the query, each ranking tier on its own, so a full match never leaves
-  its tier and nothing that is not a full match ever comes before one;
-- semantic-only hits: with fewer than SEMANTIC_BELOW full matches, the paragraphs nearest the query that no
-  other rule listed fill the first page after the full, partial and related ones, labelled 语义相近.
+the caller asks (search(semantic=True)), expansion is on and the query is not all quoted phrases: with fewer
+than SEMANTIC_BELOW full matches, the paragraphs nearest the query that no other rule listed fill the first
+page after the full, partial and related ones, labelled 语义相近. Full matches keep their order: re-ordering
+them by reciprocal rank fusion with the similarity ranking (tried, issue 20) made existing judged queries worse
+and gained nothing on the blind and development sets (bench/RESULTS.md, "Issue 20, third pass"), and the query
+is embedded (~12 ms) only when nearest paragraphs can be listed.
 """
 
 from __future__ import annotations
@@ -15,11 +15,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from indexer.index.semantic import build_root, load_embedder, read_vectors, vectors_path
+from indexer.index.semantic import SemanticUnavailable, build_root, load_embedder, read_vectors, vectors_path
 from indexer.index.store import OpenIndex
 from indexer.search.evaluation.context import BuildContext
 
-RRF_K = 60  # the usual constant of reciprocal rank fusion (Cormack et al. 2009)
 SEMANTIC_BELOW = 10  # semantic-only hits are listed only when fewer full matches than this
 VECTORS_SLOT = "search.semantic.vectors"
 EMBEDDER_SLOT = "search.semantic.embedder"
@@ -59,23 +58,19 @@ def build_vectors(ctx: BuildContext, open_index: OpenIndex) -> BuildVectors | No
     return open_index.slot(VECTORS_SLOT, lambda: _load(ctx, open_index))
 
 
+def model_ready(open_index: OpenIndex) -> bool:
+    """Whether the embedding model is installed (loaded once per build, as query_vector uses it)."""
+    try:
+        open_index.slot(EMBEDDER_SLOT, load_embedder)
+    except SemanticUnavailable:
+        return False
+    return True
+
+
 def query_vector(open_index: OpenIndex, q: str) -> np.ndarray:
     """The query's embedding ("query: " prefix), the model loaded once per build."""
     embedder = open_index.slot(EMBEDDER_SLOT, load_embedder)
     return np.asarray(embedder.query(q), dtype=np.float32).reshape(-1)
-
-
-def fused(window: list[tuple[int, float]], vectors: BuildVectors, qvec: np.ndarray) -> list[tuple[int, float]]:
-    """A BM25-ranked window re-ordered by reciprocal rank fusion with its similarity ranking (scores kept)."""
-    if len(window) < 2:
-        return window
-    docs = np.array([d for d, _s in window], dtype=np.int64)
-    sim = vectors.similarity(qvec, docs)
-    sim_rank = np.empty(len(docs), dtype=np.int64)
-    sim_rank[np.argsort(-sim, kind="stable")] = np.arange(len(docs))
-    rrf = 1.0 / (RRF_K + np.arange(1, len(docs) + 1)) + np.where(np.isfinite(sim), 1.0 / (RRF_K + 1 + sim_rank), 0.0)
-    order = np.argsort(-rrf, kind="stable")
-    return [window[i] for i in order.tolist()]
 
 
 def nearest(vectors: BuildVectors, qvec: np.ndarray, pool: np.ndarray, count: int) -> list[tuple[int, float]]:
