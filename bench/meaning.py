@@ -36,7 +36,6 @@ from bench.generate import REPO_ROOT, ensure_corpus
 from bench.relevance import Grades, chunk_to_paragraph, resolve
 
 BLIND = REPO_ROOT / "tests" / "data" / "blind_judged.toml"
-CONCEPTS = "concepts.txt"  # indexer/vocab/'s thesaurus, for the methods that leave it out
 SEED = 20240101
 Rank = Callable[[str], list[str]]
 
@@ -101,7 +100,7 @@ def open_corpus(corpus_dir: Path, work: Path, vectors: Path | None = None) -> Co
 
 def methods(corpus: Corpus, wanted: list[str]) -> dict[str, Rank]:
     """The ranking functions named in wanted, over one corpus (first page, 10 hits)."""
-    from indexer.config import default_synonyms_path, default_vocabulary_paths
+    from indexer.config import CONCEPTS_FILE, default_synonyms_path, default_vocabulary_paths
     from indexer.search.engine import search
     from indexer.search.language.synonyms import Synonyms, load_synonyms, merged
 
@@ -114,8 +113,8 @@ def methods(corpus: Corpus, wanted: list[str]) -> dict[str, Rank]:
     # instructions were written by someone who had, and named some of those themes: neither counts there.
     unseen = merged(before, *(Synonyms({k: v for k, v in got.mapping.items() if k not in blind_words}, got.entries,
                                        got.terms) for got in (load_synonyms(p) for p in paths)))
-    no_concepts = load_synonyms(default_synonyms_path(), *(p for p in paths if p.name != CONCEPTS))
-    concepts_only = load_synonyms(default_synonyms_path(), *(p for p in paths if p.name == CONCEPTS))
+    no_concepts = load_synonyms(default_synonyms_path(), *(p for p in paths if p.name != CONCEPTS_FILE))
+    concepts_only = load_synonyms(default_synonyms_path(), *(p for p in paths if p.name == CONCEPTS_FILE))
     store = corpus.store
 
     def ours(synonyms: Synonyms, **kw: object) -> Rank:

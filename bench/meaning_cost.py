@@ -30,7 +30,7 @@ from bench.queries import PEER_MIX
 
 def main(argv: list[str] | None = None) -> int:
     """Print the markdown tables."""
-    from indexer.config import default_synonyms_path, default_vocabulary_paths
+    from indexer.config import CONCEPTS_FILE, default_synonyms_path, default_vocabulary_paths
     from indexer.export import iter_paragraphs
     from indexer.index.build import build_index
     from indexer.index.semantic import PASSAGE_CHARS, embed_paragraphs, load_embedder, text_hash, write_vectors
@@ -88,9 +88,9 @@ def main(argv: list[str] | None = None) -> int:
     }
     got = measure_engines(configs, len(mix), args.repeats)
     # the concept thesaurus acts only on its keys: 30 of them (every 7th) as queries, with and without it
-    thesaurus = [p for p in default_vocabulary_paths() if p.name == "concepts.txt"]
+    thesaurus = [p for p in default_vocabulary_paths() if p.name == CONCEPTS_FILE]
     keys = list(load_synonyms(thesaurus[0]).mapping)[::7][:30] if thesaurus else []
-    without = load_synonyms(default_synonyms_path(), *(p for p in default_vocabulary_paths() if p.name != "concepts.txt"))
+    without = load_synonyms(default_synonyms_path(), *(p for p in default_vocabulary_paths() if p.name != CONCEPTS_FILE))
     by_key = measure_engines({
         "concept keys, expand=0": lambda i: search(store, keys[i], synonyms=vocab, expand=False),
         "concept keys, the page without the thesaurus": lambda i: search(store, keys[i], synonyms=without, related=True),

@@ -68,6 +68,11 @@ def default_format_options() -> FormatOptions:
     return FormatOptions(doc_converter=default_doc_converter())
 
 
+COLLOQUIAL_FILE = "colloquial.txt"  # the colloquial → official map
+CONCEPTS_FILE = "concepts.txt"  # the concept thesaurus
+VOCABULARY_FILES = (COLLOQUIAL_FILE, CONCEPTS_FILE, "official.words", "thuocl_law.words")  # indexer/vocab/, in merge order
+
+
 def default_vocabulary_paths() -> tuple[Path, ...]:
     """The bundled vocabulary merged after the synonyms file (indexer/vocab/, docs/meaning.md); none when
     $REPORTSEARCH_VOCABULARY is "off", else the files it names (separated by the OS path separator)."""
@@ -77,7 +82,7 @@ def default_vocabulary_paths() -> tuple[Path, ...]:
     if env:
         return tuple(Path(p) for p in env.split(os.pathsep) if p)
     vocab = Path(__file__).resolve().parent / "vocab"
-    return (vocab / "colloquial.txt", vocab / "concepts.txt", vocab / "official.words", vocab / "thuocl_law.words")
+    return tuple(vocab / name for name in VOCABULARY_FILES)
 
 
 def default_synonyms_path() -> Path:

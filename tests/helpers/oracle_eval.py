@@ -259,9 +259,10 @@ class Evaluator:
                 constraints.append(node)
             elif isinstance(node, And):  # a chunk the synonyms split into word concepts
                 concepts.extend(node.children)
-            elif isinstance(node, Widened):  # a chunk keyed whole and split: the split words are the concepts
-                split = node.children[-1]
-                concepts.extend(split.children if isinstance(split, And) else [split])
+            elif isinstance(node, Widened):  # a chunk keyed whole and split: each word, or the whole chunk's terms
+                whole, split = node.children
+                assert isinstance(split, And)
+                concepts.extend(Widened((c, whole)) for c in split.children)
             elif isinstance(node, Words):
                 words = self.words(node.text)
                 if len(words) > 1:

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 
 from indexer.analysis import JiebaTokenizer, normalize
-from indexer.config import default_synonyms_path, default_vocabulary_paths
+from indexer.config import CONCEPTS_FILE, default_synonyms_path, default_vocabulary_paths
 from indexer.index.store import Store
 from indexer.search.engine import search
-from indexer.search.language.query import And, Concept, Widened, parse
+from indexer.search.language.query import And, Concept, Widened, parse, render
 from indexer.search.language.synonyms import Synonyms, expand, load_synonyms, parse_synonyms
 from tests.helpers.search import all_hits, squeeze
 
@@ -28,7 +28,7 @@ LINE = re.compile(r"^(?P<key>[^=#]+?) => (?P<parts>[^#]+?)\s+# (?P<basis>\S.*)$"
 
 @pytest.fixture(scope="module")
 def concepts_file() -> Path:
-    found = [p for p in default_vocabulary_paths() if p.name == "concepts.txt"]
+    found = [p for p in default_vocabulary_paths() if p.name == CONCEPTS_FILE]
     assert found, "the bundled vocabulary includes the concept thesaurus"
     return found[0]
 
@@ -98,5 +98,24 @@ def test_the_keyed_chunk_finds_a_superset_and_partial_matches_still_name_its_wor
     ids = {h["id"] for h in all_hits(seed_store, "轻罪治理", synonyms=base)}
     assert ids <= {h["id"] for h in all_hits(seed_store, "轻罪治理", synonyms=keyed)}
     assert after["total"] > before["total"]
-    partial = [h for h in before["hits"] + after["hits"] if h["partial"]]
-    assert partial and all(set(h["missing"]) <= {"轻罪", "治理"} for h in partial)
+    partial = [h for h in after["hits"] if h["partial"]]
+    assert partial and all(h["missing"] and set(h["missing"]) <= {"轻罪", "治理"} for h in partial)
+    # a paragraph with one of the whole chunk's terms counts for every word of it: only 审判 can be missing
+    paired = search(seed_store, "轻罪治理 审判", synonyms=keyed)
+    whole_only = [h for h in paired["hits"] if h["partial"] and ("刑事和解" in h["text"] or "诉源治理" in h["text"])]
+    assert whole_only and all(h["missing"] == ["审判"] for h in whole_only)
+
+
+def test_a_keyed_chunk_is_named_as_typed_and_widened_even_when_its_synonyms_all_contain_it(seed_store: Store) -> None:
+    keyed = parse_synonyms("轻罪 => 犯罪情节轻微\n轻罪治理 => 刑事和解\n少年司法 => 未成年人检察\n")
+    result = search(seed_store, "(轻罪治理 OR 少年司法) 审判", synonyms=keyed)
+    labels = {m for h in result["hits"] if h["partial"] for m in h["missing"]}
+    assert labels and labels <= {"轻罪治理 OR 少年司法", "审判"}  # the group as the user typed it
+    cut = JiebaTokenizer()
+
+    def words(text: str) -> list[str]:
+        return [w for w, _s, _e in cut.spans(normalize(text))]
+
+    contained = parse_synonyms("轻罪 => 犯罪情节轻微\n轻罪治理 => 轻罪治理工作\n")
+    tree = expand(parse("轻罪治理").tree, contained, words).tree
+    assert isinstance(tree, Widened) and render(tree) == "轻罪治理"  # the words' expansion is kept

@@ -12,7 +12,7 @@ import pytest
 
 from bench.data import judged
 from indexer.analysis import JiebaTokenizer, normalize
-from indexer.config import default_synonyms_path, default_vocabulary_paths
+from indexer.config import COLLOQUIAL_FILE, CONCEPTS_FILE, default_synonyms_path, default_vocabulary_paths
 from indexer.index.store import Store
 from indexer.search.engine import search
 from indexer.search.language.synonyms import Synonyms, load_synonyms
@@ -25,7 +25,7 @@ def vocab() -> Synonyms:
 
 
 def _queries() -> list[str]:
-    maps = [p for p in default_vocabulary_paths() if p.name in ("colloquial.txt", "concepts.txt")]
+    maps = [p for p in default_vocabulary_paths() if p.name in (COLLOQUIAL_FILE, CONCEPTS_FILE)]
     assert len(maps) == 2, "the bundled vocabulary has its colloquial map and its concept thesaurus"
     words = [w for p in maps for w in load_synonyms(p).mapping]
     return list(dict.fromkeys([*judged.JUDGED, *judged.MEANING, *words]))

@@ -1,11 +1,12 @@
 """Partial matches: when every-word matching finds few paragraphs, the ones that match most of the concepts.
 
-A query's concepts are its top-level ANDed parts: each jieba word of an unquoted chunk (or the chunk's
-Concept when the synonyms know the whole chunk; its words when they are expanded as well), each quoted
-phrase, each OR group. Filters and NOT are constraints, not concepts: a partial match still satisfies every one of them. A paragraph is a
-partial match when it matches at least half of the concepts (rounded down, at least one) but not all; partial
-matches are ranked by how many concepts they match, then by score, always after every full match, and
-are neither counted in `total` nor in the facets (engine.search).
+A query's concepts are its top-level ANDed parts: each jieba word of an unquoted chunk (or the chunk's Concept
+when the synonyms know the whole chunk; when its words are expanded as well, each word OR the whole chunk's
+terms, named by the word), each quoted phrase, each OR group. Filters and NOT are constraints, not concepts: a
+partial match still satisfies every one of them. A paragraph is a partial match when it matches at least half
+of the concepts (rounded down, at least one) but not all; partial matches are ranked by how many concepts they
+match, then by score, always after every full match, and are neither counted in `total` nor in the facets
+(engine.search).
 """
 
 from __future__ import annotations
@@ -49,9 +50,10 @@ def split_query(comp: Matcher, tree: Node | None) -> tuple[list[Node], list[Node
             constraints.append(node)
         elif isinstance(node, And):  # a chunk the synonyms split into word concepts
             concepts.extend(node.children)
-        elif isinstance(node, Widened):  # a chunk keyed whole as well: its words are still its concepts
-            split = node.children[-1]
-            concepts.extend(split.children if isinstance(split, And) else (split,))
+        elif isinstance(node, Widened):  # a chunk keyed whole as well: each word (or the whole chunk's terms)
+            whole, split = node.children
+            assert isinstance(split, And)
+            concepts.extend(Widened((c, whole)) for c in split.children)
         elif isinstance(node, Words):
             words = comp.words(node.text)
             if len(words) > 1:

@@ -11,7 +11,9 @@ quotes or brackets inside a term) raises SynonymsError naming the file and line.
 Expansion: every query word becomes a Concept — the word (full weight) OR its synonyms (lower weight,
 scored as the best one, see compile.py) — and concepts stay ANDed. A synonym matches exactly, like a
 quoted phrase (the file names precise terms: 在线诉讼 should not match 在线 … 诉讼 far apart). A whole chunk the user typed is
-looked up first (智慧法院); when it has no entry, each of its jieba words is (扫黑 虚假诉讼 → 扫黑 is one).
+looked up first (智慧法院); when it has no entry, each of its jieba words is (扫黑 虚假诉讼 → 扫黑 is one); when it
+has one and its words have some too, the chunk's concept OR its words' concepts ANDed (Widened: a line keyed by
+the whole chunk only ever adds to what its words find).
 A quoted phrase is exact and never expanded; nor is anything under NOT. A side of `A NEAR/n B` is
 expanded only as a whole (never cut into words): its occurrences are where any of its forms stands.
 """
@@ -27,7 +29,7 @@ from indexer.analysis import normalize
 from indexer.errors import BadRequest
 from indexer.search.language.query import And, Concept, Near, Node, Or, Phrase, Widened, Words
 
-MAX_SYNONYMS = 12  # synonyms used per word: bounds the cost of one expanded query
+MAX_SYNONYMS = 12  # synonyms used per word (a keyed chunk: per chunk and per word of it): bounds an expanded query's cost
 _BAD_TERM = re.compile(r"[\"“”「」『』()（）]|=>")
 
 
@@ -227,7 +229,7 @@ def expand(tree: Node | None, synonyms: Synonyms | None, words_of: Callable[[str
             split = len(words) > 1 and any(synonyms.of(w) for w in words)
             if synonyms.of(node.text):
                 whole = concept(node.text)  # may come back as plain Words (every synonym contained it)
-                if split and isinstance(whole, Concept):
+                if split:
                     # a line keyed by the whole word adds its terms to what its words and their synonyms
                     # find, never takes that away (a vocabulary line only ever widens a query)
                     return Widened((whole, And(tuple(concept(w) for w in words))))

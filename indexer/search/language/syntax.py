@@ -1,7 +1,7 @@
-"""The query language's syntax tree: what parse() (indexer/search/language/query.py) produces and every
-stage reads — Words, Phrase, Filter, Not, And, Or, Near (two terms within n characters) and Concept (a word
-with its synonyms) — with render() (the tree as query text again), positives() and units() (the leaves
-highlighting and scoring use).
+"""The query language's syntax tree: what parse() (indexer/search/language/query.py) produces and every stage
+reads — Words, Phrase, Filter, Not, And, Or, Near (two terms within n characters), Concept (a word with its
+synonyms) and Widened (a keyed chunk OR its words expanded) — with render() (the tree as query text again),
+positives() and units() (the leaves highlighting and scoring use).
 """
 
 from __future__ import annotations
@@ -61,9 +61,10 @@ class Or:
 
 @dataclass(frozen=True)
 class Widened(Or):
-    """A chunk a synonyms line keys whole (its Concept, first) OR the chunk's words each expanded (an And):
-    a line keyed by the whole chunk only ever adds to what its words find (synonyms.expand). Partial
-    matches count the words (features/partial.py). Never produced by parse()."""
+    """Matches any child, named by the first (render): a chunk a synonyms line keys whole (its Concept) OR the
+    chunk's words each expanded (an And), so a line keyed by the whole chunk only ever adds to what its words
+    find (synonyms.expand); for partial matches, each word OR the whole chunk (features/partial.py). Never
+    produced by parse()."""
 
 
 @dataclass(frozen=True)
@@ -132,6 +133,8 @@ def render(node: Node) -> str:
         return node.text
     if isinstance(node, Concept):
         return node.word.text  # the user's word: the synonyms are an expansion, not the query
+    if isinstance(node, Widened):
+        return render(node.children[0])  # what the user typed; the rest is expansion
     if isinstance(node, Phrase):
         return _quote(node.text)
     if isinstance(node, Filter):
@@ -154,7 +157,7 @@ def _quote(text: str) -> str:
 
 
 def _wrap(node: Node) -> str:
-    return "(" + render(node) + ")" if isinstance(node, (And, Or, Near)) else render(node)
+    return "(" + render(node) + ")" if isinstance(node, (And, Or, Near)) and not isinstance(node, Widened) else render(node)
 
 
 def positives(node: Node | None) -> list[Words | Phrase]:
