@@ -11,14 +11,14 @@ Each method is a way of ranking: the engine with every expansion (`ours`), with 
 the engine before issue 20 (`synonyms`: the synonyms file alone), with the vocabulary (`+vocab`: indexer/vocab/),
 with related paragraphs (`+related`), `-unseen`: the vocabulary less the lines keyed by a blind query word
 (what it is worth on words it was not written for; the synonyms file, older than the blind set, stays whole),
-naive Whoosh + jieba (bench/naive.py; chunks credited to
-the paragraph sharing the most bigrams); `+concepts`: the synonyms file and the concept thesaurus alone
-(indexer/vocab/concepts.txt); `ours-noconcepts`: the page without the thesaurus; `sentence-first`: an experiment,
-not the engine: the page's hits with the 同句 hits of a query of two or more words moved first, across the tiers.
+`+concepts`: the synonyms file and the concept thesaurus alone (indexer/vocab/concepts.txt), `ours-noconcepts`:
+the page without the thesaurus, `sentence-first`: an experiment, not the engine: the page's hits with the 同句
+hits of a query of two or more words moved first, across the tiers; naive Whoosh + jieba (bench/naive.py;
+chunks credited to the paragraph sharing the most bigrams).
 --judged scores another set of the same format in the blind set's place (bench/data/dev_judged.toml: the
 development set, the one to try ideas on).
 Prints markdown tables: per set and kind, then per query. --bundled-only skips the generated corpus (the semantic
-methods embed every paragraph of a corpus: minutes for the bundled one, hours for the 10k one on a small machine).
+methods embed every paragraph of a corpus: seconds for the bundled one, ~30 CPU minutes for the 10k one).
 """
 
 from __future__ import annotations
@@ -105,16 +105,16 @@ def methods(corpus: Corpus, wanted: list[str]) -> dict[str, Rank]:
     from indexer.search.language.synonyms import Synonyms, load_synonyms, merged
 
     before = load_synonyms(default_synonyms_path())
-    paths = default_vocabulary_paths()
-    vocab = load_synonyms(default_synonyms_path(), *paths)
-    blind_words = {b.q for b in load_blind()} | {w for b in load_blind() for w in b.q.split()}
+    files = {p.name: load_synonyms(p) for p in default_vocabulary_paths()}  # each vocabulary file read once
+    vocab = merged(before, *files.values())
+    blind_words = {w for b in load_blind() for w in (b.q, *b.q.split())}
     # the vocabulary less every line keyed by a blind query word: what it is worth on words nobody wrote it for.
     # The colloquial map's author had read the blind query words; the thesaurus's authors had not, but their
     # instructions were written by someone who had, and named some of those themes: neither counts there.
     unseen = merged(before, *(Synonyms({k: v for k, v in got.mapping.items() if k not in blind_words}, got.entries,
-                                       got.terms) for got in (load_synonyms(p) for p in paths)))
-    no_concepts = load_synonyms(default_synonyms_path(), *(p for p in paths if p.name != CONCEPTS_FILE))
-    concepts_only = load_synonyms(default_synonyms_path(), *(p for p in paths if p.name == CONCEPTS_FILE))
+                                       got.terms) for got in files.values()))
+    no_concepts = merged(before, *(got for name, got in files.items() if name != CONCEPTS_FILE))
+    concepts_only = merged(before, *(got for name, got in files.items() if name == CONCEPTS_FILE))
     store = corpus.store
 
     def ours(synonyms: Synonyms, **kw: object) -> Rank:

@@ -17,11 +17,15 @@ import argparse
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bench.data import judged
 from bench.generate import REPO_ROOT, ensure_corpus
 from bench.meaning import BLIND, SEED, load_blind
 from bench.relevance import resolve
+
+if TYPE_CHECKING:
+    from indexer.analysis import JiebaTokenizer
 
 
 def _paragraphs(corpus_dir: Path, work: Path) -> list[dict]:
@@ -37,19 +41,20 @@ def _paragraphs(corpus_dir: Path, work: Path) -> list[dict]:
         store.close()
 
 
-def ceiling(q: str, grades: dict[str, int], words_of: dict[str, set[str]], cut: object) -> tuple[float, int]:
+def ceiling(q: str, grades: dict[str, int], words_of: dict[str, set[str]], cut: JiebaTokenizer) -> tuple[float, int]:
     """(the bound, how many literal matches the query has) for one query."""
     from indexer.analysis import normalize
 
-    wanted = {w for w, _s, _e in cut.spans(normalize(q))}  # type: ignore[attr-defined]
+    wanted = {w for w, _s, _e in cut.spans(normalize(q))}
     literal = [pid for pid, words in words_of.items() if wanted <= words]
     first = sorted(literal, key=lambda pid: -grades.get(pid, 0))
-    rest = sorted((pid for pid in grades if pid not in set(literal)), key=lambda pid: -grades[pid])
+    known = set(literal)
+    rest = sorted((pid for pid in grades if pid not in known), key=lambda pid: -grades[pid])
     return judged.ndcg_at(first + rest, grades), len(literal)
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Print the bound per query and per kind, beside nothing else."""
+    """Print the bound per query and its mean."""
     from indexer.analysis import JiebaTokenizer, normalize
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])

@@ -54,7 +54,8 @@ def main(argv: list[str] | None = None) -> int:
         paragraphs = list(iter_paragraphs(opened))
     n = len(paragraphs)
     before = load_synonyms(default_synonyms_path())
-    vocab = load_synonyms(default_synonyms_path(), *default_vocabulary_paths())
+    paths = default_vocabulary_paths()
+    vocab = load_synonyms(default_synonyms_path(), *paths)
     mix = list(PEER_MIX)
 
     # semantic: embed a sample, write full-size vectors (sample real, the rest random unit vectors)
@@ -88,9 +89,9 @@ def main(argv: list[str] | None = None) -> int:
     }
     got = measure_engines(configs, len(mix), args.repeats)
     # the concept thesaurus acts only on its keys: 30 of them (every 7th) as queries, with and without it
-    thesaurus = [p for p in default_vocabulary_paths() if p.name == CONCEPTS_FILE]
+    thesaurus = [p for p in paths if p.name == CONCEPTS_FILE]
     keys = list(load_synonyms(thesaurus[0]).mapping)[::7][:30] if thesaurus else []
-    without = load_synonyms(default_synonyms_path(), *(p for p in default_vocabulary_paths() if p.name != CONCEPTS_FILE))
+    without = load_synonyms(default_synonyms_path(), *(p for p in paths if p.name != CONCEPTS_FILE))
     by_key = measure_engines({
         "concept keys, expand=0": lambda i: search(store, keys[i], synonyms=vocab, expand=False),
         "concept keys, the page without the thesaurus": lambda i: search(store, keys[i], synonyms=without, related=True),

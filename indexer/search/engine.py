@@ -88,9 +88,9 @@ def search(store: Store | OpenIndex, q: str, *, institutions: Sequence[str] = ()
     related (the web page asks for it): still fewer than RELATED_BELOW, related paragraphs follow
     (features/related.py); each hit then carries "related" (the related terms it has, [] for the others) and
     the result "related_terms" and "related_matches". semantic (opt-in, features/semantic.py): still fewer
-    than SEMANTIC_BELOW, the paragraphs nearest in meaning follow; each hit then carries "semantic" (found only semantically) and the result
-    "semantic" (whether the build has vectors and the model is installed) and "semantic_matches". expand=False
-    turns both off; without them the result's shape is unchanged.
+    than SEMANTIC_BELOW, the paragraphs nearest in meaning follow; each hit then carries "semantic" (found only
+    semantically) and the result "semantic" (whether the build has vectors and the model is installed) and
+    "semantic_matches". expand=False turns both off; without them the result's shape is unchanged.
     """
     _check_args(page, per_page, institutions, years, themes)
     check_options(sort, sentence, within, internal=True)
