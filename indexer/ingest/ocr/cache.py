@@ -9,6 +9,7 @@ ones. A cache file that cannot be read is a miss; deleting the folder only costs
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -38,14 +39,16 @@ def load_pages(cache_dir: Path, key: str) -> dict[int, OcrPage] | None:
     path = _path(cache_dir, key)
     try:
         record = json.loads(path.read_text(encoding="utf-8"))
-        os.utime(path)  # used now: prune_pages keeps what was used lately
-        return {
+        pages = {
             int(index): OcrPage(tuple(OcrBox(*box) for box in page["boxes"]), int(page["width"]), int(page["height"]),
                                 float(page["dpi"]))
             for index, page in record["pages"].items()
         }
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
+    with contextlib.suppress(OSError):  # a cache we may read but not touch (read-only, another user's) still serves
+        os.utime(path)  # used now: prune_pages keeps what was used lately
+    return pages
 
 
 def store_pages(cache_dir: Path, key: str, pages: dict[int, OcrPage]) -> None:
