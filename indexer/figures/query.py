@@ -50,13 +50,22 @@ class FigureRow:
         }
 
 
-def _matches_metric(figure: Figure, metric: str | None, table: MetricTable) -> bool:
+def _metric_test(metric: str | None, table: MetricTable) -> Callable[[Figure], bool] | None:
+    """The metric filter as a test of one figure (its canonical id, or its phrase containing the text), built once
+    per query; None without a metric filter."""
     if metric is None:
-        return True
+        return None
     known = table.get(metric)
     if known is not None:
-        return figure.canonical == known.id
-    return normalise_metric(metric) in normalise_metric(figure.metric)
+        return lambda f: f.canonical == known.id
+    wanted = normalise_metric(metric)
+    return lambda f: wanted in normalise_metric(f.metric)
+
+
+def _filters(institutions: Sequence[str], year: str | None) -> tuple[set[str], tuple[int, int] | None]:
+    """The institution and year filters checked and parsed (a bad one raises SearchArgumentError)."""
+    check_filter_values("机构", list(institutions))
+    return set(institutions), parse_year_span(year) if year is not None else None
 
 
 def select(figures: Iterable[Figure], table: MetricTable, *, metric: str | None = None,
@@ -68,9 +77,8 @@ def select(figures: Iterable[Figure], table: MetricTable, *, metric: str | None 
     `2017-2021` (limits.parse_year_span), selecting figures whose years overlap it. canonical_only: leave
     out figures without a canonical metric.
     """
-    check_filter_values("机构", list(institutions))
-    span = parse_year_span(year) if year is not None else None
-    wanted = set(institutions)
+    wanted, span = _filters(institutions, year)
+    metric_ok = _metric_test(metric, table)
     order = {m.id: n for n, m in enumerate(table.metrics)}
     rows: dict[tuple, list[Figure]] = {}
     for f in figures:
@@ -80,7 +88,7 @@ def select(figures: Iterable[Figure], table: MetricTable, *, metric: str | None 
             continue
         if span is not None and not any(span[0] <= y <= span[1] for y in f.years):
             continue
-        if not _matches_metric(f, metric, table):
+        if metric_ok is not None and not metric_ok(f):
             continue
         scope = table.scope(f.metric, f.canonical) if f.canonical else ""
         key = (f.canonical or f.metric, f.canonical is not None, scope, f.institution, f.years, f.unit, f.kind)
@@ -102,13 +110,11 @@ def query_build(build_dir: Path, meta: dict, *, metric: str | None = None, insti
     catalog (indexer/figures/catalog.py) says may hold a match. catalog: None reads it here; False (a build
     without one that reads, as a caller keeping it found) reads every file."""
     table = table or load_metrics()
-    entries = read_catalog(Path(build_dir) / FIGURES_DIR) if catalog is None else catalog or None
+    entries = read_catalog(Path(build_dir) / FIGURES_DIR) if catalog is None else None if catalog is False else catalog
     known = table.get(metric) if metric is not None else None
     reports = None
     if entries is not None:
-        check_filter_values("机构", list(institutions))  # as select() does, before anything is read
-        span = parse_year_span(year) if year is not None else None
-        wanted = set(institutions)
+        wanted, span = _filters(institutions, year)  # as select() does, before anything is read
         reports = [rid for rid, entry in entries.items()
                    if may_match(entry, canonical_id=known.id if known else None, institutions=wanted, span=span,
                                 canonical_only=canonical_only)]
