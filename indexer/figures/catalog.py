@@ -65,33 +65,29 @@ def read_entries(folder: Path) -> dict[str, dict] | None:
     """The full entries (metric phrases too) of a figures folder, as write_catalog was given them; None when its
     catalog or metrics.txt is missing, damaged, or the two do not fit (an incremental build carries them over)."""
     catalog = read_catalog(folder)
-    if catalog is None:
-        return None
-    try:
-        lines = (folder / METRICS_FILE).read_text(encoding="utf-8").split("\n")
-    except (OSError, UnicodeDecodeError):
-        return None
-    if len(lines) != len(catalog) + 1 or lines[-1]:
+    lines = _metric_lines(folder, catalog) if catalog is not None else None
+    if catalog is None or lines is None:
         return None
     return {rid: {**entry, "metrics": line} for (rid, entry), line in zip(catalog.items(), lines)}
 
 
 def with_phrase(folder: Path, catalog: dict[str, dict], phrase: str) -> set[str] | None:
     """The reports of the catalog with a figure whose normalised metric phrase contains phrase (normalised), read
-    from metrics.txt line by line; None when that file is missing or does not fit the catalog."""
-    found: set[str] = set()
+    from metrics.txt; None when that file is missing or does not fit the catalog."""
+    lines = _metric_lines(folder, catalog)
+    return None if lines is None else {rid for rid, line in zip(catalog, lines) if phrase in line}
+
+
+def _metric_lines(folder: Path, catalog: dict[str, dict]) -> list[str] | None:
+    """metrics.txt's lines, one per catalog entry in its order; None when the file is missing, damaged or does not
+    fit the catalog (one line per entry, each ended by a newline)."""
     try:
-        with open(folder / METRICS_FILE, encoding="utf-8") as handle:
-            lines = 0
-            for rid, line in zip(catalog, handle):
-                lines += 1
-                if phrase in line:
-                    found.add(rid)
-            if lines != len(catalog) or handle.readline():
-                return None
-    except OSError:
+        lines = (folder / METRICS_FILE).read_text(encoding="utf-8").split("\n")
+    except (OSError, UnicodeDecodeError):
         return None
-    return found
+    if len(lines) != len(catalog) + 1 or lines[-1]:
+        return None
+    return lines[:-1]
 
 
 def may_match(entry: dict, *, canonical_id: str | None, institutions: set[str], span: tuple[int, int] | None,
