@@ -68,3 +68,14 @@ def test_full_and_incremental_reindexes_prune_the_cache(tmp_path: Path, repo_cor
     os.utime(kept, (OLD, OLD))
     update_index(corpus, index)
     assert not kept.exists()
+
+
+def test_a_hit_that_cannot_be_renewed_still_serves(tmp_path: Path, monkeypatch) -> None:
+    cache = tmp_path / CACHE_DIR
+    path = entry(cache, b"on a read-only cache", old=False)
+
+    def refuse(*_args: object, **_kw: object) -> None:
+        raise PermissionError("read-only")
+
+    monkeypatch.setattr(os, "utime", refuse)  # a cache shared read-only, or another user's files
+    assert load_pages(cache, path.stem) == PAGES
